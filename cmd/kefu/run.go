@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/store/demo"
+)
+
+const usage = `kefu — an AI customer-service gateway for online stores
+
+Usage:
+  kefu seed [--reset]     load the demo shop into an empty database (--reset: empty it first)
+  kefu import FILE.json   load a shop's products, customers, orders and articles (see docs/import.md)
+  kefu version            print the version
+
+Environment:
+  KEFU_DB                  SQLite database file (default kefu.db)
+  KEFU_RETURN_WINDOW_DAYS  days after delivery that returns are accepted (default 30)
+  KEFU_LOG_LEVEL           debug, info, warn or error (default info)
+  KEFU_LOG_FORMAT          text or json (default text)
+`
+
+// maxImportSize bounds the file `kefu import` reads into memory.
+const maxImportSize = 256 << 20
+
+// run is kefu's entry point, separate from main so that tests can call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	fs := flag.NewFlagSet("kefu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cmd, rest := fs.Arg(0), fs.Args()
+	if len(rest) > 0 {
+		rest = rest[1:]
+	}
+	switch cmd {
+	case "", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "version":
+		fmt.Fprintf(stdout, "kefu %s %s\n", version, commit)
+		return 0
+	}
+
+	cfg, err := loadConfig(environ)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu: invalid configuration:\n%v\n", err)
+		return 1
+	}
+	log := newLogger(cfg, stderr)
+	for _, k := range cfg.Unknown {
+		log.Warn("unknown environment variable ignored", "name", k)
+	}
+
+	switch cmd {
+	case "seed":
+		return cmdSeed(ctx, cfg, log, rest, stdout, stderr)
+	case "import":
+		return cmdImport(ctx, cfg, log, rest, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "kefu: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.DB, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	log.Debug("database open", "path", cfg.DB, "schema_version", store.SchemaVersion())
+	return st, nil
+}
+
+func cmdSeed(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kefu seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	reset := fs.Bool("reset", false, "delete all shop data and conversations first")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu seed: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	if *reset {
+		if err := st.Reset(ctx); err != nil {
+			fmt.Fprintf(stderr, "kefu seed: %v\n", err)
+			return 1
+		}
+	} else if has, err := st.HasShopData(ctx); err != nil {
+		fmt.Fprintf(stderr, "kefu seed: %v\n", err)
+		return 1
+	} else if has {
+		fmt.Fprintf(stderr, "kefu seed: %s already has shop data; use `kefu seed --reset` to replace it with the demo shop\n", cfg.DB)
+		return 1
+	}
+	rep, err := st.Import(ctx, demo.Dataset(st.Now()))
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu seed: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Seeded the demo shop into %s:\n%s", cfg.DB, rep)
+	return 0
+}
+
+func cmdImport(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: kefu import FILE.json")
+		return 2
+	}
+	ds, err := readDataset(args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu import: %s: %v\n", args[0], err)
+		return 1
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu import: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	rep, err := st.Import(ctx, ds)
+	var verr *store.ValidationError
+	if errors.As(err, &verr) {
+		fmt.Fprintf(stderr, "kefu import: %s: nothing was imported; %d problem(s):\n", args[0], len(verr.Problems))
+		for _, p := range verr.Problems {
+			fmt.Fprintf(stderr, "  %s\n", p)
+		}
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu import: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Imported %s into %s:\n%s", args[0], cfg.DB, rep)
+	return 0
+}
+
+func readDataset(path string) (*store.Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxImportSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxImportSize {
+		return nil, fmt.Errorf("file is larger than %d MiB", maxImportSize>>20)
+	}
+	return store.DecodeDataset(b)
+}

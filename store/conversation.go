@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Conversation states.
+const (
+	StateBot    = "bot"
+	StateQueued = "queued"
+	StateHuman  = "human"
+	StateClosed = "closed"
+)
+
+// Conversation is one chat between a shopper and the shop.
+type Conversation struct {
+	ID              string
+	CustomerID      int64 // 0 for a guest
+	State           string
+	Locale          string
+	AssignedStaffID int64
+	LastSeq         int64
+	Rating          int
+	RatingComment   string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	ClosedAt        *time.Time
+}
+
+// CreateConversation starts a conversation in the bot state and returns it
+// with the shopper's resume token. Only the token's hash is stored, so a
+// leaked database does not let anyone resume a shopper's chat.
+func (s *Store) CreateConversation(ctx context.Context, customerID int64, locale string) (*Conversation, string, error) {
+	tok := make([]byte, 24)
+	if _, err := rand.Read(tok); err != nil {
+		return nil, "", fmt.Errorf("store: unable to make resume token: %w", err)
+	}
+	token := base64.RawURLEncoding.EncodeToString(tok)
+	now := s.now()
+	c := &Conversation{ID: uuid.NewString(), CustomerID: customerID, State: StateBot, Locale: orDefault(locale, "en"),
+		CreatedAt: now, UpdatedAt: now}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO conversations (id, customer_id, resume_token_hash, state, locale, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, nullID(customerID), hashToken(token), c.State, c.Locale, ms(now), ms(now))
+		if err != nil {
+			return fmt.Errorf("store: unable to create conversation: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return c, token, nil
+}
+
+func hashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+const conversationColumns = `id, COALESCE(customer_id, 0), state, locale, COALESCE(assigned_staff_id, 0), last_seq,
+	COALESCE(rating, 0), rating_comment, created_at, updated_at, closed_at`
+
+func scanConversation(row interface{ Scan(...any) error }) (*Conversation, error) {
+	var c Conversation
+	var created, updated int64
+	var closed sql.NullInt64
+	if err := row.Scan(&c.ID, &c.CustomerID, &c.State, &c.Locale, &c.AssignedStaffID, &c.LastSeq,
+		&c.Rating, &c.RatingComment, &created, &updated, &closed); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.UpdatedAt, c.ClosedAt = fromMS(created), fromMS(updated), fromNullMS(closed)
+	return &c, nil
+}
+
+// Conversation returns the conversation with the given id.
+func (s *Store) Conversation(ctx context.Context, id string) (*Conversation, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	c, err := scanConversation(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "conversation "+id)
+	}
+	return c, nil
+}
+
+// ConversationByResumeToken returns the conversation a shopper's resume
+// token opens.
+func (s *Store) ConversationByResumeToken(ctx context.Context, token string) (*Conversation, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	c, err := scanConversation(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE resume_token_hash = ?`, hashToken(token)))
+	if err != nil {
+		return nil, notFound(err, "conversation")
+	}
+	return c, nil
+}
+
+// Event is something that happened to a conversation besides a message: a
+// state change, a handoff request, a note, an assignment, a rating.
+type Event struct {
+	ID             int64
+	ConversationID string
+	Kind           string
+	FromState      string
+	ToState        string
+	StaffID        int64
+	Data           json.RawMessage
+	CreatedAt      time.Time
+}
+
+// Event kinds.
+const (
+	EventState            = "state"
+	EventHandoffRequested = "handoff_requested"
+	EventNote             = "note"
+)
+
+// AddEvent records an event. With a ToState it is a state change, and the
+// conversation's state moves with it in the same transaction.
+func (s *Store) AddEvent(ctx context.Context, e *Event) error {
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = s.now()
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var data any
+		if len(e.Data) > 0 {
+			data = string(e.Data)
+		}
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO conversation_events (conversation_id, kind, from_state, to_state, staff_id, data, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ConversationID, e.Kind, nullString(e.FromState), nullString(e.ToState),
+			nullID(e.StaffID), data, ms(e.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("store: unable to add %s event: %w", e.Kind, err)
+		}
+		e.ID, _ = res.LastInsertId()
+		if e.ToState != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?`,
+				e.ToState, ms(e.CreatedAt), e.ConversationID); err != nil {
+				return fmt.Errorf("store: unable to change conversation state: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Events returns a conversation's events in the order they happened.
+func (s *Store) Events(ctx context.Context, conversationID string) ([]Event, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT id, conversation_id, kind, COALESCE(from_state, ''), COALESCE(to_state, ''), COALESCE(staff_id, 0),
+		       COALESCE(data, ''), created_at
+		FROM conversation_events WHERE conversation_id = ? ORDER BY id`, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list events: %w", err)
+	}
+	defer rows.Close()
+	var es []Event
+	for rows.Next() {
+		var e Event
+		var data string
+		var created int64
+		if err := rows.Scan(&e.ID, &e.ConversationID, &e.Kind, &e.FromState, &e.ToState, &e.StaffID, &data, &created); err != nil {
+			return nil, fmt.Errorf("store: unable to list events: %w", err)
+		}
+		if data != "" {
+			e.Data = json.RawMessage(data)
+		}
+		e.CreatedAt = fromMS(created)
+		es = append(es, e)
+	}
+	return es, rows.Err()
+}

@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Message roles.
+const (
+	RoleUser      = "user"
+	RoleAssistant = "assistant"
+	RoleTool      = "tool"
+	RoleStaff     = "staff"
+	RoleSystem    = "system"
+)
+
+// Message is one entry of a conversation's log. Seq numbers a
+// conversation's messages from 1 without gaps; a shopper who resumes with
+// last_seq gets exactly the messages after it.
+type Message struct {
+	ID             int64
+	ConversationID string
+	Seq            int64
+	Role           string
+	Author         string
+	Text           string
+	ToolCalls      json.RawMessage // assistant: the tool calls it made
+	ToolResult     json.RawMessage // tool: one result
+	Model          string
+	LatencyMS      int64
+	TokensIn       int64
+	TokensOut      int64
+	ClientID       string // shopper's idempotency key
+	StaffID        int64
+	CreatedAt      time.Time
+}
+
+// AppendMessage stores m at the end of its conversation and sets m.Seq,
+// m.ID and m.CreatedAt. If the conversation already has a message with m's
+// ClientID (a shopper's retry), nothing is stored, m is filled from the
+// stored message and duplicate is true.
+func (s *Store) AppendMessage(ctx context.Context, m *Message) (duplicate bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var e error
+		duplicate, e = appendMessage(ctx, tx, m, s.now())
+		return e
+	})
+	return duplicate, err
+}
+
+func appendMessage(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) (bool, error) {
+	if m.ClientID != "" {
+		var seq, id, created int64
+		err := tx.QueryRowContext(ctx, `SELECT seq, id, created_at FROM messages WHERE conversation_id = ? AND client_id = ?`,
+			m.ConversationID, m.ClientID).Scan(&seq, &id, &created)
+		if err == nil {
+			m.Seq, m.ID, m.CreatedAt = seq, id, fromMS(created)
+			return true, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return false, fmt.Errorf("store: unable to check client id: %w", err)
+		}
+	}
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = now
+	}
+	err := tx.QueryRowContext(ctx, `UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq`,
+		ms(m.CreatedAt), m.ConversationID).Scan(&m.Seq)
+	if err != nil {
+		return false, notFound(err, "conversation "+m.ConversationID)
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO messages (conversation_id, seq, role, author, text, tool_calls, tool_result, model, latency_ms,
+		                      tokens_in, tokens_out, client_id, staff_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ConversationID, m.Seq, m.Role, m.Author, m.Text, nullJSON(m.ToolCalls), nullJSON(m.ToolResult), m.Model,
+		nullInt(m.LatencyMS), nullInt(m.TokensIn), nullInt(m.TokensOut), nullString(m.ClientID), nullID(m.StaffID), ms(m.CreatedAt))
+	if err != nil {
+		return false, fmt.Errorf("store: unable to append message: %w", err)
+	}
+	m.ID, _ = res.LastInsertId()
+	if m.Text != "" && (m.Role == RoleUser || m.Role == RoleAssistant || m.Role == RoleStaff) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, m.ID, ftsText(m.Text)); err != nil {
+			return false, fmt.Errorf("store: unable to index message: %w", err)
+		}
+	}
+	return false, nil
+}
+
+const messageColumns = `id, conversation_id, seq, role, author, text, COALESCE(tool_calls, ''), COALESCE(tool_result, ''),
+	model, COALESCE(latency_ms, 0), COALESCE(tokens_in, 0), COALESCE(tokens_out, 0), COALESCE(client_id, ''),
+	COALESCE(staff_id, 0), created_at`
+
+// scanMessage scans messageColumns followed by any extra columns.
+func scanMessage(row interface{ Scan(...any) error }, extra ...any) (*Message, error) {
+	var m Message
+	var calls, result string
+	var created int64
+	dest := append([]any{&m.ID, &m.ConversationID, &m.Seq, &m.Role, &m.Author, &m.Text, &calls, &result,
+		&m.Model, &m.LatencyMS, &m.TokensIn, &m.TokensOut, &m.ClientID, &m.StaffID, &created}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	if calls != "" {
+		m.ToolCalls = json.RawMessage(calls)
+	}
+	if result != "" {
+		m.ToolResult = json.RawMessage(result)
+	}
+	m.CreatedAt = fromMS(created)
+	return &m, nil
+}
+
+// Messages returns up to limit messages of a conversation with seq greater
+// than afterSeq, in order.
+func (s *Store) Messages(ctx context.Context, conversationID string, afterSeq int64, limit int) ([]Message, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`, conversationID, afterSeq, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list messages: %w", err)
+	}
+	defer rows.Close()
+	var ms []Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to list messages: %w", err)
+		}
+		ms = append(ms, *m)
+	}
+	return ms, rows.Err()
+}
+
+// MessageHit is a message found by SearchMessages.
+type MessageHit struct {
+	Message
+	Score float64
+}
+
+// SearchMessages finds shopper, bot and staff messages matching a free-text
+// query (English or Chinese), most relevant first.
+func (s *Store) SearchMessages(ctx context.Context, query string, limit int) ([]MessageHit, error) {
+	match, own := ftsQuery(query)
+	if match == "" {
+		return nil, nil
+	}
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT `+messageColumns+`, kefu_bm25(matchinfo(messages_fts, 'pcnalx'), ?) AS score
+		FROM messages_fts JOIN messages ON messages.id = messages_fts.docid
+		WHERE messages_fts MATCH ? ORDER BY score DESC, messages.id DESC LIMIT ?`, own, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to search messages: %w", err)
+	}
+	defer rows.Close()
+	var hits []MessageHit
+	for rows.Next() {
+		var score float64
+		m, err := scanMessage(rows, &score)
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to search messages: %w", err)
+		}
+		hits = append(hits, MessageHit{Message: *m, Score: score})
+	}
+	return hits, rows.Err()
+}
+
+func nullJSON(b json.RawMessage) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return string(b)
+}
+
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}

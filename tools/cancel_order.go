@@ -1,0 +1,144 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+// CancelOrder previews and, once confirmed, cancels an order that has not
+// shipped.
+type CancelOrder struct {
+	Store interface {
+		orderFinder
+		CreatePendingAction(ctx context.Context, a *store.PendingAction) error
+		CancelOrder(ctx context.Context, actionID, reason string) (*store.PendingAction, error)
+		FinishAction(ctx context.Context, id, status string, result any) error
+		Now() time.Time
+	}
+	Policy Policy
+}
+
+var _ Tool = (*CancelOrder)(nil)
+
+func (*CancelOrder) Name() string { return "cancel_order" }
+func (*CancelOrder) Risk() Risk   { return Change }
+func (*CancelOrder) kind() string { return "cancel_order" }
+
+func (*CancelOrder) Description() string {
+	return "Cancel an order that has not shipped yet. This only PREVIEWS the cancellation and returns an action_id: " +
+		"show it and ask the shopper to confirm; nothing happens until they do. Orders that have shipped cannot be " +
+		"cancelled (the result says \"refused\"; offer a return after delivery). Same access rules as lookup_order."
+}
+
+func (*CancelOrder) Parameters() map[string]any {
+	props := map[string]any{"reason": str("Why the shopper wants to cancel, in their words.")}
+	for k, v := range orderProps {
+		props[k] = v
+	}
+	return schema(props, "order_number", "reason")
+}
+
+type cancelPayload struct {
+	OrderNumber string      `json:"order_number"`
+	Reason      string      `json:"reason"`
+	Refund      store.Money `json:"refund"`
+	Currency    string      `json:"currency"`
+	Items       []itemView  `json:"items"`
+}
+
+func (t *CancelOrder) Call(ctx context.Context, id Identity, args string) (Result, error) {
+	var a struct {
+		OrderNumber string `json:"order_number"`
+		Email       string `json:"email"`
+		Reason      string `json:"reason"`
+	}
+	if err := decodeArgs(args, &a); err != nil {
+		return invalid(err.Error()), nil
+	}
+	o, res, err := authorizedOrder(ctx, t.Store, id, orderArgs{OrderNumber: a.OrderNumber, Email: a.Email})
+	if res != nil || err != nil {
+		return deref(res), err
+	}
+	if r := cancellable(o); r != nil {
+		return *r, nil
+	}
+	if strings.TrimSpace(a.Reason) == "" {
+		return needsInfo("reason", "Ask the shopper why they want to cancel the order."), nil
+	}
+	if len(a.Reason) > 500 {
+		return invalid(`"reason" is too long; summarise it in under 500 characters`), nil
+	}
+	p := cancelPayload{OrderNumber: o.Number, Reason: strings.TrimSpace(a.Reason), Currency: o.Currency}
+	if o.Status == store.OrderPaid {
+		p.Refund = o.Total
+	}
+	p.Items = viewOrder(o, nil, t.Policy.withDefaults()).Items
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return Result{}, err
+	}
+	now := t.Store.Now()
+	action := &store.PendingAction{ID: uuid.NewString(), Kind: t.kind(), ConversationID: id.ConversationID,
+		CustomerID: id.CustomerID, OrderID: o.ID, Payload: payload, CreatedAt: now,
+		ExpiresAt: now.Add(t.Policy.withDefaults().ConfirmWithin)}
+	if err := t.Store.CreatePendingAction(ctx, action); err != nil {
+		return Result{}, err
+	}
+	return Result{Status: StatusNeedsConfirmation,
+		Message: "Nothing has been done yet. Show the shopper what will be cancelled and refunded and ask them to confirm.",
+		Data:    map[string]any{"action_id": action.ID, "expires_at": action.ExpiresAt, "preview": p}}, nil
+}
+
+// cancellable applies the cancellation policy: only before shipping.
+func cancellable(o *store.Order) *Result {
+	var r Result
+	switch o.Status {
+	case store.OrderPendingPayment, store.OrderPaid:
+		return nil
+	case store.OrderCancelled:
+		r = refused("already_cancelled", fmt.Sprintf("Order %s is already cancelled.", o.Number))
+	case store.OrderShipped:
+		r = refused("already_shipped", fmt.Sprintf("Order %s has already shipped, so it can no longer be cancelled. "+
+			"Once it is delivered the shopper can return it within 30 days.", o.Number))
+	default:
+		r = refused("already_shipped", fmt.Sprintf("Order %s was already delivered, so it cannot be cancelled; "+
+			"offer a return instead.", o.Number))
+	}
+	return &r
+}
+
+func (t *CancelOrder) confirm(ctx context.Context, id Identity, a *store.PendingAction) (Result, error) {
+	if r := finished(a); r != nil {
+		return *r, nil
+	}
+	var p cancelPayload
+	if err := json.Unmarshal(a.Payload, &p); err != nil {
+		return Result{}, fmt.Errorf("tools: pending cancellation %s: %w", a.ID, err)
+	}
+	if t.Store.Now().After(a.ExpiresAt) {
+		r := refused("confirmation_expired", "This cancellation preview expired before it was confirmed; ask again.")
+		return r, t.Store.FinishAction(ctx, a.ID, store.ActionExpired, r)
+	}
+	stored, err := t.Store.CancelOrder(ctx, a.ID, p.Reason)
+	switch {
+	case errors.Is(err, store.ErrActionNotPending):
+		return deref(finished(stored)), nil
+	case errors.Is(err, store.ErrConflict):
+		r := refused("already_shipped", fmt.Sprintf("Order %s shipped before the cancellation was confirmed, so it "+
+			"could not be cancelled. It can be returned after delivery.", p.OrderNumber))
+		return r, t.Store.FinishAction(ctx, a.ID, store.ActionFailed, r)
+	case err != nil:
+		return Result{}, err
+	}
+	return Result{Status: StatusOK, Message: "The order is cancelled. Tell the shopper and mention the refund if any.",
+		Data: map[string]any{"order_number": p.OrderNumber, "status": store.OrderCancelled, "refund": p.Refund,
+			"currency": p.Currency, "refund_timing": "Refunds reach the original payment method within 5–7 business days."}}, nil
+}

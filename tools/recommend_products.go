@@ -1,0 +1,181 @@
+package tools
+
+import (
+	"context"
+	"sort"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+// RecommendProducts suggests products: for a signed-in shopper from their
+// purchase history and reviews, for a guest the best sellers.
+type RecommendProducts struct {
+	Catalog interface {
+		Products(ctx context.Context) ([]store.ProductStats, error)
+		PurchasesByCustomer(ctx context.Context, customerID int64) ([]store.PurchasedItem, error)
+		ReviewsByCustomer(ctx context.Context, customerID int64) ([]store.Review, error)
+	}
+}
+
+var _ Tool = (*RecommendProducts)(nil)
+
+func (*RecommendProducts) Name() string { return "recommend_products" }
+func (*RecommendProducts) Risk() Risk   { return Read }
+
+func (*RecommendProducts) Description() string {
+	return "Suggest products for the shopper. For a signed-in shopper they fit what they buy (categories and price " +
+		"range) and leave out what they already own or rated badly; for a guest they are the shop's best sellers. " +
+		"Mention only products from the result, with their prices."
+}
+
+func (*RecommendProducts) Parameters() map[string]any {
+	return schema(map[string]any{
+		"limit": map[string]any{"type": "integer", "minimum": 1, "maximum": 10, "description": "How many products; default 4."},
+	})
+}
+
+type productView struct {
+	SKU       string      `json:"sku"`
+	Title     string      `json:"title"`
+	TitleZH   string      `json:"title_zh,omitempty"`
+	Category  string      `json:"category"`
+	Price     store.Money `json:"price"`
+	Currency  string      `json:"currency"`
+	AvgRating float64     `json:"avg_rating,omitempty"`
+	Why       string      `json:"why"` // matches_your_categories, in_your_price_range, best_seller
+}
+
+func (t *RecommendProducts) Call(ctx context.Context, id Identity, args string) (Result, error) {
+	var a struct {
+		Limit int `json:"limit"`
+	}
+	if err := decodeArgs(args, &a); err != nil {
+		return invalid(err.Error()), nil
+	}
+	switch {
+	case a.Limit == 0:
+		a.Limit = 4
+	case a.Limit < 0 || a.Limit > 10:
+		return invalid(`"limit" must be between 1 and 10`), nil
+	}
+	products, err := t.Catalog.Products(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	basis := "best_sellers"
+	var picks []productView
+	if !id.Guest() {
+		purchases, err := t.Catalog.PurchasesByCustomer(ctx, id.CustomerID)
+		if err != nil {
+			return Result{}, err
+		}
+		reviews, err := t.Catalog.ReviewsByCustomer(ctx, id.CustomerID)
+		if err != nil {
+			return Result{}, err
+		}
+		if len(purchases) > 0 {
+			basis = "purchase_history"
+			picks = personal(products, purchases, reviews, a.Limit)
+		}
+	}
+	if picks == nil {
+		picks = bestSellers(products, nil, a.Limit)
+	}
+	return ok(map[string]any{"basis": basis, "products": picks}), nil
+}
+
+func view(p store.ProductStats, why string) productView {
+	return productView{SKU: p.SKU, Title: p.Title, TitleZH: p.TitleZH, Category: p.Category, Price: p.Price,
+		Currency: p.Currency, AvgRating: p.AvgRating, Why: why}
+}
+
+// bestSellers ranks by units sold, then rating, leaving out skip.
+func bestSellers(products []store.ProductStats, skip map[int64]bool, limit int) []productView {
+	ps := append([]store.ProductStats(nil), products...)
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Sold != ps[j].Sold {
+			return ps[i].Sold > ps[j].Sold
+		}
+		return ps[i].AvgRating > ps[j].AvgRating
+	})
+	var out []productView
+	for _, p := range ps {
+		if len(out) == limit {
+			break
+		}
+		if !skip[p.ID] {
+			out = append(out, view(p, "best_seller"))
+		}
+	}
+	return out
+}
+
+// personal scores each product the shopper does not own by how much they
+// buy in its category (less for categories they rated badly), whether its
+// price is in the band they buy in, its popularity and its rating.
+func personal(products []store.ProductStats, purchases []store.PurchasedItem, reviews []store.Review, limit int) []productView {
+	owned := map[int64]bool{}
+	affinity := map[string]float64{}
+	var prices []int64
+	for _, p := range purchases {
+		owned[p.ProductID] = true
+		affinity[p.Category]++
+		prices = append(prices, int64(p.UnitPrice))
+	}
+	category := map[int64]string{}
+	for _, p := range products {
+		category[p.ID] = p.Category
+	}
+	for _, r := range reviews {
+		owned[r.ProductID] = true // rated, so owned or at least known
+		if r.Rating <= 2 {
+			affinity[category[r.ProductID]] -= 1.5
+		}
+	}
+	sort.Slice(prices, func(i, j int) bool { return prices[i] < prices[j] })
+	median := prices[len(prices)/2]
+	lo, hi := store.Money(median/2), store.Money(median*2)
+
+	maxSold := 1
+	for _, p := range products {
+		maxSold = max(maxSold, p.Sold)
+	}
+	type scored struct {
+		p     store.ProductStats
+		score float64
+		why   string
+	}
+	var cands []scored
+	for _, p := range products {
+		if owned[p.ID] {
+			continue
+		}
+		s := scored{p: p, why: "best_seller"}
+		if aff := affinity[p.Category]; aff != 0 {
+			s.score += 4 * aff // what they buy weighs more than price or popularity
+			if aff > 0 {
+				s.why = "matches_your_categories"
+			}
+		}
+		if p.Price >= lo && p.Price <= hi {
+			s.score += 2
+			if s.why == "best_seller" {
+				s.why = "in_your_price_range"
+			}
+		}
+		s.score += float64(p.Sold) / float64(maxSold)
+		if p.Reviews > 0 {
+			s.score += (p.AvgRating - 3) / 2
+		}
+		cands = append(cands, s)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	var out []productView
+	for _, c := range cands {
+		if len(out) == limit {
+			break
+		}
+		out = append(out, view(c.p, c.why))
+	}
+	return out
+}

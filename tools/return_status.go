@@ -1,0 +1,102 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+// ReturnStatus reports on a shopper's returns, by RMA or order number.
+type ReturnStatus struct {
+	Orders interface {
+		orderFinder
+		Order(ctx context.Context, id int64) (*store.Order, error)
+	}
+	Returns interface {
+		ReturnByRMA(ctx context.Context, rma string) (*store.Return, error)
+		ReturnsByOrder(ctx context.Context, orderID int64) ([]store.Return, error)
+	}
+}
+
+var _ Tool = (*ReturnStatus)(nil)
+
+func (*ReturnStatus) Name() string { return "return_status" }
+func (*ReturnStatus) Risk() Risk   { return Read }
+
+func (*ReturnStatus) Description() string {
+	return "Check the status of a return (open: waiting for the parcel; received; refunded; rejected) and its refund, " +
+		"by RMA number (e.g. \"RMA-7K3Q9XWD\") or by order number. Same access rules as lookup_order."
+}
+
+func (*ReturnStatus) Parameters() map[string]any {
+	return schema(map[string]any{
+		"rma_or_order_number": str("The RMA number or the order number the shopper gave."),
+		"email":               orderProps["email"],
+	}, "rma_or_order_number")
+}
+
+type returnView struct {
+	RMA         string             `json:"rma"`
+	OrderNumber string             `json:"order_number"`
+	Status      string             `json:"status"`
+	Reason      string             `json:"reason"`
+	Refund      store.Money        `json:"refund"`
+	CreatedAt   time.Time          `json:"created_at"`
+	UpdatedAt   time.Time          `json:"updated_at"`
+	Items       []store.ReturnItem `json:"items"`
+}
+
+func (t *ReturnStatus) Call(ctx context.Context, id Identity, args string) (Result, error) {
+	var a struct {
+		Ref   string `json:"rma_or_order_number"`
+		Email string `json:"email"`
+	}
+	if err := decodeArgs(args, &a); err != nil {
+		return invalid(err.Error()), nil
+	}
+	ref := strings.TrimSpace(a.Ref)
+	if ref == "" {
+		return needsInfo("rma_or_order_number", "Ask the shopper for the RMA number or the order number."), nil
+	}
+	var returns []store.Return
+	number := ref
+	if strings.HasPrefix(store.NumberKey(ref), "RMA") {
+		r, err := t.Returns.ReturnByRMA(ctx, ref)
+		if errors.Is(err, store.ErrNotFound) {
+			return Result{Status: StatusNotFound, Reason: "return_not_found",
+				Message: "No return " + ref + " was found for this shopper. Ask them to check the RMA number."}, nil
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		number = r.OrderNumber
+		returns = []store.Return{*r}
+	}
+	o, res, err := authorizedOrder(ctx, t.Orders, id, orderArgs{OrderNumber: number, Email: a.Email})
+	if res != nil || err != nil {
+		if res != nil && res.Status == StatusNotFound && returns != nil {
+			// Someone else's RMA: the same answer as a missing one.
+			return Result{Status: StatusNotFound, Reason: "return_not_found",
+				Message: "No return " + ref + " was found for this shopper. Ask them to check the RMA number."}, nil
+		}
+		return deref(res), err
+	}
+	if returns == nil {
+		if returns, err = t.Returns.ReturnsByOrder(ctx, o.ID); err != nil {
+			return Result{}, err
+		}
+	}
+	views := make([]returnView, 0, len(returns))
+	for _, r := range returns {
+		views = append(views, returnView{RMA: r.RMA, OrderNumber: r.OrderNumber, Status: r.Status, Reason: r.Reason,
+			Refund: r.Refund, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Items: r.Items})
+	}
+	res2 := ok(map[string]any{"order_number": o.Number, "returns": views})
+	if len(views) == 0 {
+		res2.Message = "Order " + o.Number + " has no returns."
+	}
+	return res2, nil
+}

@@ -1,0 +1,329 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+// StartReturn previews a return and, once the shopper confirms, issues an
+// RMA. Policy: delivered orders only, within the return window, no
+// final-sale items, nothing returned twice.
+type StartReturn struct {
+	Store interface {
+		orderFinder
+		returnCounter
+		Order(ctx context.Context, id int64) (*store.Order, error)
+		CreatePendingAction(ctx context.Context, a *store.PendingAction) error
+		CreateReturn(ctx context.Context, actionID string, req store.ReturnRequest) (*store.Return, *store.PendingAction, error)
+		FinishAction(ctx context.Context, id, status string, result any) error
+		Now() time.Time
+	}
+	Policy Policy
+}
+
+var _ Tool = (*StartReturn)(nil)
+
+func (*StartReturn) Name() string { return "start_return" }
+func (*StartReturn) Risk() Risk   { return Change }
+func (*StartReturn) kind() string { return "start_return" }
+
+func (*StartReturn) Description() string {
+	return "Start a return for items of a delivered order. This only PREVIEWS the return (items, refund, how to send " +
+		"them back) and returns an action_id: show the preview and ask the shopper to confirm; nothing happens until " +
+		"they do. Returns are accepted within 30 days of delivery, never for final-sale items, and an item cannot be " +
+		"returned twice: if the result is \"refused\", explain the reason to the shopper. Same access rules as " +
+		"lookup_order. Ask which items and why if the shopper has not said."
+}
+
+func (*StartReturn) Parameters() map[string]any {
+	props := map[string]any{
+		"items": map[string]any{
+			"type":        "array",
+			"description": "The items to return.",
+			"minItems":    1,
+			"items": schema(map[string]any{
+				"item":     str("The item's SKU or its name as shown in the order, e.g. \"blue rain jacket\"."),
+				"quantity": map[string]any{"type": "integer", "minimum": 1, "description": "How many; defaults to all not yet returned."},
+			}, "item"),
+		},
+		"reason": str("Why the shopper is returning it, in their words (e.g. \"too small\", \"zipper broke\")."),
+	}
+	for k, v := range orderProps {
+		props[k] = v
+	}
+	return schema(props, "order_number", "items", "reason")
+}
+
+type returnArgs struct {
+	OrderNumber string `json:"order_number"`
+	Email       string `json:"email"`
+	Items       []struct {
+		Item     string `json:"item"`
+		Quantity int    `json:"quantity"`
+	} `json:"items"`
+	Reason string `json:"reason"`
+}
+
+// returnPayload is what a pending return stores and its preview shows.
+type returnPayload struct {
+	OrderID     int64        `json:"order_id"`
+	OrderNumber string       `json:"order_number"`
+	Items       []returnLine `json:"items"`
+	Reason      string       `json:"reason"`
+	Refund      store.Money  `json:"refund"`
+	Currency    string       `json:"currency"`
+	Shipping    string       `json:"return_shipping"` // prepaid_label or customer_paid
+	HowToReturn string       `json:"how_to_return"`
+}
+
+type returnLine struct {
+	OrderItemID int64       `json:"order_item_id"`
+	SKU         string      `json:"sku"`
+	Title       string      `json:"title"`
+	TitleZH     string      `json:"title_zh,omitempty"`
+	Quantity    int         `json:"quantity"`
+	Refund      store.Money `json:"refund"`
+}
+
+func (t *StartReturn) Call(ctx context.Context, id Identity, args string) (Result, error) {
+	var a returnArgs
+	if err := decodeArgs(args, &a); err != nil {
+		return invalid(err.Error()), nil
+	}
+	o, res, err := authorizedOrder(ctx, t.Store, id, orderArgs{OrderNumber: a.OrderNumber, Email: a.Email})
+	if res != nil || err != nil {
+		return deref(res), err
+	}
+	if len(a.Items) == 0 {
+		return needsInfo("items", "Ask the shopper which items of order "+o.Number+" they want to return."), nil
+	}
+	if strings.TrimSpace(a.Reason) == "" {
+		return needsInfo("reason", "Ask the shopper why they are returning it."), nil
+	}
+	if len(a.Reason) > 500 {
+		return invalid(`"reason" is too long; summarise it in under 500 characters`), nil
+	}
+	policy := t.Policy.withDefaults()
+	if r := returnableOrder(o, policy, t.Store.Now()); r != nil {
+		return *r, nil
+	}
+	returned, err := t.Store.ReturnedQuantities(ctx, o.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	p := returnPayload{OrderID: o.ID, OrderNumber: o.Number, Reason: strings.TrimSpace(a.Reason), Currency: o.Currency}
+	seen := map[int64]bool{}
+	for i, want := range a.Items {
+		it, r := matchItem(o, want.Item)
+		if r != nil {
+			return *r, nil
+		}
+		if seen[it.ID] {
+			return invalid(fmt.Sprintf("items[%d]: %q is listed twice", i, it.Title)), nil
+		}
+		seen[it.ID] = true
+		if it.FinalSale {
+			return refused("final_sale", fmt.Sprintf("%q was a final-sale item and cannot be returned.", it.Title)), nil
+		}
+		left := it.Quantity - returned[it.ID]
+		qty := want.Quantity
+		switch {
+		case left <= 0:
+			return refused("already_returned", fmt.Sprintf("%q has already been returned.", it.Title)), nil
+		case qty < 0:
+			return invalid(fmt.Sprintf("items[%d].quantity must be at least 1", i)), nil
+		case qty == 0:
+			qty = left
+		case qty > left:
+			return refused("quantity_exceeds", fmt.Sprintf("Only %d of %q can still be returned.", left, it.Title)), nil
+		}
+		line := returnLine{OrderItemID: it.ID, SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Quantity: qty,
+			Refund: it.UnitPrice * store.Money(qty)}
+		p.Items = append(p.Items, line)
+		p.Refund += line.Refund
+	}
+	p.Shipping, p.HowToReturn = returnShipping(o, p.Reason)
+
+	payload, err := json.Marshal(p)
+	if err != nil {
+		return Result{}, err
+	}
+	now := t.Store.Now()
+	action := &store.PendingAction{ID: uuid.NewString(), Kind: t.kind(), ConversationID: id.ConversationID,
+		CustomerID: id.CustomerID, OrderID: o.ID, Payload: payload, CreatedAt: now, ExpiresAt: now.Add(policy.ConfirmWithin)}
+	if err := t.Store.CreatePendingAction(ctx, action); err != nil {
+		return Result{}, err
+	}
+	return Result{Status: StatusNeedsConfirmation,
+		Message: "Nothing has been done yet. Show the shopper this return preview and ask them to confirm it.",
+		Data:    map[string]any{"action_id": action.ID, "expires_at": action.ExpiresAt, "preview": p}}, nil
+}
+
+// returnableOrder applies the order-level return policy at time now.
+func returnableOrder(o *store.Order, p Policy, now time.Time) *Result {
+	var r Result
+	switch o.Status {
+	case store.OrderDelivered:
+		by := o.DeliveredAt.Add(p.ReturnWindow)
+		if now.After(by) {
+			r = refused("outside_return_window", fmt.Sprintf(
+				"Order %s was delivered on %s; returns must be started within %d days of delivery, by %s.",
+				o.Number, o.DeliveredAt.Format("2006-01-02"), int(p.ReturnWindow.Hours()/24), by.Format("2006-01-02")))
+			r.Data = map[string]any{"delivered_at": o.DeliveredAt, "return_by": by}
+			return &r
+		}
+		return nil
+	case store.OrderShipped:
+		r = refused("not_delivered", "Order "+o.Number+" is on its way and has not been delivered yet; a return can be started once it arrives.")
+	case store.OrderCancelled:
+		r = refused("order_cancelled", "Order "+o.Number+" was cancelled, so there is nothing to return.")
+	default:
+		r = refused("not_shipped", "Order "+o.Number+" has not shipped yet; it can be cancelled instead of returned.")
+	}
+	return &r
+}
+
+// matchItem finds the order line a shopper or model means by s: its SKU,
+// or its English or Chinese title (every word of s in the title).
+func matchItem(o *store.Order, s string) (*store.OrderItem, *Result) {
+	key := store.NumberKey(s)
+	words := strings.Fields(store.Fold(s))
+	var found []*store.OrderItem
+	for i := range o.Items {
+		it := &o.Items[i]
+		if key != "" && store.NumberKey(it.SKU) == key {
+			return it, nil
+		}
+		title := store.Fold(it.Title)
+		all := len(words) > 0
+		for _, w := range words {
+			if !strings.Contains(title, w) {
+				all = false
+				break
+			}
+		}
+		if all || (it.TitleZH != "" && strings.TrimSpace(s) != "" && strings.Contains(it.TitleZH, strings.TrimSpace(s))) {
+			found = append(found, it)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		r := invalid(fmt.Sprintf("order %s has no item matching %q; its items are: %s", o.Number, s, itemList(o.Items)))
+		return nil, &r
+	default:
+		var cands []store.OrderItem
+		for _, f := range found {
+			cands = append(cands, *f)
+		}
+		r := needsInfo("items", fmt.Sprintf("%q matches several items (%s); ask the shopper which one.", s, itemList(cands)))
+		return nil, &r
+	}
+}
+
+func itemList(items []store.OrderItem) string {
+	var parts []string
+	for _, it := range items {
+		parts = append(parts, fmt.Sprintf("%s (%s)", it.Title, it.SKU))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// defectWords mark a reason for which the shop pays return shipping
+// everywhere: the item is faulty or not what was ordered.
+var defectWords = []string{"defect", "broke", "broken", "damage", "faulty", "doesn't work", "does not work",
+	"not working", "wrong item", "wrong size sent", "wrong colour sent", "wrong color sent", "torn", "ripped",
+	"坏", "破", "质量问题", "发错", "寄错", "瑕疵", "不能用", "故障"}
+
+// returnShipping says who pays the return parcel: a prepaid label for US
+// orders and for faulty or wrong items anywhere, the shopper otherwise.
+func returnShipping(o *store.Order, reason string) (string, string) {
+	r := store.Fold(reason)
+	defect := false
+	for _, w := range defectWords {
+		if strings.Contains(r, w) {
+			defect = true
+			break
+		}
+	}
+	if strings.HasSuffix(strings.TrimSpace(o.ShipTo), "US") || o.ShipTo == "" || defect {
+		return "prepaid_label", "A prepaid return label is emailed to " + o.Email +
+			" once the return is confirmed. Pack the items unworn with tags, write the RMA number on the parcel and drop it at any carrier location within 14 days."
+	}
+	return "customer_paid", "Send the items unworn with tags, with the RMA number on the parcel, by a tracked service at your own cost " +
+		"to Returns, 1350 Capital Blvd, Reno, NV 89502, USA, within 14 days."
+}
+
+func (t *StartReturn) confirm(ctx context.Context, id Identity, a *store.PendingAction) (Result, error) {
+	if r := finished(a); r != nil {
+		return *r, nil
+	}
+	var p returnPayload
+	if err := json.Unmarshal(a.Payload, &p); err != nil {
+		return Result{}, fmt.Errorf("tools: pending return %s: %w", a.ID, err)
+	}
+	now := t.Store.Now()
+	if now.After(a.ExpiresAt) {
+		r := refused("confirmation_expired", "This return preview expired before it was confirmed; start the return again.")
+		return r, t.Store.FinishAction(ctx, a.ID, store.ActionExpired, r)
+	}
+	// Check policy again: time has passed since the preview.
+	o, err := t.Store.Order(ctx, a.OrderID)
+	if err != nil {
+		return Result{}, err
+	}
+	if r := returnableOrder(o, t.Policy.withDefaults(), now); r != nil {
+		return *r, t.Store.FinishAction(ctx, a.ID, store.ActionFailed, *r)
+	}
+	req := store.ReturnRequest{OrderID: o.ID, Reason: p.Reason}
+	for _, l := range p.Items {
+		req.Items = append(req.Items, store.ReturnLine{OrderItemID: l.OrderItemID, Quantity: l.Quantity})
+	}
+	ret, stored, err := t.Store.CreateReturn(ctx, a.ID, req)
+	switch {
+	case errors.Is(err, store.ErrActionNotPending):
+		return deref(finished(stored)), nil
+	case errors.Is(err, store.ErrConflict):
+		r := refused("already_returned", "These items have been returned meanwhile; nothing more was done.")
+		return r, t.Store.FinishAction(ctx, a.ID, store.ActionFailed, r)
+	case err != nil:
+		return Result{}, err
+	}
+	return Result{Status: StatusOK, Message: "The return is confirmed. Give the shopper the RMA number and the instructions.",
+		Data: map[string]any{"rma": ret.RMA, "order_number": p.OrderNumber, "items": p.Items, "refund": ret.Refund,
+			"currency": p.Currency, "return_shipping": p.Shipping, "how_to_return": p.HowToReturn,
+			"refund_timing": "Refunded to the original payment method within 5–7 business days after the parcel reaches the warehouse."}}, nil
+}
+
+// finished is the answer for an action confirmed again after it already
+// ran, failed or expired, or nil if it is still pending.
+func finished(a *store.PendingAction) *Result {
+	if a == nil {
+		return &Result{Status: StatusNotFound, Reason: "action_not_found", Message: "There is no pending change with that id."}
+	}
+	var r Result
+	switch a.Status {
+	case store.ActionPending:
+		return nil
+	case store.ActionDone:
+		r = Result{Status: StatusAlreadyDone, Message: "This change was already confirmed and done; nothing more was done."}
+		var data map[string]any
+		if json.Unmarshal(a.Result, &data) == nil {
+			r.Data = data
+		}
+	default:
+		if json.Unmarshal(a.Result, &r) != nil || r.Status == "" {
+			r = refused("action_"+a.Status, "This change can no longer be confirmed; start again.")
+		}
+	}
+	return &r
+}
