@@ -52,6 +52,53 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
+// documented is what docs/demo.md promises about the orders it suggests
+// trying: who owns each, its state, and how long ago it was delivered.
+var documented = []struct {
+	number, customer, kind string
+	deliveredAgo           time.Duration
+}{
+	{"KF-10031", hannah, "delivered", 5 * day},
+	{"KF-10022", grace, "delivered", 30*day - time.Hour},
+	{"KF-10018", frank, "delivered", 40 * day},
+	{"KF-10029", liuYang, "delivered", 7 * day},
+	{"KF-10045", alice, "shipped in_transit", 0},
+	{"KF-10042", hannah, "shipped in_transit", 0},
+	{"KF-10036", zhangMin, "shipped in_transit", 0},
+	{"KF-10044", david, "shipped out_for_delivery", 0},
+	{"KF-10041", isaac, "split shipment", 0},
+	{"KF-10054", chloe, "paid", 0},
+	{"KF-10050", wangFang, "paid", 0},
+	{"KF-10046", ben, "shipped in_transit", 0},
+	{"KF-10055", liWei, "pending_payment", 0},
+	{"KF-10027", chloe, "delivered", 15 * day},
+	{"KF-10016", ben, "delivered", 45 * day},
+	{"KF-10025", huangLi, "delivered", 20 * day},
+	{"KF-10015", david, "delivered", 55 * day},
+	{"KF-10001", alice, "delivered", 150 * day},
+	{"KF-10024", david, "cancelled", 0},
+	{"KF-10037", frank, "cancelled", 0},
+	{"KF-10043", zhangMin, "cancelled", 0},
+	{"KF-10032", liuYang, "cancelled unpaid", 0},
+}
+
+func TestDocumentedOrders(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Second)
+	orders := map[string]store.Order{}
+	for _, o := range Dataset(now).Orders {
+		orders[o.Number] = o
+	}
+	for _, d := range documented {
+		o := orders[d.number]
+		if o.CustomerEmail != d.customer || kind(o) != d.kind {
+			t.Errorf("%s: %s order of %s, docs/demo.md says %s of %s", d.number, kind(o), o.CustomerEmail, d.kind, d.customer)
+		}
+		if d.deliveredAgo > 0 && (o.DeliveredAt == nil || now.Sub(*o.DeliveredAt) != d.deliveredAgo) {
+			t.Errorf("%s: delivered at %v, docs/demo.md says %s ago", d.number, o.DeliveredAt, d.deliveredAgo)
+		}
+	}
+}
+
 type checker struct {
 	*testing.T
 	ds       *store.Dataset
@@ -329,12 +376,14 @@ func (c *checker) items(o store.Order) {
 		}
 		subtotal += price * store.Money(it.Quantity)
 	}
-	// "Over $75" and "$75 or more" must not disagree.
-	if subtotal == 7500 {
-		c.Errorf("%s: subtotal of exactly $75", o.Number)
+	// As the shipping articles say: US $5.95, free from $75; elsewhere
+	// $19.95, free from $150.
+	fee, freeFrom := store.Money(1995), store.Money(15000)
+	if strings.HasSuffix(o.ShipTo, ", US") {
+		fee, freeFrom = 595, 7500
 	}
-	if free := subtotal > 7500; free != (o.Shipping == 0) || (!free && (o.Shipping < 595 || o.Shipping > 995)) {
-		c.Errorf("%s: shipping %s on a subtotal of %s", o.Number, o.Shipping, subtotal)
+	if want := map[bool]store.Money{true: 0, false: fee}[subtotal >= freeFrom]; o.Shipping != want {
+		c.Errorf("%s to %s: shipping %s on a subtotal of %s, want %s", o.Number, o.ShipTo, o.Shipping, subtotal, want)
 	}
 }
 
@@ -489,6 +538,11 @@ func (c *checker) returns() {
 		case store.ReturnOpen, store.ReturnReceived, store.ReturnRefunded, store.ReturnRejected:
 		default:
 			c.Errorf("%s: status %q", r.RMA, r.Status)
+		}
+		for _, it := range r.Items {
+			if c.bySKU[it.SKU].FinalSale && r.Status != store.ReturnRejected {
+				c.Errorf("%s: final-sale %s, want the return rejected", r.RMA, it.SKU)
+			}
 		}
 		ordered := map[string]int{}
 		for _, it := range o.Items {

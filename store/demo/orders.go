@@ -23,14 +23,17 @@ const (
 
 // Gaps between the steps of an order, so that the tables need only one age.
 const (
-	checkout          = 7 * time.Minute   // placed → paid
-	paymentTimeout    = 48 * time.Hour    // placed → cancelled when never paid
-	changeOfMind      = 5 * time.Hour     // paid → cancelled by the customer
-	fulfilment        = 26 * time.Hour    // paid → picked up by the carrier
-	labelLead         = 3 * time.Hour     // label printed → picked up
-	vanLead           = 5 * time.Hour     // out for delivery → delivered
-	backorderDelay    = 84 * time.Hour    // first parcel → second parcel of a split order
-	freeShippingAbove = store.Money(7500) // orders over $75 ship free
+	checkout       = 7 * time.Minute // placed → paid
+	paymentTimeout = 48 * time.Hour  // placed → cancelled when never paid
+	changeOfMind   = 5 * time.Hour   // paid → cancelled by the customer
+	fulfilment     = 26 * time.Hour  // paid → picked up by the carrier
+	labelLead      = 3 * time.Hour   // label printed → picked up
+	vanLead        = 5 * time.Hour   // out for delivery → delivered
+	backorderDelay = 84 * time.Hour  // first parcel → second parcel of a split order
+	// Shipping as the "shipping" and "international-shipping" articles
+	// state it: US $5.95, free from $75; elsewhere $19.95, free from $150.
+	usShipping, usFreeFrom     = store.Money(595), store.Money(7500)
+	intlShipping, intlFreeFrom = store.Money(1995), store.Money(15000)
 )
 
 // line is an order or return line: a SKU and a quantity.
@@ -228,21 +231,16 @@ func (rt route) shipment(p parcel, shippedAt, now time.Time) store.Shipment {
 	return s
 }
 
-// shippingFee is free over $75, else a flat rate by destination country.
+// shippingFee is a flat rate for the destination, free above a threshold.
 func shippingFee(shipTo string, subtotal store.Money) store.Money {
-	if subtotal > freeShippingAbove {
+	fee, freeFrom := intlShipping, intlFreeFrom
+	if country(shipTo) == "US" {
+		fee, freeFrom = usShipping, usFreeFrom
+	}
+	if subtotal >= freeFrom {
 		return 0
 	}
-	switch country(shipTo) {
-	case "US":
-		return 595
-	case "CN":
-		return 795
-	case "CA":
-		return 895
-	default:
-		return 995
-	}
+	return fee
 }
 
 // country is the ISO code that ends a "City, Country" address.
