@@ -185,3 +185,36 @@ func nullInt(v int64) any {
 	}
 	return v
 }
+
+// LastMessages returns the last n messages of a conversation in order, and
+// the seq of the message before the first one returned (0 when there is
+// none), so a caller can summarise what came before.
+func (s *Store) LastMessages(ctx context.Context, conversationID string, n int) ([]Message, int64, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?`, conversationID, n)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to list messages: %w", err)
+	}
+	defer rows.Close()
+	var ms []Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: unable to list messages: %w", err)
+		}
+		ms = append(ms, *m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to list messages: %w", err)
+	}
+	for i, j := 0, len(ms)-1; i < j; i, j = i+1, j-1 {
+		ms[i], ms[j] = ms[j], ms[i]
+	}
+	var before int64
+	if len(ms) > 0 {
+		before = ms[0].Seq - 1
+	}
+	return ms, before, nil
+}

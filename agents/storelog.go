@@ -1,0 +1,160 @@
+package agents
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tmc/langchaingo/llms"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+// StoreLog keeps conversations in the store: the history the model sees is
+// rebuilt from stored messages, and every step is stored as a message.
+type StoreLog struct {
+	Store interface {
+		LastMessages(ctx context.Context, conversationID string, n int) ([]store.Message, int64, error)
+		Messages(ctx context.Context, conversationID string, afterSeq int64, limit int) ([]store.Message, error)
+		AppendMessage(ctx context.Context, m *store.Message) (bool, error)
+	}
+	// Window is how many recent messages the model sees in full; older
+	// ones are summarised. Zero value: 40.
+	Window int
+}
+
+var _ Log = (*StoreLog)(nil)
+
+// Record stores one step as a message.
+func (l *StoreLog) Record(ctx context.Context, conversationID string, s Step) error {
+	m := &store.Message{ConversationID: conversationID, Text: s.Text, Model: s.Model,
+		LatencyMS: s.Latency.Milliseconds(), TokensIn: int64(s.TokensIn), TokensOut: int64(s.TokensOut)}
+	switch s.Kind {
+	case StepToolCalls:
+		b, err := json.Marshal(s.ToolCalls)
+		if err != nil {
+			return fmt.Errorf("agents: encode tool calls: %w", err)
+		}
+		m.Role, m.ToolCalls = store.RoleAssistant, b
+	case StepToolResult:
+		b, err := json.Marshal(s.ToolResult)
+		if err != nil {
+			return fmt.Errorf("agents: encode tool result: %w", err)
+		}
+		m.Role, m.Author, m.ToolResult = store.RoleTool, s.ToolResult.Name, b
+	case StepAnswer:
+		m.Role = store.RoleAssistant
+	case StepNotice:
+		m.Role = store.RoleSystem
+	default:
+		return fmt.Errorf("agents: unknown step kind %q", s.Kind)
+	}
+	_, err := l.Store.AppendMessage(ctx, m)
+	return err
+}
+
+// History rebuilds the conversation for the model: the last Window
+// messages in full, starting at a shopper message so that no tool result
+// is cut from its call, after a short summary of what the shopper said
+// before.
+func (l *StoreLog) History(ctx context.Context, conversationID string) ([]llms.MessageContent, error) {
+	window := l.Window
+	if window <= 0 {
+		window = 40
+	}
+	ms, before, err := l.Store.LastMessages(ctx, conversationID, window)
+	if err != nil {
+		return nil, err
+	}
+	// Start at the first shopper message of the window.
+	start := 0
+	for start < len(ms) && ms[start].Role != store.RoleUser {
+		start++
+	}
+	if start == len(ms) {
+		start = 0
+	}
+	if start > 0 {
+		before = ms[start].Seq - 1
+	}
+	var out []llms.MessageContent
+	if before > 0 {
+		older, err := l.Store.Messages(ctx, conversationID, 0, int(min(before, 400)))
+		if err != nil {
+			return nil, err
+		}
+		if s := summarise(older); s != "" {
+			out = append(out, llms.TextParts(llms.ChatMessageTypeSystem, s))
+		}
+	}
+	for _, m := range ms[start:] {
+		if mc, ok := toMessageContent(m); ok {
+			out = append(out, mc)
+		}
+	}
+	return out, nil
+}
+
+// toMessageContent maps a stored message to what a model sees; system
+// notices are for people reading transcripts and are left out.
+func toMessageContent(m store.Message) (llms.MessageContent, bool) {
+	switch m.Role {
+	case store.RoleUser:
+		return llms.TextParts(llms.ChatMessageTypeHuman, m.Text), true
+	case store.RoleAssistant:
+		mc := llms.MessageContent{Role: llms.ChatMessageTypeAI}
+		if m.Text != "" {
+			mc.Parts = append(mc.Parts, llms.TextPart(m.Text))
+		}
+		if len(m.ToolCalls) > 0 {
+			var calls []llms.ToolCall
+			if json.Unmarshal(m.ToolCalls, &calls) == nil {
+				for _, c := range calls {
+					mc.Parts = append(mc.Parts, c)
+				}
+			}
+		}
+		return mc, len(mc.Parts) > 0
+	case store.RoleTool:
+		var r llms.ToolCallResponse
+		if json.Unmarshal(m.ToolResult, &r) != nil {
+			return llms.MessageContent{}, false
+		}
+		return llms.MessageContent{Role: llms.ChatMessageTypeTool, Parts: []llms.ContentPart{r}}, true
+	case store.RoleStaff:
+		name := m.Author
+		if name == "" {
+			name = "support staff"
+		}
+		return llms.TextParts(llms.ChatMessageTypeAI, "["+name+", a person on the support team]: "+m.Text), true
+	}
+	return llms.MessageContent{}, false
+}
+
+// summarise lists what the shopper said before the window, briefly, so a
+// long conversation keeps its order numbers and requests in view.
+func summarise(ms []store.Message) string {
+	var said []string
+	for _, m := range ms {
+		if m.Role == store.RoleUser && strings.TrimSpace(m.Text) != "" {
+			said = append(said, `"`+clip(m.Text, 120)+`"`)
+		}
+	}
+	if len(said) == 0 {
+		return ""
+	}
+	if len(said) > 12 {
+		said = append([]string{"…"}, said[len(said)-12:]...)
+	}
+	return "Earlier in this conversation the shopper said: " + strings.Join(said, "; ")
+}
+
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
