@@ -383,4 +383,3 @@ func (r *Runner) logger() *slog.Logger {
 
 // IsChinese reports whether text is mostly Chinese.
 func IsChinese(text string) bool { return chinese(Turn{Text: text}) }
-
