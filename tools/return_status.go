@@ -39,14 +39,20 @@ func (*ReturnStatus) Parameters() map[string]any {
 }
 
 type returnView struct {
-	RMA         string             `json:"rma"`
-	OrderNumber string             `json:"order_number"`
-	Status      string             `json:"status"`
-	Reason      string             `json:"reason"`
-	Refund      store.Money        `json:"refund"`
-	CreatedAt   time.Time          `json:"created_at"`
-	UpdatedAt   time.Time          `json:"updated_at"`
-	Items       []store.ReturnItem `json:"items"`
+	RMA         string           `json:"rma"`
+	OrderNumber string           `json:"order_number"`
+	Status      string           `json:"status"`
+	Reason      string           `json:"reason"`
+	Refund      store.Money      `json:"refund"`
+	CreatedAt   time.Time        `json:"created_at"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+	Items       []returnItemView `json:"items"`
+}
+
+type returnItemView struct {
+	SKU      string `json:"sku"`
+	Title    string `json:"title"`
+	Quantity int    `json:"quantity"`
 }
 
 func (t *ReturnStatus) Call(ctx context.Context, id Identity, args string) (Result, error) {
@@ -91,8 +97,12 @@ func (t *ReturnStatus) Call(ctx context.Context, id Identity, args string) (Resu
 	}
 	views := make([]returnView, 0, len(returns))
 	for _, r := range returns {
-		views = append(views, returnView{RMA: r.RMA, OrderNumber: r.OrderNumber, Status: r.Status, Reason: r.Reason,
-			Refund: r.Refund, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Items: r.Items})
+		v := returnView{RMA: r.RMA, OrderNumber: r.OrderNumber, Status: r.Status, Reason: r.Reason,
+			Refund: r.Refund, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		for _, it := range r.Items {
+			v.Items = append(v.Items, returnItemView{SKU: it.SKU, Title: it.Title, Quantity: it.Quantity})
+		}
+		views = append(views, v)
 	}
 	res2 := ok(map[string]any{"order_number": o.Number, "returns": views})
 	if len(views) == 0 {

@@ -18,6 +18,8 @@ const usage = `kefu — an AI customer-service gateway for online stores
 Usage:
   kefu seed [--reset]     load the demo shop into an empty database (--reset: empty it first)
   kefu import FILE.json   load a shop's products, customers, orders and articles (see docs/import.md)
+  kefu chat [--as EMAIL] [--json] [-v]
+                          talk to the agent in the terminal as a demo customer (or a guest)
   kefu version            print the version
 
 Environment:
@@ -25,6 +27,12 @@ Environment:
   KEFU_RETURN_WINDOW_DAYS  days after delivery that returns are accepted (default 30)
   KEFU_LOG_LEVEL           debug, info, warn or error (default info)
   KEFU_LOG_FORMAT          text or json (default text)
+  KEFU_LLM                 builtin (default, offline) or openai (any OpenAI-compatible endpoint)
+  KEFU_LLM_BASE_URL        endpoint ending in /v1 (default OPENAI_BASE_URL or https://api.openai.com/v1)
+  KEFU_LLM_API_KEY         API key (or KEFU_LLM_API_KEY_FILE; default OPENAI_API_KEY)
+  KEFU_LLM_MODEL           model name (default OPENAI_MODEL)
+  KEFU_LLM_TIMEOUT         time limit per model call (default 30s)
+  KEFU_LLM_MAX_STEPS       model calls per turn (default 6)
 `
 
 // maxImportSize bounds the file `kefu import` reads into memory.
@@ -66,6 +74,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdSeed(ctx, cfg, log, rest, stdout, stderr)
 	case "import":
 		return cmdImport(ctx, cfg, log, rest, stdout, stderr)
+	case "chat":
+		return cmdChat(ctx, cfg, log, rest, stdin, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "kefu: unknown command %q\n\n%s", cmd, usage)
 		return 2

@@ -1,0 +1,265 @@
+package builtin
+
+import (
+	"bufio"
+	"embed"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"math"
+	"math/rand"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// The intent classifier is a multinomial logistic regression over hashed
+// character n-grams (2 to 4 characters, across word boundaries) and word
+// unigrams and bigrams. Character n-grams need no Chinese word segmentation
+// and survive typos ("cancle" still shares "can", "anc" with "cancel"). It is
+// trained at start-up from the examples in data/train_*.tsv, in about a
+// second; training is deterministic.
+
+//go:embed data/train_*.tsv
+var trainingFiles embed.FS
+
+const (
+	featureBits = 18
+	numFeatures = 1 << featureBits
+)
+
+// Intent labels (see data/INTENTS.md).
+const (
+	IntentGreeting    = "greeting"
+	IntentThanks      = "thanks"
+	IntentOrderStatus = "order_status"
+	IntentStartReturn = "start_return"
+	IntentReturnStat  = "return_status"
+	IntentCancel      = "cancel_order"
+	IntentRecommend   = "recommend"
+	IntentFAQ         = "faq"
+	IntentHuman       = "human"
+	IntentComplaint   = "complaint"
+	IntentAffirm      = "affirm"
+	IntentDeny        = "deny"
+	IntentOutOfScope  = "out_of_scope"
+)
+
+// Example is a labelled message.
+type Example struct {
+	Intent string
+	Text   string
+}
+
+// Classifier scores intents for a message.
+type Classifier struct {
+	labels  []string
+	weights [][]float32 // [label][feature]
+	bias    []float32
+}
+
+// Prediction is an intent and the model's probability for it.
+type Prediction struct {
+	Intent string
+	Prob   float64
+}
+
+// LoadExamples reads `intent<TAB>text` lines; `#` lines and blank lines are
+// skipped.
+func LoadExamples(fsys fs.FS, pattern string) ([]Example, error) {
+	names, err := fs.Glob(fsys, pattern)
+	if err != nil {
+		return nil, err
+	}
+	var out []Example
+	for _, n := range names {
+		f, err := fsys.Open(n)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(f)
+		line := 0
+		for sc.Scan() {
+			line++
+			t := strings.TrimSpace(sc.Text())
+			if t == "" || strings.HasPrefix(t, "#") {
+				continue
+			}
+			intent, text, ok := strings.Cut(t, "\t")
+			if !ok || intent == "" || strings.TrimSpace(text) == "" {
+				f.Close()
+				return nil, fmt.Errorf("%s:%d: want intent<TAB>text", n, line)
+			}
+			out = append(out, Example{Intent: strings.TrimSpace(intent), Text: strings.TrimSpace(text)})
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Train fits a classifier to the examples.
+func Train(examples []Example) *Classifier {
+	labelIndex := map[string]int{}
+	var labels []string
+	for _, e := range examples {
+		if _, ok := labelIndex[e.Intent]; !ok {
+			labelIndex[e.Intent] = len(labels)
+			labels = append(labels, e.Intent)
+		}
+	}
+	sort.Strings(labels)
+	for i, l := range labels {
+		labelIndex[l] = i
+	}
+	c := &Classifier{labels: labels, bias: make([]float32, len(labels))}
+	c.weights = make([][]float32, len(labels))
+	for i := range c.weights {
+		c.weights[i] = make([]float32, numFeatures)
+	}
+	type sample struct {
+		feats []feature
+		y     int
+	}
+	samples := make([]sample, len(examples))
+	for i, e := range examples {
+		samples[i] = sample{features(e.Text), labelIndex[e.Intent]}
+	}
+	rng := rand.New(rand.NewSource(1))
+	const epochs = 12
+	const l2 = 1e-6
+	probs := make([]float64, len(labels))
+	for ep := 0; ep < epochs; ep++ {
+		lr := 0.5 / (1 + float64(ep)*0.5)
+		rng.Shuffle(len(samples), func(i, j int) { samples[i], samples[j] = samples[j], samples[i] })
+		for _, s := range samples {
+			c.scores(s.feats, probs)
+			softmax(probs)
+			for k := range labels {
+				g := probs[k]
+				if k == s.y {
+					g -= 1
+				}
+				if g == 0 {
+					continue
+				}
+				step := float32(lr * g)
+				w := c.weights[k]
+				for _, f := range s.feats {
+					w[f.idx] -= step*f.val + float32(lr*l2)*w[f.idx]
+				}
+				c.bias[k] -= step
+			}
+		}
+	}
+	return c
+}
+
+func (c *Classifier) scores(feats []feature, out []float64) {
+	for k := range c.labels {
+		s := float64(c.bias[k])
+		w := c.weights[k]
+		for _, f := range feats {
+			s += float64(w[f.idx] * f.val)
+		}
+		out[k] = s
+	}
+}
+
+func softmax(v []float64) {
+	m := math.Inf(-1)
+	for _, x := range v {
+		m = math.Max(m, x)
+	}
+	var sum float64
+	for i, x := range v {
+		v[i] = math.Exp(x - m)
+		sum += v[i]
+	}
+	for i := range v {
+		v[i] /= sum
+	}
+}
+
+// Predict returns the intents for text, most probable first.
+func (c *Classifier) Predict(text string) []Prediction {
+	probs := make([]float64, len(c.labels))
+	c.scores(features(text), probs)
+	softmax(probs)
+	out := make([]Prediction, len(c.labels))
+	for i, l := range c.labels {
+		out[i] = Prediction{Intent: l, Prob: probs[i]}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Prob > out[j].Prob })
+	return out
+}
+
+type feature struct {
+	idx uint32
+	val float32
+}
+
+// features hashes the message's n-grams into feature indices, weighting
+// each by 1/sqrt(count) so long messages do not swamp short ones.
+func features(text string) []feature {
+	t := normalize(text)
+	// Digits and order numbers carry no intent; collapse them.
+	var b strings.Builder
+	for _, r := range t {
+		if unicode.IsDigit(r) {
+			r = '0'
+		}
+		b.WriteRune(r)
+	}
+	t = b.String()
+	counts := map[uint32]float32{}
+	add := func(kind byte, s string) {
+		h := fnv.New32a()
+		h.Write([]byte{kind})
+		h.Write([]byte(s))
+		counts[h.Sum32()&(numFeatures-1)]++
+	}
+	runes := []rune(" " + t + " ")
+	for n := 1; n <= 4; n++ {
+		for i := 0; i+n <= len(runes); i++ {
+			g := runes[i : i+n]
+			if n == 1 && !unicode.Is(unicode.Han, g[0]) {
+				continue // single Latin letters say nothing
+			}
+			add('c', string(g))
+		}
+	}
+	words := strings.FieldsFunc(t, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'') || unicode.Is(unicode.Han, r)
+	})
+	for i, w := range words {
+		add('w', w)
+		if i > 0 {
+			add('b', words[i-1]+" "+w)
+		}
+	}
+	add('z', "bias-len-"+fmt.Sprint(min(len(words), 6)))
+	out := make([]feature, 0, len(counts))
+	var norm float32
+	for _, v := range counts {
+		norm += v * v
+	}
+	norm = float32(math.Sqrt(float64(norm)))
+	for k, v := range counts {
+		out = append(out, feature{k, v / norm})
+	}
+	return out
+}
+
+// defaultClassifier is trained once, on first use, from the embedded
+// examples.
+var defaultClassifier = sync.OnceValue(func() *Classifier {
+	ex, err := LoadExamples(trainingFiles, "data/train_*.tsv")
+	if err != nil {
+		panic(err) // embedded at build time; a test loads them
+	}
+	return Train(ex)
+})

@@ -1,0 +1,150 @@
+package builtin
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/tmc/langchaingo/llms"
+)
+
+// convo is the conversation as the model reads it from the messages it is
+// given: it keeps no state of its own between calls, so a conversation
+// resumed after a restart, or handed back from another model, reads the
+// same.
+type convo struct {
+	signedIn bool
+	locale   string        // from the context the runner gives
+	today    time.Time     // from the context; zero if not given
+	turns    []turn        // shopper messages with what followed each
+	events   []toolEvent   // every tool call and result, in order
+	answers  []answerEvent // every assistant text answer, in order
+}
+
+type turn struct {
+	text  string
+	index int // position among all messages
+}
+
+type toolEvent struct {
+	index  int // position of the result among all messages
+	name   string
+	args   string
+	result toolResult
+}
+
+type answerEvent struct {
+	index int
+	text  string
+}
+
+// toolResult is the shape of tools.Result as JSON.
+type toolResult struct {
+	Status  string          `json:"status"`
+	Message string          `json:"message"`
+	Reason  string          `json:"reason"`
+	Missing string          `json:"missing"`
+	Data    json.RawMessage `json:"data"`
+}
+
+func parseConvo(msgs []llms.MessageContent) *convo {
+	c := &convo{locale: "en"}
+	calls := map[string]llms.ToolCall{}
+	for i, m := range msgs {
+		switch m.Role {
+		case llms.ChatMessageTypeSystem:
+			t := textOf(m)
+			if strings.Contains(t, "- shopper: signed in") {
+				c.signedIn = true
+			}
+			if strings.Contains(t, "- shopper language: zh") {
+				c.locale = "zh"
+			}
+			if _, after, ok := strings.Cut(t, "- today: "); ok && len(after) >= 10 {
+				c.today, _ = time.Parse("2006-01-02", after[:10])
+			}
+		case llms.ChatMessageTypeHuman:
+			c.turns = append(c.turns, turn{text: textOf(m), index: i})
+		case llms.ChatMessageTypeAI:
+			for _, p := range m.Parts {
+				if tc, ok := p.(llms.ToolCall); ok && tc.FunctionCall != nil {
+					calls[tc.ID] = tc
+				}
+			}
+			if t := textOf(m); t != "" && !hasToolCalls(m) {
+				c.answers = append(c.answers, answerEvent{index: i, text: t})
+			}
+		case llms.ChatMessageTypeTool:
+			for _, p := range m.Parts {
+				tr, ok := p.(llms.ToolCallResponse)
+				if !ok {
+					continue
+				}
+				ev := toolEvent{index: i, name: tr.Name}
+				if tc, ok := calls[tr.ToolCallID]; ok {
+					ev.args = tc.FunctionCall.Arguments
+					if ev.name == "" {
+						ev.name = tc.FunctionCall.Name
+					}
+				}
+				json.Unmarshal([]byte(tr.Content), &ev.result)
+				c.events = append(c.events, ev)
+			}
+		}
+	}
+	return c
+}
+
+func textOf(m llms.MessageContent) string {
+	var parts []string
+	for _, p := range m.Parts {
+		if t, ok := p.(llms.TextContent); ok {
+			parts = append(parts, t.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+func hasToolCalls(m llms.MessageContent) bool {
+	for _, p := range m.Parts {
+		if _, ok := p.(llms.ToolCall); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// last returns the shopper's latest message.
+func (c *convo) last() turn {
+	if len(c.turns) == 0 {
+		return turn{index: -1}
+	}
+	return c.turns[len(c.turns)-1]
+}
+
+// eventsSince returns the tool events after message index i.
+func (c *convo) eventsSince(i int) []toolEvent {
+	var out []toolEvent
+	for _, e := range c.events {
+		if e.index > i {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// lastAnswerBefore returns the assistant's last text answer before message
+// index i.
+func (c *convo) lastAnswerBefore(i int) string {
+	for j := len(c.answers) - 1; j >= 0; j-- {
+		if c.answers[j].index < i {
+			return c.answers[j].text
+		}
+	}
+	return ""
+}
+
+// data decodes a tool result's data.
+func (e toolEvent) data(v any) bool {
+	return len(e.result.Data) > 0 && json.Unmarshal(e.result.Data, v) == nil
+}

@@ -1,0 +1,263 @@
+package builtin
+
+import (
+	"strings"
+	"unicode"
+)
+
+// The intents that ask kefu to do something with an order, and the tools
+// whose answer settles each.
+var taskTools = map[string][]string{
+	IntentOrderStatus: {"lookup_order", "track_shipment"},
+	IntentStartReturn: {"start_return"},
+	IntentReturnStat:  {"return_status"},
+	IntentCancel:      {"cancel_order"},
+}
+
+// confident is the probability above which a message's own intent wins
+// over the task the conversation was in.
+const confident = 0.55
+
+// state is what the model knows when deciding.
+type state struct {
+	m       *Model
+	c       *convo
+	offered map[string]bool
+	lang    string
+	cur     turn
+	intent  string
+	conf    float64
+	asked   string      // what the previous answer asked for
+	this    []toolEvent // tool results of this turn so far
+	task    string
+	start   int // index in c.turns where the task began
+	slots   slots
+}
+
+type slots struct {
+	order, email, rma, reason string
+	itemText                  string // what the shopper said about items
+}
+
+func (m *Model) decide(c *convo, offered map[string]bool) action {
+	s := &state{m: m, c: c, offered: offered, cur: c.last()}
+	if s.cur.index < 0 {
+		return say(s.t("Hello! How can I help you today?", "您好！请问有什么可以帮您？"))
+	}
+	s.lang = s.language()
+	s.this = c.eventsSince(s.cur.index)
+	s.asked = askedFor(c.lastAnswerBefore(s.cur.index))
+	p := m.classifier.Predict(s.cur.text)
+	s.intent, s.conf = p[0].Intent, p[0].Prob
+	s.findTask()
+	s.fillSlots()
+
+	if len(s.this) > 0 {
+		last := s.this[len(s.this)-1]
+		if s.task != "" && chainable(last) {
+			// A look-up the task needed: take the task's next step, a
+			// question or another tool, but never the same tool twice.
+			if a := s.plan(); a.tool == "" || !s.calledThisTurn(a) {
+				return a
+			}
+		}
+		return s.answer(last)
+	}
+	if s.task != "" {
+		return s.plan()
+	}
+	return s.chat()
+}
+
+// findTask decides which order task, if any, this message belongs to: its
+// own intent when that is clear, or the unfinished task of earlier
+// messages when this one answers a question or only gives details.
+func (s *state) findTask() {
+	cur := len(s.c.turns) - 1
+	slotOnly := isSlotOnly(s.cur.text)
+	prev, prevStart := s.openTask(cur)
+	_, own := taskTools[s.intent]
+	switch {
+	case own && s.conf >= 0.35 && !slotOnly:
+		s.task, s.start = s.intent, cur
+		if prev == s.intent { // the same request, said again or continued
+			s.start = prevStart
+		}
+	case prev != "" && (slotOnly || s.asked != "" || s.conf < confident):
+		s.task, s.start = prev, prevStart
+	case (prev == IntentStartReturn || prev == IntentCancel) && reason(s.cur.text) != "":
+		// "it's too big": the reason for the return under way.
+		s.task, s.start = prev, prevStart
+	case slotOnly && (len(orderNumbers(s.cur.text)) > 0 || len(rmas(s.cur.text)) > 0):
+		// A bare order number out of the blue: the shopper wants to know
+		// about that order.
+		s.task, s.start = IntentOrderStatus, cur
+		if len(rmas(s.cur.text)) > 0 {
+			s.task = IntentReturnStat
+		}
+	}
+}
+
+// language is the language to answer in: the message's own, or, for a
+// message of only numbers and emails, the shopper's last words before it.
+func (s *state) language() string {
+	if l := language(s.cur.text); l != "" && !isSlotOnly(s.cur.text) {
+		return l
+	}
+	for j := len(s.c.turns) - 2; j >= 0; j-- {
+		if l := language(s.c.turns[j].text); l != "" && !isSlotOnly(s.c.turns[j].text) {
+			return l
+		}
+	}
+	if l := language(s.cur.text); l != "" && s.c.locale != "zh" {
+		return l
+	}
+	return s.c.locale
+}
+
+// openTask finds the latest order task among the messages before turn i
+// (looking back a few messages) that no tool result has settled yet.
+func (s *state) openTask(i int) (string, int) {
+	for j := i - 1; j >= 0 && j >= i-6; j-- {
+		p := s.m.classifier.Predict(s.c.turns[j].text)
+		if _, ok := taskTools[p[0].Intent]; !ok || p[0].Prob < 0.35 || isSlotOnly(s.c.turns[j].text) {
+			continue
+		}
+		task := p[0].Intent
+		// The earliest message of this task: walk back over messages
+		// that continue it.
+		start := j
+		for k := j - 1; k >= 0 && k >= j-4; k-- {
+			q := s.m.classifier.Predict(s.c.turns[k].text)
+			if q[0].Intent != task {
+				break
+			}
+			start = k
+		}
+		for _, e := range s.c.eventsSince(s.c.turns[start].index) {
+			if e.index > s.cur.index {
+				break
+			}
+			for _, name := range taskTools[task] {
+				if e.name == name && settles(e.result.Status) {
+					return "", 0
+				}
+			}
+		}
+		return task, start
+	}
+	return "", 0
+}
+
+func settles(status string) bool {
+	switch status {
+	case "ok", "refused", "needs_confirmation", "already_done":
+		return true
+	}
+	return false
+}
+
+// fillSlots gathers the task's details from every message since it began,
+// the latest mention winning.
+func (s *state) fillSlots() {
+	from := s.start
+	if s.task == "" {
+		from = len(s.c.turns) - 1
+	}
+	var items []string
+	for i := from; i < len(s.c.turns); i++ {
+		t := s.c.turns[i].text
+		if o := orderNumbers(t); len(o) > 0 {
+			s.slots.order = o[len(o)-1]
+		}
+		if e := emails(t); len(e) > 0 {
+			s.slots.email = e[len(e)-1]
+		}
+		if r := rmas(t); len(r) > 0 {
+			s.slots.rma = r[len(r)-1]
+		}
+		if r := reason(t); r != "" {
+			s.slots.reason = r
+		}
+		items = append(items, t)
+	}
+	s.slots.itemText = strings.Join(items, " \n ")
+	// A message that answers "why?" is the reason, whatever its words.
+	if s.asked == "reason" && s.slots.reason == "" && (s.task == IntentStartReturn || s.task == IntentCancel) {
+		s.slots.reason = strings.TrimSpace(s.cur.text)
+	}
+}
+
+// isSlotOnly reports whether a message is only details (an order number,
+// an email, an RMA) with at most a word or two around them.
+func isSlotOnly(text string) bool {
+	t := normalize(text)
+	for _, re := range []interface{ ReplaceAllString(string, string) string }{rmaRe, emailRe, orderPrefixed, orderHash} {
+		t = re.ReplaceAllString(t, " ")
+	}
+	if !strings.ContainsAny(text, "0123456789@") && len(rmas(text)) == 0 {
+		return false
+	}
+	letters := 0
+	for _, r := range t {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.Is(unicode.Han, r) {
+				letters += 2
+			}
+		}
+	}
+	return letters <= 14
+}
+
+// chainable reports whether the model may call another tool after this
+// result in the same turn: only after a look-up that the task needs, never
+// after a change, a miss or a question.
+func chainable(e toolEvent) bool {
+	return (e.name == "list_orders" || e.name == "lookup_order") && e.result.Status == "ok"
+}
+
+func (s *state) calledThisTurn(a action) bool {
+	for _, e := range s.this {
+		if e.name == a.tool {
+			return true
+		}
+	}
+	return false
+}
+
+// offers reports whether the tool is available in this call.
+func (s *state) offers(tool string) bool { return s.offered[tool] }
+
+// t picks the English or Chinese text.
+func (s *state) t(en, zh string) string {
+	if s.lang == "zh" {
+		return zh
+	}
+	return en
+}
+
+// askedFor recognises what an answer asked the shopper for, from the
+// questions this model writes.
+func askedFor(answer string) string {
+	a := strings.ToLower(answer)
+	switch {
+	case a == "":
+		return ""
+	case strings.Contains(a, "shall i go ahead") || strings.Contains(a, "回复“确认”"):
+		return "confirm"
+	case strings.Contains(a, "connect you with a person") || strings.Contains(a, "转接人工客服吗"):
+		return "handoff_offer"
+	case strings.Contains(a, "why would you like") || strings.Contains(a, "原因是什么"):
+		return "reason"
+	case strings.Contains(a, "which item") || strings.Contains(a, "哪件商品"):
+		return "item"
+	case strings.Contains(a, "order number") || strings.Contains(a, "订单号"):
+		return "order"
+	case strings.Contains(a, "email address you used") || strings.Contains(a, "下单时使用的邮箱"):
+		return "email"
+	case strings.Contains(a, "rma number") || strings.Contains(a, "退货授权号"):
+		return "order"
+	}
+	return ""
+}

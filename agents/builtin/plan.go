@@ -1,0 +1,442 @@
+package builtin
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// trackingCues mark a question about where a parcel is, rather than about
+// the order in general.
+var trackingCues = []string{"where", "track", "arrive", "deliver", "package", "parcel", "shipped", "ship", "when will",
+	"eta", "transit", "courier", "carrier", "到哪", "物流", "快递", "什么时候到", "到了吗", "发货", "运单", "单号", "包裹", "送到", "几天到", "派送"}
+
+// plan takes the next step of an order task: call the tool it needs, or
+// ask the shopper for what is missing.
+func (s *state) plan() action {
+	sl := s.slots
+	needEmail := !s.c.signedIn && sl.email == ""
+	switch s.task {
+	case IntentOrderStatus:
+		if sl.order == "" {
+			if o := s.orderByItem(); o != "" {
+				sl.order = o
+			} else if o := s.onlyActiveOrder(); o != "" && s.listedThisTurn() {
+				sl.order = o
+			} else if s.c.signedIn && s.offers("list_orders") && !s.listedThisTurn() {
+				return call("list_orders", map[string]any{})
+			} else if s.c.signedIn {
+				return s.answerOrders()
+			} else {
+				return s.askOrder()
+			}
+		}
+		if needEmail {
+			return s.askEmail()
+		}
+		tool := "lookup_order"
+		if containsAny(normalize(s.taskText()), trackingCues) && s.offers("track_shipment") {
+			tool = "track_shipment"
+		}
+		return call(tool, s.orderArgs(sl.order))
+
+	case IntentStartReturn:
+		if sl.order == "" {
+			sl.order = s.orderByItem()
+		}
+		if sl.order == "" {
+			if s.c.signedIn && s.offers("list_orders") && !s.listedThisTurn() && !s.haveOrderList() {
+				return call("list_orders", map[string]any{})
+			}
+			if s.c.signedIn && s.haveOrderList() {
+				return s.askItem(nil)
+			}
+			return s.askOrder()
+		}
+		if needEmail {
+			return s.askEmail()
+		}
+		s.slots.order = sl.order
+		od, known := s.orderData(sl.order)
+		if !known {
+			if s.offers("lookup_order") && !s.calledThisTurn(action{tool: "lookup_order"}) {
+				return call("lookup_order", s.orderArgs(sl.order))
+			}
+			return s.askItem(nil)
+		}
+		// An order that cannot be returned at all: say so from its data
+		// rather than asking which item and why. (The tool would refuse
+		// too; policy is enforced there.)
+		if why := noReturn(od, s.c.today); why != "" {
+			var e toolEvent
+			e.result.Reason = why
+			e.result.Data, _ = json.Marshal(map[string]any{"delivered_at": od.DeliveredAt, "return_by": od.ReturnBy})
+			return say(s.refusal(e))
+		}
+		items := s.chosenItems(od)
+		if len(items) == 0 {
+			return s.askItem(&od)
+		}
+		if sl.reason == "" {
+			return s.askReason(items)
+		}
+		args := s.orderArgs(od.Number)
+		var list []map[string]any
+		for _, it := range items {
+			list = append(list, map[string]any{"item": it.SKU})
+		}
+		args["items"], args["reason"] = list, sl.reason
+		return call("start_return", args)
+
+	case IntentCancel:
+		if sl.order == "" {
+			sl.order = s.orderByItem()
+		}
+		if sl.order == "" {
+			if s.c.signedIn && s.offers("list_orders") && !s.listedThisTurn() && !s.haveOrderList() {
+				return call("list_orders", map[string]any{})
+			}
+			if s.c.signedIn && s.haveOrderList() {
+				return s.askWhichOrder([]string{"pending_payment", "paid"})
+			}
+			return s.askOrder()
+		}
+		if needEmail {
+			return s.askEmail()
+		}
+		if sl.reason == "" {
+			return say(s.t(fmt.Sprintf("I can help cancel order %s. Why would you like to cancel it?", sl.order),
+				fmt.Sprintf("可以帮您取消订单 %s。请问取消的原因是什么？", sl.order)))
+		}
+		args := s.orderArgs(sl.order)
+		args["reason"] = sl.reason
+		return call("cancel_order", args)
+
+	case IntentReturnStat:
+		switch {
+		case sl.rma != "":
+			args := map[string]any{"rma_or_order_number": sl.rma}
+			if !s.c.signedIn {
+				if needEmail {
+					return s.askEmail()
+				}
+				args["email"] = sl.email
+			}
+			return call("return_status", args)
+		case sl.order != "":
+			if needEmail {
+				return s.askEmail()
+			}
+			args := map[string]any{"rma_or_order_number": sl.order}
+			if !s.c.signedIn {
+				args["email"] = sl.email
+			}
+			return call("return_status", args)
+		case s.c.signedIn && s.offers("list_orders") && !s.listedThisTurn():
+			return call("list_orders", map[string]any{})
+		case s.c.signedIn:
+			if o := s.orderWithReturn(); o != "" {
+				return call("return_status", map[string]any{"rma_or_order_number": o})
+			}
+			return say(s.t("I don't see a return on your recent orders. Could you give me the RMA number or the order number?",
+				"您最近的订单里没有找到退货记录。请提供退货授权号（RMA）或订单号。"))
+		default:
+			return say(s.t("Could you give me the RMA number (like RMA-7K3Q9X) or the order number, and the email address you used for the order?",
+				"请提供退货授权号（RMA，例如 RMA-7K3Q9X）或订单号，以及下单时使用的邮箱。"))
+		}
+	}
+	return s.chat()
+}
+
+// chat answers messages that are not about an order.
+func (s *state) chat() action {
+	switch s.intent {
+	case IntentHuman:
+		return s.handoff("The shopper asked for a person: " + clip(s.cur.text, 200))
+	case IntentComplaint:
+		return s.handoff("The shopper is upset: " + clip(s.cur.text, 200))
+	case IntentFAQ:
+		if s.offers("search_knowledge_base") {
+			return call("search_knowledge_base", map[string]any{"query": clip(s.cur.text, 400), "locale": s.lang})
+		}
+	case IntentRecommend:
+		if s.offers("recommend_products") {
+			return call("recommend_products", map[string]any{"limit": 4})
+		}
+	case IntentGreeting:
+		return say(s.t("Hello! I'm the shop's assistant. I can check an order, track a parcel, start a return or answer questions about shipping, returns and more. How can I help?",
+			"您好！我是店铺的智能客服，可以帮您查订单、查物流、办理退货，也可以解答运费、退换货等问题。请问有什么可以帮您？"))
+	case IntentThanks:
+		return say(s.t("You're welcome! If there's anything else, just write here. Have a great day!",
+			"不客气！如果还有其他问题，随时在这里留言。祝您生活愉快！"))
+	case IntentAffirm:
+		if s.asked == "handoff_offer" {
+			return s.handoff("The shopper accepted the offer of a person after the assistant could not help.")
+		}
+		return say(s.t("Great. Is there anything else I can help you with?", "好的。请问还有什么可以帮您？"))
+	case IntentDeny:
+		if s.asked == "confirm" {
+			return say(s.t("No problem, I haven't changed anything. Is there anything else I can do for you?",
+				"好的，我没有做任何更改。请问还有什么可以帮您？"))
+		}
+		return say(s.t("OK. Is there anything else I can help you with?", "好的。请问还有什么可以帮您？"))
+	case IntentOutOfScope:
+		return say(s.t("I'm afraid I can't help with that — I'm the shop's assistant. I can check orders, track parcels, handle returns and cancellations, recommend products and answer questions about shipping, payment and our policies.",
+			"抱歉，这个问题我帮不上忙——我是店铺的客服助手，可以帮您查订单、查物流、办理退货和取消订单、推荐商品，以及解答运费、付款和售后政策等问题。"))
+	}
+	return s.notUnderstood()
+}
+
+// notUnderstood admits it did not follow; after two misses in a row it
+// brings in a person instead of trying a third time.
+func (s *state) notUnderstood() action {
+	if s.recentFailures() >= 2 {
+		return s.handoff("The assistant could not understand the shopper twice: " + clip(s.cur.text, 200))
+	}
+	return say(s.t("Sorry, I'm not sure I understood. I can check an order (give me the order number), start a return, cancel an order that hasn't shipped, or answer questions about shipping, returns and payment. Could you say a bit more?",
+		"抱歉，我没太明白您的意思。我可以帮您查订单（请提供订单号）、办理退货、取消未发货的订单，或解答运费、退换货、付款等问题。能再具体说一下吗？"))
+}
+
+// recentFailures counts this model's consecutive "did not understand" or
+// "not found" answers just before this message.
+func (s *state) recentFailures() int {
+	n := 0
+	for j := len(s.c.answers) - 1; j >= 0; j-- {
+		a := strings.ToLower(s.c.answers[j].text)
+		if !strings.Contains(a, "not sure i understood") && !strings.Contains(a, "没太明白") &&
+			!strings.Contains(a, "couldn't find") && !strings.Contains(a, "没有找到") {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+func (s *state) handoff(reason string) action {
+	if !s.offers("handoff_to_human") {
+		return say(s.t("I can't bring in a person from here, sorry. You can email support@shop.example.com and the team will reply within one business day.",
+			"抱歉，这里无法为您转接人工。您可以发邮件至 support@shop.example.com，客服会在一个工作日内回复。"))
+	}
+	return call("handoff_to_human", map[string]any{"reason": reason})
+}
+
+func (s *state) orderArgs(number string) map[string]any {
+	args := map[string]any{"order_number": number}
+	if !s.c.signedIn && s.slots.email != "" {
+		args["email"] = s.slots.email
+	}
+	return args
+}
+
+func (s *state) taskText() string {
+	var parts []string
+	for i := s.start; i < len(s.c.turns); i++ {
+		parts = append(parts, s.c.turns[i].text)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (s *state) listedThisTurn() bool {
+	for _, e := range s.this {
+		if e.name == "list_orders" {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *state) haveOrderList() bool {
+	_, ok := s.orderList()
+	return ok
+}
+
+// orderList is the latest list_orders result in the conversation.
+func (s *state) orderList() ([]orderData, bool) {
+	for j := len(s.c.events) - 1; j >= 0; j-- {
+		e := s.c.events[j]
+		if e.name == "list_orders" && e.result.Status == "ok" {
+			var d struct {
+				Orders []orderData `json:"orders"`
+			}
+			if e.data(&d) {
+				return d.Orders, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// orderData is the latest data the conversation has on an order.
+func (s *state) orderData(number string) (orderData, bool) {
+	key := orderKey(number)
+	for j := len(s.c.events) - 1; j >= 0; j-- {
+		e := s.c.events[j]
+		if e.result.Status != "ok" {
+			continue
+		}
+		switch e.name {
+		case "lookup_order":
+			var d struct {
+				Order orderData `json:"order"`
+			}
+			if e.data(&d) && orderKey(d.Order.Number) == key {
+				return d.Order, true
+			}
+		case "list_orders":
+			var d struct {
+				Orders []orderData `json:"orders"`
+			}
+			if e.data(&d) {
+				for _, o := range d.Orders {
+					if orderKey(o.Number) == key {
+						return o, true
+					}
+				}
+			}
+		}
+	}
+	return orderData{}, false
+}
+
+// orderKey compares order numbers loosely: digits decide ("10042" is
+// KF-10042).
+func orderKey(n string) string {
+	var b strings.Builder
+	for _, r := range n {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// orderByItem finds the order of an item the shopper named, among the
+// orders the conversation has listed, preferring delivered orders for a
+// return and unshipped ones for a cancellation.
+func (s *state) orderByItem() string {
+	orders, ok := s.orderList()
+	if !ok {
+		return ""
+	}
+	var cands []item
+	for _, o := range orders {
+		for _, it := range o.Items {
+			cands = append(cands, item{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Order: o.Number})
+		}
+	}
+	found := matchItems(s.slots.itemText, cands)
+	if len(found) == 0 {
+		return ""
+	}
+	want := map[string]bool{}
+	switch s.task {
+	case IntentStartReturn:
+		want["delivered"] = true
+	case IntentCancel:
+		want["paid"], want["pending_payment"] = true, true
+	}
+	for _, f := range found {
+		for _, o := range orders {
+			if o.Number == f.Order && (len(want) == 0 || want[o.Status]) {
+				return o.Number
+			}
+		}
+	}
+	return found[0].Order
+}
+
+// chosenItems are the order's items the shopper means: the one item of a
+// single-item order, or those their words name.
+func (s *state) chosenItems(o orderData) []itemData {
+	var open []itemData
+	for _, it := range o.Items {
+		if it.Quantity > it.Returned {
+			open = append(open, it)
+		}
+	}
+	if len(o.Items) == 1 {
+		return o.Items
+	}
+	var cands []item
+	for _, it := range o.Items {
+		cands = append(cands, item{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH})
+	}
+	found := matchItems(s.slots.itemText, cands)
+	var out []itemData
+	for _, f := range found {
+		for _, it := range o.Items {
+			if it.SKU == f.SKU {
+				out = append(out, it)
+			}
+		}
+	}
+	if len(out) == 0 && containsAny(normalize(s.slots.itemText), []string{"everything", "all of it", "whole order", "all items", "全部", "都退", "整单"}) {
+		return open
+	}
+	return out
+}
+
+// onlyActiveOrder is the shopper's one order still under way (not yet
+// delivered or cancelled), if there is exactly one: "where is my order?"
+// means that one.
+func (s *state) onlyActiveOrder() string {
+	orders, _ := s.orderList()
+	found := ""
+	for _, o := range orders {
+		switch o.Status {
+		case "pending_payment", "paid", "shipped":
+			if found != "" {
+				return ""
+			}
+			found = o.Number
+		}
+	}
+	return found
+}
+
+func (s *state) orderWithReturn() string {
+	orders, _ := s.orderList()
+	for _, o := range orders {
+		for _, it := range o.Items {
+			if it.Returned > 0 {
+				return o.Number
+			}
+		}
+	}
+	return ""
+}
+
+// noReturn is the refusal reason for returning anything from an order, or
+// "" if it may be returnable.
+func noReturn(o orderData, today time.Time) string {
+	switch o.Status {
+	case "delivered":
+		if o.ReturnBy != nil && !today.IsZero() && today.After(*o.ReturnBy) {
+			return "outside_return_window"
+		}
+		return ""
+	case "shipped":
+		return "not_delivered"
+	case "cancelled":
+		return "order_cancelled"
+	}
+	return "not_shipped"
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func clip(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
+}

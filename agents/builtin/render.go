@@ -1,0 +1,454 @@
+package builtin
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Questions the model asks. askedFor recognises them in the next turn, so
+// keep their key phrases ("order number", "which item", "why would you
+// like", "shall I go ahead") when editing.
+
+func (s *state) askOrder() action {
+	if s.c.signedIn {
+		return say(s.t("Which order is it about? Please give me the order number (it looks like KF-10042).",
+			"请问是哪个订单？请提供订单号（格式如 KF-10042）。"))
+	}
+	return say(s.t("I can help with that. Please give me your order number (it looks like KF-10042) and the email address you used for the order.",
+		"可以帮您处理。请提供您的订单号（格式如 KF-10042）以及下单时使用的邮箱。"))
+}
+
+func (s *state) askEmail() action {
+	return say(s.t(fmt.Sprintf("Thanks. To find order %s, please tell me the email address you used for the order.", s.slots.order),
+		fmt.Sprintf("好的。为了查询订单 %s，请告诉我下单时使用的邮箱。", s.slots.order)))
+}
+
+func (s *state) askItem(o *orderData) action {
+	if o == nil {
+		orders, _ := s.orderList()
+		var lines []string
+		for _, od := range orders {
+			if od.Status != "delivered" {
+				continue
+			}
+			lines = append(lines, "• "+od.Number+": "+s.itemNames(od.Items))
+		}
+		if len(lines) == 0 {
+			return say(s.t("I don't see a delivered order on your account that could be returned. Which order number is it?",
+				"您的账户里没有可以退货的已签收订单。请问是哪个订单号？"))
+		}
+		return say(s.t("Which item would you like to return? Your delivered orders:\n"+strings.Join(lines, "\n"),
+			"请问您想退哪件商品？您已签收的订单：\n"+strings.Join(lines, "\n")))
+	}
+	return say(s.t(fmt.Sprintf("Which item from order %s would you like to return: %s?", o.Number, s.itemNames(o.Items)),
+		fmt.Sprintf("请问您想退订单 %s 中的哪件商品：%s？", o.Number, s.itemNames(o.Items))))
+}
+
+func (s *state) askReason(items []itemData) action {
+	return say(s.t(fmt.Sprintf("Sure. Why would you like to return %s?", s.itemNames(items)),
+		fmt.Sprintf("好的。请问退%s的原因是什么？", s.itemNames(items))))
+}
+
+func (s *state) askWhichOrder(statuses []string) action {
+	orders, _ := s.orderList()
+	ok := map[string]bool{}
+	for _, st := range statuses {
+		ok[st] = true
+	}
+	var lines []string
+	for _, o := range orders {
+		if ok[o.Status] {
+			lines = append(lines, "• "+o.Number+": "+s.itemNames(o.Items))
+		}
+	}
+	if len(lines) == 0 {
+		return say(s.t("None of your recent orders can still be cancelled: they have all shipped. Once an order arrives you can return it within 30 days.",
+			"您最近的订单都已发货，无法取消。商品签收后30天内可以申请退货。"))
+	}
+	return say(s.t("Which order would you like to cancel? Please give me the order number:\n"+strings.Join(lines, "\n"),
+		"请问要取消哪个订单？请提供订单号：\n"+strings.Join(lines, "\n")))
+}
+
+// answerOrders lists the signed-in shopper's recent orders.
+func (s *state) answerOrders() action {
+	orders, _ := s.orderList()
+	if len(orders) == 0 {
+		return say(s.t("I don't see any orders on your account yet.", "您的账户里还没有订单。"))
+	}
+	var lines []string
+	for i, o := range orders {
+		if i == 5 {
+			break
+		}
+		lines = append(lines, "• "+o.Number+" — "+s.status(o)+": "+s.itemNames(o.Items))
+	}
+	return say(s.t("Here are your recent orders:\n"+strings.Join(lines, "\n")+"\nWhich one would you like to know more about?",
+		"这是您最近的订单：\n"+strings.Join(lines, "\n")+"\n您想了解哪一个？"))
+}
+
+// answer writes the reply from a tool's result.
+func (s *state) answer(e toolEvent) action {
+	r := e.result
+	// Answers name the order the tool was called for.
+	var args struct {
+		OrderNumber string `json:"order_number"`
+		Ref         string `json:"rma_or_order_number"`
+	}
+	if json.Unmarshal([]byte(e.args), &args) == nil {
+		if args.OrderNumber != "" {
+			s.slots.order = args.OrderNumber
+		} else if args.Ref != "" && len(rmas(args.Ref)) == 0 {
+			s.slots.order = args.Ref
+		}
+	}
+	switch r.Status {
+	case "not_found":
+		switch e.name {
+		case "search_knowledge_base":
+			return say(s.t("I'm sorry, I don't have information about that. Would you like me to connect you with a person from our support team?",
+				"抱歉，我这里没有相关信息。需要我为您转接人工客服吗？"))
+		case "return_status":
+			if r.Reason == "return_not_found" {
+				return s.failed(s.t("I couldn't find that return. Please check the RMA number (it looks like RMA-7K3Q9X).",
+					"没有找到这个退货记录，请核对退货授权号（格式如 RMA-7K3Q9X）。"))
+			}
+		case "confirm_action":
+			return say(s.t("That change is no longer waiting for confirmation. Shall we start again?", "这个操作已失效，需要重新办理吗？"))
+		}
+		if s.c.signedIn {
+			return s.failed(s.t(fmt.Sprintf("I couldn't find order %s on your account. Could you check the order number?", s.slots.order),
+				fmt.Sprintf("在您的账户中没有找到订单 %s，请核对一下订单号。", s.slots.order)))
+		}
+		return s.failed(s.t(fmt.Sprintf("I couldn't find an order %s with that email address. Please check the order number and the email you used for the order.", s.slots.order),
+			fmt.Sprintf("没有找到与该邮箱匹配的订单 %s。请核对订单号和下单时使用的邮箱。", s.slots.order)))
+	case "needs_info":
+		switch r.Missing {
+		case "email":
+			return s.askEmail()
+		case "reason":
+			return say(s.t("Why would you like to do that? A few words are enough.", "请问原因是什么？简单说一下就可以。"))
+		case "items":
+			if o, ok := s.orderData(s.slots.order); ok {
+				return s.askItem(&o)
+			}
+		}
+		return s.askOrder()
+	case "refused":
+		return say(s.refusal(e))
+	case "needs_confirmation":
+		return say(s.preview(e))
+	case "already_done":
+		return say(s.t("That was already done earlier; nothing more was changed.", "这个操作之前已经完成，没有再做更改。"))
+	case "error", "invalid_arguments":
+		return say(s.t("Sorry, something went wrong on our side. Please try again in a moment, or I can connect you with a person.",
+			"抱歉，系统出了点问题。请稍后再试，或者我可以为您转接人工客服。"))
+	}
+	switch e.name {
+	case "lookup_order":
+		var d struct {
+			Order orderData `json:"order"`
+		}
+		e.data(&d)
+		return say(s.orderSummary(d.Order))
+	case "track_shipment":
+		return say(s.tracking(e))
+	case "list_orders":
+		return s.answerOrders()
+	case "return_status":
+		return say(s.returns(e))
+	case "recommend_products":
+		return say(s.recommendations(e))
+	case "search_knowledge_base":
+		var d struct {
+			Articles []articleData `json:"articles"`
+		}
+		e.data(&d)
+		if len(d.Articles) == 0 {
+			return say(s.t("I'm sorry, I don't have information about that.", "抱歉，我这里没有相关信息。"))
+		}
+		a := d.Articles[0]
+		return say(s.t(fmt.Sprintf("From our help article “%s”: %s", a.Title, a.Excerpt),
+			fmt.Sprintf("根据帮助文章《%s》：%s", a.Title, a.Excerpt)))
+	case "handoff_to_human":
+		return say(s.t("I've asked a member of our support team to join this chat. They'll reply here as soon as they can.",
+			"已为您转接人工客服，工作人员会尽快在这里回复您。"))
+	case "confirm_action":
+		return say(s.done(e))
+	case "start_return", "cancel_order":
+		return say(s.preview(e))
+	}
+	return say(s.t("Done.", "已完成。"))
+}
+
+// failed is an answer that did not help; a third in a row brings in a
+// person.
+func (s *state) failed(text string) action {
+	if s.recentFailures() >= 2 && s.offers("handoff_to_human") {
+		return s.handoff("The assistant could not find what the shopper asked for, three times.")
+	}
+	return say(text)
+}
+
+func (s *state) orderSummary(o orderData) string {
+	items := s.itemNames(o.Items)
+	total := money(o.Total, o.Currency)
+	switch o.Status {
+	case "pending_payment":
+		return s.t(fmt.Sprintf("Order %s (%s, %s) is waiting for payment, so it hasn't been processed yet. Unpaid orders are cancelled after 48 hours.", o.Number, items, total),
+			fmt.Sprintf("订单 %s（%s，%s）还在等待付款，所以尚未处理。未付款的订单48小时后会自动取消。", o.Number, items, total))
+	case "paid":
+		return s.t(fmt.Sprintf("Order %s (%s, %s) is paid and being prepared; it hasn't shipped yet. Orders usually ship within 1–2 business days.", o.Number, items, total),
+			fmt.Sprintf("订单 %s（%s，%s）已付款，正在备货，尚未发货。一般会在1–2个工作日内发货。", o.Number, items, total))
+	case "shipped":
+		return s.t(fmt.Sprintf("Order %s (%s) shipped on %s and is on its way.", o.Number, items, s.date(o.ShippedAt)),
+			fmt.Sprintf("订单 %s（%s）已于%s发货，正在运输途中。", o.Number, items, s.date(o.ShippedAt)))
+	case "delivered":
+		text := s.t(fmt.Sprintf("Order %s (%s, %s) was delivered on %s.", o.Number, items, total, s.date(o.DeliveredAt)),
+			fmt.Sprintf("订单 %s（%s，%s）已于%s签收。", o.Number, items, total, s.date(o.DeliveredAt)))
+		if o.ReturnBy != nil && (s.c.today.IsZero() || !s.c.today.After(*o.ReturnBy)) {
+			text += s.t(fmt.Sprintf(" You can return items until %s.", s.date(o.ReturnBy)),
+				fmt.Sprintf("如需退货，请在%s前申请。", s.date(o.ReturnBy)))
+		}
+		return text
+	case "cancelled":
+		return s.t(fmt.Sprintf("Order %s (%s) was cancelled on %s.", o.Number, items, s.date(o.CancelledAt)),
+			fmt.Sprintf("订单 %s（%s）已于%s取消。", o.Number, items, s.date(o.CancelledAt)))
+	}
+	return s.t(fmt.Sprintf("Order %s: %s.", o.Number, o.Status), fmt.Sprintf("订单 %s：%s。", o.Number, o.Status))
+}
+
+func (s *state) tracking(e toolEvent) string {
+	var d struct {
+		OrderNumber string         `json:"order_number"`
+		OrderStatus string         `json:"order_status"`
+		Shipments   []shipmentData `json:"shipments"`
+	}
+	e.data(&d)
+	if len(d.Shipments) == 0 {
+		if d.OrderStatus == "cancelled" {
+			return s.t(fmt.Sprintf("Order %s was cancelled, so there is nothing to track.", d.OrderNumber),
+				fmt.Sprintf("订单 %s 已取消，没有物流信息。", d.OrderNumber))
+		}
+		if d.OrderStatus == "pending_payment" {
+			return s.t(fmt.Sprintf("Order %s is still waiting for payment, so it hasn't shipped.", d.OrderNumber),
+				fmt.Sprintf("订单 %s 还在等待付款，所以尚未发货。", d.OrderNumber))
+		}
+		return s.t(fmt.Sprintf("Order %s hasn't shipped yet, so there's no tracking yet. Orders usually ship within 1–2 business days of payment, and you'll get the tracking number by email.", d.OrderNumber),
+			fmt.Sprintf("订单 %s 还没有发货，暂时没有物流信息。一般付款后1–2个工作日内发货，发货后物流单号会发到您的邮箱。", d.OrderNumber))
+	}
+	var parts []string
+	for _, sh := range d.Shipments {
+		var p string
+		last := ""
+		if n := len(sh.Events); n > 0 {
+			ev := sh.Events[n-1]
+			last = s.t(fmt.Sprintf(" Latest scan: %s — %s, %s.", ev.Description, ev.Location, s.date(&ev.At)),
+				fmt.Sprintf("最新物流：%s，%s（%s）。", ev.Description, ev.Location, s.date(&ev.At)))
+		}
+		switch sh.Status {
+		case "delivered":
+			p = s.t(fmt.Sprintf("Your parcel (%s %s) was delivered on %s.", sh.Carrier, sh.TrackingNumber, s.date(sh.DeliveredAt)),
+				fmt.Sprintf("您的包裹（%s %s）已于%s签收。", sh.Carrier, sh.TrackingNumber, s.date(sh.DeliveredAt)))
+		case "out_for_delivery":
+			p = s.t(fmt.Sprintf("Your parcel (%s %s) is out for delivery today.", sh.Carrier, sh.TrackingNumber)+last,
+				fmt.Sprintf("您的包裹（%s %s）今天正在派送中。", sh.Carrier, sh.TrackingNumber)+last)
+		default:
+			eta := ""
+			if sh.EstimatedDeliveryAt != nil {
+				eta = s.t(fmt.Sprintf(" Estimated delivery: %s.", s.date(sh.EstimatedDeliveryAt)), fmt.Sprintf("预计%s送达。", s.date(sh.EstimatedDeliveryAt)))
+			}
+			p = s.t(fmt.Sprintf("Your parcel (%s %s) is on its way.", sh.Carrier, sh.TrackingNumber)+last+eta,
+				fmt.Sprintf("您的包裹（%s %s）正在运输途中。", sh.Carrier, sh.TrackingNumber)+last+eta)
+		}
+		parts = append(parts, p)
+	}
+	head := ""
+	if len(d.Shipments) > 1 {
+		head = s.t(fmt.Sprintf("Order %s ships in %d parcels. ", d.OrderNumber, len(d.Shipments)),
+			fmt.Sprintf("订单 %s 分%d个包裹发出。", d.OrderNumber, len(d.Shipments)))
+	}
+	return head + strings.Join(parts, s.t("\n", "\n"))
+}
+
+// refusal explains a policy refusal in the shopper's language.
+func (s *state) refusal(e toolEvent) string {
+	var d struct {
+		ReturnBy    *time.Time `json:"return_by"`
+		DeliveredAt *time.Time `json:"delivered_at"`
+	}
+	e.data(&d)
+	o := s.slots.order
+	switch e.result.Reason {
+	case "outside_return_window":
+		return s.t(fmt.Sprintf("I'm sorry, order %s can't be returned: it was delivered on %s, and returns must be started within 30 days of delivery (by %s). If an item is faulty, it may still be covered by our warranty — I can connect you with a person.", o, s.date(d.DeliveredAt), s.date(d.ReturnBy)),
+			fmt.Sprintf("抱歉，订单 %s 无法退货：它在%s签收，退货需在签收后30天内申请（截止%s）。如果商品有质量问题，可能仍在保修范围内，我可以为您转接人工客服。", o, s.date(d.DeliveredAt), s.date(d.ReturnBy)))
+	case "final_sale":
+		return s.t("I'm sorry, that item was sold as final sale, so it can't be returned. If it's faulty, our warranty may still cover it.",
+			"抱歉，这件商品属于最终销售（final sale）商品，不支持退货。如有质量问题，可能仍在保修范围内。")
+	case "already_returned":
+		return s.t("That item has already been returned, so there's nothing more to return.", "这件商品已经退过货了，无需再次申请。")
+	case "quantity_exceeds":
+		return s.t("That's more than can still be returned from this order.", "退货数量超过了这个订单可退的数量。")
+	case "not_delivered":
+		return s.t(fmt.Sprintf("Order %s is still on its way, so it can't be returned yet. Once it arrives you'll have 30 days to return it.", o),
+			fmt.Sprintf("订单 %s 还在运输途中，暂时不能退货。签收后30天内都可以申请退货。", o))
+	case "not_shipped":
+		return s.t(fmt.Sprintf("Order %s hasn't shipped yet, so instead of a return I can cancel it for you. Would you like that?", o),
+			fmt.Sprintf("订单 %s 还没有发货，不需要退货，可以直接取消订单。需要帮您取消吗？", o))
+	case "order_cancelled":
+		return s.t(fmt.Sprintf("Order %s was cancelled, so there's nothing to return.", o), fmt.Sprintf("订单 %s 已取消，无需退货。", o))
+	case "already_shipped":
+		return s.t(fmt.Sprintf("I'm sorry, order %s has already shipped, so it can't be cancelled any more. Once it's delivered, you can return it within 30 days.", o),
+			fmt.Sprintf("抱歉，订单 %s 已经发货，无法取消。签收后30天内可以申请退货。", o))
+	case "already_cancelled":
+		return s.t(fmt.Sprintf("Order %s is already cancelled.", o), fmt.Sprintf("订单 %s 已经取消了。", o))
+	case "confirmation_expired":
+		return s.t("That confirmation has expired, so nothing was changed. Shall we start again?", "确认已超时，没有做任何更改。需要重新办理吗？")
+	}
+	return s.t("I'm sorry, that isn't possible: "+e.result.Message, "抱歉，无法办理："+e.result.Message)
+}
+
+// preview shows a change waiting for the shopper's yes.
+func (s *state) preview(e toolEvent) string {
+	var d previewData
+	e.data(&d)
+	p := d.Preview
+	refund := money(p.Refund, p.Currency)
+	if e.name == "cancel_order" {
+		var items struct {
+			Preview struct {
+				Items []itemData `json:"items"`
+			} `json:"preview"`
+		}
+		e.data(&items)
+		return s.t(fmt.Sprintf("I can cancel order %s (%s) and refund %s. Shall I go ahead? Please answer yes or no.", p.OrderNumber, s.itemNames(items.Preview.Items), refund),
+			fmt.Sprintf("可以为您取消订单 %s（%s），退款 %s。请回复“确认”继续，或回复“不用了”。", p.OrderNumber, s.itemNames(items.Preview.Items), refund))
+	}
+	ship := s.t("You'll get a prepaid return label by email.", "我们会通过邮件发送预付退货面单。")
+	if p.Shipping == "customer_paid" {
+		ship = s.t("Return shipping is paid by you for international orders; we'll give you the address.", "国际订单的退货运费由您承担，我们会提供退货地址。")
+	}
+	return s.t(fmt.Sprintf("Here's the return for order %s: %s, refund %s. %s Shall I go ahead? Please answer yes or no.", p.OrderNumber, s.itemNames(p.Items), refund, ship),
+		fmt.Sprintf("订单 %s 的退货信息：%s，退款 %s。%s请回复“确认”继续办理，或回复“不用了”。", p.OrderNumber, s.itemNames(p.Items), refund, ship))
+}
+
+// done reports a change the shopper confirmed.
+func (s *state) done(e toolEvent) string {
+	var d doneData
+	e.data(&d)
+	if d.RMA != "" {
+		return s.t(fmt.Sprintf("Done — your return is confirmed. Your RMA number is %s. Refund: %s, to your original payment method within 5–7 business days after the parcel reaches our warehouse. %s", d.RMA, money(d.Refund, d.Currency), d.HowToReturn),
+			fmt.Sprintf("已为您办理退货，退货授权号（RMA）是 %s。退款 %s，仓库收到包裹后5–7个工作日内原路退回。请在包裹上注明RMA号，并在14天内寄出。", d.RMA, money(d.Refund, d.Currency)))
+	}
+	return s.t(fmt.Sprintf("Done — order %s is cancelled. Refund: %s, back to your original payment method within 5–7 business days.", d.OrderNumber, money(d.Refund, d.Currency)),
+		fmt.Sprintf("订单 %s 已取消。退款 %s 会在5–7个工作日内原路退回。", d.OrderNumber, money(d.Refund, d.Currency)))
+}
+
+func (s *state) returns(e toolEvent) string {
+	var d struct {
+		OrderNumber string       `json:"order_number"`
+		Returns     []returnData `json:"returns"`
+	}
+	e.data(&d)
+	if len(d.Returns) == 0 {
+		return s.t(fmt.Sprintf("Order %s has no returns.", d.OrderNumber), fmt.Sprintf("订单 %s 没有退货记录。", d.OrderNumber))
+	}
+	var lines []string
+	for _, r := range d.Returns {
+		var names []string
+		for _, it := range r.Items {
+			names = append(names, it.Title)
+		}
+		status := map[string][2]string{
+			"open":     {"open — we're waiting for the parcel to reach our warehouse", "处理中，等待包裹寄回仓库"},
+			"received": {"received at our warehouse — the refund is being issued", "仓库已收到，正在办理退款"},
+			"refunded": {"refunded", "已退款"},
+			"rejected": {"rejected", "未通过"},
+		}[r.Status]
+		lines = append(lines, s.t(fmt.Sprintf("Return %s (%s): %s. Refund %s.", r.RMA, strings.Join(names, ", "), status[0], money(r.Refund, "USD")),
+			fmt.Sprintf("退货 %s（%s）：%s，退款 %s。", r.RMA, strings.Join(names, "、"), status[1], money(r.Refund, "USD"))))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *state) recommendations(e toolEvent) string {
+	var d struct {
+		Basis    string        `json:"basis"`
+		Products []productData `json:"products"`
+	}
+	e.data(&d)
+	if len(d.Products) == 0 {
+		return s.t("I don't have a recommendation right now.", "暂时没有可推荐的商品。")
+	}
+	var lines []string
+	for _, p := range d.Products {
+		title := p.Title
+		if s.lang == "zh" && p.TitleZH != "" {
+			title = p.TitleZH
+		}
+		lines = append(lines, "• "+title+" — "+money(p.Price, p.Currency))
+	}
+	head := s.t("Our best sellers right now:", "目前的热销商品：")
+	if d.Basis == "purchase_history" {
+		head = s.t("Based on what you've bought before, you might like:", "根据您的购买记录，您可能会喜欢：")
+	}
+	return head + "\n" + strings.Join(lines, "\n")
+}
+
+// itemNames lists items in the shopper's language, with quantities.
+func (s *state) itemNames(items []itemData) string {
+	var names []string
+	for _, it := range items {
+		n := it.Title
+		if s.lang == "zh" && it.TitleZH != "" {
+			n = it.TitleZH
+		}
+		if it.Quantity > 1 {
+			n += fmt.Sprintf(" ×%d", it.Quantity)
+		}
+		names = append(names, n)
+	}
+	// Titles often contain commas ("Rain Jacket, Blue, M"), so items are
+	// separated by semicolons.
+	return strings.Join(names, s.t("; ", "、"))
+}
+
+func (s *state) status(o orderData) string {
+	m := map[string][2]string{
+		"pending_payment": {"waiting for payment", "待付款"},
+		"paid":            {"paid, not shipped yet", "已付款，待发货"},
+		"shipped":         {"on its way", "运输中"},
+		"delivered":       {"delivered " + s.date(o.DeliveredAt), s.date(o.DeliveredAt) + "已签收"},
+		"cancelled":       {"cancelled", "已取消"},
+	}[o.Status]
+	if m[0] == "" {
+		return o.Status
+	}
+	return s.t(m[0], m[1])
+}
+
+func (s *state) date(t *time.Time) string {
+	if t == nil {
+		return s.t("(unknown date)", "（日期未知）")
+	}
+	if s.lang == "zh" {
+		return fmt.Sprintf("%d月%d日", t.Month(), t.Day())
+	}
+	return t.Format("Jan 2")
+}
+
+func money(n json.Number, currency string) string {
+	v := n.String()
+	if v == "" {
+		v = "0.00"
+	}
+	switch currency {
+	case "", "USD":
+		return "$" + v
+	case "CNY":
+		return "¥" + v
+	}
+	return currency + " " + v
+}
