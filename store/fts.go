@@ -95,7 +95,8 @@ func init() {
 		did do does doing for from get got had has have how i i'm if in into is it its me
 		my of on or our please so than that the their them then there this to too us was
 		we were what when where which who why will with would you your hi hello hey thanks
-		thank`) {
+		thank usually normally typically generally really just actually also still ever even
+		much many some any very quite ok okay`) {
 		stopwords[w] = true
 	}
 }
@@ -204,12 +205,15 @@ func excerpt(body, query string, max int) string {
 		if para == "" {
 			continue
 		}
-		score := 0
+		// Distinct query terms, so one word repeated does not outweigh two
+		// different ones; the earlier paragraph wins a tie.
+		seen := map[string]bool{}
 		for _, t := range ftsTokens(para) {
 			if want[t] {
-				score++
+				seen[t] = true
 			}
 		}
+		score := len(seen)
 		if score > bestScore {
 			best, bestScore = para, score
 		}
