@@ -33,13 +33,13 @@ func (l *StoreLog) Record(ctx context.Context, conversationID string, s Step) er
 		LatencyMS: s.Latency.Milliseconds(), TokensIn: int64(s.TokensIn), TokensOut: int64(s.TokensOut)}
 	switch s.Kind {
 	case StepToolCalls:
-		b, err := json.Marshal(s.ToolCalls)
+		b, err := json.Marshal(toStoredCalls(s.ToolCalls))
 		if err != nil {
 			return fmt.Errorf("agents: encode tool calls: %w", err)
 		}
 		m.Role, m.ToolCalls = store.RoleAssistant, b
 	case StepToolResult:
-		b, err := json.Marshal(s.ToolResult)
+		b, err := json.Marshal(storedResult(*s.ToolResult))
 		if err != nil {
 			return fmt.Errorf("agents: encode tool result: %w", err)
 		}
@@ -97,6 +97,34 @@ func (l *StoreLog) History(ctx context.Context, conversationID string) ([]llms.M
 	return out, nil
 }
 
+// Tool calls and results are stored in kefu's own JSON shape. langchaingo's
+// ToolCall JSON does not round-trip (v0.1.14 unmarshals "function" into a
+// map and then looks for a json.RawMessage, losing the name and
+// arguments), and a flat shape reads better in transcripts and exports.
+type storedCall struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
+}
+
+type storedResult struct {
+	ToolCallID string `json:"tool_call_id"`
+	Name       string `json:"name"`
+	Content    string `json:"content"`
+}
+
+func toStoredCalls(calls []llms.ToolCall) []storedCall {
+	out := make([]storedCall, 0, len(calls))
+	for _, c := range calls {
+		sc := storedCall{ID: c.ID}
+		if c.FunctionCall != nil {
+			sc.Name, sc.Arguments = c.FunctionCall.Name, c.FunctionCall.Arguments
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
 // toMessageContent maps a stored message to what a model sees; system
 // notices are for people reading transcripts and are left out.
 func toMessageContent(m store.Message) (llms.MessageContent, bool) {
@@ -109,20 +137,21 @@ func toMessageContent(m store.Message) (llms.MessageContent, bool) {
 			mc.Parts = append(mc.Parts, llms.TextPart(m.Text))
 		}
 		if len(m.ToolCalls) > 0 {
-			var calls []llms.ToolCall
+			var calls []storedCall
 			if json.Unmarshal(m.ToolCalls, &calls) == nil {
 				for _, c := range calls {
-					mc.Parts = append(mc.Parts, c)
+					mc.Parts = append(mc.Parts, llms.ToolCall{ID: c.ID, Type: "function",
+						FunctionCall: &llms.FunctionCall{Name: c.Name, Arguments: c.Arguments}})
 				}
 			}
 		}
 		return mc, len(mc.Parts) > 0
 	case store.RoleTool:
-		var r llms.ToolCallResponse
+		var r storedResult
 		if json.Unmarshal(m.ToolResult, &r) != nil {
 			return llms.MessageContent{}, false
 		}
-		return llms.MessageContent{Role: llms.ChatMessageTypeTool, Parts: []llms.ContentPart{r}}, true
+		return llms.MessageContent{Role: llms.ChatMessageTypeTool, Parts: []llms.ContentPart{llms.ToolCallResponse(r)}}, true
 	case store.RoleStaff:
 		name := m.Author
 		if name == "" {

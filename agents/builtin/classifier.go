@@ -57,6 +57,7 @@ type Classifier struct {
 	labels  []string
 	weights [][]float32 // [label][feature]
 	bias    []float32
+	vocab   map[string]bool // words and Han characters seen in training
 }
 
 // Prediction is an intent and the model's probability for it.
@@ -115,7 +116,12 @@ func Train(examples []Example) *Classifier {
 	for i, l := range labels {
 		labelIndex[l] = i
 	}
-	c := &Classifier{labels: labels, bias: make([]float32, len(labels))}
+	c := &Classifier{labels: labels, bias: make([]float32, len(labels)), vocab: map[string]bool{}}
+	for _, e := range examples {
+		for _, w := range vocabTokens(e.Text) {
+			c.vocab[w] = true
+		}
+	}
 	c.weights = make([][]float32, len(labels))
 	for i := range c.weights {
 		c.weights[i] = make([]float32, numFeatures)
@@ -194,6 +200,41 @@ func (c *Classifier) Predict(text string) []Prediction {
 		out[i] = Prediction{Intent: l, Prob: probs[i]}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Prob > out[j].Prob })
+	return out
+}
+
+// Known is the share of a message's words (and Han characters) that the
+// training examples use: a message made mostly of words the model has
+// never seen ("asdkj qwe", another language) is one it cannot classify,
+// whatever the probabilities say. A message with no words counts as known.
+func (c *Classifier) Known(text string) float64 {
+	toks := vocabTokens(text)
+	if len(toks) == 0 {
+		return 1
+	}
+	n := 0
+	for _, t := range toks {
+		if c.vocab[t] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(toks))
+}
+
+func vocabTokens(text string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(normalize(text), func(r rune) bool {
+		return !(unicode.IsLetter(r) || r == '\'') || unicode.Is(unicode.Han, r)
+	}) {
+		if len(w) >= 2 {
+			out = append(out, w)
+		}
+	}
+	for _, r := range text {
+		if unicode.Is(unicode.Han, r) {
+			out = append(out, string(r))
+		}
+	}
 	return out
 }
 

@@ -41,6 +41,18 @@ type slots struct {
 
 func (m *Model) decide(c *convo, offered map[string]bool) action {
 	s := &state{m: m, c: c, offered: offered, cur: c.last()}
+	a := s.next()
+	if a.tool != "" && !offered[a.tool] {
+		// Only tools the caller offers may be called.
+		return say(s.t("Sorry, I can't do that from here. I can connect you with a person from our support team if you like.",
+			"抱歉，这里暂时无法办理。如有需要，我可以为您转接人工客服。"))
+	}
+	return a
+}
+
+// next decides the model's next action.
+func (s *state) next() action {
+	c, m := s.c, s.m
 	if s.cur.index < 0 {
 		return say(s.t("Hello! How can I help you today?", "您好！请问有什么可以帮您？"))
 	}
@@ -66,6 +78,9 @@ func (m *Model) decide(c *convo, offered map[string]bool) action {
 	if s.task != "" {
 		return s.plan()
 	}
+	if s.conf < 0.3 || m.classifier.Known(s.cur.text) < 0.5 {
+		return s.notUnderstood()
+	}
 	return s.chat()
 }
 
@@ -74,11 +89,15 @@ func (m *Model) decide(c *convo, offered map[string]bool) action {
 // messages when this one answers a question or only gives details.
 func (s *state) findTask() {
 	cur := len(s.c.turns) - 1
-	slotOnly := isSlotOnly(s.cur.text)
+	slotOnly := s.m.slotOnly(s.cur.text)
 	prev, prevStart := s.openTask(cur)
 	_, own := taskTools[s.intent]
 	switch {
-	case own && s.conf >= 0.35 && !slotOnly:
+	case s.asked == "reason" && (prev == IntentStartReturn || prev == IntentCancel):
+		// The answer to "why?" belongs to the request that asked it, even
+		// when it sounds like a request of its own ("wrong size").
+		s.task, s.start = prev, prevStart
+	case own && (s.conf >= confident || (s.conf >= 0.35 && !slotOnly)):
 		s.task, s.start = s.intent, cur
 		if prev == s.intent { // the same request, said again or continued
 			s.start = prevStart
@@ -101,11 +120,11 @@ func (s *state) findTask() {
 // language is the language to answer in: the message's own, or, for a
 // message of only numbers and emails, the shopper's last words before it.
 func (s *state) language() string {
-	if l := language(s.cur.text); l != "" && !isSlotOnly(s.cur.text) {
+	if l := language(s.cur.text); l != "" && !s.m.slotOnly(s.cur.text) {
 		return l
 	}
 	for j := len(s.c.turns) - 2; j >= 0; j-- {
-		if l := language(s.c.turns[j].text); l != "" && !isSlotOnly(s.c.turns[j].text) {
+		if l := language(s.c.turns[j].text); l != "" && !s.m.slotOnly(s.c.turns[j].text) {
 			return l
 		}
 	}
@@ -120,7 +139,7 @@ func (s *state) language() string {
 func (s *state) openTask(i int) (string, int) {
 	for j := i - 1; j >= 0 && j >= i-6; j-- {
 		p := s.m.classifier.Predict(s.c.turns[j].text)
-		if _, ok := taskTools[p[0].Intent]; !ok || p[0].Prob < 0.35 || isSlotOnly(s.c.turns[j].text) {
+		if _, ok := taskTools[p[0].Intent]; !ok || p[0].Prob < 0.35 || s.m.slotOnly(s.c.turns[j].text) {
 			continue
 		}
 		task := p[0].Intent
@@ -188,18 +207,20 @@ func (s *state) fillSlots() {
 	}
 }
 
-// isSlotOnly reports whether a message is only details (an order number,
-// an email, an RMA) with at most a word or two around them.
-func isSlotOnly(text string) bool {
-	t := normalize(text)
-	for _, re := range []interface{ ReplaceAllString(string, string) string }{rmaRe, emailRe, orderPrefixed, orderHash} {
-		t = re.ReplaceAllString(t, " ")
-	}
+// slotOnly reports whether a message is only details (an order number,
+// an email, an RMA) with at most a few words around them that do not ask
+// for anything themselves: "sure, alice@example.com" is, "cancel my order
+// KF-10054" is not.
+func (m *Model) slotOnly(text string) bool {
 	if !strings.ContainsAny(text, "0123456789@") && len(rmas(text)) == 0 {
 		return false
 	}
+	rest := normalize(text)
+	for _, re := range []interface{ ReplaceAllString(string, string) string }{rmaRe, emailRe, orderPrefixed, orderHash} {
+		rest = re.ReplaceAllString(rest, " ")
+	}
 	letters := 0
-	for _, r := range t {
+	for _, r := range rest {
 		if unicode.IsLetter(r) {
 			letters++
 			if unicode.Is(unicode.Han, r) {
@@ -207,7 +228,15 @@ func isSlotOnly(text string) bool {
 			}
 		}
 	}
-	return letters <= 14
+	if letters > 14 {
+		return false
+	}
+	if letters == 0 {
+		return true
+	}
+	p := m.classifier.Predict(rest)
+	_, action := taskTools[p[0].Intent]
+	return !(action && p[0].Prob >= 0.5)
 }
 
 // chainable reports whether the model may call another tool after this

@@ -2,7 +2,6 @@ package builtin
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 )
@@ -105,12 +104,12 @@ func (s *state) plan() action {
 		if needEmail {
 			return s.askEmail()
 		}
-		if sl.reason == "" {
-			return say(s.t(fmt.Sprintf("I can help cancel order %s. Why would you like to cancel it?", sl.order),
-				fmt.Sprintf("可以帮您取消订单 %s。请问取消的原因是什么？", sl.order)))
-		}
+		// The tool checks the order can still be cancelled before it asks
+		// for a reason, so call it even without one.
 		args := s.orderArgs(sl.order)
-		args["reason"] = sl.reason
+		if sl.reason != "" {
+			args["reason"] = sl.reason
+		}
 		return call("cancel_order", args)
 
 	case IntentReturnStat:

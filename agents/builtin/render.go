@@ -128,6 +128,10 @@ func (s *state) answer(e toolEvent) action {
 		case "email":
 			return s.askEmail()
 		case "reason":
+			if e.name == "cancel_order" {
+				return say(s.t(fmt.Sprintf("I can cancel order %s. Why would you like to cancel it? A few words are enough.", s.slots.order),
+					fmt.Sprintf("订单 %s 可以取消。请问取消的原因是什么？简单说一下就可以。", s.slots.order)))
+			}
 			return say(s.t("Why would you like to do that? A few words are enough.", "请问原因是什么？简单说一下就可以。"))
 		case "items":
 			if o, ok := s.orderData(s.slots.order); ok {
