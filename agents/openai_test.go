@@ -463,6 +463,7 @@ type outcome struct {
 	err      error
 	deltas   []string
 	activity []string
+	resets   int
 	elapsed  time.Duration
 }
 
@@ -487,6 +488,12 @@ func (e *env) turn(text string, stream bool) outcome {
 		ev.Delta = func(s string) {
 			mu.Lock()
 			o.deltas = append(o.deltas, s)
+			mu.Unlock()
+		}
+		// A reset voids what was streamed: the live view starts over.
+		ev.Reset = func() {
+			mu.Lock()
+			o.deltas, o.resets = nil, o.resets+1
 			mu.Unlock()
 		}
 	}
@@ -552,17 +559,40 @@ func lastAssistantCalls(t *testing.T, req wireRequest) []wireToolCall {
 	return nil
 }
 
-// storedCall is an llms.ToolCall as StoreLog stores it.
-type storedCall struct {
-	Type     string `json:"type"`
-	ToolCall struct {
-		ID       string `json:"id"`
-		Type     string `json:"type"`
-		Function struct {
-			Name      string `json:"name"`
-			Arguments string `json:"arguments"`
-		} `json:"function"`
-	} `json:"tool_call"`
+// jsonStrings returns every string in a JSON document, keys excepted.
+func jsonStrings(t *testing.T, raw json.RawMessage) []string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("stored JSON %q: %v", raw, err)
+	}
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			out = append(out, v)
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
+}
+
+func containsAll(have []string, want ...string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func lookupCall(id string, args ...string) wireCall {
@@ -655,21 +685,16 @@ func TestOpenAIToolRoundTrip(t *testing.T) {
 	if m.Role != store.RoleAssistant || m.Model != openaiName || m.TokensIn != 812 || m.TokensOut != 23 || m.LatencyMS < 20 {
 		t.Errorf("tool-call message: role %q model %q tokens %d/%d latency %dms", m.Role, m.Model, m.TokensIn, m.TokensOut, m.LatencyMS)
 	}
-	var sc []storedCall
-	if err := json.Unmarshal(m.ToolCalls, &sc); err != nil || len(sc) != 1 {
-		t.Fatalf("stored tool calls %s: %v", m.ToolCalls, err)
-	}
-	if c := sc[0].ToolCall; c.ID != "call_abc123" || c.Type != "function" || c.Function.Name != "lookup_order" ||
-		c.Function.Arguments != `{"order_number": "KF-10031"}` {
-		t.Errorf("stored tool call %s", m.ToolCalls)
+	// The stored shape is StoreLog's business; what it must keep is the
+	// call's id, name and exact arguments, and the result's call id, tool
+	// name and content. (A later turn replays them: see
+	// TestOpenAISecondTurnReplaysToolCalls.)
+	if got := jsonStrings(t, m.ToolCalls); !containsAll(got, "call_abc123", "lookup_order", `{"order_number": "KF-10031"}`) {
+		t.Errorf("stored tool calls %s lack the call's id, name or arguments", m.ToolCalls)
 	}
 	m = ms[2]
-	var tr llms.ToolCallResponse
-	if err := json.Unmarshal(m.ToolResult, &tr); err != nil {
-		t.Fatalf("stored tool result %s: %v", m.ToolResult, err)
-	}
-	if m.Role != store.RoleTool || m.Author != "lookup_order" || tr.ToolCallID != "call_abc123" || tr.Name != "lookup_order" || tr.Content != content {
-		t.Errorf("tool message: role %q author %q result %+v", m.Role, m.Author, tr)
+	if m.Role != store.RoleTool || m.Author != "lookup_order" || !containsAll(jsonStrings(t, m.ToolResult), "call_abc123", "lookup_order", content) {
+		t.Errorf("tool message: role %q author %q result %s", m.Role, m.Author, m.ToolResult)
 	}
 	m = ms[3]
 	if m.Role != store.RoleAssistant || m.Text != answerKF10031 || m.Model != openaiName || m.TokensIn != 1034 ||
@@ -900,6 +925,11 @@ func TestOpenAITimeoutFallsBack(t *testing.T) {
 			}
 			if !o.res.Fallback || o.res.Reply != fallbackReply || o.res.Model != "fallback-test" {
 				t.Errorf("result %+v", o.res)
+			}
+			// The stalled model's partial text is voided, so the shopper's
+			// live view shows only the fallback's answer.
+			if tc.stream && (o.resets != 1 || strings.Join(o.deltas, "") != fallbackReply) {
+				t.Errorf("resets %d, live text %q, want 1 and %q", o.resets, strings.Join(o.deltas, ""), fallbackReply)
 			}
 			ms := e.messages()
 			var notice *store.Message

@@ -72,6 +72,9 @@ type Events struct {
 	// Delta receives shopper-visible text of the answer as it is written:
 	// never tool-call JSON, never empty.
 	Delta func(text string)
+	// Reset says that the text streamed so far is void: the model failed
+	// part-way and another will answer from the start.
+	Reset func()
 	// Activity receives the name of each tool as it starts.
 	Activity func(tool string)
 }
@@ -147,7 +150,7 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 	for step := 1; ; step++ {
 		if step > r.maxSteps() {
 			log.Warn("step limit reached", "steps", res.Steps)
-			return r.finish(ctx, t, &res, model.Name, giveUpText(t), ev)
+			return r.finish(ctx, t, &res, "kefu", giveUpText(t), ev)
 		}
 		resp, latency, err := r.generate(ctx, model, msgs, defs, ev)
 		res.Steps++
@@ -203,12 +206,13 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 }
 
 // generate makes one bounded model call, streaming shopper-visible text.
-func (r *Runner) generate(ctx context.Context, m Model, msgs []llms.MessageContent, defs []llms.Tool, ev Events) (*llms.ContentResponse, time.Duration, error) {
+func (r *Runner) generate(ctx context.Context, m Model, msgs []llms.MessageContent, defs []llms.Tool, ev Events) (_ *llms.ContentResponse, _ time.Duration, err error) {
 	cctx, cancel := context.WithTimeout(ctx, r.modelTimeout())
 	defer cancel()
 	opts := []llms.CallOption{llms.WithTools(defs)}
+	streamed := false
 	if ev.Delta != nil {
-		f := &shopperText{emit: ev.Delta}
+		f := &shopperText{emit: func(s string) { streamed = true; ev.Delta(s) }}
 		opts = append(opts, llms.WithStreamingFunc(func(_ context.Context, b []byte) error {
 			f.chunk(b)
 			return nil
@@ -217,6 +221,11 @@ func (r *Runner) generate(ctx context.Context, m Model, msgs []llms.MessageConte
 	start := time.Now()
 	resp, err := m.GenerateContent(cctx, msgs, opts...)
 	latency := time.Since(start)
+	defer func() {
+		if err != nil && streamed && ev.Reset != nil {
+			ev.Reset()
+		}
+	}()
 	// The openai provider can return truncated text and a nil error when
 	// the context ends mid-stream, and rewrites deadline errors: check the
 	// context ourselves.
