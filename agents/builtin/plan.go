@@ -187,10 +187,10 @@ func (s *state) chat() action {
 	return s.notUnderstood()
 }
 
-// notUnderstood admits it did not follow; after two misses in a row it
-// brings in a person instead of trying a third time.
+// notUnderstood admits it did not follow; the second miss in a row brings
+// in a person instead.
 func (s *state) notUnderstood() action {
-	if s.recentFailures() >= 2 {
+	if s.recentFailures() >= 1 {
 		return s.handoff("The assistant could not understand the shopper twice: " + clip(s.cur.text, 200))
 	}
 	return say(s.t("Sorry, I'm not sure I understood. I can check an order (give me the order number), start a return, cancel an order that hasn't shipped, or answer questions about shipping, returns and payment. Could you say a bit more?",

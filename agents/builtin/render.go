@@ -186,11 +186,11 @@ func (s *state) answer(e toolEvent) action {
 	return say(s.t("Done.", "已完成。"))
 }
 
-// failed is an answer that did not help; a third in a row brings in a
+// failed is an answer that did not help; the second in a row brings in a
 // person.
 func (s *state) failed(text string) action {
-	if s.recentFailures() >= 2 && s.offers("handoff_to_human") {
-		return s.handoff("The assistant could not find what the shopper asked for, three times.")
+	if s.recentFailures() >= 1 && s.offers("handoff_to_human") {
+		return s.handoff("The assistant could not find what the shopper asked for, twice: " + clip(s.cur.text, 200))
 	}
 	return say(text)
 }
