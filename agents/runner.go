@@ -64,6 +64,9 @@ type Turn struct {
 	Identity       tools.Identity
 	ShopperName    string
 	Text           string
+	// ConfirmAction is set when the shopper pressed "yes" on a previewed
+	// change: it runs if it is the change the last answer previewed.
+	ConfirmAction string
 }
 
 // Events receive what happens during a turn, for the live view. Either may
@@ -138,7 +141,7 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 	var res Result
 	// A clear yes to a previewed change runs it here, in code: the model
 	// can neither skip the shopper's confirmation nor give it.
-	if id := pendingAction(history); id != "" && r.Reply != nil && r.Reply(t.Text) == ReplyYes {
+	if id := pendingAction(history); id != "" && (t.ConfirmAction == id || (t.ConfirmAction == "" && r.Reply != nil && r.Reply(t.Text) == ReplyYes)) {
 		msgs, err = r.confirm(ctx, t, id, msgs, &res, ev)
 		if err != nil {
 			return res, err

@@ -33,13 +33,13 @@ func (l *StoreLog) Record(ctx context.Context, conversationID string, s Step) er
 		LatencyMS: s.Latency.Milliseconds(), TokensIn: int64(s.TokensIn), TokensOut: int64(s.TokensOut)}
 	switch s.Kind {
 	case StepToolCalls:
-		b, err := json.Marshal(toStoredCalls(s.ToolCalls))
+		b, err := json.Marshal(toCallRecords(s.ToolCalls))
 		if err != nil {
 			return fmt.Errorf("agents: encode tool calls: %w", err)
 		}
 		m.Role, m.ToolCalls = store.RoleAssistant, b
 	case StepToolResult:
-		b, err := json.Marshal(storedResult(*s.ToolResult))
+		b, err := json.Marshal(ToolResultRecord(*s.ToolResult))
 		if err != nil {
 			return fmt.Errorf("agents: encode tool result: %w", err)
 		}
@@ -97,26 +97,30 @@ func (l *StoreLog) History(ctx context.Context, conversationID string) ([]llms.M
 	return out, nil
 }
 
-// Tool calls and results are stored in kefu's own JSON shape. langchaingo's
+// ToolCallRecord and ToolResultRecord are how tool calls and results are
+// stored (messages.tool_calls and messages.tool_result), in kefu's own JSON
+// shape. langchaingo's
 // ToolCall JSON does not round-trip (v0.1.14 unmarshals "function" into a
 // map and then looks for a json.RawMessage, losing the name and
 // arguments), and a flat shape reads better in transcripts and exports.
-type storedCall struct {
+// ToolCallRecord is one stored tool call.
+type ToolCallRecord struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
 	Arguments string `json:"arguments"`
 }
 
-type storedResult struct {
+// ToolResultRecord is one stored tool result.
+type ToolResultRecord struct {
 	ToolCallID string `json:"tool_call_id"`
 	Name       string `json:"name"`
 	Content    string `json:"content"`
 }
 
-func toStoredCalls(calls []llms.ToolCall) []storedCall {
-	out := make([]storedCall, 0, len(calls))
+func toCallRecords(calls []llms.ToolCall) []ToolCallRecord {
+	out := make([]ToolCallRecord, 0, len(calls))
 	for _, c := range calls {
-		sc := storedCall{ID: c.ID}
+		sc := ToolCallRecord{ID: c.ID}
 		if c.FunctionCall != nil {
 			sc.Name, sc.Arguments = c.FunctionCall.Name, c.FunctionCall.Arguments
 		}
@@ -137,7 +141,7 @@ func toMessageContent(m store.Message) (llms.MessageContent, bool) {
 			mc.Parts = append(mc.Parts, llms.TextPart(m.Text))
 		}
 		if len(m.ToolCalls) > 0 {
-			var calls []storedCall
+			var calls []ToolCallRecord
 			if json.Unmarshal(m.ToolCalls, &calls) == nil {
 				for _, c := range calls {
 					mc.Parts = append(mc.Parts, llms.ToolCall{ID: c.ID, Type: "function",
@@ -147,7 +151,7 @@ func toMessageContent(m store.Message) (llms.MessageContent, bool) {
 		}
 		return mc, len(mc.Parts) > 0
 	case store.RoleTool:
-		var r storedResult
+		var r ToolResultRecord
 		if json.Unmarshal(m.ToolResult, &r) != nil {
 			return llms.MessageContent{}, false
 		}

@@ -184,3 +184,26 @@ func (s *Store) Events(ctx context.Context, conversationID string) ([]Event, err
 	}
 	return es, rows.Err()
 }
+
+// RateConversation records the shopper's rating (1–5) and comment, and a
+// "rated" event.
+func (s *Store) RateConversation(ctx context.Context, id string, rating int, comment string) error {
+	data, _ := json.Marshal(map[string]any{"rating": rating, "comment": comment})
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		now := ms(s.now())
+		res, err := tx.ExecContext(ctx, `UPDATE conversations SET rating = ?, rating_comment = ?, updated_at = ? WHERE id = ?`,
+			rating, comment, now, id)
+		if err != nil {
+			return fmt.Errorf("store: unable to rate conversation: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: conversation %s: %w", id, ErrNotFound)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO conversation_events (conversation_id, kind, data, created_at) VALUES (?, 'rated', ?, ?)`,
+			id, string(data), now)
+		if err != nil {
+			return fmt.Errorf("store: unable to record rating: %w", err)
+		}
+		return nil
+	})
+}

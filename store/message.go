@@ -218,3 +218,26 @@ func (s *Store) LastMessages(ctx context.Context, conversationID string, n int) 
 	}
 	return ms, before, nil
 }
+
+// AppendMessages stores several messages in one transaction, as
+// AppendMessage does for one: a group commit, so many shoppers' messages
+// share one fsync. It reports, per message, whether it was a duplicate.
+// If the transaction fails, nothing is stored.
+func (s *Store) AppendMessages(ctx context.Context, ms []*Message) ([]bool, error) {
+	dups := make([]bool, len(ms))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		for i, m := range ms {
+			d, err := appendMessage(ctx, tx, m, now)
+			if err != nil {
+				return err
+			}
+			dups[i] = d
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return dups, nil
+}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"sort"
 	"strconv"
@@ -27,31 +30,49 @@ const (
 	envLLMModel         = "KEFU_LLM_MODEL"
 	envLLMTimeout       = "KEFU_LLM_TIMEOUT"
 	envLLMMaxSteps      = "KEFU_LLM_MAX_STEPS"
+	envAddr             = "KEFU_ADDR"
+	envAllowedOrigins   = "KEFU_ALLOWED_ORIGINS"
+	envIdentitySecret   = "KEFU_IDENTITY_SECRET"
+	envIdentitySecretF  = "KEFU_IDENTITY_SECRET_FILE"
+	envDemo             = "KEFU_DEMO"
+	envStaticDir        = "KEFU_STATIC_DIR"
+	envShutdownTimeout  = "KEFU_SHUTDOWN_TIMEOUT"
 )
 
 // knownEnv lists every variable kefu reads, so a typo in one (KEFU_DATABASE)
 // is reported instead of silently falling back to a default.
 var knownEnv = map[string]bool{envDB: true, envReturnWindowDays: true, envLogLevel: true, envLogFormat: true,
 	envLLM: true, envLLMBaseURL: true, envLLMAPIKey: true, envLLMAPIKeyFile: true, envLLMModel: true,
-	envLLMTimeout: true, envLLMMaxSteps: true}
+	envLLMTimeout: true, envLLMMaxSteps: true, envAddr: true, envAllowedOrigins: true, envIdentitySecret: true,
+	envIdentitySecretF: true, envDemo: true, envStaticDir: true, envShutdownTimeout: true}
 
 // Config is kefu's configuration, read from the environment once at start
 // and passed down explicitly.
 type Config struct {
-	DB           string        // SQLite file; default kefu.db in the working directory
-	ReturnWindow time.Duration // how long after delivery returns are accepted; default 30 days
-	LogLevel     slog.Level    // default info
-	LogFormat    string        // text or json; default text
-	LLM          agents.ProviderConfig
-	LLMTimeout   time.Duration // per model call; default 30s
-	LLMMaxSteps  int           // model calls per turn; default 6
-	Unknown      []string      // KEFU_ variables kefu does not know
+	DB              string        // SQLite file; default kefu.db in the working directory
+	ReturnWindow    time.Duration // how long after delivery returns are accepted; default 30 days
+	LogLevel        slog.Level    // default info
+	LogFormat       string        // text or json; default text
+	LLM             agents.ProviderConfig
+	LLMTimeout      time.Duration // per model call; default 30s
+	LLMMaxSteps     int           // model calls per turn; default 6
+	Addr            string        // listen address; default :8080
+	AllowedOrigins  []string      // origins besides kefu's own that may open sockets
+	IdentitySecret  []byte        // verifies signed shopper identities; default: a random one per start
+	SecretGenerated bool          // IdentitySecret was generated, not configured
+	Demo            bool          // serve the demo API; default: on when no secret is configured
+	StaticDir       string        // serve front-end files from here instead of the binary
+	ShutdownTimeout time.Duration // default 10s
+	Unknown         []string      // KEFU_ variables kefu does not know
 }
 
 // Redacted returns the configuration as it may be shown or logged.
 func (c Config) Redacted() Config {
 	if c.LLM.APIKey != "" {
 		c.LLM.APIKey = "[redacted]"
+	}
+	if len(c.IdentitySecret) > 0 {
+		c.IdentitySecret = []byte("[redacted]")
 	}
 	return c
 }
@@ -93,7 +114,7 @@ func loadConfig(environ []string) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s=%q: want text or json", envLogFormat, v))
 		}
 	}
-	errs = append(errs, loadLLM(env, &cfg))
+	errs = append(errs, loadLLM(env, &cfg), loadServer(env, &cfg))
 	for k := range env {
 		if strings.HasPrefix(k, envPrefix) && !knownEnv[k] {
 			cfg.Unknown = append(cfg.Unknown, k)
@@ -144,6 +165,67 @@ func loadLLM(env map[string]string, cfg *Config) error {
 	}
 	if err := cfg.LLM.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("%s=%s: %w", envLLM, cfg.LLM.Kind, err))
+	}
+	return errors.Join(errs...)
+}
+
+// loadServer reads the gateway's settings.
+func loadServer(env map[string]string, cfg *Config) error {
+	var errs []error
+	cfg.Addr = ":8080"
+	cfg.ShutdownTimeout = 10 * time.Second
+	if v := strings.TrimSpace(env[envAddr]); v != "" {
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: want host:port or :port, such as :8080", envAddr, v))
+		}
+		cfg.Addr = v
+	}
+	for _, o := range strings.Split(env[envAllowedOrigins], ",") {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			errs = append(errs, fmt.Errorf("%s: %q is not an origin such as https://shop.example.com", envAllowedOrigins, o))
+			continue
+		}
+		cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
+	}
+	secret := env[envIdentitySecret]
+	if f := strings.TrimSpace(env[envIdentitySecretF]); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %v", envIdentitySecretF, err))
+		}
+		secret = strings.TrimSpace(string(b))
+	}
+	switch {
+	case secret == "":
+		b := make([]byte, 32)
+		rand.Read(b)
+		cfg.IdentitySecret, cfg.SecretGenerated = b, true
+	case len(secret) < 32:
+		errs = append(errs, fmt.Errorf("%s must be at least 32 characters (use a random value, e.g. openssl rand -hex 32)", envIdentitySecret))
+	default:
+		cfg.IdentitySecret = []byte(secret)
+	}
+	cfg.Demo = cfg.SecretGenerated
+	if v := strings.TrimSpace(env[envDemo]); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: want true or false", envDemo, v))
+		}
+		cfg.Demo = b
+	}
+	cfg.StaticDir = strings.TrimSpace(env[envStaticDir])
+	if v := strings.TrimSpace(env[envShutdownTimeout]); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second || d > 5*time.Minute {
+			errs = append(errs, fmt.Errorf("%s=%q: want a duration from 1s to 5m", envShutdownTimeout, v))
+		} else {
+			cfg.ShutdownTimeout = d
+		}
 	}
 	return errors.Join(errs...)
 }

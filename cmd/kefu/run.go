@@ -16,6 +16,8 @@ import (
 const usage = `kefu — an AI customer-service gateway for online stores
 
 Usage:
+  kefu [serve]            run the gateway: the demo shop at http://localhost:8080, the widget, the chat socket
+  kefu healthcheck        exit 0 if the local server is ready (for container health checks)
   kefu seed [--reset]     load the demo shop into an empty database (--reset: empty it first)
   kefu import FILE.json   load a shop's products, customers, orders and articles (see docs/import.md)
   kefu chat [--as EMAIL] [--json] [-v]
@@ -33,6 +35,12 @@ Environment:
   KEFU_LLM_MODEL           model name (default OPENAI_MODEL)
   KEFU_LLM_TIMEOUT         time limit per model call (default 30s)
   KEFU_LLM_MAX_STEPS       model calls per turn (default 6)
+  KEFU_ADDR                listen address (default :8080)
+  KEFU_ALLOWED_ORIGINS     comma-separated origins of shop pages that embed the widget
+  KEFU_IDENTITY_SECRET     secret for signed shopper identities, 32+ characters (or KEFU_IDENTITY_SECRET_FILE)
+  KEFU_DEMO                serve the demo API that signs demo identities (default: true without a secret)
+  KEFU_STATIC_DIR          serve the front-end files from this folder instead of the binary
+  KEFU_SHUTDOWN_TIMEOUT    time allowed for a graceful shutdown (default 10s)
 `
 
 // maxImportSize bounds the file `kefu import` reads into memory.
@@ -51,7 +59,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		rest = rest[1:]
 	}
 	switch cmd {
-	case "", "help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "version":
@@ -70,6 +78,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 
 	switch cmd {
+	case "", "serve":
+		return cmdServe(ctx, cfg, log, nil)
+	case "healthcheck":
+		return cmdHealthcheck(ctx, cfg, stdout, stderr)
 	case "seed":
 		return cmdSeed(ctx, cfg, log, rest, stdout, stderr)
 	case "import":

@@ -20,7 +20,7 @@ func kefu(t *testing.T, env []string, args ...string) (code int, stdout, stderr 
 }
 
 func TestUsage(t *testing.T) {
-	code, out, _ := kefu(t, nil)
+	code, out, _ := kefu(t, nil, "help")
 	if code != 0 || !strings.Contains(out, "kefu seed") || !strings.Contains(out, "KEFU_DB") {
 		t.Fatalf("code %d, usage:\n%s", code, out)
 	}

@@ -1,0 +1,229 @@
+// Package chat is kefu's conversation engine: conversations as a state
+// machine (bot, queued, human, closed), the WebSocket protocol of
+// docs/protocol.md, per-connection read and write pumps, fan-out to every
+// socket of a conversation, persistence through a batched writer, and
+// turning a shopper message into an agent turn. It knows neither SQL nor a
+// model's API: the store and the agent are behind small interfaces.
+package chat
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits of the protocol.
+const (
+	MaxFrameBytes   = 16 << 10 // larger frames close the socket
+	MaxTextRunes    = 2000
+	MaxClientID     = 64
+	MaxCommentRunes = 1000
+)
+
+// inFrame is any frame a shopper sends; which fields matter depends on
+// Type.
+type inFrame struct {
+	Type string `json:"type"`
+
+	// hello
+	ResumeToken string    `json:"resume_token,omitempty"`
+	LastSeq     int64     `json:"last_seq,omitempty"`
+	Locale      string    `json:"locale,omitempty"`
+	Identity    *Identity `json:"identity,omitempty"`
+
+	// message
+	ClientID string `json:"client_id,omitempty"`
+	Text     string `json:"text,omitempty"`
+
+	// typing
+	Typing bool `json:"typing,omitempty"`
+
+	// confirm
+	ActionID string `json:"action_id,omitempty"`
+	Answer   string `json:"answer,omitempty"`
+
+	// rate
+	Rating  int    `json:"rating,omitempty"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// Identity is a shop's signed statement of who the shopper is.
+type Identity struct {
+	CustomerID string `json:"customer_id"`
+	Expires    int64  `json:"expires"`
+	Signature  string `json:"signature"`
+}
+
+// Error codes of error frames.
+const (
+	CodeBadFrame        = "bad_frame"
+	CodeUnknownType     = "unknown_type"
+	CodeNotReady        = "not_ready"
+	CodeInvalidMessage  = "invalid_message"
+	CodeIdentityInvalid = "identity_invalid"
+	CodeIdentityExpired = "identity_expired"
+	CodeRateLimited     = "rate_limited"
+	CodeNotSaved        = "not_saved"
+	CodeClosed          = "closed"
+	CodeInternal        = "internal"
+)
+
+// protocolError is a problem with a frame, reported in an error frame.
+type protocolError struct {
+	Code, Message, ClientID string
+}
+
+func (e *protocolError) Error() string { return e.Code + ": " + e.Message }
+
+func badFrame(format string, args ...any) error {
+	return &protocolError{Code: CodeBadFrame, Message: fmt.Sprintf(format, args...)}
+}
+
+// decodeFrame parses and validates one text frame from a shopper.
+func decodeFrame(b []byte) (*inFrame, error) {
+	if !utf8.Valid(b) {
+		return nil, badFrame("the frame is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var f inFrame
+	if err := dec.Decode(&f); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return nil, badFrame("field %q must be %s", te.Field, te.Type.String())
+		}
+		return nil, badFrame("the frame is not a JSON object")
+	}
+	if dec.More() {
+		return nil, badFrame("one JSON object per frame")
+	}
+	switch f.Type {
+	case "hello":
+		if f.LastSeq < 0 {
+			return nil, badFrame("last_seq must not be negative")
+		}
+		if f.Locale != "" && f.Locale != "en" && f.Locale != "zh" {
+			f.Locale = ""
+		}
+	case "message":
+		if f.ClientID == "" || len(f.ClientID) > MaxClientID {
+			return nil, &protocolError{Code: CodeInvalidMessage, Message: fmt.Sprintf("client_id must be 1–%d characters", MaxClientID), ClientID: clip(f.ClientID, MaxClientID)}
+		}
+		n := utf8.RuneCountInString(f.Text)
+		if n == 0 || len(bytes.TrimSpace([]byte(f.Text))) == 0 {
+			return nil, &protocolError{Code: CodeInvalidMessage, Message: "the message is empty", ClientID: f.ClientID}
+		}
+		if n > MaxTextRunes {
+			return nil, &protocolError{Code: CodeInvalidMessage, Message: fmt.Sprintf("the message is longer than %d characters", MaxTextRunes), ClientID: f.ClientID}
+		}
+	case "typing":
+	case "confirm":
+		if f.ActionID == "" || len(f.ActionID) > 64 || (f.Answer != "yes" && f.Answer != "no") {
+			return nil, badFrame(`confirm needs an action_id and an answer of "yes" or "no"`)
+		}
+	case "rate":
+		if f.Rating < 1 || f.Rating > 5 {
+			return nil, badFrame("rating must be 1 to 5")
+		}
+		if utf8.RuneCountInString(f.Comment) > MaxCommentRunes {
+			return nil, badFrame("the comment is longer than %d characters", MaxCommentRunes)
+		}
+	case "":
+		return nil, badFrame(`the frame has no "type"`)
+	default:
+		return nil, &protocolError{Code: CodeUnknownType, Message: fmt.Sprintf("unknown frame type %q", clip(f.Type, 32))}
+	}
+	return &f, nil
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// Frames the server sends. Each is marshalled once and the bytes are
+// shared by every recipient.
+
+type welcomeFrame struct {
+	Type           string    `json:"type"`
+	ConversationID string    `json:"conversation_id"`
+	ResumeToken    string    `json:"resume_token"`
+	State          string    `json:"state"`
+	Resumed        bool      `json:"resumed"`
+	Customer       *customer `json:"customer,omitempty"`
+}
+
+type customer struct {
+	Name string `json:"name"`
+}
+
+type ackFrame struct {
+	Type     string `json:"type"`
+	ClientID string `json:"client_id"`
+	Seq      int64  `json:"seq"`
+}
+
+// MessageFrame is a shopper-visible message.
+type MessageFrame struct {
+	Type      string    `json:"type"`
+	Seq       int64     `json:"seq"`
+	Role      string    `json:"role"`
+	Author    string    `json:"author,omitempty"`
+	Text      string    `json:"text"`
+	ClientID  string    `json:"client_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	Cards     []Card    `json:"cards,omitempty"`
+}
+
+type deltaFrame struct {
+	Type  string `json:"type"`
+	Text  string `json:"text,omitempty"`
+	Reset bool   `json:"reset,omitempty"`
+}
+
+type activityFrame struct {
+	Type string `json:"type"`
+	Text string `json:"text"`
+}
+
+type confirmFrame struct {
+	Type      string    `json:"type"`
+	ActionID  string    `json:"action_id"`
+	Kind      string    `json:"kind"`
+	Summary   string    `json:"summary"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+type stateFrame struct {
+	Type  string `json:"type"`
+	State string `json:"state"`
+	Staff string `json:"staff,omitempty"`
+}
+
+type typingFrame struct {
+	Type   string `json:"type"`
+	Who    string `json:"who"`
+	Typing bool   `json:"typing"`
+}
+
+type errorFrame struct {
+	Type     string `json:"type"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+	ClientID string `json:"client_id,omitempty"`
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // frames are plain structs
+	}
+	return b
+}

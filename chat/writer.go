@@ -1,0 +1,141 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+// ErrWriterClosed is returned by Append after Close.
+var ErrWriterClosed = errors.New("chat: writer closed")
+
+// Writer persists messages with group commit: appends that arrive while a
+// transaction is committing wait for the next one, which takes them all, up
+// to MaxBatch. Append returns only after its message's transaction
+// committed, which is when the engine may acknowledge it.
+type Writer struct {
+	store interface {
+		AppendMessages(ctx context.Context, ms []*store.Message) ([]bool, error)
+	}
+	reqs     chan *writeReq
+	maxBatch int
+	onBatch  func(size int)
+
+	mu     sync.RWMutex
+	closed bool
+	done   chan struct{}
+}
+
+type writeReq struct {
+	m    *store.Message
+	dup  bool
+	err  error
+	done chan struct{}
+}
+
+// NewWriter starts a writer. maxBatch bounds a transaction (zero: 256);
+// onBatch, if set, observes each batch's size.
+func NewWriter(st interface {
+	AppendMessages(ctx context.Context, ms []*store.Message) ([]bool, error)
+}, maxBatch int, onBatch func(int)) *Writer {
+	if maxBatch <= 0 {
+		maxBatch = 256
+	}
+	w := &Writer{store: st, reqs: make(chan *writeReq, 4*maxBatch), maxBatch: maxBatch, onBatch: onBatch, done: make(chan struct{})}
+	go w.run()
+	return w
+}
+
+// Append stores m and reports whether it was a duplicate (a retried
+// client id). It blocks until the message is committed or ctx ends; after
+// ctx ends the message may still be committed, but is not acknowledged.
+func (w *Writer) Append(ctx context.Context, m *store.Message) (bool, error) {
+	r := &writeReq{m: m, done: make(chan struct{})}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return false, ErrWriterClosed
+	}
+	select {
+	case w.reqs <- r:
+		w.mu.RUnlock()
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return false, ctx.Err()
+	}
+	select {
+	case <-r.done:
+		return r.dup, r.err
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+}
+
+// Close stops accepting appends, commits those already queued and waits
+// for the writer to finish.
+func (w *Writer) Close() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.reqs)
+	}
+	w.mu.Unlock()
+	<-w.done
+}
+
+func (w *Writer) run() {
+	defer close(w.done)
+	batch := make([]*writeReq, 0, w.maxBatch)
+	for r := range w.reqs {
+		batch = append(batch[:0], r)
+	fill:
+		for len(batch) < w.maxBatch {
+			select {
+			case r, ok := <-w.reqs:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+// commit writes a batch in one transaction. If it fails, each message is
+// tried alone, so one bad message does not fail the others.
+func (w *Writer) commit(batch []*writeReq) {
+	if w.onBatch != nil {
+		w.onBatch(len(batch))
+	}
+	ms := make([]*store.Message, len(batch))
+	for i, r := range batch {
+		ms[i] = r.m
+	}
+	// The writer outlives any one caller: commits are not cancelled by a
+	// shopper leaving, only bounded by the store's own timeout.
+	dups, err := w.store.AppendMessages(context.Background(), ms)
+	if err != nil && len(batch) > 1 {
+		for _, r := range batch {
+			d, err := w.store.AppendMessages(context.Background(), []*store.Message{r.m})
+			if err == nil {
+				r.dup = d[0]
+			}
+			r.err = err
+			close(r.done)
+		}
+		return
+	}
+	for i, r := range batch {
+		if err != nil {
+			r.err = err
+		} else {
+			r.dup = dups[i]
+		}
+		close(r.done)
+	}
+}

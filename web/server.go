@@ -1,0 +1,89 @@
+// Package web is kefu's HTTP face: the Echo server and its routes (the
+// demo shop page, the widget, the shopper socket, health, readiness and
+// metrics, the demo API), the embedded static assets, and the error
+// handler. It holds no conversation logic: the socket is chat's.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+// Options configure the server.
+type Options struct {
+	Addr       string
+	StaticDir  string // serve assets from here instead of the embedded copy
+	Demo       bool   // serve the demo API that signs any demo customer's identity
+	DemoSecret []byte // the identity secret the demo API signs with
+	Version    string
+}
+
+// Deps are what the handlers use.
+type Deps struct {
+	Store    *store.Store
+	Socket   http.Handler // the shopper WebSocket (chat.Engine)
+	Gatherer prometheus.Gatherer
+	Log      *slog.Logger
+	Now      func() time.Time
+}
+
+// Server is kefu's HTTP server.
+type Server struct {
+	echo *echo.Echo
+	http *http.Server
+	log  *slog.Logger
+}
+
+// New builds the server; Start runs it.
+func New(o Options, d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.Use(recoverMiddleware(d.Log))
+	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir)}
+	registerRoutes(e, h)
+	return &Server{echo: e, log: d.Log, http: &http.Server{
+		Addr:              o.Addr,
+		Handler:           e,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second, // gorilla clears deadlines on upgrade, so sockets are unaffected
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}}
+}
+
+// Handler is the server's root handler, for tests.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// ListenAndServe serves until Shutdown; it returns nil after a shutdown.
+func (s *Server) ListenAndServe() error {
+	if err := s.http.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Serve serves on an existing listener (tests, socket activation).
+func (s *Server) Serve(l net.Listener) error {
+	if err := s.http.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for requests in flight.
+// Hijacked WebSockets are not waited for: the chat engine closes them.
+func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
