@@ -28,7 +28,8 @@ type conn struct {
 	ctx       context.Context // cancelled when the socket ends
 	cancel    context.CancelFunc
 
-	conv *conversation // set by hello; read pump only
+	conv   *conversation // set by hello; read pump only
+	locale string        // the interface language, from hello
 
 	mu        sync.Mutex
 	lastSeq   int64    // highest message seq queued to this socket
@@ -108,6 +109,14 @@ func (cn *conn) sendError(pe *protocolError) {
 	cn.enqueue(mustJSON(errorFrame{Type: "error", Code: pe.Code, Message: pe.Message, ClientID: pe.ClientID}))
 }
 
+// say picks the shopper's language for a message kefu writes.
+func (cn *conn) say(en, zh string) string {
+	if cn.locale == "zh" {
+		return zh
+	}
+	return en
+}
+
 func (cn *conn) sendAck(clientID string, seq int64) {
 	cn.enqueue(mustJSON(ackFrame{Type: "ack", ClientID: clientID, Seq: seq}))
 }
@@ -173,6 +182,10 @@ func (cn *conn) readPump() {
 	})
 	hello := time.AfterFunc(e.cfg.HelloTimeout, func() { cn.closeWith(CloseNoHello) })
 	defer hello.Stop()
+	// Forgotten tabs do not pile up: a socket the shopper has not used for
+	// IdleTimeout is closed (the widget reconnects when they type).
+	idle := time.AfterFunc(e.cfg.IdleTimeout, func() { cn.closeWith(CloseIdle) })
+	defer idle.Stop()
 	for {
 		kind, b, err := cn.ws.ReadMessage()
 		if err != nil {
@@ -184,6 +197,7 @@ func (cn *conn) readPump() {
 		}
 		// Any frame from the peer proves it is alive.
 		cn.ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
+		idle.Reset(e.cfg.IdleTimeout)
 		if kind != websocket.TextMessage {
 			cn.sendError(&protocolError{Code: CodeBadFrame, Message: "frames must be JSON text"})
 			continue
@@ -203,7 +217,7 @@ func (cn *conn) readPump() {
 			}
 			if err := cn.hello(f); err != nil {
 				e.log.Error("hello failed", "err", err)
-				cn.sendError(&protocolError{Code: CodeInternal, Message: "The chat is unavailable right now. Please try again."})
+				cn.sendError(&protocolError{Code: CodeInternal, Message: cn.say("The chat is unavailable right now. Please try again.", "在线客服暂时不可用，请稍后再试。")})
 				return
 			}
 			hello.Stop()
@@ -224,14 +238,20 @@ func (cn *conn) hello(f *inFrame) error {
 	ctx := cn.ctx
 	var customerID int64
 	var name, locale string
+	cn.locale = f.Locale
 	if f.Identity != nil {
 		ext, perr := verify(e.cfg.IdentitySecret, f.Identity, e.cfg.Now())
 		if perr != nil {
+			if cn.locale == "zh" {
+				perr.Message = map[string]string{CodeIdentityInvalid: "无法验证您的登录信息，您将以游客身份咨询。",
+					CodeIdentityExpired: "登录信息已过期，您将以游客身份咨询。刷新页面可重新登录。"}[perr.Code]
+			}
 			cn.sendError(perr)
 		} else if c, err := e.store.CustomerByExternalID(ctx, ext); err == nil {
 			customerID, name, locale = c.ID, c.Name, c.Locale
 		} else if errors.Is(err, store.ErrNotFound) {
-			cn.sendError(&protocolError{Code: CodeIdentityInvalid, Message: "That customer is unknown to the shop; you are chatting as a guest."})
+			cn.sendError(&protocolError{Code: CodeIdentityInvalid, Message: cn.say("That customer is unknown to the shop; you are chatting as a guest.",
+				"店铺中没有这位顾客，您将以游客身份咨询。")})
 		} else {
 			return err
 		}
@@ -239,6 +259,7 @@ func (cn *conn) hello(f *inFrame) error {
 	if f.Locale != "" {
 		locale = f.Locale
 	}
+	cn.locale = orDefault(locale, "en")
 	var conv *store.Conversation
 	var token string
 	resumed := false
@@ -271,7 +292,8 @@ func (cn *conn) hello(f *inFrame) error {
 	cn.replaying = true
 	cn.mu.Unlock()
 	cn.conv = e.attach(conv, name, cn)
-	w := welcomeFrame{Type: "welcome", ConversationID: conv.ID, ResumeToken: token, State: cn.conv.currentState(), Resumed: resumed}
+	state, staff := cn.conv.currentState()
+	w := welcomeFrame{Type: "welcome", ConversationID: conv.ID, ResumeToken: token, State: state, Staff: staff, Resumed: resumed}
 	if name != "" {
 		w.Customer = &customer{Name: name}
 	}
@@ -313,10 +335,10 @@ func (cn *conn) hello(f *inFrame) error {
 	return nil
 }
 
-func (c *conversation) currentState() string {
+func (c *conversation) currentState() (state, staff string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.state
+	return c.state, c.staff
 }
 
 // handle dispatches a frame after hello.
@@ -326,13 +348,13 @@ func (cn *conn) handle(f *inFrame) {
 	case "message":
 		if !cn.limiter.Allow() || !e.ips.allow(cn.ip) {
 			cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
-				Message: "You're sending messages too fast. Please wait a moment."})
+				Message: cn.say("You're sending messages too fast. Please wait a moment.", "您发送得太快了，请稍等片刻。")})
 			return
 		}
 		e.shopperMessage(cn.ctx, c, cn, f, "")
 	case "confirm":
 		if !cn.limiter.Allow() {
-			cn.sendError(&protocolError{Code: CodeRateLimited, Message: "Please wait a moment."})
+			cn.sendError(&protocolError{Code: CodeRateLimited, Message: cn.say("Please wait a moment.", "请稍等片刻。")})
 			return
 		}
 		// The button press is stored as the shopper's answer, once: a
@@ -353,7 +375,7 @@ func (cn *conn) handle(f *inFrame) {
 	case "rate":
 		if err := e.store.RateConversation(cn.ctx, c.id, f.Rating, f.Comment); err != nil {
 			e.log.Error("rating not stored", "conversation_id", c.id, "err", err)
-			cn.sendError(&protocolError{Code: CodeNotSaved, Message: "Your rating could not be saved. Please try again."})
+			cn.sendError(&protocolError{Code: CodeNotSaved, Message: cn.say("Your rating could not be saved. Please try again.", "评价未能保存，请重试。")})
 		}
 	}
 }

@@ -46,6 +46,7 @@ type Config struct {
 	// scheme://host[:port]. Zero value: same origin only.
 	AllowedOrigins []string
 	HelloTimeout   time.Duration // zero: 10s
+	IdleTimeout    time.Duration // a socket with no shopper frame for this long is closed; zero: 30m
 	PingPeriod     time.Duration // zero: 25s
 	PongWait       time.Duration // zero: PingPeriod + 10s
 	WriteWait      time.Duration // zero: 2s
@@ -66,6 +67,7 @@ func (c *Config) defaults() {
 		}
 	}
 	def(&c.HelloTimeout, 10*time.Second)
+	def(&c.IdleTimeout, 30*time.Minute)
 	def(&c.PingPeriod, 25*time.Second)
 	def(&c.PongWait, c.PingPeriod+10*time.Second)
 	def(&c.WriteWait, 2*time.Second)
@@ -187,6 +189,7 @@ type conversation struct {
 
 	mu      sync.Mutex
 	state   string
+	staff   string // the staff member's name in the human state
 	conns   map[*conn]struct{}
 	queue   []queuedTurn
 	running bool
@@ -357,7 +360,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	if err != nil {
 		e.log.Error("message not stored", "conversation_id", c.id, "err", err)
 		cn.sendError(&protocolError{Code: CodeNotSaved, ClientID: f.ClientID,
-			Message: "Your message could not be saved. It will be sent again."})
+			Message: cn.say("Your message could not be saved. It will be sent again.", "消息未能保存，将自动重发。")})
 		return
 	}
 	cn.sendAck(f.ClientID, m.Seq)
@@ -380,7 +383,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	if len(c.queue) >= e.cfg.MaxQueuedTurns {
 		c.mu.Unlock()
 		cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
-			Message: "Please wait for the answer before sending more messages."})
+			Message: cn.say("Please wait for the answer before sending more messages.", "请等待回复后再发送。")})
 		return
 	}
 	c.queue = append(c.queue, queuedTurn{text: f.Text, confirmAction: confirmAction})
@@ -486,7 +489,7 @@ func (e *Engine) setState(ctx context.Context, c *conversation, to, staffName st
 		c.mu.Unlock()
 		return nil
 	}
-	c.state = to
+	c.state, c.staff = to, staffName
 	if to != store.StateBot && c.cancel != nil {
 		c.cancel()
 	}

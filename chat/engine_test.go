@@ -572,3 +572,21 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	_ = before
 }
+
+func TestIdleSocketClosed(t *testing.T) {
+	ts := newTestServer(t, func(c *Config) { c.IdleTimeout = 300 * time.Millisecond })
+	c := ts.dial(nil)
+	c.hello(nil)
+	c.ws.SetReadDeadline(time.Now().Add(3 * time.Second))
+	for {
+		_, _, err := c.ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != CloseIdle {
+			t.Fatalf("err = %v, want close %d", err, CloseIdle)
+		}
+		return
+	}
+}

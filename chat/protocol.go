@@ -157,6 +157,7 @@ type welcomeFrame struct {
 	ResumeToken    string    `json:"resume_token"`
 	State          string    `json:"state"`
 	Resumed        bool      `json:"resumed"`
+	Staff          string    `json:"staff,omitempty"` // who answers, in the human state
 	Customer       *customer `json:"customer,omitempty"`
 }
 
