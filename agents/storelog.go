@@ -17,7 +17,7 @@ import (
 type StoreLog struct {
 	Store interface {
 		LastMessages(ctx context.Context, conversationID string, n int) ([]store.Message, int64, error)
-		Messages(ctx context.Context, conversationID string, afterSeq int64, limit int) ([]store.Message, error)
+		ShopperTexts(ctx context.Context, conversationID string, beforeSeq int64, n int) ([]string, error)
 		AppendMessage(ctx context.Context, m *store.Message) (bool, error)
 	}
 	// Window is how many recent messages the model sees in full; older
@@ -81,7 +81,7 @@ func (l *StoreLog) History(ctx context.Context, conversationID string) ([]llms.M
 	}
 	var out []llms.MessageContent
 	if before > 0 {
-		older, err := l.Store.Messages(ctx, conversationID, 0, int(min(before, 400)))
+		older, err := l.Store.ShopperTexts(ctx, conversationID, before+1, summaryTurns+1)
 		if err != nil {
 			return nil, err
 		}
@@ -166,20 +166,24 @@ func toMessageContent(m store.Message) (llms.MessageContent, bool) {
 	return llms.MessageContent{}, false
 }
 
+// summaryTurns is how many of the shopper's older messages the summary
+// quotes.
+const summaryTurns = 12
+
 // summarise lists what the shopper said before the window, briefly, so a
 // long conversation keeps its order numbers and requests in view.
-func summarise(ms []store.Message) string {
+func summarise(texts []string) string {
 	var said []string
-	for _, m := range ms {
-		if m.Role == store.RoleUser && strings.TrimSpace(m.Text) != "" {
-			said = append(said, `"`+clip(m.Text, 120)+`"`)
+	for _, t := range texts {
+		if strings.TrimSpace(t) != "" {
+			said = append(said, `"`+clip(t, 120)+`"`)
 		}
 	}
 	if len(said) == 0 {
 		return ""
 	}
-	if len(said) > 12 {
-		said = append([]string{"…"}, said[len(said)-12:]...)
+	if len(said) > summaryTurns {
+		said = append([]string{"…"}, said[len(said)-summaryTurns:]...)
 	}
 	return "Earlier in this conversation the shopper said: " + strings.Join(said, "; ")
 }

@@ -2,8 +2,13 @@ package chat
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // BenchmarkTurn measures a full shopper turn over a real socket: the
@@ -27,4 +32,43 @@ func BenchmarkTurn(b *testing.B) {
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "turns/s")
 		})
 	}
+}
+
+// BenchmarkEchoBaseline is the floor for BenchmarkTurn, measured the same
+// way: a bare gorilla/websocket echo server and the same client, one JSON
+// frame out and one back. kefu's overhead is the ratio between the two.
+func BenchmarkEchoBaseline(b *testing.B) {
+	up := websocket.Upgrader{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		for {
+			kind, msg, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			ws.WriteMessage(kind, msg)
+		}
+	}))
+	defer srv.Close()
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ws.Close()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		if err := ws.WriteJSON(map[string]any{"type": "message", "client_id": fmt.Sprint("b", i), "text": "hello"}); err != nil {
+			b.Fatal(err)
+		}
+		var f frame
+		if err := ws.ReadJSON(&f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "turns/s")
 }

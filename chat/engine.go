@@ -32,6 +32,7 @@ type Store interface {
 	Customer(ctx context.Context, id int64) (*store.Customer, error)
 	Messages(ctx context.Context, conversationID string, afterSeq int64, limit int) ([]store.Message, error)
 	LastMessages(ctx context.Context, conversationID string, n int) ([]store.Message, int64, error)
+	ShopperTexts(ctx context.Context, conversationID string, beforeSeq int64, n int) ([]string, error)
 	AppendMessages(ctx context.Context, ms []*store.Message) ([]bool, error)
 	AddEvent(ctx context.Context, e *store.Event) error
 	RateConversation(ctx context.Context, id string, rating int, comment string) error
@@ -146,8 +147,8 @@ func (l engineLog) LastMessages(ctx context.Context, id string, n int) ([]store.
 	return l.e.store.LastMessages(ctx, id, n)
 }
 
-func (l engineLog) Messages(ctx context.Context, id string, after int64, limit int) ([]store.Message, error) {
-	return l.e.store.Messages(ctx, id, after, limit)
+func (l engineLog) ShopperTexts(ctx context.Context, id string, before int64, n int) ([]string, error) {
+	return l.e.store.ShopperTexts(ctx, id, before, n)
 }
 
 func (l engineLog) AppendMessage(ctx context.Context, m *store.Message) (bool, error) {

@@ -241,3 +241,29 @@ func (s *Store) AppendMessages(ctx context.Context, ms []*Message) ([]bool, erro
 	}
 	return dups, nil
 }
+
+// ShopperTexts returns the text of the last n shopper messages before seq
+// beforeSeq, oldest first: what a summary of older turns needs, without
+// reading everything else.
+func (s *Store) ShopperTexts(ctx context.Context, conversationID string, beforeSeq int64, n int) ([]string, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `SELECT text FROM messages
+		WHERE conversation_id = ? AND seq < ? AND role = 'user' ORDER BY seq DESC LIMIT ?`, conversationID, beforeSeq, n)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list shopper messages: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("store: unable to list shopper messages: %w", err)
+		}
+		out = append(out, t)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, rows.Err()
+}

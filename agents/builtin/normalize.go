@@ -24,12 +24,14 @@ var typos = map[string]string{
 	"yep": "yes", "yup": "yes", "yeah": "yes", "ya": "yes", "nope": "no", "nah": "no", "k": "ok", "okay": "ok",
 }
 
+// punctuation straightens quotes and maps Chinese punctuation to ASCII.
+var punctuation = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "，", ",", "。", ".", "？", "?", "！", "!",
+	"：", ":", "；", ";", "（", "(", "）", ")")
+
 // normalize folds full-width forms and case, straightens quotes, fixes
 // frequent typos word by word and collapses spaces.
 func normalize(s string) string {
-	s = store.Fold(s)
-	s = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "，", ",", "。", ".", "？", "?", "！", "!",
-		"：", ":", "；", ";", "（", "(", "）", ")").Replace(s)
+	s = punctuation.Replace(store.Fold(s))
 	words := strings.FieldsFunc(s, unicode.IsSpace)
 	for i, w := range words {
 		core := strings.TrimFunc(w, func(r rune) bool { return unicode.IsPunct(r) && r != '\'' && r != '#' && r != '-' })
