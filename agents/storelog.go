@@ -12,6 +12,10 @@ import (
 	"github.com/kefu-dev/kefu/store"
 )
 
+// HandbackAuthor marks the system message that tells the model a person
+// handled the conversation; the model sees it in its history.
+const HandbackAuthor = "handback"
+
 // StoreLog keeps conversations in the store: the history the model sees is
 // rebuilt from stored messages, and every step is stored as a message.
 type StoreLog struct {
@@ -156,6 +160,13 @@ func toMessageContent(m store.Message) (llms.MessageContent, bool) {
 			return llms.MessageContent{}, false
 		}
 		return llms.MessageContent{Role: llms.ChatMessageTypeTool, Parts: []llms.ContentPart{llms.ToolCallResponse(r)}}, true
+	case store.RoleSystem:
+		// Notes for the model, such as that a person handled the
+		// conversation for a while; fallback notices are for staff only.
+		if m.Author == HandbackAuthor {
+			return llms.TextParts(llms.ChatMessageTypeSystem, m.Text), true
+		}
+		return llms.MessageContent{}, false
 	case store.RoleStaff:
 		name := m.Author
 		if name == "" {

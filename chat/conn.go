@@ -370,8 +370,7 @@ func (cn *conn) handle(f *inFrame) {
 		}
 		e.shopperMessage(cn.ctx, c, cn, msg, action)
 	case "typing":
-		// Staff see shopper typing (the console arrives later); nothing to
-		// do for other shopper sockets.
+		e.staffHub.shopperTyping(c.id, f.Typing)
 	case "rate":
 		if err := e.store.RateConversation(cn.ctx, c.id, f.Rating, f.Comment); err != nil {
 			e.log.Error("rating not stored", "conversation_id", c.id, "err", err)

@@ -36,6 +36,11 @@ type Store interface {
 	AppendMessages(ctx context.Context, ms []*store.Message) ([]bool, error)
 	AddEvent(ctx context.Context, e *store.Event) error
 	RateConversation(ctx context.Context, id string, rating int, comment string) error
+	// For staff actions.
+	TakeOver(ctx context.Context, id string, staffID int64, staffName string) (string, error)
+	Assign(ctx context.Context, id string, staffID, byStaffID int64) error
+	ConversationSummary(ctx context.Context, id string) (*store.Summary, error)
+	Events(ctx context.Context, conversationID string) ([]store.Event, error)
 }
 
 // Config tunes the engine. Zero values mean the documented defaults.
@@ -120,6 +125,7 @@ type Engine struct {
 
 	ips      *ipLimiter
 	upgrader websocket.Upgrader
+	staffHub staffHub
 }
 
 // NewEngine returns an engine over the store and the agent. The agent's
@@ -131,7 +137,8 @@ func NewEngine(st Store, agent *agents.Runner, cfg Config, log *slog.Logger, reg
 		log = slog.Default()
 	}
 	e := &Engine{cfg: cfg, store: st, agent: agent, log: log, metrics: NewMetrics(reg),
-		convs: map[string]*conversation{}, conns: map[*conn]struct{}{}, ips: newIPLimiter(cfg.IPRate, cfg.IPBurst)}
+		convs: map[string]*conversation{}, conns: map[*conn]struct{}{}, ips: newIPLimiter(cfg.IPRate, cfg.IPBurst),
+		staffHub: staffHub{conns: map[*staffConn]struct{}{}}}
 	e.baseCtx, e.cancelBase = context.WithCancel(context.Background())
 	e.writer = NewWriter(st, 256, func(n int) { e.metrics.WriteBatch.Observe(float64(n)) })
 	agent.Log = &agents.StoreLog{Store: engineLog{e}}
@@ -170,7 +177,43 @@ func (e *Engine) append(ctx context.Context, m *store.Message) (bool, error) {
 	if c := e.live(m.ConversationID); c != nil {
 		c.publish(m)
 	}
+	e.staffSaw(ctx, m)
 	return false, nil
+}
+
+// staffSaw tells the console about a stored message: a new inbox summary
+// for a visible message, and the timeline entry to those watching.
+func (e *Engine) staffSaw(ctx context.Context, m *store.Message) {
+	if len(e.staffHub.list()) == 0 {
+		return
+	}
+	if m.Role == store.RoleTool || (m.Role == store.RoleAssistant && m.Text == "") {
+		return // shown with the answer that follows
+	}
+	var tt turnTools
+	if m.Role == store.RoleAssistant {
+		// The answer's entry carries its turn's tool calls: read them back.
+		if ms, _, err := e.store.LastMessages(context.WithoutCancel(ctx), m.ConversationID, 20); err == nil {
+			start := 0
+			for i := range ms {
+				if ms[i].Role == store.RoleUser {
+					start = i
+				}
+			}
+			for i := start; i < len(ms); i++ {
+				if ms[i].Seq == m.Seq {
+					break
+				}
+				tt.add(&ms[i])
+			}
+		}
+	}
+	entry, ok := tt.add(m)
+	var entries []Entry
+	if ok {
+		entries = append(entries, entry)
+	}
+	e.staffHub.changed(ctx, e, m.ConversationID, entries)
 }
 
 func (e *Engine) live(id string) *conversation {
@@ -502,6 +545,7 @@ func (e *Engine) setState(ctx context.Context, c *conversation, to, staffName st
 		return err
 	}
 	c.broadcast(mustJSON(stateFrame{Type: "state", State: to, Staff: staffName}), 0)
+	e.staffHub.changed(ctx, e, c.id, []Entry{{Kind: "event", Type: store.EventState, From: from, To: to, Staff: staffName, At: e.cfg.Now()}})
 	return nil
 }
 

@@ -147,8 +147,11 @@ func (s *Store) AddEvent(ctx context.Context, e *Event) error {
 		}
 		e.ID, _ = res.LastInsertId()
 		if e.ToState != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE conversations SET state = ?, updated_at = ? WHERE id = ?`,
-				e.ToState, ms(e.CreatedAt), e.ConversationID); err != nil {
+			// Back with the bot, nobody is assigned; closed, it records when.
+			if _, err := tx.ExecContext(ctx, `UPDATE conversations SET state = ?, updated_at = ?,
+				assigned_staff_id = CASE WHEN ? = 'bot' THEN NULL ELSE assigned_staff_id END,
+				closed_at = CASE WHEN ? = 'closed' THEN ? ELSE NULL END
+				WHERE id = ?`, e.ToState, ms(e.CreatedAt), e.ToState, e.ToState, ms(e.CreatedAt), e.ConversationID); err != nil {
 				return fmt.Errorf("store: unable to change conversation state: %w", err)
 			}
 		}

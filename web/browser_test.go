@@ -44,7 +44,7 @@ func newStack(t *testing.T) (*httptest.Server, *store.Store) {
 	secret := []byte("browser-test-secret-0123456789abcdef")
 	reg := prometheus.NewRegistry()
 	engine := chat.NewEngine(st, runner, chat.Config{IdentitySecret: secret}, log, reg)
-	srv := web.New(web.Options{Demo: true, DemoSecret: secret}, web.Deps{Store: st, Socket: http.HandlerFunc(engine.ServeWS), Gatherer: reg, Log: log})
+	srv := web.New(web.Options{Demo: true, DemoSecret: secret}, web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		hs.Close()

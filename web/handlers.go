@@ -19,6 +19,7 @@ type handler struct {
 	opts   Options
 	deps   Deps
 	assets fs.FS
+	logins *loginLimiter
 }
 
 // healthz says the process is up; it checks nothing else, so an
@@ -36,6 +37,15 @@ func (h *handler) readyz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "message": "database not reachable"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (h *handler) console(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	// The console shows shopper text: a strict policy keeps any script
+	// that slipped into the page from running.
+	c.Response().Header().Set("Content-Security-Policy",
+		"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+	return h.serveFile(c, "console.html")
 }
 
 func (h *handler) index(c echo.Context) error {

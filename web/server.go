@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -30,7 +31,7 @@ type Options struct {
 // Deps are what the handlers use.
 type Deps struct {
 	Store    *store.Store
-	Socket   http.Handler // the shopper WebSocket (chat.Engine)
+	Engine   *chat.Engine // the shopper socket and the staff actions
 	Gatherer prometheus.Gatherer
 	Log      *slog.Logger
 	Now      func() time.Time
@@ -52,7 +53,7 @@ func New(o Options, d Deps) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.Use(recoverMiddleware(d.Log))
-	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir)}
+	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir), logins: &loginLimiter{}}
 	registerRoutes(e, h)
 	return &Server{echo: e, log: d.Log, http: &http.Server{
 		Addr:              o.Addr,

@@ -37,6 +37,8 @@ const (
 	envDemo             = "KEFU_DEMO"
 	envStaticDir        = "KEFU_STATIC_DIR"
 	envShutdownTimeout  = "KEFU_SHUTDOWN_TIMEOUT"
+	envAdminEmail       = "KEFU_ADMIN_EMAIL"
+	envAdminPassword    = "KEFU_ADMIN_PASSWORD"
 )
 
 // knownEnv lists every variable kefu reads, so a typo in one (KEFU_DATABASE)
@@ -44,7 +46,7 @@ const (
 var knownEnv = map[string]bool{envDB: true, envReturnWindowDays: true, envLogLevel: true, envLogFormat: true,
 	envLLM: true, envLLMBaseURL: true, envLLMAPIKey: true, envLLMAPIKeyFile: true, envLLMModel: true,
 	envLLMTimeout: true, envLLMMaxSteps: true, envAddr: true, envAllowedOrigins: true, envIdentitySecret: true,
-	envIdentitySecretF: true, envDemo: true, envStaticDir: true, envShutdownTimeout: true}
+	envIdentitySecretF: true, envDemo: true, envStaticDir: true, envShutdownTimeout: true, envAdminEmail: true, envAdminPassword: true}
 
 // Config is kefu's configuration, read from the environment once at start
 // and passed down explicitly.
@@ -63,13 +65,18 @@ type Config struct {
 	Demo            bool          // serve the demo API; default: on when no secret is configured
 	StaticDir       string        // serve front-end files from here instead of the binary
 	ShutdownTimeout time.Duration // default 10s
-	Unknown         []string      // KEFU_ variables kefu does not know
+	AdminEmail      string        // the first admin, created on a start with no staff
+	AdminPassword   string
+	Unknown         []string // KEFU_ variables kefu does not know
 }
 
 // Redacted returns the configuration as it may be shown or logged.
 func (c Config) Redacted() Config {
 	if c.LLM.APIKey != "" {
 		c.LLM.APIKey = "[redacted]"
+	}
+	if c.AdminPassword != "" {
+		c.AdminPassword = "[redacted]"
 	}
 	if len(c.IdentitySecret) > 0 {
 		c.IdentitySecret = []byte("[redacted]")
@@ -219,6 +226,7 @@ func loadServer(env map[string]string, cfg *Config) error {
 		cfg.Demo = b
 	}
 	cfg.StaticDir = strings.TrimSpace(env[envStaticDir])
+	cfg.AdminEmail, cfg.AdminPassword = strings.TrimSpace(env[envAdminEmail]), env[envAdminPassword]
 	if v := strings.TrimSpace(env[envShutdownTimeout]); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Second || d > 5*time.Minute {

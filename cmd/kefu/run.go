@@ -20,6 +20,8 @@ Usage:
   kefu healthcheck        exit 0 if the local server is ready (for container health checks)
   kefu seed [--reset]     load the demo shop into an empty database (--reset: empty it first)
   kefu import FILE.json   load a shop's products, customers, orders and articles (see docs/import.md)
+  kefu user add --email E --name N --role admin|agent   add a staff member (password from stdin)
+  kefu user passwd --email E                             change a staff password (from stdin)
   kefu chat [--as EMAIL] [--json] [-v]
                           talk to the agent in the terminal as a demo customer (or a guest)
   kefu version            print the version
@@ -41,6 +43,8 @@ Environment:
   KEFU_DEMO                serve the demo API that signs demo identities (default: true without a secret)
   KEFU_STATIC_DIR          serve the front-end files from this folder instead of the binary
   KEFU_SHUTDOWN_TIMEOUT    time allowed for a graceful shutdown (default 10s)
+  KEFU_ADMIN_EMAIL         first admin created when there is no staff (default admin@kefu.local)
+  KEFU_ADMIN_PASSWORD      their password (default: a one-time password printed to the log)
 `
 
 // maxImportSize bounds the file `kefu import` reads into memory.
@@ -88,6 +92,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImport(ctx, cfg, log, rest, stdout, stderr)
 	case "chat":
 		return cmdChat(ctx, cfg, log, rest, stdin, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, cfg, log, rest, stdin, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "kefu: unknown command %q\n\n%s", cmd, usage)
 		return 2

@@ -36,6 +36,10 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- st
 		log.Error("cannot seed the demo shop", "err", err)
 		return 1
 	}
+	if err := ensureAdmin(ctx, st, cfg, log); err != nil {
+		log.Error("cannot create the first admin", "err", err)
+		return 1
+	}
 	runner, err := newRunner(ctx, cfg, st, log)
 	if err != nil {
 		log.Error("cannot start the agent", "err", err)
@@ -48,7 +52,7 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- st
 		log.Warn("demo mode: /api/demo signs any demo customer's identity; set KEFU_IDENTITY_SECRET and KEFU_DEMO=false in production")
 	}
 	srv := web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: version},
-		web.Deps{Store: st, Socket: http.HandlerFunc(engine.ServeWS), Gatherer: reg, Log: log, Now: st.Now})
+		web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Now: st.Now})
 
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

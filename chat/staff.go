@@ -1,0 +1,368 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/store"
+)
+
+// StaffMember is who acts from the console.
+type StaffMember struct {
+	ID   int64
+	Name string
+}
+
+// ErrNotYours is returned when a staff member acts on a conversation that
+// another has, or that no person has taken over.
+var ErrNotYours = errors.New("chat: the conversation is not yours to answer")
+
+// conv returns the live conversation, loading it if no socket has it open.
+func (e *Engine) conv(ctx context.Context, id string) (*conversation, error) {
+	e.mu.Lock()
+	c := e.convs[id]
+	e.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	conv, err := e.store.Conversation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &conversation{e: e, id: conv.ID, customerID: conv.CustomerID, locale: conv.Locale, state: conv.State, conns: map[*conn]struct{}{}}, nil
+}
+
+// TakeOver hands a bot or queued conversation to a staff member: the bot
+// stops at once (a turn in flight is cancelled and its late output
+// dropped) and the shopper is told who joined. Of two staff taking over at
+// the same moment exactly one wins; the other gets *store.ErrTaken.
+func (e *Engine) TakeOver(ctx context.Context, id string, s StaffMember) error {
+	from, err := e.store.TakeOver(ctx, id, s.ID, s.Name)
+	if err != nil {
+		return err
+	}
+	c, err := e.conv(ctx, id)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.state, c.staff, c.queue = store.StateHuman, s.Name, nil
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.mu.Unlock()
+	if from != store.StateHuman {
+		c.broadcast(mustJSON(stateFrame{Type: "state", State: store.StateHuman, Staff: s.Name}), 0)
+	}
+	e.staffHub.changed(ctx, e, id, nil)
+	return nil
+}
+
+// mustBeYours checks that the staff member answers this conversation now.
+func (e *Engine) mustBeYours(ctx context.Context, id string, s StaffMember) (*store.Summary, error) {
+	sm, err := e.store.ConversationSummary(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if sm.State != store.StateHuman || sm.AssignedStaffID != s.ID {
+		return sm, ErrNotYours
+	}
+	return sm, nil
+}
+
+// StaffReply sends a staff member's message to the shopper, stored with
+// them as its author. A retry with the same clientID is stored once.
+func (e *Engine) StaffReply(ctx context.Context, id string, s StaffMember, clientID, text string) (int64, error) {
+	if _, err := e.mustBeYours(ctx, id, s); err != nil {
+		return 0, err
+	}
+	m := &store.Message{ConversationID: id, Role: store.RoleStaff, Author: s.Name, StaffID: s.ID, Text: text}
+	if clientID != "" {
+		m.ClientID = clip("staff-"+clientID, MaxClientID)
+	}
+	dup, err := e.append(ctx, m)
+	if err != nil {
+		return 0, err
+	}
+	if !dup {
+		e.staffHub.changed(ctx, e, id, []Entry{{Kind: "message", Seq: m.Seq, Role: m.Role, Author: m.Author, Text: m.Text, At: m.CreatedAt}})
+	}
+	return m.Seq, nil
+}
+
+// Note adds a private note: staff see it, the shopper never does.
+func (e *Engine) Note(ctx context.Context, id string, s StaffMember, text string) error {
+	data, _ := json.Marshal(map[string]string{"text": text})
+	ev := &store.Event{ConversationID: id, Kind: store.EventNote, StaffID: s.ID, Data: data}
+	if err := e.store.AddEvent(ctx, ev); err != nil {
+		return err
+	}
+	e.staffHub.changed(ctx, e, id, []Entry{eventEntry(*ev, s.Name)})
+	return nil
+}
+
+// Assign gives the conversation to another staff member; in the human
+// state the shopper is told who answers now.
+func (e *Engine) Assign(ctx context.Context, id string, to, by StaffMember) error {
+	if err := e.store.Assign(ctx, id, to.ID, by.ID); err != nil {
+		return err
+	}
+	c, err := e.conv(ctx, id)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	human := c.state == store.StateHuman
+	if human {
+		c.staff = to.Name
+	}
+	c.mu.Unlock()
+	if human {
+		c.broadcast(mustJSON(stateFrame{Type: "state", State: store.StateHuman, Staff: to.Name}), 0)
+	}
+	e.staffHub.changed(ctx, e, id, []Entry{{Kind: "event", Type: "assigned", Staff: by.Name, Text: "assigned to " + to.Name, At: e.cfg.Now()}})
+	return nil
+}
+
+// HandBack returns a conversation to the bot. The model's history gets a
+// note that a person handled the conversation from when to when, so the bot
+// resumes instead of staying silent.
+func (e *Engine) HandBack(ctx context.Context, id string, s StaffMember) error {
+	sm, err := e.store.ConversationSummary(ctx, id)
+	if err != nil {
+		return err
+	}
+	if sm.State != store.StateHuman && sm.State != store.StateQueued {
+		return fmt.Errorf("chat: conversation is %s: %w", sm.State, ErrNotYours)
+	}
+	since := sm.UpdatedAt
+	if evs, err := e.store.Events(ctx, id); err == nil {
+		for _, ev := range evs {
+			if ev.ToState == store.StateHuman {
+				since = ev.CreatedAt
+			}
+		}
+	}
+	now := e.cfg.Now()
+	note := fmt.Sprintf("A person from the support team (%s) handled this conversation from %s to %s UTC; their messages are above. "+
+		"The assistant answers again from here: continue helping the shopper.", s.Name, since.UTC().Format("2006-01-02 15:04"), now.UTC().Format("15:04"))
+	if _, err := e.append(ctx, &store.Message{ConversationID: id, Role: store.RoleSystem, Author: agents.HandbackAuthor, Text: note, StaffID: s.ID}); err != nil {
+		return err
+	}
+	c, err := e.conv(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := e.setState(ctx, c, store.StateBot, s.Name, s.ID); err != nil {
+		return err
+	}
+	e.staffHub.changed(ctx, e, id, nil)
+	return nil
+}
+
+// Close closes the conversation; the shopper is asked for a rating.
+func (e *Engine) Close(ctx context.Context, id string, s StaffMember) error {
+	c, err := e.conv(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := e.setState(ctx, c, store.StateClosed, s.Name, s.ID); err != nil {
+		return err
+	}
+	e.staffHub.changed(ctx, e, id, nil)
+	return nil
+}
+
+// StaffTyping shows the shopper that a staff member is typing.
+func (e *Engine) StaffTyping(id string, typing bool) {
+	if c := e.live(id); c != nil {
+		c.broadcast(mustJSON(typingFrame{Type: "typing", Who: "staff", Typing: typing}), 0)
+	}
+}
+
+// staffHub fans console updates out to staff sockets.
+type staffHub struct {
+	mu    sync.Mutex
+	conns map[*staffConn]struct{}
+}
+
+type staffConn struct {
+	ws    *websocket.Conn
+	out   chan []byte
+	quit  chan struct{}
+	once  sync.Once
+	mu    sync.Mutex
+	watch string // the conversation open in the console
+}
+
+func (sc *staffConn) send(b []byte) {
+	select {
+	case sc.out <- b:
+	case <-sc.quit:
+	default:
+		sc.close() // too slow: the console reconnects and re-fetches
+	}
+}
+
+func (sc *staffConn) close() {
+	sc.once.Do(func() { close(sc.quit); sc.ws.Close() })
+}
+
+func (h *staffHub) list() []*staffConn {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]*staffConn, 0, len(h.conns))
+	for c := range h.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+// changed tells every staff socket about a conversation's new summary, and
+// those watching it about its new entries.
+func (h *staffHub) changed(ctx context.Context, e *Engine, id string, entries []Entry) {
+	conns := h.list()
+	if len(conns) == 0 {
+		return
+	}
+	sm, err := e.store.ConversationSummary(context.WithoutCancel(ctx), id)
+	if err != nil {
+		return
+	}
+	inbox := mustJSON(map[string]any{"type": "inbox", "conversation": SummaryView(sm)})
+	var frames [][]byte
+	for _, en := range entries {
+		frames = append(frames, mustJSON(map[string]any{"type": "entry", "conversation_id": id, "entry": en}))
+	}
+	for _, sc := range conns {
+		sc.send(inbox)
+		sc.mu.Lock()
+		watching := sc.watch == id
+		sc.mu.Unlock()
+		if watching {
+			for _, f := range frames {
+				sc.send(f)
+			}
+		}
+	}
+}
+
+// shopperTyping tells the staff watching a conversation that the shopper
+// types.
+func (h *staffHub) shopperTyping(id string, typing bool) {
+	f := mustJSON(map[string]any{"type": "typing", "conversation_id": id, "who": "shopper", "typing": typing})
+	for _, sc := range h.list() {
+		sc.mu.Lock()
+		w := sc.watch == id
+		sc.mu.Unlock()
+		if w {
+			sc.send(f)
+		}
+	}
+}
+
+// ServeStaffWS runs a console socket. The caller has authenticated the
+// staff member (a session, never a shopper's resume token).
+func (e *Engine) ServeStaffWS(w http.ResponseWriter, r *http.Request, s StaffMember) {
+	up := websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return e.checkOrigin(r) }}
+	ws, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	sc := &staffConn{ws: ws, out: make(chan []byte, 1024), quit: make(chan struct{})}
+	e.staffHub.mu.Lock()
+	e.staffHub.conns[sc] = struct{}{}
+	e.staffHub.mu.Unlock()
+	defer func() {
+		e.staffHub.mu.Lock()
+		delete(e.staffHub.conns, sc)
+		e.staffHub.mu.Unlock()
+		sc.close()
+	}()
+	go func() {
+		ping := time.NewTicker(e.cfg.PingPeriod)
+		defer ping.Stop()
+		for {
+			select {
+			case b := <-sc.out:
+				ws.SetWriteDeadline(time.Now().Add(e.cfg.WriteWait))
+				if ws.WriteMessage(websocket.TextMessage, b) != nil {
+					sc.close()
+					return
+				}
+			case <-ping.C:
+				if ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(e.cfg.WriteWait)) != nil {
+					sc.close()
+					return
+				}
+			case <-sc.quit:
+				return
+			}
+		}
+	}()
+	ws.SetReadLimit(4096)
+	ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
+	ws.SetPongHandler(func(string) error { ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait)); return nil })
+	for {
+		var f struct {
+			Type           string `json:"type"`
+			ConversationID string `json:"conversation_id"`
+		}
+		if err := ws.ReadJSON(&f); err != nil {
+			return
+		}
+		ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
+		if f.Type == "watch" {
+			sc.mu.Lock()
+			sc.watch = clip(f.ConversationID, 64)
+			sc.mu.Unlock()
+		}
+	}
+}
+
+// SummaryJSON is a conversation as the console API shows it.
+type SummaryJSON struct {
+	ID           string     `json:"id"`
+	State        string     `json:"state"`
+	Locale       string     `json:"locale"`
+	Customer     *named     `json:"customer"`
+	Assigned     *named     `json:"assigned"`
+	LastMessage  *lastMsg   `json:"last_message"`
+	WaitingSince *time.Time `json:"waiting_since"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	Rating       int        `json:"rating"`
+}
+
+type named struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+type lastMsg struct {
+	Role string    `json:"role"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+// SummaryView shapes a summary for the console.
+func SummaryView(s *store.Summary) SummaryJSON {
+	v := SummaryJSON{ID: s.ID, State: s.State, Locale: s.Locale, WaitingSince: s.WaitingSince, UpdatedAt: s.UpdatedAt, Rating: s.Rating}
+	if s.CustomerID != 0 {
+		v.Customer = &named{ID: s.CustomerID, Name: s.CustomerName}
+	}
+	if s.AssignedStaffID != 0 {
+		v.Assigned = &named{ID: s.AssignedStaffID, Name: s.AssignedName}
+	}
+	if s.LastAt != nil {
+		v.LastMessage = &lastMsg{Role: s.LastRole, Text: clip(s.LastText, 280), At: *s.LastAt}
+	}
+	return v
+}

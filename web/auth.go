@@ -1,0 +1,154 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/time/rate"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+const (
+	sessionCookie = "kefu_session"
+	sessionTTL    = 12 * time.Hour
+	csrfHeader    = "X-CSRF-Token"
+)
+
+type staffKey struct{}
+
+// sessionAuth requires a staff session on every console route, and the
+// session's CSRF token on every state-changing request. A shopper's resume
+// token is not a session: nothing here reads it.
+func (h *handler) sessionAuth(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(sessionCookie)
+		if err != nil || ck.Value == "" {
+			return echo.NewHTTPError(http.StatusUnauthorized, "sign in first")
+		}
+		st, csrf, err := h.deps.Store.Session(c.Request().Context(), ck.Value)
+		if errors.Is(err, store.ErrNotFound) {
+			return echo.NewHTTPError(http.StatusUnauthorized, "your session has expired; sign in again")
+		}
+		if err != nil {
+			return err
+		}
+		if c.Request().Method != http.MethodGet && c.Request().Method != http.MethodHead {
+			got := c.Request().Header.Get(csrfHeader)
+			if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(csrf)) != 1 {
+				return echo.NewHTTPError(http.StatusForbidden, "missing or wrong CSRF token")
+			}
+		}
+		c.Set("staff", st)
+		c.Set("csrf", csrf)
+		return next(c)
+	}
+}
+
+func adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if staffOf(c).Role != store.RoleAdmin {
+			return echo.NewHTTPError(http.StatusForbidden, "only admins can do that")
+		}
+		return next(c)
+	}
+}
+
+func staffOf(c echo.Context) *store.Staff { return c.Get("staff").(*store.Staff) }
+
+// loginLimiter allows a few sign-in attempts per client address and email
+// a minute, so passwords cannot be guessed at speed.
+type loginLimiter struct {
+	mu sync.Mutex
+	m  map[string]*rate.Limiter
+}
+
+func (l *loginLimiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil || len(l.m) > 10000 {
+		l.m = map[string]*rate.Limiter{}
+	}
+	lim := l.m[key]
+	if lim == nil {
+		lim = rate.NewLimiter(rate.Every(12*time.Second), 5)
+		l.m[key] = lim
+	}
+	return lim.Allow()
+}
+
+// dummyHash makes a wrong email cost as much as a wrong password, so
+// timing does not reveal which emails are staff.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+
+func (h *handler) login(c echo.Context) error {
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := c.Bind(&in); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "send email and password as JSON")
+	}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	if !h.logins.allow(c.RealIP()) || !h.logins.allow("email:"+email) {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "too many sign-in attempts; wait a minute")
+	}
+	st, err := h.deps.Store.StaffByEmail(c.Request().Context(), email)
+	hash := dummyHash
+	if err == nil {
+		hash = []byte(st.PasswordHash)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(in.Password)) != nil || st == nil {
+		return echo.NewHTTPError(http.StatusUnauthorized, "wrong email or password")
+	}
+	token, csrf, err := h.deps.Store.CreateSession(c.Request().Context(), st.ID, sessionTTL)
+	if err != nil {
+		return err
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: c.IsTLS() || c.Request().Header.Get("X-Forwarded-Proto") == "https", Expires: time.Now().Add(sessionTTL)})
+	return c.JSON(http.StatusOK, map[string]any{"staff": staffView(st), "csrf_token": csrf})
+}
+
+func (h *handler) logout(c echo.Context) error {
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		h.deps.Store.DeleteSession(c.Request().Context(), ck.Value)
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *handler) me(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{"staff": staffView(staffOf(c)), "csrf_token": c.Get("csrf")})
+}
+
+type staffJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+	Role  string `json:"role"`
+}
+
+func staffView(s *store.Staff) staffJSON {
+	return staffJSON{ID: s.ID, Name: s.Name, Email: s.Email, Role: s.Role}
+}
+
+// HashPassword hashes a staff password with bcrypt, refusing short ones.
+func HashPassword(pw string) (string, error) {
+	if len(pw) < 10 {
+		return "", errors.New("the password must be at least 10 characters")
+	}
+	if len(pw) > 72 {
+		return "", errors.New("the password must be at most 72 bytes (a bcrypt limit)")
+	}
+	b, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	return string(b), err
+}

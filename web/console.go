@@ -1,0 +1,286 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kefu-dev/kefu/chat"
+	"github.com/kefu-dev/kefu/store"
+)
+
+func member(c echo.Context) chat.StaffMember {
+	s := staffOf(c)
+	return chat.StaffMember{ID: s.ID, Name: s.Name}
+}
+
+func (h *handler) conversations(c echo.Context) error {
+	limit, _ := strconv.Atoi(c.QueryParam("limit"))
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	state := c.QueryParam("state")
+	var mine int64
+	switch state {
+	case "", store.StateBot, store.StateQueued, store.StateHuman, store.StateClosed:
+	case "mine":
+		state, mine = "", staffOf(c).ID
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest, "state must be queued, bot, human, closed or mine")
+	}
+	ss, err := h.deps.Store.Summaries(c.Request().Context(), state, mine, limit)
+	if err != nil {
+		return err
+	}
+	out := make([]chat.SummaryJSON, 0, len(ss))
+	for i := range ss {
+		out = append(out, chat.SummaryView(&ss[i]))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"conversations": out})
+}
+
+func (h *handler) conversation(c echo.Context) error {
+	ctx := c.Request().Context()
+	id := c.Param("id")
+	sm, err := h.deps.Store.ConversationSummary(ctx, id)
+	if err != nil {
+		return err
+	}
+	ms, err := h.deps.Store.Messages(ctx, id, 0, 5000)
+	if err != nil {
+		return err
+	}
+	evs, err := h.deps.Store.Events(ctx, id)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	staffName := func(sid int64) string {
+		if n, ok := names[sid]; ok {
+			return n
+		}
+		if st, err := h.deps.Store.StaffMember(ctx, sid); err == nil {
+			names[sid] = st.Name
+		}
+		return names[sid]
+	}
+	return c.JSON(http.StatusOK, map[string]any{"conversation": chat.SummaryView(sm), "timeline": chat.Timeline(ms, evs, staffName)})
+}
+
+var (
+	revealedEmail = regexp.MustCompile(`"email"\s*:\s*"([^"]{3,200})"`)
+	revealedOrder = regexp.MustCompile(`"(?:order_number|rma_or_order_number)"\s*:\s*"([^"]{1,40})"`)
+)
+
+func (h *handler) customer(c echo.Context) error {
+	ctx := c.Request().Context()
+	conv, err := h.deps.Store.Conversation(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"customer": nil, "orders": []any{}, "returns": []any{}, "conversations": []any{}}
+	if conv.CustomerID == 0 {
+		// A guest: what the conversation's look-ups revealed.
+		ms, err := h.deps.Store.Messages(ctx, conv.ID, 0, 5000)
+		if err != nil {
+			return err
+		}
+		emails, orders := []string{}, []string{}
+		seen := map[string]bool{}
+		for _, m := range ms {
+			for _, x := range revealedEmail.FindAllStringSubmatch(string(m.ToolCalls), -1) {
+				if !seen[x[1]] {
+					seen[x[1]] = true
+					emails = append(emails, x[1])
+				}
+			}
+			for _, x := range revealedOrder.FindAllStringSubmatch(string(m.ToolCalls), -1) {
+				if !seen[x[1]] {
+					seen[x[1]] = true
+					orders = append(orders, x[1])
+				}
+			}
+		}
+		out["revealed"] = map[string]any{"emails": emails, "orders": orders}
+		return c.JSON(http.StatusOK, out)
+	}
+	cu, err := h.deps.Store.Customer(ctx, conv.CustomerID)
+	if err != nil {
+		return err
+	}
+	out["customer"] = map[string]any{"id": cu.ID, "name": cu.Name, "email": cu.Email, "locale": cu.Locale}
+	os, err := h.deps.Store.OrdersByCustomer(ctx, cu.ID, 20)
+	if err != nil {
+		return err
+	}
+	var orders, returns []map[string]any
+	for _, o := range os {
+		var items []map[string]any
+		for _, it := range o.Items {
+			items = append(items, map[string]any{"title": it.Title, "quantity": it.Quantity})
+		}
+		orders = append(orders, map[string]any{"number": o.Number, "status": o.Status, "total": o.Total.String(),
+			"currency": o.Currency, "placed_at": o.PlacedAt, "items": items})
+		rs, err := h.deps.Store.ReturnsByOrder(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			returns = append(returns, map[string]any{"rma": r.RMA, "order_number": r.OrderNumber, "status": r.Status, "refund": r.Refund.String()})
+		}
+	}
+	convs, handed, err := h.deps.Store.ConversationsByCustomer(ctx, cu.ID, 20)
+	if err != nil {
+		return err
+	}
+	var past []map[string]any
+	for i, cv := range convs {
+		past = append(past, map[string]any{"id": cv.ID, "state": cv.State, "created_at": cv.CreatedAt, "rating": cv.Rating, "handed_off": handed[i]})
+	}
+	out["orders"], out["returns"], out["conversations"] = orders, returns, past
+	return c.JSON(http.StatusOK, out)
+}
+
+func (h *handler) staffList(c echo.Context) error {
+	ss, err := h.deps.Store.StaffList(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]staffJSON, 0, len(ss))
+	for i := range ss {
+		out = append(out, staffView(&ss[i]))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"staff": out})
+}
+
+func (h *handler) addStaff(c echo.Context) error {
+	var in struct {
+		Email, Name, Role, Password string
+	}
+	if err := c.Bind(&in); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "send email, name, role and password as JSON")
+	}
+	in.Email, in.Name = strings.TrimSpace(in.Email), strings.TrimSpace(in.Name)
+	if !strings.Contains(in.Email, "@") || in.Name == "" || (in.Role != store.RoleAdmin && in.Role != store.RoleAgent) {
+		return echo.NewHTTPError(http.StatusBadRequest, "email, name and a role of admin or agent are required")
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	st := &store.Staff{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash}
+	if err := h.deps.Store.CreateStaff(c.Request().Context(), st); errors.Is(err, store.ErrDuplicate) {
+		return echo.NewHTTPError(http.StatusConflict, "a staff member with that email exists")
+	} else if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, staffView(st))
+}
+
+// mapChatError turns the engine's refusals into HTTP errors.
+func mapChatError(err error) error {
+	var taken *store.ErrTaken
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &taken):
+		return echo.NewHTTPError(http.StatusConflict, taken.Holder+" from support has it")
+	case errors.Is(err, chat.ErrNotYours):
+		return echo.NewHTTPError(http.StatusConflict, "take the conversation over first")
+	case errors.Is(err, store.ErrConflict):
+		return echo.NewHTTPError(http.StatusConflict, "the conversation is closed")
+	}
+	return err
+}
+
+func (h *handler) takeover(c echo.Context) error {
+	if err := mapChatError(h.deps.Engine.TakeOver(c.Request().Context(), c.Param("id"), member(c))); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"state": store.StateHuman, "staff": staffOf(c).Name})
+}
+
+func textBody(c echo.Context, max int) (string, string, error) {
+	var in struct {
+		Text     string `json:"text"`
+		ClientID string `json:"client_id"`
+	}
+	if err := c.Bind(&in); err != nil {
+		return "", "", echo.NewHTTPError(http.StatusBadRequest, "send text as JSON")
+	}
+	in.Text = strings.TrimSpace(in.Text)
+	if in.Text == "" || utf8.RuneCountInString(in.Text) > max || len(in.ClientID) > 64 {
+		return "", "", echo.NewHTTPError(http.StatusBadRequest, "text must be 1 to "+strconv.Itoa(max)+" characters")
+	}
+	return in.Text, in.ClientID, nil
+}
+
+func (h *handler) reply(c echo.Context) error {
+	text, clientID, err := textBody(c, chat.MaxTextRunes)
+	if err != nil {
+		return err
+	}
+	seq, err := h.deps.Engine.StaffReply(c.Request().Context(), c.Param("id"), member(c), clientID, text)
+	if err := mapChatError(err); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]int64{"seq": seq})
+}
+
+func (h *handler) note(c echo.Context) error {
+	text, _, err := textBody(c, 4000)
+	if err != nil {
+		return err
+	}
+	if err := h.deps.Engine.Note(c.Request().Context(), c.Param("id"), member(c), text); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *handler) assign(c echo.Context) error {
+	var in struct {
+		StaffID int64 `json:"staff_id"`
+	}
+	if err := c.Bind(&in); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "send staff_id as JSON")
+	}
+	to, err := h.deps.Store.StaffMember(c.Request().Context(), in.StaffID)
+	if err != nil {
+		return err
+	}
+	return mapChatError(h.deps.Engine.Assign(c.Request().Context(), c.Param("id"), chat.StaffMember{ID: to.ID, Name: to.Name}, member(c)))
+}
+
+func (h *handler) handback(c echo.Context) error {
+	if err := mapChatError(h.deps.Engine.HandBack(c.Request().Context(), c.Param("id"), member(c))); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *handler) closeConversation(c echo.Context) error {
+	if err := mapChatError(h.deps.Engine.Close(c.Request().Context(), c.Param("id"), member(c))); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *handler) staffTyping(c echo.Context) error {
+	var in struct {
+		Typing bool `json:"typing"`
+	}
+	c.Bind(&in)
+	h.deps.Engine.StaffTyping(c.Param("id"), in.Typing)
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *handler) staffSocket(c echo.Context) error {
+	h.deps.Engine.ServeStaffWS(c.Response(), c.Request(), member(c))
+	return nil
+}
