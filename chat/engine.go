@@ -504,6 +504,9 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 		e.metrics.Fallbacks.Inc()
 	}
 	switch {
+	case err != nil && errors.Is(err, context.Canceled):
+		// A person took over (or kefu is stopping): the bot stops quietly.
+		e.metrics.Turns.WithLabelValues("cancelled").Inc()
 	case err != nil:
 		e.metrics.Turns.WithLabelValues("error").Inc()
 		if e.baseCtx.Err() == nil {
