@@ -1,0 +1,886 @@
+/*
+ * kefu staff console: the queue, the live transcript, the customer beside it.
+ * It speaks the JSON API and the staff socket of docs/console-api.md.
+ *
+ * Rules kept throughout:
+ *  - data from the network goes on the page only as text nodes (el() below,
+ *    textContent): never innerHTML;
+ *  - the CSRF token lives in memory only and goes with every POST;
+ *  - the socket says what changed; after a reconnect the lists and the open
+ *    conversation are fetched again, since frames may have been missed.
+ */
+(function () {
+  'use strict';
+  var W = window, D = document;
+  var WS_URL = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/console';
+  var CLOSED_LIMIT = 30;
+
+  var st = {
+    me: null, csrf: '',
+    convs: {},          // id -> Summary, every list
+    staff: [],          // for "Assign to…"
+    ws: null, wsUp: false, attempt: 0, timer: null, everUp: false,
+    openId: null,       // the conversation in the middle column
+    open: null,         // {id, loaded, keys:{}, live:[], lastDay} of the open conversation
+    touched: {},        // id -> when a frame last changed it (a list fetched before that is older)
+    drafts: {},         // id -> {reply, note, cid, cidText}
+    sound: false, audio: null,
+    collapsed: {},      // section -> true
+    view: 'inbox',      // narrow screens: inbox | chat | customer
+    typingT: null, custT: null
+  };
+  try {
+    st.sound = localStorage.getItem('kefu.console.sound') === '1';
+    st.collapsed = JSON.parse(localStorage.getItem('kefu.console.collapsed') || 'null') || { closed: true };
+  } catch (e) { st.collapsed = { closed: true }; }
+
+  // ---- DOM helpers: attributes are set as attributes, children as nodes or text nodes
+  function el(tag, attrs) {
+    var n = D.createElement(tag);
+    for (var k in attrs || {}) {
+      var v = attrs[k];
+      if (v == null || v === false) continue;
+      if (k.slice(0, 2) === 'on') n.addEventListener(k.slice(2), v);
+      else n.setAttribute(k, v === true ? '' : v);
+    }
+    for (var i = 2; i < arguments.length; i++) add(n, arguments[i]);
+    return n;
+  }
+  function add(n, c) {
+    if (c == null || c === false) return;
+    if (Array.isArray(c)) c.forEach(function (x) { add(n, x); });
+    else n.appendChild(c.nodeType ? c : D.createTextNode(String(c)));
+  }
+  function $(id) { return D.getElementById(id); }
+  function clear(n) { while (n.firstChild) n.removeChild(n.firstChild); return n; }
+
+  // ---- formatting
+  function when(s) {
+    var d = new Date(s);
+    if (!s || isNaN(d)) return '';
+    var now = new Date();
+    if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    if (now - d < 6 * 864e5) return d.toLocaleDateString([], { weekday: 'short' }) + ' ' + d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return d.toLocaleDateString([], { month: 'short', day: 'numeric', year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric' });
+  }
+  function fullTime(s) { var d = new Date(s); return !s || isNaN(d) ? '' : d.toLocaleString(); }
+  function day(s) { var d = new Date(s); return !s || isNaN(d) ? '' : d.toLocaleDateString([], { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' }); }
+  function ago(s) {
+    var t = Date.parse(s);
+    if (isNaN(t)) return '';
+    var sec = Math.max(0, Math.floor((Date.now() - t) / 1000));
+    if (sec < 60) return sec + 's';
+    var m = Math.floor(sec / 60);
+    if (m < 60) return m + 'm ' + String(sec % 60).padStart(2, '0') + 's';
+    var h = Math.floor(m / 60);
+    if (h < 24) return h + 'h ' + String(m % 60).padStart(2, '0') + 'm';
+    return Math.floor(h / 24) + 'd ' + (h % 24) + 'h';
+  }
+  function waitTone(s) {
+    var sec = (Date.now() - Date.parse(s)) / 1000;
+    return sec >= 300 ? 'late' : sec >= 120 ? 'slow' : 'ok';
+  }
+  function money(a, cur) {
+    if (a == null || a === '') return '';
+    try { return new Intl.NumberFormat(undefined, { style: 'currency', currency: cur || 'USD' }).format(Number(a)); } catch (e) { return (cur || '') + ' ' + a; }
+  }
+  function lang(l) { return /^zh/i.test(l || '') ? '中文' : 'EN'; }
+  function custName(c) { return (c && c.customer && c.customer.name) || 'Guest'; }
+  var STATE = { queued: 'Waiting', bot: 'Bot', human: 'Human', closed: 'Closed' };
+  function stateLabel(c) {
+    if (c.state === 'human') return c.assigned ? (isMine(c) ? 'You' : c.assigned.name) : 'Human';
+    return STATE[c.state] || String(c.state || '');
+  }
+  function isMine(c) { return !!(c && c.assigned && st.me && c.assigned.id === st.me.id); }
+  function chip(s) {
+    s = String(s || '');
+    var tone = /delivered|refunded|received|closed|paid/.test(s) ? 'ok' : /cancel|reject|exception|fail/.test(s) ? 'bad' : /pending|open|await/.test(s) ? 'warn' : 'info';
+    return el('span', { class: 'chip ' + tone, 'data-status': s }, s.replace(/_/g, ' '));
+  }
+  function stars(n) { n = Math.max(0, Math.min(5, +n || 0)); return n ? el('span', { class: 'stars', 'aria-label': n + ' out of 5 stars', title: n + ' out of 5' }, '★★★★★'.slice(0, n), el('span', { class: 'off' }, '★★★★★'.slice(n))) : null; }
+  function pretty(v) {
+    if (typeof v === 'string') {
+      var s = v.trim();
+      if (/^[[{"]/.test(s)) { try { return JSON.stringify(JSON.parse(s), null, 2); } catch (e) { /* not JSON: as it came */ } }
+      return v;
+    }
+    try { return JSON.stringify(v, null, 2); } catch (e) { return String(v); }
+  }
+  function oneLine(v, n) { var s = pretty(v).replace(/\s+/g, ' '); return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+
+  // ---- toast: the single [data-console=error]
+  var toastT;
+  function toast(msg, kind) {
+    var t = D.querySelector('[data-console=error]');
+    t.querySelector('.toast-text').textContent = msg;
+    t.setAttribute('data-kind', kind || 'error');
+    t.hidden = false;
+    clearTimeout(toastT);
+    toastT = setTimeout(function () { t.hidden = true; }, kind === 'info' ? 4000 : 9000);
+  }
+  function hideToast() { D.querySelector('[data-console=error]').hidden = true; }
+
+  // ---- the JSON API
+  function defaultMessage(status) {
+    return status === 401 ? 'Please sign in again.' : status === 403 ? 'You are not allowed to do that.' :
+      status === 404 ? 'Not found.' : status === 409 ? 'Someone else changed this conversation.' :
+      status === 429 ? 'Too many attempts. Please wait a minute.' : status >= 500 ? 'The server had a problem. Please try again.' :
+      'Request failed (' + status + ').';
+  }
+  function api(method, path, body) {
+    var h = { Accept: 'application/json' };
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    if (method !== 'GET') h['X-CSRF-Token'] = st.csrf;
+    return fetch(path, { method: method, headers: h, credentials: 'same-origin', cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body) })
+      .catch(function () { var e = new Error('Cannot reach the server. Check your connection.'); e.status = 0; throw e; })
+      .then(function (r) {
+        return r.text().then(function (txt) {
+          var j = null;
+          try { j = txt ? JSON.parse(txt) : null; } catch (e) { /* not JSON */ }
+          if (!r.ok) {
+            var err = new Error((j && typeof j.message === 'string' && j.message) || defaultMessage(r.status));
+            err.status = r.status; err.body = j;
+            if (r.status === 401 && st.me && !/\/(login|me)$/.test(path)) signedOut('Your session has ended. Please sign in again.');
+            throw err;
+          }
+          return j;
+        });
+      });
+  }
+  function fail(e) { if (e && e.status !== 401) toast(e.message || 'Something went wrong.'); }
+
+  // ---- screens
+  function screen(s) {
+    D.body.setAttribute('data-screen', s);
+    $('loading').hidden = s !== 'loading';
+    $('login').hidden = s !== 'login';
+    $('app').hidden = s !== 'app';
+  }
+
+  function signedIn(j) {
+    st.me = j.staff; st.csrf = j.csrf_token || '';
+    var me = clear($('me'));
+    add(me, [el('span', { class: 'avatar', 'aria-hidden': 'true' }, (st.me.name || '?').slice(0, 1).toUpperCase()),
+      el('span', { class: 'me-name' }, st.me.name || st.me.email || ''), st.me.role ? el('span', { class: 'role' }, st.me.role) : null]);
+    screen('app');
+    hideToast();
+    loadLists();
+    loadStaff();
+    connect();
+    route();
+  }
+  function signedOut(msg) {
+    var w = st.ws;
+    st.me = null; st.csrf = ''; st.ws = null; st.wsUp = false; st.everUp = false; st.attempt = 0;
+    clearTimeout(st.timer); st.timer = null;
+    if (w) w.close(1000);
+    st.convs = {}; st.openId = null; st.open = null; st.drafts = {};
+    clear($('inbox')); clear($('transcript'));
+    $('conv').hidden = true; $('chat-empty').hidden = false;
+    renderCustomer(null);
+    showTyping(false);
+    setTitle();
+    screen('login');
+    $('login-password').value = '';
+    (($('login-email').value ? $('login-password') : $('login-email'))).focus();
+    if (msg) toast(msg);
+  }
+
+  $('login-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var email = $('login-email').value.trim(), pw = $('login-password').value, b = D.querySelector('[data-console=login]');
+    if (!email || !pw) { toast('Enter your email and password.'); (email ? $('login-password') : $('login-email')).focus(); return; }
+    b.disabled = true; b.textContent = 'Signing in…';
+    api('POST', '/api/console/login', { email: email, password: pw })
+      .then(function (j) { $('login-password').value = ''; signedIn(j); })
+      .catch(function (err) { toast(err.message); $('login-password').select(); })
+      .then(function () { b.disabled = false; b.textContent = 'Sign in'; });
+  });
+  $('logout').addEventListener('click', function () {
+    api('POST', '/api/console/logout').catch(function () { /* signed out here either way */ })
+      .then(function () { history.replaceState(null, '', location.pathname); signedOut(); });
+  });
+  D.querySelector('.toast-x').addEventListener('click', hideToast);
+
+  // ---- lists
+  function loadLists() {
+    var started = Date.now();
+    var q = function (s, n) { return api('GET', '/api/console/conversations?state=' + s + '&limit=' + n).then(function (j) { return (j && j.conversations) || []; }); };
+    return Promise.all([q('queued', 100), q('bot', 100), q('human', 100), q('closed', CLOSED_LIMIT)]).then(function (r) {
+      var m = {};
+      r.forEach(function (list) { list.forEach(function (c) { if (c && c.id) m[c.id] = c; }); });
+      if (st.openId && st.convs[st.openId] && !m[st.openId]) m[st.openId] = st.convs[st.openId];
+      // A frame that came while the lists were on their way is newer than them.
+      for (var k in st.touched) {
+        if (st.touched[k] >= started) { if (st.convs[k]) m[k] = st.convs[k]; } else delete st.touched[k];
+      }
+      // Someone started waiting while the socket was away: beep for them too.
+      if (st.everUp && Object.keys(m).some(function (k) { return m[k].state === 'queued' && !(st.convs[k] && st.convs[k].state === 'queued'); })) beep();
+      st.convs = m;
+      renderInbox();
+      renderHead();
+    }).catch(fail);
+  }
+  function loadStaff() {
+    return api('GET', '/api/console/staff').then(function (j) {
+      st.staff = (j && j.staff) || [];
+      var s = clear($('assign-to'));
+      add(s, el('option', { value: '' }, 'Assign to…'));
+      st.staff.forEach(function (p) {
+        add(s, el('option', { value: p.id }, (p.name || p.email) + (st.me && p.id === st.me.id ? ' (you)' : '') + (p.role === 'admin' ? ' · admin' : '')));
+      });
+    }).catch(fail);
+  }
+
+  // A conversation changed (socket frame or a fetch).
+  function upsert(c, fromFrame) {
+    if (!c || !c.id) return;
+    var prev = st.convs[c.id];
+    if (fromFrame) st.touched[c.id] = Date.now();
+    st.convs[c.id] = c;
+    if (c.state === 'queued' && (!prev || prev.state !== 'queued')) beep();
+    // Keep only the newest closed conversations.
+    var closed = Object.keys(st.convs).map(function (k) { return st.convs[k]; }).filter(function (x) { return x.state === 'closed'; });
+    if (closed.length > CLOSED_LIMIT) {
+      closed.sort(byUpdated).slice(CLOSED_LIMIT).forEach(function (x) { if (x.id !== st.openId) delete st.convs[x.id]; });
+    }
+    scheduleInbox();
+    if (c.id === st.openId) renderHead();
+  }
+
+  function byUpdated(a, b) { return (Date.parse(b.updated_at) || 0) - (Date.parse(a.updated_at) || 0); }
+  function byWaiting(a, b) { return (Date.parse(a.waiting_since || a.updated_at) || 0) - (Date.parse(b.waiting_since || b.updated_at) || 0); }
+  var SECTIONS = [
+    { key: 'queued', title: 'Waiting for a person', test: function (c) { return c.state === 'queued'; }, sort: byWaiting, empty: 'Nobody is waiting.' },
+    { key: 'bot', title: 'Bot conversations — live', test: function (c) { return c.state === 'bot'; }, sort: byUpdated, empty: 'No live bot conversations.' },
+    { key: 'mine', title: 'Mine', test: function (c) { return c.state === 'human' && isMine(c); }, sort: byUpdated, empty: 'Nothing assigned to you.' },
+    { key: 'others', title: 'With colleagues', test: function (c) { return c.state === 'human' && !isMine(c); }, sort: byUpdated, hideEmpty: true },
+    { key: 'closed', title: 'Closed', test: function (c) { return c.state === 'closed'; }, sort: byUpdated, empty: 'No closed conversations yet.' }
+  ];
+
+  var inboxQueued = false;
+  function scheduleInbox() {
+    if (inboxQueued) return;
+    inboxQueued = true;
+    requestAnimationFrame(function () { inboxQueued = false; renderInbox(); });
+  }
+
+  function renderInbox() {
+    var box = $('inbox'), all = Object.keys(st.convs).map(function (k) { return st.convs[k]; });
+    var focused = D.activeElement && D.activeElement.getAttribute && D.activeElement.getAttribute('data-console') === 'row' ? D.activeElement.getAttribute('data-id') : null;
+    var top = box.scrollTop;
+    clear(box);
+    SECTIONS.forEach(function (s) {
+      var list = all.filter(s.test).sort(s.sort);
+      if (s.hideEmpty && !list.length) return;
+      var open = !st.collapsed[s.key], id = 'sec-' + s.key;
+      box.appendChild(el('section', { class: 'sec sec-' + s.key, 'data-section': s.key },
+        el('h2', null, el('button', { type: 'button', class: 'sec-toggle', 'aria-expanded': String(open), 'aria-controls': id, onclick: function () { toggleSection(s.key); } },
+          el('span', { class: 'caret', 'aria-hidden': 'true' }), el('span', { class: 'sec-title' }, s.title),
+          el('span', { class: 'count' + (s.key === 'queued' && list.length ? ' hot' : '') }, String(list.length)))),
+        el('ul', { class: 'rows', id: id, hidden: !open },
+          list.length ? list.map(row) : el('li', { class: 'none' }, s.empty))));
+    });
+    box.scrollTop = top;
+    if (focused) { var r = box.querySelector('[data-console=row][data-id="' + CSS.escape(focused) + '"]'); if (r) r.focus(); }
+    setTitle();
+  }
+
+  function row(c) {
+    var lm = c.last_message || {}, who = lm.role === 'user' ? '' : lm.role === 'assistant' ? 'Bot: ' : lm.role === 'staff' ? (lm.author || (c.assigned && c.assigned.name) || 'Staff') + ': ' : lm.role === 'system' ? 'Note: ' : '';
+    var needsReply = c.state === 'human' && isMine(c) && lm.role === 'user';
+    return el('li', null, el('a', {
+      href: '#c=' + encodeURIComponent(c.id), class: 'row' + (c.id === st.openId ? ' current' : '') + (needsReply ? ' unanswered' : ''),
+      'data-console': 'row', 'data-id': c.id, 'data-state': c.state, 'aria-current': c.id === st.openId ? 'true' : null
+    },
+      el('span', { class: 'r1' },
+        el('span', { class: 'name' + (c.customer ? '' : ' guest') }, custName(c)),
+        el('span', { class: 'lang', title: 'Language' }, lang(c.locale)),
+        el('span', { class: 'st st-' + c.state }, stateLabel(c)),
+        c.state === 'queued' && c.waiting_since ?
+          el('span', { class: 'wait', 'data-since': c.waiting_since, 'data-tone': waitTone(c.waiting_since), title: 'Waiting since ' + fullTime(c.waiting_since) }, ago(c.waiting_since)) :
+          el('time', { class: 'time', datetime: c.updated_at || lm.at || '', title: fullTime(c.updated_at || lm.at) }, when(lm.at || c.updated_at))),
+      el('span', { class: 'r2' }, needsReply ? el('span', { class: 'dot', 'aria-label': 'Waiting for your reply' }) : null,
+        el('span', { class: 'last' }, lm.text ? who + String(lm.text).replace(/\s+/g, ' ') : '—'),
+        c.state === 'closed' ? stars(c.rating) : null)));
+  }
+
+  function toggleSection(k) {
+    st.collapsed[k] = !st.collapsed[k];
+    try { localStorage.setItem('kefu.console.collapsed', JSON.stringify(st.collapsed)); } catch (e) { /* fine */ }
+    renderInbox();
+    var b = $('inbox').querySelector('[data-section=' + k + '] .sec-toggle');
+    if (b) b.focus();
+  }
+
+  function waitingCount() { var n = 0; for (var k in st.convs) if (st.convs[k].state === 'queued') n++; return n; }
+  function setTitle() {
+    var n = st.me ? waitingCount() : 0, b = $('badge');
+    D.title = (n ? '(' + n + ') ' : '') + 'kefu console';
+    b.textContent = String(n);
+    b.setAttribute('data-count', String(n));
+    b.classList.toggle('hot', n > 0);
+    $('waiting-link').setAttribute('aria-label', n + ' waiting for a person');
+  }
+
+  // Waiting times tick without re-rendering the lists.
+  setInterval(function () {
+    [].forEach.call(D.querySelectorAll('[data-since]'), function (n) {
+      var s = n.getAttribute('data-since');
+      n.textContent = (n.getAttribute('data-prefix') || '') + ago(s);
+      n.setAttribute('data-tone', waitTone(s));
+    });
+  }, 5000);
+
+  // ---- sound: a short beep, made on the spot (no file to load)
+  var BELL = 'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z';
+  var MUTE = 'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zM19 16V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66a6.9 6.9 0 0 0-2.6 1.2L19 16.5zM3.3 2.3 2 3.6l3.3 3.3A7 7 0 0 0 5 11v5l-2 2v1h14.4l3 3 1.3-1.3z';
+  function icon(d) {
+    var ns = 'http://www.w3.org/2000/svg', s = D.createElementNS(ns, 'svg'), p = D.createElementNS(ns, 'path');
+    s.setAttribute('viewBox', '0 0 24 24'); s.setAttribute('width', '16'); s.setAttribute('height', '16');
+    s.setAttribute('aria-hidden', 'true'); p.setAttribute('d', d); p.setAttribute('fill', 'currentColor');
+    s.appendChild(p); return s;
+  }
+  function soundButton() {
+    var b = $('sound');
+    b.setAttribute('aria-pressed', String(st.sound));
+    b.querySelector('.sound-label').textContent = st.sound ? 'Sound on' : 'Sound off';
+    clear(b.querySelector('.sound-icon')).appendChild(icon(st.sound ? BELL : MUTE));
+  }
+  $('sound').addEventListener('click', function () {
+    st.sound = !st.sound;
+    try { localStorage.setItem('kefu.console.sound', st.sound ? '1' : '0'); } catch (e) { /* fine */ }
+    soundButton();
+    if (st.sound) beep(true); // a user gesture: lets the browser start the audio
+  });
+  function beep(force) {
+    if (!st.sound && !force) return;
+    try {
+      var AC = W.AudioContext || W.webkitAudioContext;
+      if (!AC) return;
+      var a = st.audio || (st.audio = new AC());
+      if (a.state === 'suspended') a.resume();
+      [0, 0.18].forEach(function (t0, i) {
+        var o = a.createOscillator(), g = a.createGain(), t = a.currentTime + t0;
+        o.type = 'sine'; o.frequency.value = i ? 1175 : 880;
+        g.gain.setValueAtTime(0.0001, t);
+        g.gain.exponentialRampToValueAtTime(0.18, t + 0.015);
+        g.gain.exponentialRampToValueAtTime(0.0001, t + 0.14);
+        o.connect(g); g.connect(a.destination);
+        o.start(t); o.stop(t + 0.16);
+      });
+    } catch (e) { /* no audio: the badge still counts */ }
+  }
+
+  // ---- the staff socket
+  function connState(s) {
+    var c = $('conn');
+    c.setAttribute('data-conn', s);
+    c.textContent = s === 'up' ? 'Live' : s === 'down' ? 'Reconnecting…' : 'Connecting…';
+  }
+  function send(f) {
+    if (!st.ws || !st.wsUp) return false;
+    st.ws.send(JSON.stringify(f));
+    return true;
+  }
+  function connect() {
+    clearTimeout(st.timer); st.timer = null;
+    if (!st.me) return;
+    var ws;
+    try { ws = new WebSocket(WS_URL); } catch (e) { return retry(); }
+    st.ws = ws; st.wsUp = false;
+    connState(st.everUp ? 'down' : 'connecting');
+    ws.onopen = function () {
+      if (st.ws !== ws) return;
+      st.wsUp = true; st.everUp = true; st.attempt = 0;
+      connState('up');
+      if (st.openId) send({ type: 'watch', conversation_id: st.openId });
+      // Whatever changed before this socket was up (while away, or between the first fetch and now) came as no frame.
+      loadLists();
+      if (st.openId && st.open && st.open.loaded) loadConversation(st.openId, true);
+    };
+    ws.onmessage = function (e) {
+      if (st.ws !== ws) return;
+      var f;
+      try { f = JSON.parse(e.data); } catch (x) { return; }
+      if (f && typeof f.type === 'string') onFrame(f);
+    };
+    ws.onclose = function () {
+      if (st.ws !== ws) return;
+      st.ws = null; st.wsUp = false;
+      showTyping(false);
+      if (!st.me) return;
+      connState('down');
+      retry();
+    };
+  }
+  // Backoff from 0.5 s to 15 s with jitter; a refused upgrade may mean the session ended, so ask.
+  function retry() {
+    var d = Math.min(15000, 500 * Math.pow(2, st.attempt++));
+    if (st.attempt >= 2) api('GET', '/api/console/me').then(function (j) { if (j && j.csrf_token) st.csrf = j.csrf_token; })
+      .catch(function (e) { if (e.status === 401 && st.me) signedOut('Your session has ended. Please sign in again.'); });
+    st.timer = setTimeout(connect, d / 2 + Math.random() * d / 2);
+  }
+
+  function onFrame(f) {
+    switch (f.type) {
+      case 'inbox': upsert(f.conversation, true); break;
+      case 'entry':
+        if (st.open && f.conversation_id === st.open.id && f.entry && typeof f.entry === 'object') {
+          // Kept, so that a timeline fetched while it came (and so without it) gets it back.
+          st.open.live.push(f.entry);
+          if (st.open.live.length > 300) st.open.live.shift();
+          if (st.open.loaded) addEntry(f.entry, true);
+        }
+        break;
+      case 'typing':
+        if (st.open && f.conversation_id === st.open.id) {
+          showTyping(!!f.typing, f.who);
+        }
+        break;
+    }
+  }
+
+  // ---- routing: #c=<id> opens a conversation; #c=<id>&p=customer shows the customer on narrow screens
+  function route() {
+    if (!st.me) return;
+    var m = /[#&]c=([^&]+)/.exec(location.hash), id = m ? decodeURIComponent(m[1]) : null;
+    var view = id ? (/[#&]p=customer/.test(location.hash) ? 'customer' : 'chat') : 'inbox';
+    if (id !== st.openId) openConversation(id);
+    setView(view);
+  }
+  W.addEventListener('hashchange', route);
+  function setView(v) {
+    st.view = v;
+    D.body.setAttribute('data-view', v);
+  }
+  function go(hash) {
+    if (location.hash === hash || (hash === '' && !location.hash)) return route();
+    if (hash === '') { history.pushState(null, '', location.pathname + location.search); route(); } // no hashchange for this one
+    else location.hash = hash;
+  }
+  $('back-inbox').addEventListener('click', function () {
+    var id = st.openId;
+    go('');
+    var r = id && $('inbox').querySelector('[data-console=row][data-id="' + CSS.escape(id) + '"]');
+    if (r) r.focus();
+  });
+  $('show-customer').addEventListener('click', function () { go('#c=' + encodeURIComponent(st.openId) + '&p=customer'); });
+  $('back-chat').addEventListener('click', function () { go('#c=' + encodeURIComponent(st.openId)); });
+  $('waiting-link').addEventListener('click', function (e) {
+    e.preventDefault();
+    var first = SECTIONS[0], list = Object.keys(st.convs).map(function (k) { return st.convs[k]; }).filter(first.test).sort(first.sort);
+    if (list.length) go('#c=' + encodeURIComponent(list[0].id));
+    else { go(''); toast('Nobody is waiting.', 'info'); }
+  });
+
+  // ---- the open conversation
+  function saveDraft() {
+    if (!st.openId) return;
+    var d = st.drafts[st.openId] || (st.drafts[st.openId] = {});
+    d.reply = $('reply').value; d.note = $('note-text').value;
+  }
+  function openConversation(id) {
+    saveDraft();
+    stopTyping();
+    st.openId = id;
+    showTyping(false);
+    scheduleInbox();
+    if (!id) {
+      st.open = null;
+      send({ type: 'watch', conversation_id: '' });
+      $('conv').hidden = true; $('chat-empty').hidden = false;
+      renderCustomer(null);
+      return;
+    }
+    st.open = { id: id, loaded: false, keys: {}, live: [], lastDay: '' };
+    $('conv').hidden = false; $('chat-empty').hidden = true;
+    var d = st.drafts[id] || {};
+    $('reply').value = d.reply || ''; $('note-text').value = d.note || '';
+    autosize($('reply')); autosize($('note-text'));
+    clear($('transcript')).appendChild(el('p', { class: 'dim pad' }, 'Loading…'));
+    renderHead();
+    send({ type: 'watch', conversation_id: id });
+    loadConversation(id);
+    loadCustomer(id);
+  }
+
+  function loadConversation(id, keepScroll) {
+    return api('GET', '/api/console/conversations/' + encodeURIComponent(id)).then(function (j) {
+      if (!st.open || st.open.id !== id) return;
+      if (j && j.conversation) upsert(j.conversation);
+      var tr = $('transcript'), atBottom = !keepScroll || nearBottom(), top = tr.scrollTop;
+      var live = st.open.live;
+      st.open = { id: id, loaded: true, keys: {}, live: live, lastDay: '' };
+      clear(tr);
+      ((j && j.timeline) || []).forEach(function (e) { addEntry(e, false); });
+      live.forEach(function (e) { addEntry(e, false); });
+      if (!tr.firstChild) tr.appendChild(el('p', { class: 'dim pad' }, 'No messages yet.'));
+      if (atBottom) toBottom(); else tr.scrollTop = top;
+      renderHead();
+    }).catch(function (e) {
+      if (!st.open || st.open.id !== id) return;
+      clear($('transcript')).appendChild(el('p', { class: 'dim pad' }, e.status === 404 ? 'This conversation does not exist.' : 'Could not load the conversation.'));
+      fail(e);
+    });
+  }
+
+  function cur() { return st.openId ? st.convs[st.openId] : null; }
+
+  // The header, the buttons and the composer follow the conversation's state.
+  function renderHead() {
+    var c = cur();
+    if (!st.openId) return;
+    var name = $('conv-name'), sub = clear($('conv-sub'));
+    name.textContent = c ? custName(c) : '…';
+    name.classList.toggle('guest', !!c && !c.customer);
+    if (c) {
+      add(sub, [
+        el('span', { class: 'st st-' + c.state }, c.state === 'human' ? (c.assigned ? (isMine(c) ? 'With you' : 'With ' + c.assigned.name) : 'With a person') : c.state === 'queued' ? 'Waiting for a person' : c.state === 'bot' ? 'Bot answering' : 'Closed'),
+        el('span', { class: 'lang' }, lang(c.locale)),
+        c.state === 'queued' && c.waiting_since ? el('span', { class: 'wait', 'data-since': c.waiting_since, 'data-prefix': 'waiting ', 'data-tone': waitTone(c.waiting_since) }, 'waiting ' + ago(c.waiting_since)) : null,
+        c.state === 'queued' && c.assigned ? el('span', { class: 'dim' }, '→ ' + c.assigned.name) : null,
+        c.state === 'closed' && c.rating ? stars(c.rating) : null,
+        el('span', { class: 'dim id', title: 'Conversation id' }, '#' + String(c.id).slice(0, 8))
+      ]);
+    }
+    var s = c ? c.state : '', mine = isMine(c);
+    $('takeover').hidden = !(s === 'bot' || s === 'queued');
+    $('handback').hidden = s !== 'human';
+    $('close').hidden = !s || s === 'closed';
+    $('assign-box').hidden = !s || s === 'closed';
+    $('actions').hidden = !s || s === 'closed';
+    var canReply = s === 'human' && mine;
+    $('reply-form').hidden = !canReply;
+    var why = $('reply-why');
+    why.textContent = canReply ? '' : !c ? '' : s === 'bot' ? 'The bot is answering. Take over to reply yourself.' :
+      s === 'queued' ? 'This shopper is waiting for a person. Take over to reply.' :
+      s === 'human' ? (c.assigned ? c.assigned.name : 'Someone else') + ' is handling this conversation.' :
+      'This conversation is closed.';
+    why.hidden = !why.textContent;
+  }
+
+  // ---- the transcript
+  function nearBottom() { var t = $('transcript'); return t.scrollHeight - t.scrollTop - t.clientHeight < 140; }
+  function toBottom() { var t = $('transcript'); requestAnimationFrame(function () { t.scrollTop = t.scrollHeight; }); }
+
+  function entryKey(e) {
+    if (e.kind === 'message' && e.seq != null) return 'm' + e.seq;
+    return [e.kind, e.type, e.role, e.at, e.from, e.to, e.staff, e.author, e.text].join('\u0001');
+  }
+
+  function addEntry(e, live) {
+    if (!e || typeof e !== 'object' || !st.open) return;
+    var key = entryKey(e), o = st.open, tr = $('transcript');
+    if (o.keys[key]) return;
+    o.keys[key] = 1;
+    var stick = !live || nearBottom() || (e.kind === 'message' && e.role === 'staff' && e.author === (st.me && st.me.name));
+    var empty = tr.querySelector('p.pad');
+    if (empty) empty.remove();
+    var n = e.kind === 'message' ? message(e) : event(e);
+    var dd = day(e.at);
+    // Messages go in seq order; events stay where they came.
+    var ref = null;
+    if (e.kind === 'message' && e.seq != null) {
+      for (var c = tr.lastElementChild; c; c = c.previousElementSibling) {
+        var s = c.getAttribute('data-seq');
+        if (s == null) continue;
+        if (+s > +e.seq) ref = c; else break;
+      }
+    }
+    if (!ref && dd && dd !== o.lastDay) { tr.appendChild(el('div', { class: 'day', role: 'separator' }, dd)); o.lastDay = dd; }
+    tr.insertBefore(n, ref);
+    if (e.kind === 'message' && e.role === 'user') showTyping(false);
+    if (live && e.kind === 'message' && e.role === 'assistant' && e.tool_calls && e.tool_calls.length) refreshCustomerSoon();
+    if (stick) toBottom();
+  }
+
+  function meta(parts) { return el('div', { class: 'meta' }, parts.filter(Boolean).map(function (p, i) { return i ? [' · ', p] : p; })); }
+
+  function message(e) {
+    var role = /^(user|assistant|staff|system)$/.test(e.role) ? e.role : 'system', c = cur();
+    var at = e.at ? el('time', { datetime: e.at, title: fullTime(e.at) }, when(e.at)) : null;
+    var attrs = { class: 'entry msg ' + role, 'data-console': 'entry', 'data-kind': 'message', 'data-role': role, 'data-seq': e.seq != null ? e.seq : null };
+    if (role === 'system') {
+      return el('div', attrs, el('div', { class: 'sys' }, el('span', { class: 'pill' }, 'System'), ' ', e.text || ''), meta([at]));
+    }
+    var who = role === 'user' ? custName(c) : role === 'assistant' ? 'Bot' : (e.author || 'Staff') + (st.me && e.author === st.me.name ? ' (you)' : '');
+    return el('div', attrs,
+      el('div', { class: 'who' }, el('span', { class: 'author' }, who),
+        role === 'assistant' && e.model ? el('span', { class: 'model', title: 'Model' }, e.model) : null,
+        role === 'staff' ? el('span', { class: 'pill staff' }, 'Staff') : null),
+      el('div', { class: 'bubble' }, e.text ? el('div', { class: 'txt' }, e.text) : el('div', { class: 'txt dim' }, '(no text)')),
+      role === 'assistant' ? tools(e) : null,
+      meta([at, e.seq != null ? el('span', { class: 'seq', title: 'Sequence number' }, '#' + e.seq) : null]));
+  }
+
+  // Tool calls of the bot's turn, with their results (matched by name, in order), collapsed.
+  function tools(e) {
+    var calls = Array.isArray(e.tool_calls) ? e.tool_calls : [], results = Array.isArray(e.tool_results) ? e.tool_results.slice() : [];
+    if (!calls.length && !results.length) return null;
+    var items = calls.map(function (tc) {
+      var i = -1;
+      for (var k = 0; k < results.length; k++) if (results[k] && results[k].name === tc.name) { i = k; break; }
+      var r = i >= 0 ? results.splice(i, 1)[0] : null;
+      return tool(tc.name, tc.arguments, r, true);
+    }).concat(results.map(function (r) { return tool(r && r.name, undefined, r, false); }));
+    return el('div', { class: 'tools', 'data-console': 'tools' }, items);
+  }
+  function tool(name, args, r, called) {
+    var hasArgs = args !== undefined && args !== null && args !== '';
+    return el('details', { class: 'tool', 'data-tool': name || '' },
+      el('summary', null, el('span', { class: 'tool-ic', 'aria-hidden': 'true' }, '⚙'), el('code', { class: 'tool-name' }, name || 'tool'),
+        hasArgs ? el('span', { class: 'tool-args' }, oneLine(args, 60)) : null,
+        r ? null : called ? el('span', { class: 'tool-nores' }, 'no result') : null),
+      called ? [el('div', { class: 'tool-h' }, 'Arguments'), el('pre', null, hasArgs ? pretty(args) : '(none)')] : null,
+      r ? [el('div', { class: 'tool-h' }, 'Result'), el('pre', null, pretty(r.content))] : null);
+  }
+
+  var TO = { bot: 'the bot', queued: 'waiting for a person', human: 'a person', closed: 'closed' };
+  function eventText(e) {
+    var who = e.staff || '';
+    switch (e.type) {
+      case 'state':
+        if (e.to === 'queued') return 'Waiting for a person' + (e.from && e.from !== 'bot' ? ' (was ' + (TO[e.from] || e.from) + ')' : '');
+        if (e.to === 'human') return who ? who + ' took over' : 'A person took over';
+        if (e.to === 'bot') return e.from === 'human' ? (who || 'Staff') + ' handed back to the bot' : 'Back to the bot';
+        if (e.to === 'closed') return 'Closed' + (who ? ' by ' + who : '');
+        return 'State: ' + (e.from || '?') + ' → ' + (e.to || '?');
+      case 'handoff_requested': return 'Asked for a person' + (e.text ? ': “' + oneLine(e.text, 80) + '”' : '');
+      case 'assigned':
+        var to = e.to || e.text || '';
+        return (who && to && who !== to ? who + ' assigned it to ' + to : to ? 'Assigned to ' + to : (who ? 'Assigned by ' + who : 'Assigned'));
+      case 'rated': return 'Shopper rated it' + (e.text ? ': ' + e.text : e.to ? ' ' + e.to + '/5' : '');
+      default: return (e.type || 'event') + (e.text ? ': ' + e.text : '');
+    }
+  }
+  function event(e) {
+    var type = String(e.type || 'event'), at = e.at ? el('time', { datetime: e.at, title: fullTime(e.at) }, when(e.at)) : null;
+    var attrs = { class: 'entry ev ev-' + type.replace(/[^a-z_]/gi, ''), 'data-console': 'entry', 'data-kind': 'event', 'data-role': type, 'data-type': type };
+    if (type === 'note') {
+      return el('div', attrs,
+        el('div', { class: 'note-head' }, el('span', { class: 'pill private' }, 'Private note'), ' ', el('span', { class: 'author' }, e.staff || 'Staff'), at ? [' · ', at] : null),
+        el('div', { class: 'txt' }, e.text || ''));
+    }
+    return el('div', attrs, el('span', { class: 'evt' }, el('span', { class: 'line' }, eventText(e)), at ? [' · ', at] : null));
+  }
+
+  // ---- typing
+  function showTyping(on, who) {
+    var t = $('typing');
+    clearTimeout(st.typingT);
+    t.hidden = !on;
+    t.textContent = on ? (!who || who === 'shopper' ? 'Shopper' : who) + ' is typing…' : '';
+    if (on) st.typingT = setTimeout(function () { t.hidden = true; }, 15000); // in case "false" is lost
+  }
+  var typingSent = 0, typingIdle, typingFor = null;
+  function sendTyping(on) {
+    var id = on ? st.openId : typingFor;
+    if (!id) return;
+    if (on && typingFor === id && Date.now() - typingSent < 3000) return; // at most every 3 s
+    if (!on && !typingSent) return;
+    typingSent = on ? Date.now() : 0;
+    typingFor = on ? id : null;
+    api('POST', '/api/console/conversations/' + encodeURIComponent(id) + '/typing', { typing: on }).catch(function () { /* not worth a toast */ });
+  }
+  function stopTyping() { clearTimeout(typingIdle); sendTyping(false); }
+
+  // ---- composer
+  function autosize(t) { t.style.height = 'auto'; t.style.height = Math.min(t.scrollHeight + 2, t.id === 'reply' ? 200 : 140) + 'px'; }
+  function cid() {
+    var a = new Uint8Array(8);
+    crypto.getRandomValues(a);
+    return 's-' + Date.now().toString(36) + '-' + [].map.call(a, function (b) { return (b + 256).toString(16).slice(1); }).join('');
+  }
+  function isIME(e) { return e.isComposing || e.keyCode === 229; }
+
+  $('reply').addEventListener('input', function () {
+    autosize(this);
+    clearTimeout(typingIdle);
+    if (this.value.trim()) { sendTyping(true); typingIdle = setTimeout(stopTyping, 4000); } else stopTyping();
+  });
+  $('reply').addEventListener('keydown', function (e) {
+    if (e.key !== 'Enter' || isIME(e)) return;
+    if (e.ctrlKey || e.metaKey) { // Ctrl/Cmd+Enter: the text becomes a private note instead
+      e.preventDefault();
+      if (this.value.trim()) { stopTyping(); addNote(this); }
+    } else if (!e.shiftKey) { e.preventDefault(); sendReply(); }
+  });
+  $('reply-form').addEventListener('submit', function (e) { e.preventDefault(); sendReply(); });
+  $('note-text').addEventListener('input', function () { autosize(this); });
+  $('note-text').addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !isIME(e)) { e.preventDefault(); addNote(this); }
+  });
+  $('note-form').addEventListener('submit', function (e) { e.preventDefault(); addNote($('note-text')); });
+
+  function busy(b, on) { b.disabled = on; b.setAttribute('aria-busy', String(on)); }
+  function path(id, what) { return '/api/console/conversations/' + encodeURIComponent(id) + '/' + what; }
+
+  function sendReply() {
+    var id = st.openId, ta = $('reply'), b = $('send'), text = ta.value.trim();
+    if (!id || !text || b.disabled) return;
+    if (text.length > 2000) return toast('A reply can be at most 2000 characters.');
+    var d = st.drafts[id] || (st.drafts[id] = {});
+    if (d.cidText !== text) { d.cid = cid(); d.cidText = text; } // a retry of the same text is stored once
+    busy(b, true);
+    clearTimeout(typingIdle); typingSent = 0; typingFor = null; // the reply itself ends "typing"
+    api('POST', path(id, 'reply'), { text: text, client_id: d.cid }).then(function (j) {
+      d.cid = d.cidText = null;
+      if (st.openId === id) {
+        if (ta.value.trim() === text) { ta.value = ''; autosize(ta); }
+        if (j && j.seq != null) addEntry({ kind: 'message', seq: j.seq, role: 'staff', author: st.me.name, text: text, at: new Date().toISOString() }, true);
+      } else if (st.drafts[id]) st.drafts[id].reply = '';
+    }).catch(function (e) { fail(e); if (e.status === 409 || e.status === 403) refresh(id); })
+      .then(function () { busy(b, false); if (st.openId === id) ta.focus(); });
+  }
+
+  // A private note from the note box (or, with Ctrl/Cmd+Enter, from the reply box).
+  function addNote(ta) {
+    var id = st.openId, b = $('note'), text = ta.value.trim(), field = ta.id === 'reply' ? 'reply' : 'note';
+    if (!id || b.disabled) return;
+    if (!text) { ta.focus(); return; }
+    busy(b, true);
+    api('POST', path(id, 'note'), { text: text }).then(function () {
+      if (st.openId === id) { if (ta.value.trim() === text) { ta.value = ''; autosize(ta); } }
+      else if (st.drafts[id]) st.drafts[id][field] = '';
+      // The note comes back as an entry frame; without a live socket, fetch it.
+      if (!st.wsUp) refresh(id);
+      else setTimeout(function () {
+        if (st.open && st.open.id === id && st.open.loaded && ![].some.call($('transcript').querySelectorAll('.ev-note .txt'), function (n) { return n.textContent === text; })) refresh(id);
+      }, 1500);
+    }).catch(fail).then(function () { busy(b, false); if (st.openId === id) ta.focus(); });
+  }
+
+  // After an action: the server's frames bring the change, but fetch it too so a lost frame can't leave it stale.
+  function refresh(id) { if (st.openId === id) loadConversation(id, true); }
+
+  function action(btn, what, body, done) {
+    var id = st.openId;
+    if (!id || btn.disabled) return;
+    busy(btn, true);
+    return api('POST', path(id, what), body).then(function () {
+      refresh(id);
+      if (done) done(id);
+    }).catch(function (e) { fail(e); refresh(id); }).then(function () { busy(btn, false); });
+  }
+  $('takeover').addEventListener('click', function () {
+    action(this, 'takeover', undefined, function (id) {
+      var c = st.convs[id];
+      if (c) upsert(Object.assign({}, c, { state: 'human', assigned: { id: st.me.id, name: st.me.name }, waiting_since: null }));
+      if (st.openId === id) $('reply').focus();
+    });
+  });
+  $('handback').addEventListener('click', function () { stopTyping(); action(this, 'handback'); });
+  $('close').addEventListener('click', function () { stopTyping(); action(this, 'close'); });
+  $('assign').addEventListener('click', function () {
+    var s = $('assign-to'), v = s.value;
+    if (!v) { toast('Choose who to assign it to.', 'info'); s.focus(); return; }
+    var p = st.staff.filter(function (x) { return String(x.id) === v; })[0];
+    action(this, 'assign', { staff_id: +v }, function () {
+      s.value = '';
+      toast('Assigned to ' + (p ? p.name || p.email : 'them') + '.', 'info');
+    });
+  });
+
+  // ---- customer
+  function refreshCustomerSoon() {
+    clearTimeout(st.custT);
+    var id = st.openId;
+    st.custT = setTimeout(function () { if (st.openId === id) loadCustomer(id, true); }, 800);
+  }
+  function loadCustomer(id, quiet) {
+    if (!quiet) clear($('cust-body')).appendChild(el('p', { class: 'dim pad' }, 'Loading…'));
+    api('GET', path(id, 'customer')).then(function (j) { if (st.openId === id) renderCustomer(j || {}); })
+      .catch(function (e) {
+        if (st.openId !== id) return;
+        if (!quiet) clear($('cust-body')).appendChild(el('p', { class: 'dim pad' }, 'Could not load the customer.'));
+        if (e.status !== 404) fail(e);
+      });
+  }
+  function section(title, count, body) {
+    return el('section', { class: 'cs' }, el('h3', null, title, count != null ? el('span', { class: 'count' }, String(count)) : null), body);
+  }
+  function renderCustomer(j) {
+    var box = clear($('cust-body'));
+    if (!j) { box.appendChild(el('p', { class: 'dim pad' }, 'Open a conversation to see who it is.')); return; }
+    var c = j.customer, rv = j.revealed || {}, orders = j.orders || [], returns = j.returns || [], convs = j.conversations || [];
+    if (c) {
+      box.appendChild(el('div', { class: 'profile' },
+        el('div', { class: 'avatar big', 'aria-hidden': 'true' }, String(c.name || c.email || '?').slice(0, 1).toUpperCase()),
+        el('div', null, el('div', { class: 'pname' }, c.name || '(no name)'),
+          c.email ? el('div', { class: 'pmail' }, c.email) : null,
+          el('div', { class: 'dim small' }, 'Customer #' + c.id, ' · ', lang(c.locale)))));
+    } else {
+      box.appendChild(el('div', { class: 'profile' },
+        el('div', { class: 'avatar big guest', 'aria-hidden': 'true' }, '?'),
+        el('div', null, el('div', { class: 'pname' }, 'Guest'), el('div', { class: 'dim small' }, 'Not signed in at the shop'))));
+    }
+    var emails = rv.emails || [], ons = rv.orders || [];
+    if (!c || emails.length || ons.length) {
+      box.appendChild(section('What this chat revealed', null, emails.length || ons.length ?
+        el('dl', { class: 'revealed' },
+          emails.length ? [el('dt', null, 'Emails'), el('dd', null, emails.map(function (x) { return el('span', { class: 'tag' }, x); }))] : null,
+          ons.length ? [el('dt', null, 'Orders'), el('dd', null, ons.map(function (x) { return el('span', { class: 'tag' }, x); }))] : null) :
+        el('p', { class: 'dim' }, 'No email or order number yet.')));
+    }
+    if (c || orders.length) {
+      box.appendChild(section('Orders', orders.length, orders.length ? el('ul', { class: 'orders' }, orders.map(function (o) {
+        return el('li', { class: 'order', 'data-order': o.number },
+          el('div', { class: 'oh' }, el('b', null, o.number), chip(o.status), el('span', { class: 'amt' }, money(o.total, o.currency))),
+          o.placed_at ? el('div', { class: 'dim small' }, 'Placed ' + when(o.placed_at)) : null,
+          Array.isArray(o.items) && o.items.length ? el('ul', { class: 'items' }, o.items.map(function (it) {
+            return el('li', null, (it.quantity || 1) + ' × ' + (it.title || it.sku || ''));
+          })) : null);
+      })) : el('p', { class: 'dim' }, 'No orders.')));
+    }
+    if (returns.length) {
+      box.appendChild(section('Returns', returns.length, el('ul', { class: 'orders' }, returns.map(function (r) {
+        return el('li', { class: 'order' },
+          el('div', { class: 'oh' }, el('b', null, r.rma), chip(r.status), r.refund != null ? el('span', { class: 'amt' }, money(r.refund, r.currency)) : null),
+          r.order_number ? el('div', { class: 'dim small' }, 'for ' + r.order_number) : null);
+      }))));
+    }
+    var past = convs.filter(function (x) { return x.id !== st.openId; });
+    if (c || past.length) {
+      box.appendChild(section('Past conversations', past.length, past.length ? el('ul', { class: 'past' }, past.map(function (p) {
+        return el('li', null, el('a', { href: '#c=' + encodeURIComponent(p.id), class: 'pastrow' },
+          el('span', null, when(p.created_at) || '—'),
+          el('span', { class: 'outcome ' + (p.handed_off ? 'ho' : 'bot') }, p.handed_off ? 'handed off' : 'bot only'),
+          p.state !== 'closed' ? el('span', { class: 'st st-' + p.state }, STATE[p.state] || p.state) : null,
+          stars(p.rating) || el('span', { class: 'dim small' }, p.state === 'closed' ? 'no rating' : '')));
+      })) : el('p', { class: 'dim' }, 'First conversation.')));
+    }
+  }
+
+  // ---- keyboard: arrows move through the list, Alt+T takes over, Esc goes back
+  D.addEventListener('keydown', function (e) {
+    if (!st.me) return;
+    var t = e.target, inField = /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
+    if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 't' || e.key === 'T' || e.code === 'KeyT')) {
+      var b = $('takeover');
+      if (st.openId && !b.hidden && !b.disabled) { e.preventDefault(); b.click(); }
+      return;
+    }
+    if (e.key === 'Escape' && st.view !== 'inbox' && W.matchMedia('(max-width: 899px)').matches) {
+      e.preventDefault();
+      if (st.view === 'customer') $('back-chat').click(); else $('back-inbox').click();
+      return;
+    }
+    if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && !inField && t.closest && t.closest('#inbox')) {
+      var rows = [].slice.call($('inbox').querySelectorAll('[data-console=row]')), i = rows.indexOf(t.closest('[data-console=row]'));
+      var next = rows[i < 0 ? 0 : i + (e.key === 'ArrowDown' ? 1 : -1)];
+      if (next) { e.preventDefault(); next.focus(); }
+    }
+  });
+
+  // ---- start
+  soundButton();
+  api('GET', '/api/console/me').then(function (j) {
+    if (j && j.staff) signedIn(j); else screen('login');
+  }).catch(function (e) {
+    screen('login');
+    if (e.status !== 401) toast(e.message);
+    $('login-email').focus();
+  });
+})();
