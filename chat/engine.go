@@ -423,9 +423,18 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	if state != store.StateBot {
 		return // a person answers; the bot stays silent
 	}
+	// Engine.mu orders starting a turn against Shutdown: a turn either
+	// starts before Shutdown waits for turns, or not at all (kefu is
+	// stopping; the message is stored and acknowledged, not answered).
+	e.mu.Lock()
+	if e.closing {
+		e.mu.Unlock()
+		return
+	}
 	c.mu.Lock()
 	if len(c.queue) >= e.cfg.MaxQueuedTurns {
 		c.mu.Unlock()
+		e.mu.Unlock()
 		cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
 			Message: cn.say("Please wait for the answer before sending more messages.", "请等待回复后再发送。")})
 		return
@@ -436,6 +445,9 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	c.mu.Unlock()
 	if start {
 		e.turns.Add(1)
+	}
+	e.mu.Unlock()
+	if start {
 		go e.runTurns(c)
 	}
 }
