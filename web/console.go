@@ -254,7 +254,10 @@ func (h *handler) assign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return mapChatError(h.deps.Engine.Assign(c.Request().Context(), c.Param("id"), chat.StaffMember{ID: to.ID, Name: to.Name}, member(c)))
+	if err := mapChatError(h.deps.Engine.Assign(c.Request().Context(), c.Param("id"), chat.StaffMember{ID: to.ID, Name: to.Name}, member(c))); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }
 
 func (h *handler) handback(c echo.Context) error {

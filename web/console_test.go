@@ -349,3 +349,48 @@ func mustJSONString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// The customer beside the chat: a signed-in shopper's profile, orders,
+// returns and past conversations; and assigning the conversation to a
+// colleague, who may then reply while the first may not.
+func TestConsoleCustomerAndAssign(t *testing.T) {
+	hs, st := newStack(t)
+	addStaff(t, st, "mei@shop.example.com", "Mei", store.RoleAgent)
+	addStaff(t, st, "li@shop.example.com", "Li", store.RoleAgent)
+	ctx := context.Background()
+	alice, _ := st.CustomerByEmail(ctx, "alice.johnson@example.com")
+	conv, _, _ := st.CreateConversation(ctx, alice.ID, "en")
+	st.AppendMessage(ctx, &store.Message{ConversationID: conv.ID, Role: store.RoleUser, Text: "hi, a question about my tent"})
+
+	mei, li := newStaffClient(t, hs), newStaffClient(t, hs)
+	mei.login("mei@shop.example.com")
+	li.login("li@shop.example.com")
+	code, cu := mei.do("GET", "/api/console/conversations/"+conv.ID+"/customer", nil)
+	body := mustJSONString(cu)
+	if code != 200 || !strings.Contains(body, `"name":"Alice Johnson"`) || !strings.Contains(body, "KF-10045") || !strings.Contains(body, `"conversations":[{`) {
+		t.Fatalf("customer panel: %d %s", code, body)
+	}
+	if code, _ := mei.do("POST", "/api/console/conversations/"+conv.ID+"/takeover", nil); code != 200 {
+		t.Fatalf("takeover: %d", code)
+	}
+	_, list := mei.do("GET", "/api/console/staff", nil)
+	var liID float64
+	for _, s := range list["staff"].([]any) {
+		if s.(map[string]any)["name"] == "Li" {
+			liID = s.(map[string]any)["id"].(float64)
+		}
+	}
+	if code, out := mei.do("POST", "/api/console/conversations/"+conv.ID+"/assign", map[string]any{"staff_id": liID}); code != 204 {
+		t.Fatalf("assign: %d %v", code, out)
+	}
+	if code, _ := mei.do("POST", "/api/console/conversations/"+conv.ID+"/reply", map[string]string{"text": "still me?"}); code != 409 {
+		t.Errorf("the previous holder replied after assigning: %d", code)
+	}
+	if code, _ := li.do("POST", "/api/console/conversations/"+conv.ID+"/reply", map[string]string{"text": "Hi Alice, Li here."}); code != 200 {
+		t.Errorf("the new holder could not reply: %d", code)
+	}
+	code, mine := li.do("GET", "/api/console/conversations?state=mine", nil)
+	if code != 200 || !strings.Contains(mustJSONString(mine), conv.ID) {
+		t.Errorf("Li's conversations: %d %s", code, mustJSONString(mine))
+	}
+}
