@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -160,10 +159,6 @@ func (s *Store) TakeOver(ctx context.Context, id string, staffID int64, staffNam
 			VALUES (?, 'state', ?, 'human', ?, ?, ?)`, id, from, staffID, string(data), now)
 		return err
 	})
-	var taken *ErrTaken
-	if errors.As(err, &taken) {
-		return from, err
-	}
 	return from, err
 }
 

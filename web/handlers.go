@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -165,10 +166,6 @@ func (h *handler) demoProducts(c echo.Context) error {
 
 func bestFirst(ps []store.ProductStats) []store.ProductStats {
 	out := append([]store.ProductStats(nil), ps...)
-	for i := 1; i < len(out); i++ { // insertion sort: stable and small
-		for j := i; j > 0 && out[j].Sold > out[j-1].Sold; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Sold > out[j].Sold })
 	return out
 }
