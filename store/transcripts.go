@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// TranscriptFilter selects conversations for the transcript search, the
+// export and the regression replay. Zero fields do not filter.
+type TranscriptFilter struct {
+	Text       string    // words in any message (English or Chinese)
+	From, To   time.Time // conversation started in [From, To)
+	State      string
+	CustomerID int64
+	Locale     string
+	Tool       string // a tool the agent called
+	Escalated  *bool  // handed to a person, or not
+	MinRating  int    // 1–5
+	MaxRating  int
+	Resolved   *bool  // closed without a handoff (resolved by the bot), or not
+	Sort       string // "updated" (default, newest first), "created", "rating"
+	Limit      int    // default 50, at most 500
+	Offset     int
+}
+
+// where builds the SQL condition and arguments of a filter.
+func (f TranscriptFilter) where() (string, []any) {
+	conds := []string{"c.last_seq > 0"}
+	var args []any
+	if m, _ := ftsQuery(f.Text); m != "" {
+		conds = append(conds, `c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.id = messages_fts.docid WHERE messages_fts MATCH ?)`)
+		args = append(args, m)
+	}
+	if !f.From.IsZero() {
+		conds, args = append(conds, "c.created_at >= ?"), append(args, ms(f.From))
+	}
+	if !f.To.IsZero() {
+		conds, args = append(conds, "c.created_at < ?"), append(args, ms(f.To))
+	}
+	if f.State != "" {
+		conds, args = append(conds, "c.state = ?"), append(args, f.State)
+	}
+	if f.CustomerID != 0 {
+		conds, args = append(conds, "c.customer_id = ?"), append(args, f.CustomerID)
+	}
+	if f.Locale != "" {
+		conds, args = append(conds, "c.locale = ?"), append(args, f.Locale)
+	}
+	if f.Tool != "" {
+		conds = append(conds, `EXISTS (SELECT 1 FROM messages m, json_each(m.tool_calls) j
+			WHERE m.conversation_id = c.id AND m.role = 'assistant' AND m.tool_calls IS NOT NULL AND json_extract(j.value, '$.name') = ?)`)
+		args = append(args, f.Tool)
+	}
+	const escalated = `EXISTS (SELECT 1 FROM conversation_events e WHERE e.conversation_id = c.id
+		AND (e.kind = 'handoff_requested' OR e.to_state IN ('queued', 'human')))`
+	if f.Escalated != nil {
+		if *f.Escalated {
+			conds = append(conds, escalated)
+		} else {
+			conds = append(conds, "NOT "+escalated)
+		}
+	}
+	if f.MinRating > 0 {
+		conds, args = append(conds, "c.rating >= ?"), append(args, f.MinRating)
+	}
+	if f.MaxRating > 0 {
+		conds, args = append(conds, "c.rating <= ?"), append(args, f.MaxRating)
+	}
+	if f.Resolved != nil {
+		if *f.Resolved {
+			conds = append(conds, "c.state = 'closed' AND NOT "+escalated)
+		} else {
+			conds = append(conds, "NOT (c.state = 'closed' AND NOT "+escalated+")")
+		}
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func (f TranscriptFilter) order() string {
+	switch f.Sort {
+	case "created":
+		return "c.created_at DESC, c.id"
+	case "rating":
+		return "COALESCE(c.rating, 0) DESC, c.updated_at DESC, c.id"
+	}
+	return "c.updated_at DESC, c.id"
+}
+
+// Validate reports a filter's first problem.
+func (f TranscriptFilter) Validate() error {
+	switch f.State {
+	case "", StateBot, StateQueued, StateHuman, StateClosed:
+	default:
+		return fmt.Errorf("state must be bot, queued, human or closed")
+	}
+	switch f.Sort {
+	case "", "updated", "created", "rating":
+	default:
+		return fmt.Errorf("sort must be updated, created or rating")
+	}
+	if f.MinRating < 0 || f.MinRating > 5 || f.MaxRating < 0 || f.MaxRating > 5 {
+		return fmt.Errorf("ratings are 1 to 5")
+	}
+	if f.Locale != "" && f.Locale != "en" && f.Locale != "zh" {
+		return fmt.Errorf("language must be en or zh")
+	}
+	if f.Limit < 0 || f.Offset < 0 {
+		return fmt.Errorf("limit and offset must not be negative")
+	}
+	return nil
+}
+
+// SearchTranscripts returns one page of the conversations matching f, and
+// how many match in all.
+func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) ([]Summary, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	f.Limit = min(f.Limit, 500)
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	where, args := f.where()
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM conversations c WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to count transcripts: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, summarySelect+` WHERE `+where+` ORDER BY `+f.order()+` LIMIT ? OFFSET ?`,
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
+	}
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		sm, err := scanSummary(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
+		}
+		out = append(out, *sm)
+	}
+	return out, total, rows.Err()
+}
+
+// EachTranscript calls fn for every conversation matching f, oldest
+// first, a page at a time with keyset paging (conversations started during
+// the export neither shift nor repeat anything), so that an export of any
+// size runs in constant memory. It stops at the first error fn returns.
+func (s *Store) EachTranscript(ctx context.Context, f TranscriptFilter, fn func(Summary) error) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	where, args := f.where()
+	const page = 200
+	var afterAt int64 = -1
+	afterID := ""
+	for {
+		qctx, cancel := withTimeout(ctx)
+		rows, err := s.r.QueryContext(qctx, summarySelect+` WHERE `+where+` AND (c.created_at > ? OR (c.created_at = ? AND c.id > ?))
+			ORDER BY c.created_at, c.id LIMIT ?`, append(args, afterAt, afterAt, afterID, page)...)
+		if err != nil {
+			cancel()
+			return fmt.Errorf("store: unable to list transcripts: %w", err)
+		}
+		var batch []Summary
+		for rows.Next() {
+			sm, err := scanSummary(rows)
+			if err != nil {
+				rows.Close()
+				cancel()
+				return fmt.Errorf("store: unable to list transcripts: %w", err)
+			}
+			batch = append(batch, *sm)
+		}
+		err = rows.Err()
+		rows.Close()
+		cancel()
+		if err != nil {
+			return fmt.Errorf("store: unable to list transcripts: %w", err)
+		}
+		for _, sm := range batch {
+			if err := fn(sm); err != nil {
+				return err
+			}
+		}
+		if len(batch) < page {
+			return nil
+		}
+		last := batch[len(batch)-1]
+		afterAt, afterID = ms(last.CreatedAt), last.ID
+	}
+}
