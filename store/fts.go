@@ -108,7 +108,16 @@ func init() {
 // first; "" when the text has no searchable term. Every term is quoted, so
 // FTS syntax in the input (AND, NEAR, *, -, quotes) is searched for as
 // text, never obeyed.
-func ftsQuery(s string) (string, int) {
+func ftsQuery(s string) (string, int) { return buildQuery(s, true) }
+
+// ftsLiteral is ftsQuery without concept expansion: staff searching
+// transcripts for "Canada" want the word, not every international chat.
+func ftsLiteral(s string) string {
+	q, _ := buildQuery(s, false)
+	return q
+}
+
+func buildQuery(s string, expand bool) (string, int) {
 	seen := map[string]bool{}
 	var terms []string
 	for _, t := range ftsTokens(s) {
@@ -122,7 +131,9 @@ func ftsQuery(s string) (string, int) {
 		return "", 0
 	}
 	own := len(terms)
-	terms = append(terms, expansionTerms(s, seen)...)
+	if expand {
+		terms = append(terms, expansionTerms(s, seen)...)
+	}
 	for i, t := range terms {
 		terms[i] = `"` + strings.ReplaceAll(t, `"`, "") + `"`
 	}
@@ -132,7 +143,8 @@ func ftsQuery(s string) (string, int) {
 // bm25 ranks an FTS4 row from matchinfo(table, 'pcnalx'): the Okapi BM25
 // score summed over the query's phrases and the table's columns, each
 // column multiplied by its weight (default 1). The first own phrases are
-// the shopper's words; the rest are concept expansions, which count half.
+// the shopper's words (0: all of them); the rest are concept expansions,
+// which count three quarters.
 // SQLite's FTS4 has no ranking function of its own; this one is registered
 // on every connection as kefu_bm25.
 func bm25(info []byte, own int, weights ...float64) float64 {
@@ -149,6 +161,9 @@ func bm25(info []byte, own int, weights ...float64) float64 {
 		return 0
 	}
 	avg, lens, x := v[3:3+c], v[3+c:3+2*c], v[3+2*c:]
+	if own <= 0 || own > p { // 0: every phrase is the searcher's own
+		own = p
+	}
 	var score, matched float64
 	for i := 0; i < p; i++ {
 		hitPhrase := false
@@ -183,9 +198,6 @@ func bm25(info []byte, own int, weights ...float64) float64 {
 	}
 	// Reward rows that match more of the shopper's terms ("coord"): a row
 	// matching three of them beats one matching a single term often.
-	if own <= 0 || own > p {
-		own = p
-	}
 	return score * min(1, matched/float64(own))
 }
 

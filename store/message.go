@@ -146,7 +146,7 @@ type MessageHit struct {
 // SearchMessages finds shopper, bot and staff messages matching a free-text
 // query (English or Chinese), most relevant first.
 func (s *Store) SearchMessages(ctx context.Context, query string, limit int) ([]MessageHit, error) {
-	match, own := ftsQuery(query)
+	match := ftsLiteral(query)
 	if match == "" {
 		return nil, nil
 	}
@@ -155,7 +155,7 @@ func (s *Store) SearchMessages(ctx context.Context, query string, limit int) ([]
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT `+messageColumns+`, kefu_bm25(matchinfo(messages_fts, 'pcnalx'), ?) AS score
 		FROM messages_fts JOIN messages ON messages.id = messages_fts.docid
-		WHERE messages_fts MATCH ? ORDER BY score DESC, messages.id DESC LIMIT ?`, own, match, limit)
+		WHERE messages_fts MATCH ? ORDER BY score DESC, messages.id DESC LIMIT ?`, 0, match, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to search messages: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 // TranscriptFilter selects conversations for the transcript search, the
 // export and the regression replay. Zero fields do not filter.
 type TranscriptFilter struct {
+	ID         string    // one conversation
 	Text       string    // words in any message (English or Chinese)
 	From, To   time.Time // conversation started in [From, To)
 	State      string
@@ -29,7 +30,10 @@ type TranscriptFilter struct {
 func (f TranscriptFilter) where() (string, []any) {
 	conds := []string{"c.last_seq > 0"}
 	var args []any
-	if m, _ := ftsQuery(f.Text); m != "" {
+	if f.ID != "" {
+		conds, args = append(conds, "c.id = ?"), append(args, f.ID)
+	}
+	if m := ftsLiteral(f.Text); m != "" {
 		conds = append(conds, `c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.id = messages_fts.docid WHERE messages_fts MATCH ?)`)
 		args = append(args, m)
 	}

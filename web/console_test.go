@@ -394,3 +394,68 @@ func TestConsoleCustomerAndAssign(t *testing.T) {
 		t.Errorf("Li's conversations: %d %s", code, mustJSONString(mine))
 	}
 }
+
+func TestTranscriptSearchAndExportAPI(t *testing.T) {
+	hs, st := newStack(t)
+	addStaff(t, st, "mei@shop.example.com", "Mei", store.RoleAgent)
+	_, zh := shopper(t, hs, "退货运费谁出")
+	_, en := shopper(t, hs, "how long does shipping to Canada take?")
+	mei := newStaffClient(t, hs)
+	mei.login("mei@shop.example.com")
+	for _, tc := range []struct {
+		query string
+		want  []string
+		not   []string
+	}{
+		{"q=" + "%E8%BF%90%E8%B4%B9", []string{zh}, []string{en}}, // 运费
+		{"q=Canada", []string{en}, []string{zh}},
+		{"tool=search_knowledge_base", []string{zh, en}, nil},
+		{"tool=start_return", nil, []string{zh, en}},
+		{"escalated=false&state=bot", []string{zh, en}, nil},
+		{"q=%27%3B%20DROP%20TABLE%20messages%3B%20--", nil, []string{zh, en}}, // '; DROP TABLE messages; -- is searched as words
+	} {
+		code, out := mei.do("GET", "/api/console/transcripts?"+tc.query, nil)
+		body := mustJSONString(out)
+		if code != 200 {
+			t.Fatalf("%s: %d %s", tc.query, code, body)
+		}
+		for _, id := range tc.want {
+			if !strings.Contains(body, id) {
+				t.Errorf("%s: missing %s", tc.query, id)
+			}
+		}
+		for _, id := range tc.not {
+			if strings.Contains(body, id) {
+				t.Errorf("%s: unexpected %s", tc.query, id)
+			}
+		}
+	}
+	if code, _ := mei.do("GET", "/api/console/transcripts?state=maybe", nil); code != 400 {
+		t.Errorf("bad filter: %d", code)
+	}
+	// Export one conversation as JSONL, and a search as CSV.
+	resp, err := mei.http.Get(hs.URL + "/api/console/transcripts/export?id=" + zh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr store.TranscriptJSON
+	json.NewDecoder(resp.Body).Decode(&tr)
+	resp.Body.Close()
+	if tr.ID != zh || len(tr.Messages) < 3 {
+		t.Fatalf("export of one conversation: %+v", tr)
+	}
+	resp, err = mei.http.Get(hs.URL + "/api/console/transcripts/export?format=csv&lang=en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(b.String(), "conversation_id,") || !strings.Contains(b.String(), zh) {
+		t.Fatalf("csv export: %s", b.String())
+	}
+	// Without a session, nothing.
+	if resp, _ := http.Get(hs.URL + "/api/console/transcripts/export"); resp.StatusCode != 401 {
+		t.Errorf("export without a session: %d", resp.StatusCode)
+	}
+}

@@ -31,6 +31,8 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	staff.POST("/conversations/:id/handback", h.handback)
 	staff.POST("/conversations/:id/close", h.closeConversation)
 	staff.POST("/conversations/:id/typing", h.staffTyping)
+	staff.GET("/transcripts", h.transcripts)
+	staff.GET("/transcripts/export", h.exportTranscripts)
 	staff.GET("/staff", h.staffList)
 	staff.POST("/staff", h.addStaff, adminOnly)
 	e.GET("/ws/console", h.staffSocket, h.sessionAuth)

@@ -22,6 +22,11 @@ Usage:
   kefu import FILE.json   load a shop's products, customers, orders and articles (see docs/import.md)
   kefu user add --email E --name N --role admin|agent   add a staff member (password from stdin)
   kefu user passwd --email E                             change a staff password (from stdin)
+  kefu export [filters] [--format jsonl|csv] [-o FILE]
+                          stream transcripts (filters: --text --from --to --state --customer --lang
+                          --tool --escalated --resolved --min-rating --max-rating)
+  kefu forget --customer EMAIL|ID
+                          delete a customer's conversations and personal data (privacy request)
   kefu chat [--as EMAIL] [--json] [-v]
                           talk to the agent in the terminal as a demo customer (or a guest)
   kefu version            print the version
@@ -94,6 +99,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdChat(ctx, cfg, log, rest, stdin, stdout, stderr)
 	case "user":
 		return cmdUser(ctx, cfg, log, rest, stdin, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, cfg, log, rest, stdout, stderr)
+	case "forget":
+		return cmdForget(ctx, cfg, log, rest, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "kefu: unknown command %q\n\n%s", cmd, usage)
 		return 2

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/user"
+	"strconv"
+	"time"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+// transcriptFlags adds the transcript filters to a flag set.
+func transcriptFlags(fs *flag.FlagSet) func(ctx context.Context, st *store.Store) (store.TranscriptFilter, error) {
+	text := fs.String("text", "", "words in any message (English or Chinese)")
+	from := fs.String("from", "", "started on or after this date (YYYY-MM-DD)")
+	to := fs.String("to", "", "started before this date (YYYY-MM-DD)")
+	state := fs.String("state", "", "bot, queued, human or closed")
+	customer := fs.String("customer", "", "customer email or id")
+	lang := fs.String("lang", "", "en or zh")
+	tool := fs.String("tool", "", "a tool the agent called, e.g. start_return")
+	escalated := fs.String("escalated", "", "true or false: handed to a person")
+	resolved := fs.String("resolved", "", "true or false: closed by the bot without a handoff")
+	minRating := fs.Int("min-rating", 0, "lowest rating, 1–5")
+	maxRating := fs.Int("max-rating", 0, "highest rating, 1–5")
+	return func(ctx context.Context, st *store.Store) (store.TranscriptFilter, error) {
+		f := store.TranscriptFilter{Text: *text, State: *state, Locale: *lang, Tool: *tool, MinRating: *minRating, MaxRating: *maxRating}
+		var err error
+		for _, d := range []struct {
+			s   string
+			dst *time.Time
+		}{{*from, &f.From}, {*to, &f.To}} {
+			if d.s == "" {
+				continue
+			}
+			if *d.dst, err = time.Parse("2006-01-02", d.s); err != nil {
+				return f, fmt.Errorf("dates are YYYY-MM-DD, not %q", d.s)
+			}
+		}
+		for _, b := range []struct {
+			s   string
+			dst **bool
+		}{{*escalated, &f.Escalated}, {*resolved, &f.Resolved}} {
+			if b.s == "" {
+				continue
+			}
+			v, err := strconv.ParseBool(b.s)
+			if err != nil {
+				return f, fmt.Errorf("--escalated and --resolved take true or false, not %q", b.s)
+			}
+			*b.dst = &v
+		}
+		if *customer != "" {
+			if id, err := strconv.ParseInt(*customer, 10, 64); err == nil {
+				f.CustomerID = id
+			} else if c, err := st.CustomerByEmail(ctx, *customer); err == nil {
+				f.CustomerID = c.ID
+			} else {
+				return f, fmt.Errorf("no customer %q", *customer)
+			}
+		}
+		return f, f.Validate()
+	}
+}
+
+// cmdExport streams transcripts as JSONL or CSV, in constant memory.
+func cmdExport(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kefu export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "jsonl", "jsonl (everything, one conversation per line) or csv (one row per message)")
+	out := fs.String("o", "", "write to this file instead of stdout")
+	filter := transcriptFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *format != "jsonl" && *format != "csv" {
+		fmt.Fprintln(stderr, "kefu export: --format is jsonl or csv")
+		return 2
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu export: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	f, err := filter(ctx, st)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu export: %v\n", err)
+		return 2
+	}
+	w := stdout
+	if *out != "" {
+		file, err := os.Create(*out)
+		if err != nil {
+			fmt.Fprintf(stderr, "kefu export: %v\n", err)
+			return 1
+		}
+		defer file.Close()
+		w = file
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var n int
+	if *format == "csv" {
+		n, err = st.ExportCSV(ctx, f, bw)
+	} else {
+		n, err = st.ExportJSONL(ctx, f, bw)
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu export: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "Exported %d conversation(s).\n", n)
+	return 0
+}
+
+// cmdForget answers a privacy request for one customer.
+func cmdForget(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kefu forget", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	customer := fs.String("customer", "", "customer email or id")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *customer == "" {
+		fmt.Fprintln(stderr, "usage: kefu forget --customer EMAIL|ID")
+		return 2
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu forget: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	var id int64
+	if n, err := strconv.ParseInt(*customer, 10, 64); err == nil {
+		id = n
+	} else if c, err := st.CustomerByEmail(ctx, *customer); err == nil {
+		id = c.ID
+	} else {
+		fmt.Fprintf(stderr, "kefu forget: no customer %q\n", *customer)
+		return 1
+	}
+	actor := "cli"
+	if u, err := user.Current(); err == nil {
+		actor = "cli:" + u.Username
+	}
+	rep, err := st.ForgetCustomer(ctx, id, actor)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu forget: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Forgot customer %d: %d conversation(s) and %d message(s) deleted, %d order(s) anonymised. Recorded in the audit log as %s.\n",
+		id, rep.Conversations, rep.Messages, rep.Orders, actor)
+	return 0
+}

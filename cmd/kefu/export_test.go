@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestExportAndForget(t *testing.T) {
+	env := []string{"KEFU_DB=" + filepath.Join(t.TempDir(), "kefu.db")}
+	chat := func(as string, lines string) {
+		t.Helper()
+		args := []string{"chat", "--json"}
+		if as != "" {
+			args = append(args, "--as", as)
+		}
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), args, strings.NewReader(lines), &out, &errb, env); code != 0 {
+			t.Fatalf("chat: %d %s", code, errb.String())
+		}
+	}
+	chat("alice.johnson@example.com", "where is my order?\n")
+	chat("", "退货运费谁出\n")
+
+	code, out, errOut := kefu(t, env, "export", "--text", "运费")
+	if code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, "退货运费谁出") || !strings.Contains(errOut, "Exported 1") {
+		t.Fatalf("export --text: %d\n%s%s", code, out, errOut)
+	}
+	var tr struct {
+		Messages []struct {
+			Role      string          `json:"role"`
+			ToolCalls json.RawMessage `json:"tool_calls"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal([]byte(out), &tr); err != nil || len(tr.Messages) < 3 || !strings.Contains(string(tr.Messages[1].ToolCalls), "search_knowledge_base") {
+		t.Fatalf("jsonl line: %v %s", err, out)
+	}
+	code, out, _ = kefu(t, env, "export", "--customer", "alice.johnson@example.com", "--format", "csv")
+	if code != 0 || !strings.HasPrefix(out, "conversation_id,") || !strings.Contains(out, "track_shipment") || strings.Contains(out, "运费") {
+		t.Fatalf("export csv: %d\n%s", code, out)
+	}
+	if code, _, errOut := kefu(t, env, "export", "--state", "maybe"); code != 2 || !strings.Contains(errOut, "state must be") {
+		t.Fatalf("bad filter: %d %s", code, errOut)
+	}
+
+	code, out, errOut = kefu(t, env, "forget", "--customer", "alice.johnson@example.com")
+	if code != 0 || !strings.Contains(out, "1 conversation(s)") {
+		t.Fatalf("forget: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := kefu(t, env, "export", "--customer", "1"); code != 0 || out != "" {
+		t.Fatalf("export after forget: %d %q", code, out)
+	}
+}
