@@ -110,11 +110,31 @@ func init() {
 // text, never obeyed.
 func ftsQuery(s string) (string, int) { return buildQuery(s, true) }
 
-// ftsLiteral is ftsQuery without concept expansion: staff searching
+// ftsLiteral is the query of a search box: every word must appear (a
+// Chinese run as its bigrams), and no concept expansion — staff searching
 // transcripts for "Canada" want the word, not every international chat.
+// Requiring all terms also keeps the matches few, which keeps it fast.
 func ftsLiteral(s string) string {
-	q, _ := buildQuery(s, false)
-	return q
+	var terms []string
+	seen := map[string]bool{}
+	var han []string
+	for _, t := range ftsTokens(s) {
+		if stopwords[t] || seen[t] {
+			continue
+		}
+		seen[t] = true
+		if utf8.RuneCountInString(t) == 1 && unicode.Is(unicode.Han, []rune(t)[0]) {
+			han = append(han, t) // a single character: used only if the run had no bigram
+			continue
+		}
+		terms = append(terms, `"`+strings.ReplaceAll(t, `"`, "")+`"`)
+	}
+	if len(terms) == 0 {
+		for _, t := range han {
+			terms = append(terms, `"`+t+`"`)
+		}
+	}
+	return strings.Join(terms, " ")
 }
 
 func buildQuery(s string, expand bool) (string, int) {

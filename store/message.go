@@ -83,6 +83,14 @@ func appendMessage(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) (
 		return false, fmt.Errorf("store: unable to append message: %w", err)
 	}
 	m.ID, _ = res.LastInsertId()
+	if len(m.ToolCalls) > 0 {
+		// Index the tools used, for the transcript filter.
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tools (conversation_id, tool)
+			SELECT ?, json_extract(j.value, '$.name') FROM json_each(?) j WHERE json_extract(j.value, '$.name') IS NOT NULL`,
+			m.ConversationID, string(m.ToolCalls)); err != nil {
+			return false, fmt.Errorf("store: unable to index tool calls: %w", err)
+		}
+	}
 	if m.Text != "" && (m.Role == RoleUser || m.Role == RoleAssistant || m.Role == RoleStaff) {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, m.ID, ftsText(m.Text)); err != nil {
 			return false, fmt.Errorf("store: unable to index message: %w", err)

@@ -53,8 +53,7 @@ func (f TranscriptFilter) where() (string, []any) {
 		conds, args = append(conds, "c.locale = ?"), append(args, f.Locale)
 	}
 	if f.Tool != "" {
-		conds = append(conds, `EXISTS (SELECT 1 FROM messages m, json_each(m.tool_calls) j
-			WHERE m.conversation_id = c.id AND m.role = 'assistant' AND m.tool_calls IS NOT NULL AND json_extract(j.value, '$.name') = ?)`)
+		conds = append(conds, `c.id IN (SELECT conversation_id FROM conversation_tools WHERE tool = ?)`)
 		args = append(args, f.Tool)
 	}
 	const escalated = `EXISTS (SELECT 1 FROM conversation_events e WHERE e.conversation_id = c.id
@@ -116,8 +115,11 @@ func (f TranscriptFilter) Validate() error {
 	return nil
 }
 
+// maxCount caps the total SearchTranscripts counts.
+const maxCount = 10000
+
 // SearchTranscripts returns one page of the conversations matching f, and
-// how many match in all.
+// how many match in all (at most maxCount).
 func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) ([]Summary, int, error) {
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
@@ -129,12 +131,40 @@ func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) ([]Su
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	where, args := f.where()
-	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM conversations c WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: unable to count transcripts: %w", err)
+	// One pass finds the page's ids and the total (counted up to
+	// maxCount: beyond that, "10,000+" is all a person needs); only the
+	// page's rows then get their summaries.
+	rows, err := s.r.QueryContext(ctx, `SELECT id, total FROM (
+			SELECT c.id, c.updated_at, c.created_at, c.rating, count(*) OVER () AS total
+			FROM conversations c WHERE `+where+` ORDER BY `+f.order()+` LIMIT ?
+		) LIMIT ? OFFSET ?`, append(args, maxCount, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
 	}
-	rows, err := s.r.QueryContext(ctx, summarySelect+` WHERE `+where+` ORDER BY `+f.order()+` LIMIT ? OFFSET ?`,
-		append(args, f.Limit, f.Offset)...)
+	var ids []any
+	total := 0
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id, &total); err != nil {
+			rows.Close()
+			return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
+	}
+	if len(ids) == 0 {
+		if f.Offset > 0 { // past the end: the total still counts
+			var n int
+			s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM conversations c WHERE `+where+` LIMIT ?)`, append(args, maxCount)...).Scan(&n)
+			return nil, n, nil
+		}
+		return nil, 0, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	rows, err = s.r.QueryContext(ctx, summarySelect+` WHERE c.id IN (`+marks+`) ORDER BY `+f.order(), ids...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
 	}
