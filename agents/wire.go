@@ -13,9 +13,11 @@ import (
 // Options configure NewRunner. The zero value runs the built-in model.
 type Options struct {
 	Provider ProviderConfig
-	Policy   tools.Policy
-	Config   Config
-	Logger   *slog.Logger
+	// DisableTools names tools the agent may not use.
+	DisableTools []string
+	Policy       tools.Policy
+	Config       Config
+	Logger       *slog.Logger
 }
 
 // NewRunner wires the agent over the store: the tools, the built-in model
@@ -34,7 +36,7 @@ func NewRunner(ctx context.Context, st *store.Store, o Options) (*Runner, error)
 	local := builtin.New(catalog)
 	r := &Runner{
 		Model:  Model{Model: local, Name: builtin.Name},
-		Tools:  tools.Default(st, o.Policy),
+		Tools:  tools.Default(st, o.Policy).Without(o.DisableTools...),
 		Log:    &StoreLog{Store: st},
 		Logger: o.Logger,
 		Now:    st.Now,

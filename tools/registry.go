@@ -167,3 +167,20 @@ func (r *Registry) Confirm(ctx context.Context, id Identity, actionID string) (R
 	}
 	return Result{}, fmt.Errorf("tools: no tool executes %q actions", a.Kind)
 }
+
+// Without returns a registry without the named tools: for a shop that
+// disables a capability, and for replaying recorded conversations against
+// a changed agent.
+func (r *Registry) Without(names ...string) *Registry {
+	drop := map[string]bool{}
+	for _, n := range names {
+		drop[n] = true
+	}
+	var keep []Tool
+	for _, t := range r.tools {
+		if !drop[t.Name()] {
+			keep = append(keep, t)
+		}
+	}
+	return NewRegistry(r.actions, r.timeout, keep...)
+}

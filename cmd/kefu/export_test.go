@@ -54,3 +54,19 @@ func TestExportAndForget(t *testing.T) {
 		t.Fatalf("export after forget: %d %q", code, out)
 	}
 }
+
+func TestReplayCommand(t *testing.T) {
+	env := []string{"KEFU_DB=" + filepath.Join(t.TempDir(), "kefu.db")}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"chat"}, strings.NewReader("how long does shipping to Canada take?\n退货运费谁出\n"), &out, &errb, env); code != 0 {
+		t.Fatalf("chat: %s", errb.String())
+	}
+	code, report, errOut := kefu(t, env, "replay", "--fail-on", "changed")
+	if code != 0 || !strings.Contains(report, "1 conversation(s): 1 same, 0 changed, 0 worse") {
+		t.Fatalf("replay: %d\n%s%s", code, report, errOut)
+	}
+	code, report, _ = kefu(t, env, "replay", "--disable-tool", "search_knowledge_base", "--fail-on", "worse")
+	if code != 1 || !strings.Contains(report, "search_knowledge_base is no longer called") || !strings.Contains(report, "0 same, 0 changed, 1 worse") {
+		t.Fatalf("replay without the knowledge base: %d\n%s", code, report)
+	}
+}

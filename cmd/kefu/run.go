@@ -25,6 +25,8 @@ Usage:
   kefu export [filters] [--format jsonl|csv] [-o FILE]
                           stream transcripts (filters: --text --from --to --state --customer --lang
                           --tool --escalated --resolved --min-rating --max-rating)
+  kefu replay [filters] [--model builtin|openai] [--fail-on changed|worse] [--json]
+                          re-run recorded conversations against the current agent, on a snapshot
   kefu forget --customer EMAIL|ID
                           delete a customer's conversations and personal data (privacy request)
   kefu chat [--as EMAIL] [--json] [-v]
@@ -103,6 +105,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdExport(ctx, cfg, log, rest, stdout, stderr)
 	case "forget":
 		return cmdForget(ctx, cfg, log, rest, stdout, stderr)
+	case "replay":
+		return cmdReplay(ctx, cfg, log, rest, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "kefu: unknown command %q\n\n%s", cmd, usage)
 		return 2

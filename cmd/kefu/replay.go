@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/tools"
+)
+
+// cmdReplay re-runs the shopper turns of recorded conversations against
+// the current agent, on a snapshot of the database (so no real order is
+// touched), and reports where tool calls or answers changed.
+func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kefu replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	model := fs.String("model", "", "builtin, or openai (uses the KEFU_LLM_* settings); default: the configured model")
+	failOn := fs.String("fail-on", "", "exit 1 if any conversation is changed (or worse), or worse")
+	limit := fs.Int("limit", 100, "replay at most this many conversations")
+	asJSON := fs.Bool("json", false, "print the results as JSON instead of the report")
+	disable := fs.String("disable-tool", "", "replay as if this tool were removed (to see what depends on it)")
+	filter := transcriptFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *failOn != "" && *failOn != agents.VerdictChanged && *failOn != agents.VerdictWorse {
+		fmt.Fprintln(stderr, "kefu replay: --fail-on is changed or worse")
+		return 2
+	}
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	f, err := filter(ctx, st)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
+		return 2
+	}
+	var recorded []*store.TranscriptJSON
+	err = st.EachTranscript(ctx, f, func(sm store.Summary) error {
+		if len(recorded) >= *limit {
+			return nil
+		}
+		t, err := st.Transcript(ctx, sm)
+		recorded = append(recorded, t)
+		return err
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
+		return 1
+	}
+
+	dir, err := os.MkdirTemp("", "kefu-replay-")
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	snap := filepath.Join(dir, "snapshot.db")
+	if err := st.Snapshot(ctx, snap); err != nil {
+		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
+		return 1
+	}
+	dry, err := store.Open(ctx, snap, store.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
+		return 1
+	}
+	defer dry.Close()
+	provider := cfg.LLM
+	if *model == "builtin" {
+		provider = agents.ProviderConfig{}
+	} else if *model != "" && *model != "openai" {
+		fmt.Fprintln(stderr, "kefu replay: --model is builtin or openai")
+		return 2
+	}
+	var off []string
+	if *disable != "" {
+		off = []string{*disable}
+	}
+	runner, err := agents.NewRunner(ctx, dry, agents.Options{Provider: provider, DisableTools: off,
+		Policy: tools.Policy{ReturnWindow: cfg.ReturnWindow}, Logger: log,
+		Config: agents.Config{MaxSteps: cfg.LLMMaxSteps, ModelTimeout: cfg.LLMTimeout}})
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
+		return 1
+	}
+	var results []agents.ReplayResult
+	for _, t := range recorded {
+		r, err := agents.Replay(ctx, runner, dry, t)
+		if err != nil {
+			fmt.Fprintf(stderr, "kefu replay: %v\n", err)
+			return 1
+		}
+		results = append(results, r)
+	}
+	counts := map[string]int{}
+	if *asJSON {
+		for _, r := range results {
+			counts[r.Verdict]++
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(results)
+	} else {
+		counts = agents.WriteReplayReport(stdout, results)
+	}
+	switch {
+	case *failOn == agents.VerdictWorse && counts[agents.VerdictWorse] > 0,
+		*failOn == agents.VerdictChanged && counts[agents.VerdictWorse]+counts[agents.VerdictChanged] > 0:
+		return 1
+	}
+	return 0
+}
