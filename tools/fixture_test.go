@@ -83,7 +83,13 @@ func fixture() *store.Dataset {
 			{Number: "KF-3001", Email: "guest@example.com", Status: store.OrderDelivered, ShipTo: "上海, CN",
 				PlacedAt: now.Add(-12 * day), PaidAt: ago(12 * day), ShippedAt: ago(9 * day), DeliveredAt: ago(2 * day),
 				Items: []store.OrderItem{item("JKT-BLU", 1)}},
-			delivered("KF-3002", "wang.fang@example.com", 8*day, item("PARKA-01", 1)),
+			func() store.Order {
+				// Delivered three days after its estimate: evidence for a coupon.
+				o := delivered("KF-3002", "wang.fang@example.com", 8*day, item("PARKA-01", 1))
+				o.Shipments = []store.Shipment{{Carrier: "SF Express", TrackingNumber: "SF100200300", Status: store.ShipmentDelivered,
+					ShippedAt: ago(15 * day), EstimatedDeliveryAt: ago(11 * day), DeliveredAt: ago(8 * day)}}
+				return o
+			}(),
 		},
 		Returns: []store.Return{{RMA: "RMA-TESTA1", OrderNumber: "KF-1008", Reason: "too small", Status: store.ReturnOpen,
 			CreatedAt: *ago(8 * day), Items: []store.ReturnItem{{SKU: "HAT-RED", Quantity: 1}}}},

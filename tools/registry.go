@@ -65,6 +65,7 @@ func Default(st *store.Store, p Policy) *Registry {
 		&ReturnStatus{Orders: st, Returns: st},
 		&CancelOrder{Store: st, Policy: p},
 		&RecommendProducts{Catalog: st},
+		&OfferCoupon{Store: st, Policy: p},
 		&HandoffToHuman{Events: st},
 	)
 }

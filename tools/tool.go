@@ -105,6 +105,9 @@ type Policy struct {
 	// ConfirmWithin is how long a previewed change waits for the shopper's
 	// confirmation. Zero value: 30 minutes.
 	ConfirmWithin time.Duration
+	// CouponPercent is the discount offer_coupon gives, capped at 30.
+	// Zero value: 10.
+	CouponPercent int
 }
 
 func (p Policy) withDefaults() Policy {
@@ -114,5 +117,9 @@ func (p Policy) withDefaults() Policy {
 	if p.ConfirmWithin <= 0 {
 		p.ConfirmWithin = 30 * time.Minute
 	}
+	if p.CouponPercent <= 0 {
+		p.CouponPercent = 10
+	}
+	p.CouponPercent = min(p.CouponPercent, 30)
 	return p
 }

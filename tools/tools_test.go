@@ -473,6 +473,7 @@ func TestRegistry(t *testing.T) {
 		"search_knowledge_base": tools.Read, "list_orders": tools.Read, "lookup_order": tools.Read,
 		"track_shipment": tools.Read, "start_return": tools.Change, "return_status": tools.Read,
 		"cancel_order": tools.Change, "recommend_products": tools.Read, "handoff_to_human": tools.Read,
+		"offer_coupon": tools.Change,
 	}
 	list := e.reg.List()
 	if len(list) != len(want) {
@@ -488,5 +489,37 @@ func TestRegistry(t *testing.T) {
 		if err != nil || def.Type != "function" || !strings.Contains(string(b), `"type":"object"`) {
 			t.Errorf("%s: bad definition %s %v", def.Function.Name, b, err)
 		}
+	}
+}
+
+func TestOfferCoupon(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.run(t, []scenario{
+		{name: "a guest gets none", as: guest, tool: "offer_coupon", args: `{"situation":"late"}`, wantStatus: "refused", wantReason: "not_signed_in"},
+		{name: "no evidence, no coupon", as: bob, tool: "offer_coupon", args: `{"situation":"I am unhappy"}`, wantStatus: "refused", wantReason: "no_evidence"},
+		{name: "the model cannot set the amount", as: wang, tool: "offer_coupon", args: `{"situation":"late","percent":50}`, wantStatus: "invalid_arguments",
+			wantContains: []string{`unknown field \"percent\"`}},
+		{name: "a late delivery is evidence", as: wang, tool: "offer_coupon", args: `{"situation":"parcel came late"}`, wantStatus: "needs_confirmation",
+			wantContains: []string{`"percent":10`, "late_delivery", "KF-3002"}},
+	})
+	id := e.preview(t, wang, "offer_coupon", `{"situation":"parcel came late"}`)
+	res, err := e.reg.Confirm(ctx, e.as(wang), id)
+	if err != nil || res.Status != tools.StatusOK {
+		t.Fatalf("confirm: %v %s", err, res.JSON())
+	}
+	code := res.Data.(map[string]any)["code"].(string)
+	if !strings.HasPrefix(code, "SORRY-") {
+		t.Fatalf("code %q", code)
+	}
+	// Once per 30 days: a second offer is refused, and a second preview made
+	// before the first was accepted cannot be cashed in either.
+	e.run(t, []scenario{{name: "one per 30 days", as: wang, tool: "offer_coupon", args: `{"situation":"again"}`, wantStatus: "refused", wantReason: "recent_coupon"}})
+	cs, _ := e.st.CouponsByCustomer(ctx, wang)
+	if len(cs) != 1 || cs[0].Percent != 10 || cs[0].Code != code {
+		t.Fatalf("coupons = %+v", cs)
+	}
+	if again, _ := e.reg.Confirm(ctx, e.as(wang), id); again.Status != tools.StatusAlreadyDone {
+		t.Fatalf("second confirm: %s", again.JSON())
 	}
 }

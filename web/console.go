@@ -142,7 +142,16 @@ func (h *handler) customer(c echo.Context) error {
 	for i, cv := range convs {
 		past = append(past, map[string]any{"id": cv.ID, "state": cv.State, "created_at": cv.CreatedAt, "rating": cv.Rating, "handed_off": handed[i]})
 	}
-	out["orders"], out["returns"], out["conversations"] = orders, returns, past
+	coupons, err := h.deps.Store.CouponsByCustomer(ctx, cu.ID)
+	if err != nil {
+		return err
+	}
+	var cs []map[string]any
+	for _, cp := range coupons {
+		cs = append(cs, map[string]any{"code": cp.Code, "percent": cp.Percent, "reason": cp.Reason, "created_at": cp.CreatedAt,
+			"expires_at": cp.ExpiresAt, "evidence": cp.Evidence})
+	}
+	out["orders"], out["returns"], out["conversations"], out["coupons"] = orders, returns, past, cs
 	return c.JSON(http.StatusOK, out)
 }
 

@@ -316,6 +316,16 @@ func (s *state) refusal(e toolEvent) string {
 
 // preview shows a change waiting for the shopper's yes.
 func (s *state) preview(e toolEvent) string {
+	if e.name == "offer_coupon" {
+		var c struct {
+			Preview struct {
+				Percent int `json:"percent"`
+			} `json:"preview"`
+		}
+		e.data(&c)
+		return s.t(fmt.Sprintf("I'm sorry about that. I can offer you a %d%% coupon for your next order. Shall I go ahead? Please answer yes or no.", c.Preview.Percent),
+			fmt.Sprintf("非常抱歉给您带来不便。可以为您提供一张%d%%的优惠券，下次购物使用。请回复“确认”领取，或回复“不用了”。", c.Preview.Percent))
+	}
 	var d previewData
 	e.data(&d)
 	p := d.Preview
@@ -340,6 +350,15 @@ func (s *state) preview(e toolEvent) string {
 
 // done reports a change the shopper confirmed.
 func (s *state) done(e toolEvent) string {
+	var coupon struct {
+		Code      string    `json:"code"`
+		Percent   int       `json:"percent"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	if e.data(&coupon) && coupon.Code != "" {
+		return s.t(fmt.Sprintf("Done — your coupon code is %s: %d%% off your next order, valid until %s.", coupon.Code, coupon.Percent, s.date(&coupon.ExpiresAt)),
+			fmt.Sprintf("已为您发放优惠券，券码 %s：下次购物享%d%%优惠，有效期至%s。", coupon.Code, coupon.Percent, s.date(&coupon.ExpiresAt)))
+	}
 	var d doneData
 	e.data(&d)
 	if d.RMA != "" {
