@@ -13,7 +13,7 @@ import (
 func newRunner(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) (*agents.Runner, error) {
 	return agents.NewRunner(ctx, st, agents.Options{
 		Provider: cfg.LLM,
-		Policy:   tools.Policy{ReturnWindow: cfg.ReturnWindow},
+		Policy:   tools.Policy{ReturnWindow: cfg.ReturnWindow, CouponPercent: cfg.CouponPercent},
 		Config:   agents.Config{MaxSteps: cfg.LLMMaxSteps, ModelTimeout: cfg.LLMTimeout},
 		Logger:   log,
 	})

@@ -37,6 +37,7 @@ const (
 	envDemo             = "KEFU_DEMO"
 	envStaticDir        = "KEFU_STATIC_DIR"
 	envShutdownTimeout  = "KEFU_SHUTDOWN_TIMEOUT"
+	envCouponPercent    = "KEFU_COUPON_PERCENT"
 	envAdminEmail       = "KEFU_ADMIN_EMAIL"
 	envAdminPassword    = "KEFU_ADMIN_PASSWORD"
 )
@@ -46,7 +47,7 @@ const (
 var knownEnv = map[string]bool{envDB: true, envReturnWindowDays: true, envLogLevel: true, envLogFormat: true,
 	envLLM: true, envLLMBaseURL: true, envLLMAPIKey: true, envLLMAPIKeyFile: true, envLLMModel: true,
 	envLLMTimeout: true, envLLMMaxSteps: true, envAddr: true, envAllowedOrigins: true, envIdentitySecret: true,
-	envIdentitySecretF: true, envDemo: true, envStaticDir: true, envShutdownTimeout: true, envAdminEmail: true, envAdminPassword: true}
+	envIdentitySecretF: true, envDemo: true, envStaticDir: true, envShutdownTimeout: true, envAdminEmail: true, envAdminPassword: true, envCouponPercent: true}
 
 // Config is kefu's configuration, read from the environment once at start
 // and passed down explicitly.
@@ -106,6 +107,15 @@ func loadConfig(environ []string) (Config, error) {
 			errs = append(errs, fmt.Errorf("%s=%q: want a whole number of days from 1 to 365", envReturnWindowDays, v))
 		} else {
 			cfg.ReturnWindow = time.Duration(days) * 24 * time.Hour
+		}
+	}
+	cfg.CouponPercent = 10
+	if v, ok := env[envCouponPercent]; ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 30 {
+			errs = append(errs, fmt.Errorf("%s=%q: want a whole percentage from 1 to 30", envCouponPercent, v))
+		} else {
+			cfg.CouponPercent = n
 		}
 	}
 	if v, ok := env[envLogLevel]; ok {

@@ -36,6 +36,7 @@ Usage:
 Environment:
   KEFU_DB                  SQLite database file (default kefu.db)
   KEFU_RETURN_WINDOW_DAYS  days after delivery that returns are accepted (default 30)
+  KEFU_COUPON_PERCENT      the discount offer_coupon gives, 1–30 (default 10)
   KEFU_LOG_LEVEL           debug, info, warn or error (default info)
   KEFU_LOG_FORMAT          text or json (default text)
   KEFU_LLM                 builtin (default, offline) or openai (any OpenAI-compatible endpoint)
