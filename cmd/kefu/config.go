@@ -54,6 +54,7 @@ var knownEnv = map[string]bool{envDB: true, envReturnWindowDays: true, envLogLev
 type Config struct {
 	DB              string        // SQLite file; default kefu.db in the working directory
 	ReturnWindow    time.Duration // how long after delivery returns are accepted; default 30 days
+	CouponPercent   int           // the discount offer_coupon gives; default 10, at most 30
 	LogLevel        slog.Level    // default info
 	LogFormat       string        // text or json; default text
 	LLM             agents.ProviderConfig
