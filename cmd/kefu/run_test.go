@@ -30,11 +30,11 @@ func TestUsage(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
-	code, _, errOut := kefu(t, []string{"KEFU_DB=", "KEFU_RETURN_WINDOW_DAYS=thirty", "KEFU_LOG_LEVEL=loud"}, "seed")
+	code, _, errOut := kefu(t, []string{"KEFU_DB=", "KEFU_RETURN_WINDOW_DAYS=thirty", "KEFU_LOG_LEVEL=loud", "KEFU_COUPON_PERCENT=50"}, "seed")
 	if code != 1 {
 		t.Fatalf("code %d", code)
 	}
-	for _, want := range []string{"KEFU_DB is set but empty", `KEFU_RETURN_WINDOW_DAYS="thirty"`, `KEFU_LOG_LEVEL="loud"`} {
+	for _, want := range []string{"KEFU_DB is set but empty", `KEFU_RETURN_WINDOW_DAYS="thirty"`, `KEFU_LOG_LEVEL="loud"`, `KEFU_COUPON_PERCENT="50"`} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}
