@@ -231,3 +231,29 @@ func TestForgetCustomer(t *testing.T) {
 		t.Errorf("integrity %s", res)
 	}
 }
+
+func TestDailyStats(t *testing.T) {
+	st := openDemo(t)
+	transcriptFixture(t, st)
+	ctx := context.Background()
+	days, err := st.DailyStats(ctx, testNow.Add(-24*time.Hour), testNow.Add(24*time.Hour), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(days) != 1 {
+		t.Fatalf("days = %+v", days)
+	}
+	d := days[0]
+	// a: closed by the bot (resolved); b: handed off; c: open.
+	if d.Conversations != 3 || d.ResolvedByBot != 1 || d.Handoffs != 1 || d.Ratings != 2 || d.CSAT != 0.5 {
+		t.Fatalf("stats = %+v", d)
+	}
+	zh, _ := st.DailyStats(ctx, testNow.Add(-24*time.Hour), testNow.Add(24*time.Hour), "zh")
+	if len(zh) != 1 || zh[0].Conversations != 1 || zh[0].HandoffRate != 1 {
+		t.Fatalf("zh stats = %+v", zh)
+	}
+	tools, err := st.ToolStats(ctx, testNow.Add(-time.Hour), testNow.Add(time.Hour))
+	if err != nil || tools["lookup_order"]["unknown"] != 1 {
+		t.Fatalf("tool stats = %v, %v", tools, err)
+	}
+}

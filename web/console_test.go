@@ -454,6 +454,14 @@ func TestTranscriptSearchAndExportAPI(t *testing.T) {
 	if !strings.HasPrefix(b.String(), "conversation_id,") || !strings.Contains(b.String(), zh) {
 		t.Fatalf("csv export: %s", b.String())
 	}
+	// The dashboard's measures count both conversations.
+	code, stats := mei.do("GET", "/api/console/stats", nil)
+	if code != 200 || !strings.Contains(mustJSONString(stats), `"conversations":2`) || !strings.Contains(mustJSONString(stats), `"search_knowledge_base":{"ok":2}`) {
+		t.Fatalf("stats: %d %s", code, mustJSONString(stats))
+	}
+	if code, _ := mei.do("GET", "/api/console/stats?lang=fr", nil); code != 400 {
+		t.Errorf("bad lang: %d", code)
+	}
 	// Without a session, nothing.
 	if resp, _ := http.Get(hs.URL + "/api/console/transcripts/export"); resp.StatusCode != 401 {
 		t.Errorf("export without a session: %d", resp.StatusCode)

@@ -31,6 +31,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	staff.POST("/conversations/:id/handback", h.handback)
 	staff.POST("/conversations/:id/close", h.closeConversation)
 	staff.POST("/conversations/:id/typing", h.staffTyping)
+	staff.GET("/stats", h.stats)
 	staff.GET("/transcripts", h.transcripts)
 	staff.GET("/transcripts/export", h.exportTranscripts)
 	staff.GET("/staff", h.staffList)

@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// DayStats are a day's measures of the support the shop gave.
+type DayStats struct {
+	Day            string  `json:"day"` // YYYY-MM-DD, UTC
+	Conversations  int     `json:"conversations"`
+	ResolvedByBot  int     `json:"resolved_by_bot"` // closed without a handoff
+	Handoffs       int     `json:"handoffs"`
+	ResolutionRate float64 `json:"resolution_rate"` // resolved_by_bot / conversations
+	HandoffRate    float64 `json:"handoff_rate"`
+	FirstResponseS float64 `json:"first_response_seconds"` // mean, to the first answer
+	Ratings        int     `json:"ratings"`
+	CSAT           float64 `json:"csat"` // share of ratings of 4 or 5
+	Coupons        int     `json:"coupons"`
+}
+
+// DailyStats measures the conversations started in [from, to), per UTC
+// day, optionally in one language.
+func (s *Store) DailyStats(ctx context.Context, from, to time.Time, locale string) ([]DayStats, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `
+		WITH conv AS (
+			SELECT c.id, c.state, c.rating, date(c.created_at / 1000, 'unixepoch') AS day,
+			       EXISTS (SELECT 1 FROM conversation_events e WHERE e.conversation_id = c.id
+			               AND (e.kind = 'handoff_requested' OR e.to_state IN ('queued', 'human'))) AS handed,
+			       (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.role IN ('assistant', 'staff') AND m.text <> '')
+			         - (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user') AS first_ms
+			FROM conversations c
+			WHERE c.created_at >= ? AND c.created_at < ? AND c.last_seq > 0 AND (? = '' OR c.locale = ?)
+		)
+		SELECT day, count(*), sum(state = 'closed' AND NOT handed), sum(handed), avg(first_ms),
+		       count(rating), sum(rating >= 4)
+		FROM conv GROUP BY day ORDER BY day`, ms(from), ms(to), locale, locale)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to compute stats: %w", err)
+	}
+	var out []DayStats
+	byDay := map[string]int{}
+	for rows.Next() {
+		var d DayStats
+		var first *float64
+		var happy *int
+		if err := rows.Scan(&d.Day, &d.Conversations, &d.ResolvedByBot, &d.Handoffs, &first, &d.Ratings, &happy); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: unable to compute stats: %w", err)
+		}
+		if first != nil {
+			d.FirstResponseS = *first / 1000
+		}
+		if d.Conversations > 0 {
+			d.ResolutionRate = float64(d.ResolvedByBot) / float64(d.Conversations)
+			d.HandoffRate = float64(d.Handoffs) / float64(d.Conversations)
+		}
+		if d.Ratings > 0 && happy != nil {
+			d.CSAT = float64(*happy) / float64(d.Ratings)
+		}
+		byDay[d.Day] = len(out)
+		out = append(out, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	crow, err := s.r.QueryContext(ctx, `SELECT date(created_at / 1000, 'unixepoch'), count(*) FROM coupons
+		WHERE created_at >= ? AND created_at < ? GROUP BY 1`, ms(from), ms(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count coupons: %w", err)
+	}
+	defer crow.Close()
+	for crow.Next() {
+		var day string
+		var n int
+		if crow.Scan(&day, &n) == nil {
+			if i, ok := byDay[day]; ok {
+				out[i].Coupons = n
+			}
+		}
+	}
+	return out, crow.Err()
+}
+
+// ToolStats counts tool calls by tool and result status in [from, to).
+func (s *Store) ToolStats(ctx context.Context, from, to time.Time) (map[string]map[string]int, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT author, COALESCE(json_extract(json_extract(tool_result, '$.content'), '$.status'), 'unknown'), count(*)
+		FROM messages WHERE role = 'tool' AND created_at >= ? AND created_at < ? GROUP BY 1, 2`, ms(from), ms(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count tool calls: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var tool, status string
+		var n int
+		if err := rows.Scan(&tool, &status, &n); err != nil {
+			return nil, err
+		}
+		if out[tool] == nil {
+			out[tool] = map[string]int{}
+		}
+		out[tool][status] = n
+	}
+	return out, rows.Err()
+}
