@@ -27,6 +27,8 @@
     sound: false, audio: null,
     collapsed: {},      // section -> true
     view: 'inbox',      // narrow screens: inbox | chat | customer
+    mode: 'inbox',      // the header's tabs: inbox | transcripts
+    inboxHash: '',      // where the inbox was, to go back to it from the transcripts
     typingT: null, custT: null
   };
   try {
@@ -177,6 +179,7 @@
     if (w) w.close(1000);
     st.convs = {}; st.openId = null; st.open = null; st.drafts = {};
     clear($('inbox')); clear($('transcript'));
+    txReset();
     $('conv').hidden = true; $('chat-empty').hidden = false;
     renderCustomer(null);
     showTyping(false);
@@ -445,6 +448,9 @@
   // ---- routing: #c=<id> opens a conversation; #c=<id>&p=customer shows the customer on narrow screens
   function route() {
     if (!st.me) return;
+    if (isTxHash(location.hash)) { setMode('transcripts'); txRoute(); return; }
+    st.inboxHash = location.hash;
+    setMode('inbox');
     var m = /[#&]c=([^&]+)/.exec(location.hash), id = m ? decodeURIComponent(m[1]) : null;
     var view = id ? (/[#&]p=customer/.test(location.hash) ? 'customer' : 'chat') : 'inbox';
     if (id !== st.openId) openConversation(id);
@@ -598,8 +604,8 @@
 
   function meta(parts) { return el('div', { class: 'meta' }, parts.filter(Boolean).map(function (p, i) { return i ? [' · ', p] : p; })); }
 
-  function message(e) {
-    var role = /^(user|assistant|staff|system)$/.test(e.role) ? e.role : 'system', c = cur();
+  function message(e, conv) {
+    var role = /^(user|assistant|staff|system)$/.test(e.role) ? e.role : 'system', c = conv || cur();
     var at = e.at ? el('time', { datetime: e.at, title: fullTime(e.at) }, when(e.at)) : null;
     var attrs = { class: 'entry msg ' + role, 'data-console': 'entry', 'data-kind': 'message', 'data-role': role, 'data-seq': e.seq != null ? e.seq : null };
     if (role === 'system') {
@@ -810,7 +816,8 @@
         el('div', { class: 'avatar big', 'aria-hidden': 'true' }, String(c.name || c.email || '?').slice(0, 1).toUpperCase()),
         el('div', null, el('div', { class: 'pname' }, c.name || '(no name)'),
           c.email ? el('div', { class: 'pmail' }, c.email) : null,
-          el('div', { class: 'dim small' }, 'Customer #' + c.id, ' · ', lang(c.locale)))));
+          el('div', { class: 'dim small' }, 'Customer #' + c.id, ' · ', lang(c.locale), ' · ',
+            el('a', { href: txHash({ customer: String(c.id) }, 0, null), class: 'cust-tx', 'data-console': 'customer-transcripts' }, 'Transcripts')))));
     } else {
       box.appendChild(el('div', { class: 'profile' },
         el('div', { class: 'avatar big guest', 'aria-hidden': 'true' }, '?'),
@@ -853,10 +860,419 @@
     }
   }
 
+  // ---- transcripts: search past conversations, read one, replay it as it happened, export
+  // The hash is the state: #transcripts?q=…&lang=zh&offset=50&open=<id>, so a reload, the
+  // back button and a pasted link all come back to the same search and transcript.
+  var TX_PAGE = 50, TX_CAP = 10000, GAP_CAP = 5000; // GAP_CAP: the longest pause a replay makes at 1×
+  var TX_KEYS = ['q', 'from', 'to', 'state', 'lang', 'tool', 'escalated', 'resolved', 'min_rating', 'max_rating', 'sort', 'customer'];
+  var TX_FIELDS = { q: 'f-q', from: 'f-from', to: 'f-to', state: 'f-state', lang: 'f-lang', tool: 'f-tool', escalated: 'f-escalated',
+    resolved: 'f-resolved', min_rating: 'f-min', max_rating: 'f-max', sort: 'f-sort' };
+  var tx = txFresh();
+  var rp = null; // the open transcript and its replay
+  function txFresh() { return { f: {}, offset: 0, key: null, force: false, seq: 0, total: 0, list: [], openId: null, hash: '#transcripts' }; }
+
+  function isTxHash(h) { return /^#transcripts(\?|$)/.test(h || ''); }
+  function txParse(h) {
+    var i = h.indexOf('?'), p = new URLSearchParams(i < 0 ? '' : h.slice(i + 1)), f = {};
+    TX_KEYS.forEach(function (k) { var v = (p.get(k) || '').trim(); if (v) f[k] = v; });
+    if (f.sort === 'updated') delete f.sort; // the default
+    var off = parseInt(p.get('offset'), 10);
+    return { f: f, offset: off > 0 ? off : 0, open: p.get('open') || null };
+  }
+  function txHash(f, offset, open) {
+    var p = new URLSearchParams();
+    TX_KEYS.forEach(function (k) { if (f[k]) p.set(k, f[k]); });
+    if (offset > 0) p.set('offset', String(offset));
+    if (open) p.set('open', open);
+    var s = p.toString();
+    return '#transcripts' + (s ? '?' + s : '');
+  }
+  // The server's "to" is exclusive (started before that day); the form's is the last day included.
+  function nextDay(d) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+    return m ? new Date(Date.UTC(+m[1], m[2] - 1, +m[3] + 1)).toISOString().slice(0, 10) : d;
+  }
+  function txFilterParams(f) {
+    var p = new URLSearchParams();
+    TX_KEYS.forEach(function (k) { if (f[k] && k !== 'sort') p.set(k, k === 'to' ? nextDay(f[k]) : f[k]); });
+    return p;
+  }
+  function exportURL(format, params) {
+    var p = new URLSearchParams({ format: format });
+    params.forEach(function (v, k) { p.append(k, v); });
+    return '/api/console/transcripts/export?' + p.toString();
+  }
+  function num(n) { return Number(n).toLocaleString('en-US'); }
+  function totalText(n) { return n >= TX_CAP ? num(TX_CAP) + '+' : num(n); }
+  function terms(q) {
+    var seen = {};
+    return String(q || '').split(/\s+/).filter(function (w) { w = w.toLowerCase(); return w && !seen[w] && (seen[w] = 1); }).slice(0, 12);
+  }
+
+  // ---- the header's tabs
+  function setMode(m) {
+    if (m === 'transcripts') tx.hash = location.hash;
+    if (st.mode === m) return;
+    st.mode = m;
+    D.body.setAttribute('data-mode', m);
+    $('cols').hidden = m !== 'inbox';
+    $('tx').hidden = m !== 'transcripts';
+    [['inbox', $('tab-inbox')], ['transcripts', $('tab-transcripts')]].forEach(function (x) {
+      x[1].setAttribute('aria-selected', String(x[0] === m));
+      x[1].tabIndex = x[0] === m ? 0 : -1;
+    });
+    if (m !== 'transcripts') rpPause();
+  }
+  function showMode(m) {
+    if (m !== st.mode) go(m === 'transcripts' ? tx.hash || '#transcripts' : st.inboxHash || '');
+  }
+  $('tab-inbox').addEventListener('click', function () { showMode('inbox'); });
+  $('tab-transcripts').addEventListener('click', function () { showMode('transcripts'); });
+  $('tab-inbox').parentNode.addEventListener('keydown', function (e) {
+    if (!/^(ArrowLeft|ArrowRight|Home|End)$/.test(e.key)) return;
+    e.preventDefault();
+    var to = e.key === 'Home' ? 'inbox' : e.key === 'End' ? 'transcripts' : st.mode === 'inbox' ? 'transcripts' : 'inbox';
+    $('tab-' + to).focus();
+    showMode(to);
+  });
+
+  // ---- routing inside the transcripts
+  function txRoute() {
+    var r = txParse(location.hash), fkey = JSON.stringify(r.f), key = JSON.stringify([r.f, r.offset]);
+    if (key !== tx.key || tx.force) {
+      if (fkey !== JSON.stringify(tx.f) || tx.key === null) { tx.f = r.f; txFill(); }
+      tx.f = r.f; tx.offset = r.offset; tx.key = key;
+      txSearch();
+    }
+    if (r.open !== tx.openId) txOpen(r.open);
+    D.body.setAttribute('data-txview', r.open ? 'reader' : 'list');
+  }
+  function txFill() {
+    for (var k in TX_FIELDS) $(TX_FIELDS[k]).value = tx.f[k] || (k === 'sort' ? 'updated' : '');
+    formError('');
+  }
+  function formError(msg, field) {
+    var p = $('f-err');
+    p.textContent = msg; p.hidden = !msg;
+    if (field) $(field).focus();
+  }
+  // The form as filters, or null (and a message) when it does not make sense.
+  function txRead() {
+    var f = {};
+    for (var k in TX_FIELDS) { var v = $(TX_FIELDS[k]).value.trim(); if (v && !(k === 'sort' && v === 'updated')) f[k] = v; }
+    if (tx.f.customer) f.customer = tx.f.customer; // set from a customer's panel; removed with its chip
+    var bad = ['from', 'to'].filter(function (k) { return f[k] && !/^\d{4}-\d{2}-\d{2}$/.test(f[k]); })[0];
+    if (bad) return formError('Enter the date as YYYY-MM-DD.', TX_FIELDS[bad]), null;
+    if (f.from && f.to && f.from > f.to) return formError('“From” is after “To”.', 'f-from'), null;
+    if (f.min_rating && f.max_rating && +f.min_rating > +f.max_rating) return formError('The lowest rating is above the highest.', 'f-min'), null;
+    formError('');
+    return f;
+  }
+  $('tx-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var f = txRead();
+    if (!f) return;
+    tx.force = true; // search again even when nothing changed: there may be new conversations
+    go(txHash(f, 0, tx.openId));
+  });
+  $('tx-reset').addEventListener('click', function () {
+    tx.f = {}; txFill();
+    tx.force = true;
+    go(txHash({}, 0, tx.openId));
+    $('f-q').focus();
+  });
+  $('tx-prev').addEventListener('click', function () { go(txHash(tx.f, Math.max(0, tx.offset - TX_PAGE), tx.openId)); });
+  $('tx-next').addEventListener('click', function () { go(txHash(tx.f, tx.offset + TX_PAGE, tx.openId)); });
+
+  // ---- the search and its results
+  function txSearch() {
+    var p = txFilterParams(tx.f), n = ++tx.seq;
+    if (tx.f.sort) p.set('sort', tx.f.sort);
+    p.set('limit', String(TX_PAGE));
+    p.set('offset', String(tx.offset));
+    tx.force = false;
+    $('tx-export-jsonl').setAttribute('href', exportURL('jsonl', txFilterParams(tx.f)));
+    $('tx-export-csv').setAttribute('href', exportURL('csv', txFilterParams(tx.f)));
+    renderChips();
+    var list = $('tx-list');
+    list.setAttribute('aria-busy', 'true');
+    if (!list.firstChild) list.appendChild(el('li', { class: 'none' }, 'Searching…'));
+    api('GET', '/api/console/transcripts?' + p.toString()).then(function (j) {
+      if (n !== tx.seq) return;
+      tx.total = Math.max(0, +(j && j.total) || 0);
+      tx.list = ((j && j.conversations) || []).filter(function (c) { return c && c.id; });
+      if (!tx.list.length && tx.offset > 0 && tx.total > 0) { // past the end (fewer results now): the last page
+        go(txHash(tx.f, Math.floor((Math.min(tx.total, TX_CAP) - 1) / TX_PAGE) * TX_PAGE, tx.openId));
+        return;
+      }
+      renderResults('');
+    }).catch(function (e) {
+      if (n !== tx.seq) return;
+      tx.list = []; tx.total = 0; tx.key = null;
+      renderResults(e.status === 401 ? '' : e.message || 'The search failed.');
+    });
+  }
+  function renderChips() {
+    var box = clear($('tx-chips'));
+    if (tx.f.customer) {
+      box.appendChild(el('span', { class: 'fchip' }, 'Customer #' + tx.f.customer,
+        el('button', { type: 'button', class: 'fchip-x', 'aria-label': 'Remove the customer filter', title: 'Remove', onclick: function () {
+          var f = Object.assign({}, tx.f); delete f.customer; tx.force = true; go(txHash(f, 0, tx.openId));
+        } }, '×')));
+    }
+  }
+  function renderResults(err) {
+    var list = $('tx-list'), shownTo = tx.offset + tx.list.length, max = Math.min(tx.total, TX_CAP);
+    var focused = D.activeElement && D.activeElement.getAttribute && D.activeElement.getAttribute('data-console') === 'result';
+    list.removeAttribute('aria-busy');
+    clear(list);
+    var t = $('tx-total');
+    t.textContent = err ? '—' : totalText(tx.total);
+    t.setAttribute('data-total', err ? '' : String(tx.total));
+    $('tx-total-label').textContent = !err && tx.total === 1 ? 'conversation' : 'conversations';
+    if (err) list.appendChild(el('li', { class: 'none err', role: 'alert' }, err));
+    else if (!tx.list.length) list.appendChild(el('li', { class: 'none' }, Object.keys(tx.f).length ? 'No conversation matches these filters.' : 'No conversations yet.'));
+    else add(list, tx.list.map(resultRow));
+    list.scrollTop = 0;
+    $('tx-range').textContent = err || !tx.list.length ? '' : num(tx.offset + 1) + '–' + num(shownTo) + ' of ' + totalText(tx.total);
+    $('tx-prev').disabled = !!err || tx.offset <= 0;
+    $('tx-next').disabled = !!err || tx.list.length < TX_PAGE || shownTo >= max;
+    if (focused) { var r = list.querySelector('[data-console=result]'); if (r) r.focus(); }
+  }
+  function resultRow(c) {
+    var lm = c.last_message || {}, at = lm.at || c.updated_at;
+    var who = lm.role === 'assistant' ? 'Bot: ' : lm.role === 'staff' ? (lm.author || (c.assigned && c.assigned.name) || 'Staff') + ': ' : lm.role === 'system' ? 'Note: ' : '';
+    var last = el('span', { class: 'last' }, lm.text ? who + String(lm.text).replace(/\s+/g, ' ') : '—');
+    highlight(last, terms(tx.f.q));
+    return el('li', null, el('a', {
+      href: txHash(tx.f, tx.offset, c.id), class: 'row' + (c.id === tx.openId ? ' current' : ''),
+      'data-console': 'result', 'data-id': c.id, 'data-state': c.state, 'aria-current': c.id === tx.openId ? 'true' : null
+    },
+      el('span', { class: 'r1' },
+        el('span', { class: 'name' + (c.customer ? '' : ' guest') }, custName(c)),
+        el('span', { class: 'lang', title: 'Language' }, lang(c.locale)),
+        el('span', { class: 'st st-' + String(c.state).replace(/[^a-z]/g, '') }, STATE[c.state] || String(c.state || '')),
+        el('time', { class: 'time', datetime: at || '', title: 'Last activity ' + fullTime(at) }, when(at))),
+      el('span', { class: 'r2' }, last, stars(c.rating))));
+  }
+  function markCurrent() {
+    [].forEach.call($('tx-list').querySelectorAll('[data-console=result]'), function (r) {
+      var on = r.getAttribute('data-id') === tx.openId;
+      r.classList.toggle('current', on);
+      if (on) r.setAttribute('aria-current', 'true'); else r.removeAttribute('aria-current');
+    });
+  }
+
+  // Search words marked in text, as text nodes and <mark> elements.
+  function highlight(node, words) {
+    if (!words.length) return;
+    var re = new RegExp(words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }).join('|'), 'gi');
+    var walk = D.createTreeWalker(node, NodeFilter.SHOW_TEXT), texts = [];
+    while (walk.nextNode()) texts.push(walk.currentNode);
+    texts.forEach(function (t) {
+      var s = t.nodeValue, m, last = 0, frag = null;
+      re.lastIndex = 0;
+      while ((m = re.exec(s))) {
+        frag = frag || D.createDocumentFragment();
+        frag.appendChild(D.createTextNode(s.slice(last, m.index)));
+        frag.appendChild(el('mark', null, m[0]));
+        last = m.index + m[0].length;
+      }
+      if (frag) { frag.appendChild(D.createTextNode(s.slice(last))); t.parentNode.replaceChild(frag, t); }
+    });
+  }
+
+  // ---- one transcript
+  function txOpen(id) {
+    rpStop();
+    tx.openId = id;
+    markCurrent();
+    if (!id) { rp = null; $('tx-conv').hidden = true; $('tx-empty').hidden = false; return; }
+    var known = tx.list.filter(function (c) { return c.id === id; })[0] || null;
+    rp = { id: id, conv: known, entries: [], times: [], nodes: [], shown: 0, lastDay: '', playing: false, timer: null, due: 0, wait: null, sp: 1, words: terms(tx.f.q), loaded: false };
+    $('tx-conv').hidden = false; $('tx-empty').hidden = true;
+    $('tx-conv-jsonl').setAttribute('href', exportURL('jsonl', new URLSearchParams({ id: id })));
+    $('tx-conv-csv').setAttribute('href', exportURL('csv', new URLSearchParams({ id: id })));
+    $('tx-conv-jsonl').setAttribute('download', 'kefu-conversation-' + id.slice(0, 8) + '.jsonl');
+    $('tx-conv-csv').setAttribute('download', 'kefu-conversation-' + id.slice(0, 8) + '.csv');
+    $('tx-in-inbox').setAttribute('href', '#c=' + encodeURIComponent(id));
+    readerHead();
+    clear($('tx-transcript')).appendChild(el('p', { class: 'dim pad' }, 'Loading…'));
+    rpControls();
+    api('GET', '/api/console/conversations/' + encodeURIComponent(id)).then(function (j) {
+      if (!rp || rp.id !== id) return;
+      rp.conv = (j && j.conversation) || known;
+      rp.entries = ((j && Array.isArray(j.timeline) && j.timeline) || []).filter(function (e) { return e && typeof e === 'object'; });
+      rp.times = rp.entries.map(function (e) { return Date.parse(e.at); });
+      rp.loaded = true;
+      readerHead();
+      rpShow(rp.entries.length, false); // all of it to read; Play replays it from the start
+      var box = $('tx-transcript'), m = box.querySelector('mark');
+      box.scrollTop = 0;
+      if (m) m.scrollIntoView({ block: 'center' });
+    }).catch(function (e) {
+      if (!rp || rp.id !== id) return;
+      clear($('tx-transcript')).appendChild(el('p', { class: 'dim pad' }, e.status === 404 ? 'This conversation does not exist (any more).' : 'Could not load the conversation.'));
+      if (e.status !== 404) fail(e);
+    });
+  }
+  function readerHead() {
+    var c = rp.conv, name = $('tx-name'), sub = clear($('tx-sub'));
+    name.textContent = c ? custName(c) : rp.loaded ? 'Guest' : '…';
+    name.classList.toggle('guest', !c || !c.customer);
+    var first = rp.times[0], lastT = rp.times[rp.times.length - 1];
+    add(sub, [
+      c ? el('span', { class: 'st st-' + String(c.state).replace(/[^a-z]/g, '') }, STATE[c.state] || String(c.state || '')) : null,
+      c ? el('span', { class: 'lang' }, lang(c.locale)) : null,
+      c && c.assigned ? el('span', { class: 'dim' }, 'with ' + c.assigned.name) : null,
+      c && c.rating ? stars(c.rating) : null,
+      !isNaN(first) ? el('span', { class: 'dim', title: fullTime(rp.entries[0].at) + ' – ' + fullTime(rp.entries[rp.entries.length - 1].at) },
+        fullTime(rp.entries[0].at) + ', lasted ' + dur(lastT - first)) : null,
+      el('span', { class: 'dim id', title: rp.id }, '#' + String(rp.id).slice(0, 8))
+    ]);
+  }
+  function dur(ms) {
+    var s = Math.max(0, Math.round((ms || 0) / 1000)), h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);
+    return (h ? h + ':' + String(m).padStart(2, '0') : String(m)) + ':' + String(s % 60).padStart(2, '0');
+  }
+  function clock(s) { var d = new Date(s); return isNaN(d) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }); }
+
+  // Entry i as shown in the reader: the inbox's rendering, its times with seconds, the search words marked.
+  function rpNode(i) {
+    if (rp.nodes[i]) return rp.nodes[i];
+    var e = rp.entries[i], n = e.kind === 'message' ? message(e, rp.conv) : event(e);
+    n.setAttribute('data-console', 'replay-entry');
+    n.setAttribute('data-index', String(i));
+    [].forEach.call(n.querySelectorAll('time[datetime]'), function (t) { t.textContent = clock(t.getAttribute('datetime')); });
+    if (rp.words.length) [].forEach.call(n.querySelectorAll('.txt'), function (t) { highlight(t, rp.words); });
+    return (rp.nodes[i] = n);
+  }
+  // Shows the first n entries (going back clears and rebuilds).
+  function rpShow(n, animate) {
+    var box = $('tx-transcript'), N = rp.entries.length;
+    n = Math.max(0, Math.min(N, n));
+    if (n < rp.shown || !rp.shown) { clear(box); rp.shown = 0; rp.lastDay = ''; }
+    var ph = box.querySelector('p.pad');
+    if (ph && n) ph.remove();
+    for (var i = rp.shown; i < n; i++) {
+      var d = day(rp.entries[i].at);
+      if (d && d !== rp.lastDay) { box.appendChild(el('div', { class: 'day', role: 'separator' }, d)); rp.lastDay = d; }
+      var node = rpNode(i);
+      node.classList.toggle('appear', !!animate);
+      box.appendChild(node);
+    }
+    rp.shown = n;
+    if (!box.firstChild) box.appendChild(el('p', { class: 'dim pad' }, N ? 'Press Play to replay this conversation.' : 'No messages in this conversation.'));
+    rpControls();
+  }
+  function rpToEnd() { var b = $('tx-transcript'); requestAnimationFrame(function () { b.scrollTop = b.scrollHeight; }); }
+  function rpSpeed() { var v = $('rp-speed').value; return v === 'instant' ? 0 : (+v || 1); }
+  // The wait before entry i at 1×: the gap between its time and the one before, at most GAP_CAP.
+  function rpGap(i) {
+    var g = rp.times[i] - rp.times[i - 1];
+    return isNaN(g) || g < 0 ? 0 : Math.min(GAP_CAP, g);
+  }
+  function rpSchedule() {
+    clearTimeout(rp.timer); rp.timer = null;
+    if (!rp.playing) return rpControls();
+    var N = rp.entries.length, sp = rpSpeed();
+    if (rp.shown >= N) { rp.playing = false; return rpControls(); }
+    if (!sp) { rp.playing = false; rp.wait = null; rpShow(N, true); rpToEnd(); return; }
+    var d = rp.wait != null ? rp.wait : rp.shown ? rpGap(rp.shown) / sp : 0, me = rp;
+    rp.wait = null; rp.sp = sp; rp.due = Date.now() + d;
+    rp.timer = setTimeout(function () {
+      if (rp !== me || !me.playing) return;
+      me.timer = null;
+      rpShow(me.shown + 1, true);
+      rpToEnd();
+      rpSchedule();
+    }, d);
+    rpControls();
+  }
+  function rpPlay() {
+    if (!rp || !rp.loaded || !rp.entries.length || rp.playing) return;
+    if (rp.shown >= rp.entries.length) { rp.wait = null; rpShow(0, false); }
+    rp.playing = true;
+    rpSchedule();
+  }
+  function rpPause() {
+    if (!rp || !rp.playing) return;
+    rp.wait = rp.timer ? Math.max(0, rp.due - Date.now()) : null; // resumes where it stopped
+    clearTimeout(rp.timer); rp.timer = null;
+    rp.playing = false;
+    rpControls();
+  }
+  function rpStop() { if (rp) { clearTimeout(rp.timer); rp.timer = null; rp.playing = false; } }
+  function rpControls() {
+    var b = $('rp-play'), N = rp ? rp.entries.length : 0, shown = rp ? rp.shown : 0, playing = !!(rp && rp.playing);
+    var ended = N > 0 && shown >= N && !playing;
+    b.querySelector('.rp-ic').textContent = playing ? '❚❚' : '▶';
+    b.querySelector('.rp-label').textContent = playing ? 'Pause' : 'Play';
+    b.title = playing ? 'Pause the replay' : ended ? 'Replay from the start' : shown ? 'Go on with the replay' : 'Replay from the start';
+    b.disabled = !rp || !rp.loaded || !N;
+    $('replay').setAttribute('data-state', playing ? 'playing' : ended ? 'ended' : 'paused');
+    var pos = $('rp-pos');
+    pos.max = String(N); pos.value = String(shown); pos.disabled = b.disabled;
+    var t0 = rp && rp.times[0], el0 = shown && !isNaN(t0) ? rp.times[shown - 1] - t0 : 0, all = N && !isNaN(t0) ? rp.times[N - 1] - t0 : 0;
+    var txt = shown + ' / ' + N + (N ? ' · ' + dur(el0) + ' of ' + dur(all) : '');
+    $('rp-text').textContent = txt;
+    pos.setAttribute('aria-valuetext', 'Entry ' + shown + ' of ' + N);
+  }
+  $('rp-play').addEventListener('click', function () { if (rp && rp.playing) rpPause(); else rpPlay(); });
+  $('rp-speed').addEventListener('change', function () {
+    try { localStorage.setItem('kefu.console.speed', this.value); } catch (e) { /* fine */ }
+    if (!rp) return;
+    var sp = rpSpeed();
+    if (rp.playing) {
+      var left = Math.max(0, rp.due - Date.now());
+      clearTimeout(rp.timer); rp.timer = null;
+      rp.wait = sp ? left * rp.sp / sp : 0;
+      rpSchedule();
+    } else if (rp.wait != null) rp.wait = sp ? rp.wait * rp.sp / sp : 0;
+    rp.sp = sp || rp.sp;
+  });
+  $('rp-pos').addEventListener('input', function () {
+    if (!rp || !rp.loaded) return;
+    rpPause();
+    rp.wait = null;
+    rpShow(+this.value, false);
+    rpToEnd();
+  });
+  try { var sp0 = localStorage.getItem('kefu.console.speed'); if (/^(1|4|instant)$/.test(sp0 || '')) $('rp-speed').value = sp0; } catch (e) { /* fine */ }
+
+  $('tx-back').addEventListener('click', function () {
+    var id = tx.openId;
+    go(txHash(tx.f, tx.offset, null));
+    var r = id && $('tx-list').querySelector('[data-console=result][data-id="' + CSS.escape(id) + '"]');
+    if (r) r.focus();
+  });
+
+  // Arrows move through the results; Esc goes back to them on narrow screens.
+  function txKey(e, t, inField) {
+    if (e.key === 'Escape' && tx.openId && W.matchMedia('(max-width: 899px)').matches) { e.preventDefault(); $('tx-back').click(); return; }
+    if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && !inField && t.closest && t.closest('#tx-list')) {
+      var rows = [].slice.call($('tx-list').querySelectorAll('[data-console=result]')), i = rows.indexOf(t.closest('[data-console=result]'));
+      var next = rows[i < 0 ? 0 : i + (e.key === 'ArrowDown' ? 1 : -1)];
+      if (next) { e.preventDefault(); next.focus(); }
+    }
+  }
+
+  // Signed out: nothing of the last search stays on the page.
+  function txReset() {
+    rpStop(); rp = null;
+    tx = txFresh();
+    clear($('tx-list')); clear($('tx-transcript')); clear($('tx-chips'));
+    $('tx-total').textContent = '…'; $('tx-range').textContent = '';
+    $('tx-conv').hidden = true; $('tx-empty').hidden = false;
+    txFill();
+    setMode('inbox');
+  }
+
   // ---- keyboard: arrows move through the list, Alt+T takes over, Esc goes back
   D.addEventListener('keydown', function (e) {
     if (!st.me) return;
     var t = e.target, inField = /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
+    if (st.mode === 'transcripts') { txKey(e, t, inField); return; }
     if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 't' || e.key === 'T' || e.code === 'KeyT')) {
       var b = $('takeover');
       if (st.openId && !b.hidden && !b.disabled) { e.preventDefault(); b.click(); }
