@@ -46,6 +46,16 @@ func TestExportAndForget(t *testing.T) {
 		t.Fatalf("bad filter: %d %s", code, errOut)
 	}
 
+	// The export loads into another database.
+	dump := filepath.Join(t.TempDir(), "all.jsonl")
+	if code, _, errOut := kefu(t, env, "export", "-o", dump); code != 0 {
+		t.Fatalf("export -o: %s", errOut)
+	}
+	other := []string{"KEFU_DB=" + filepath.Join(t.TempDir(), "other.db")}
+	if code, out, errOut := kefu(t, other, "import", "--transcripts", dump); code != 0 || !strings.Contains(out, "Imported 2 conversation(s)") {
+		t.Fatalf("import --transcripts: %d %s %s", code, out, errOut)
+	}
+
 	code, out, errOut = kefu(t, env, "forget", "--customer", "alice.johnson@example.com")
 	if code != 0 || !strings.Contains(out, "1 conversation(s)") {
 		t.Fatalf("forget: %d %s %s", code, out, errOut)

@@ -20,6 +20,8 @@ Usage:
   kefu healthcheck        exit 0 if the local server is ready (for container health checks)
   kefu seed [--reset]     load the demo shop into an empty database (--reset: empty it first)
   kefu import FILE.json   load a shop's products, customers, orders and articles (see docs/import.md)
+  kefu import --transcripts FILE.jsonl
+                          load conversations from a kefu export
   kefu user add --email E --name N --role admin|agent   add a staff member (password from stdin)
   kefu user passwd --email E                             change a staff password (from stdin)
   kefu export [filters] [--format jsonl|csv] [-o FILE]
@@ -166,8 +168,11 @@ func cmdSeed(ctx context.Context, cfg Config, log *slog.Logger, args []string, s
 }
 
 func cmdImport(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 2 && args[0] == "--transcripts" {
+		return cmdImportTranscripts(ctx, cfg, log, args[1], stdout, stderr)
+	}
 	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: kefu import FILE.json")
+		fmt.Fprintln(stderr, "usage: kefu import FILE.json\n       kefu import --transcripts FILE.jsonl")
 		return 2
 	}
 	ds, err := readDataset(args[0])
@@ -212,4 +217,27 @@ func readDataset(path string) (*store.Dataset, error) {
 		return nil, fmt.Errorf("file is larger than %d MiB", maxImportSize>>20)
 	}
 	return store.DecodeDataset(b)
+}
+
+// cmdImportTranscripts loads conversations from a `kefu export` JSONL file.
+func cmdImportTranscripts(ctx context.Context, cfg Config, log *slog.Logger, path string, stdout, stderr io.Writer) int {
+	f, err := os.Open(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu import: %v\n", err)
+		return 1
+	}
+	defer f.Close()
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu import: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	rep, err := st.ImportTranscripts(ctx, f)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu import: %s: %v (%d imported before it)\n", path, err, rep.Imported)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Imported %d conversation(s) from %s; %d already there.\n", rep.Imported, path, rep.Skipped)
+	return 0
 }

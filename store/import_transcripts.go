@@ -1,0 +1,122 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// TranscriptImport counts what ImportTranscripts did.
+type TranscriptImport struct {
+	Imported, Skipped int
+}
+
+// ImportTranscripts reads a JSONL export (one TranscriptJSON per line) and
+// stores each conversation that the database does not have yet, with its
+// messages (same seq), tool calls, events and rating; a conversation it has
+// is skipped, so importing twice changes nothing. Customers and staff the
+// database does not know are left out of the records (the text stays). The
+// conversations cannot be resumed by a shopper: their resume tokens are
+// not in the export.
+func (s *Store) ImportTranscripts(ctx context.Context, r io.Reader) (TranscriptImport, error) {
+	var rep TranscriptImport
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var t TranscriptJSON
+		if err := json.Unmarshal(sc.Bytes(), &t); err != nil {
+			return rep, fmt.Errorf("line %d: %w", line, err)
+		}
+		if t.ID == "" {
+			return rep, fmt.Errorf("line %d: no conversation id", line)
+		}
+		imported, err := s.importTranscript(ctx, &t)
+		if err != nil {
+			return rep, fmt.Errorf("line %d: %w", line, err)
+		}
+		if imported {
+			rep.Imported++
+		} else {
+			rep.Skipped++
+		}
+	}
+	return rep, sc.Err()
+}
+
+func (s *Store) importTranscript(ctx context.Context, t *TranscriptJSON) (bool, error) {
+	imported := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE id = ?`, t.ID).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		known := func(table string, id int64) any {
+			if id == 0 {
+				return nil
+			}
+			var x int
+			if tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&x) != nil || x == 0 {
+				return nil
+			}
+			return id
+		}
+		tok := make([]byte, 32)
+		rand.Read(tok)
+		var lastSeq int64
+		for _, m := range t.Messages {
+			lastSeq = max(lastSeq, m.Seq)
+		}
+		var rating any
+		if t.Rating > 0 {
+			rating = t.Rating
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, customer_id, resume_token_hash, state, locale, last_seq, rating,
+			rating_comment, created_at, updated_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			t.ID, known("customers", t.CustomerID), "imported:"+hex.EncodeToString(tok), t.State, orDefault(t.Locale, "en"), lastSeq,
+			rating, t.RatingComment, ms(t.CreatedAt), ms(t.UpdatedAt), msPtr(t.ClosedAt)); err != nil {
+			return fmt.Errorf("store: unable to import conversation %s: %w", t.ID, err)
+		}
+		for _, m := range t.Messages {
+			res, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, seq, role, author, text, tool_calls, tool_result, model,
+				latency_ms, tokens_in, tokens_out, client_id, staff_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				t.ID, m.Seq, m.Role, m.Author, m.Text, nullJSON(m.ToolCalls), nullJSON(m.ToolResult), m.Model, nullInt(m.LatencyMS),
+				nullInt(m.TokensIn), nullInt(m.TokensOut), nullString(m.ClientID), known("staff_users", m.StaffID), ms(m.CreatedAt))
+			if err != nil {
+				return fmt.Errorf("store: unable to import message %d of %s: %w", m.Seq, t.ID, err)
+			}
+			id, _ := res.LastInsertId()
+			if m.Text != "" && (m.Role == RoleUser || m.Role == RoleAssistant || m.Role == RoleStaff) {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, id, ftsText(m.Text)); err != nil {
+					return err
+				}
+			}
+			if len(m.ToolCalls) > 0 {
+				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tools (conversation_id, tool)
+					SELECT ?, json_extract(j.value, '$.name') FROM json_each(?) j WHERE json_extract(j.value, '$.name') IS NOT NULL`,
+					t.ID, string(m.ToolCalls)); err != nil {
+					return err
+				}
+			}
+		}
+		for _, e := range t.Events {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_events (conversation_id, kind, from_state, to_state, staff_id, data, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, t.ID, e.Kind, nullString(e.FromState), nullString(e.ToState), known("staff_users", e.StaffID),
+				nullJSON(e.Data), ms(e.CreatedAt)); err != nil {
+				return fmt.Errorf("store: unable to import an event of %s: %w", t.ID, err)
+			}
+		}
+		imported = true
+		return nil
+	})
+	return imported, err
+}
