@@ -293,3 +293,39 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatalf("bad line: %v", err)
 	}
 }
+
+func TestCustomerHistory(t *testing.T) {
+	st := openDemo(t)
+	transcriptFixture(t, st)
+	ctx := context.Background()
+	alice, _ := st.CustomerByEmail(ctx, "alice.johnson@example.com")
+	tl, needs, err := st.CustomerHistory(ctx, alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for i, it := range tl {
+		kinds[it.Kind]++
+		if i > 0 && it.At.After(tl[i-1].At) {
+			t.Fatalf("timeline not newest first at %d", i)
+		}
+	}
+	if kinds["order"] < 2 || kinds["review"] == 0 || kinds["conversation"] != 2 {
+		t.Errorf("timeline kinds %v", kinds)
+	}
+	got := map[string]store.NeedsLine{}
+	for _, l := range needs {
+		got[l.Aspect] = l
+		if len(l.Evidence) == 0 {
+			t.Errorf("%s has no evidence", l.Aspect)
+		}
+	}
+	// Alice is a hiker who hated a cheap tent (docs/demo.md).
+	if !strings.Contains(got["categories"].Summary, "outdoor") || got["complaints"].Summary == "" ||
+		!strings.Contains(strings.Join(got["complaints"].Evidence, " "), "1★") || got["price_band"].Summary == "" {
+		t.Errorf("needs = %+v", needs)
+	}
+	if !strings.Contains(got["contact"].Summary, "2 conversation(s)") || !strings.Contains(got["open_issues"].Summary, "open issue") {
+		t.Errorf("contact/open = %+v / %+v", got["contact"], got["open_issues"])
+	}
+}

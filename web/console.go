@@ -12,6 +12,7 @@ import (
 
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/tools"
 )
 
 func member(c echo.Context) chat.StaffMember {
@@ -295,4 +296,35 @@ func (h *handler) staffTyping(c echo.Context) error {
 func (h *handler) staffSocket(c echo.Context) error {
 	h.deps.Engine.ServeStaffWS(c.Response(), c.Request(), member(c))
 	return nil
+}
+
+// customerPage is the customer page: profile, timeline, needs profile with
+// its evidence, and recommendations from recommend_products.
+func (h *handler) customerPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "a customer id is a number")
+	}
+	cu, err := h.deps.Store.Customer(ctx, id)
+	if err != nil {
+		return err
+	}
+	timeline, needs, err := h.deps.Store.CustomerHistory(ctx, id)
+	if err != nil {
+		return err
+	}
+	rec, err := (&tools.RecommendProducts{Catalog: h.deps.Store}).Call(ctx, tools.Identity{CustomerID: id}, `{"limit":4}`)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"customer":        map[string]any{"id": cu.ID, "name": cu.Name, "email": cu.Email, "locale": cu.Locale, "since": cu.CreatedAt},
+		"needs":           needs,
+		"timeline":        timeline,
+		"recommendations": rec.Data,
+		// With the built-in model the needs profile is the summary; a
+		// written summary by a hosted model is not built yet.
+		"summary": nil,
+	})
 }

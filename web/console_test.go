@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -388,6 +389,11 @@ func TestConsoleCustomerAndAssign(t *testing.T) {
 	}
 	if code, _ := li.do("POST", "/api/console/conversations/"+conv.ID+"/reply", map[string]string{"text": "Hi Alice, Li here."}); code != 200 {
 		t.Errorf("the new holder could not reply: %d", code)
+	}
+	code, page := li.do("GET", fmt.Sprintf("/api/console/customers/%d", alice.ID), nil)
+	pb := mustJSONString(page)
+	if code != 200 || !strings.Contains(pb, `"aspect":"categories"`) || !strings.Contains(pb, `"kind":"order"`) || !strings.Contains(pb, `"basis":"purchase_history"`) {
+		t.Fatalf("customer page: %d %s", code, pb)
 	}
 	code, mine := li.do("GET", "/api/console/conversations?state=mine", nil)
 	if code != 200 || !strings.Contains(mustJSONString(mine), conv.ID) {

@@ -32,6 +32,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	staff.POST("/conversations/:id/close", h.closeConversation)
 	staff.POST("/conversations/:id/typing", h.staffTyping)
 	staff.GET("/stats", h.stats)
+	staff.GET("/customers/:id", h.customerPage)
 	staff.GET("/transcripts", h.transcripts)
 	staff.GET("/transcripts/export", h.exportTranscripts)
 	staff.GET("/staff", h.staffList)

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// NeedsLine is one finding of a customer's needs profile with the facts
+// it rests on, so staff can check it.
+type NeedsLine struct {
+	Aspect   string   `json:"aspect"` // categories, price_band, praises, complaints, open_issues, contact, satisfaction
+	Summary  string   `json:"summary"`
+	Evidence []string `json:"evidence"`
+}
+
+// TimelineItem is one dated thing in a customer's history.
+type TimelineItem struct {
+	At     time.Time `json:"at"`
+	Kind   string    `json:"kind"` // order, return, review, conversation, coupon
+	Ref    string    `json:"ref"`  // order number, RMA, SKU, conversation id, code
+	Detail string    `json:"detail"`
+}
+
+// CustomerHistory builds a customer's timeline (newest first) and needs
+// profile from their orders, returns, reviews, conversations and coupons,
+// as of the store's clock.
+func (s *Store) CustomerHistory(ctx context.Context, customerID int64) ([]TimelineItem, []NeedsLine, error) {
+	now := s.now()
+	orders, err := s.OrdersByCustomer(ctx, customerID, 200)
+	if err != nil {
+		return nil, nil, err
+	}
+	reviews, err := s.ReviewsByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	convs, handed, err := s.ConversationsByCustomer(ctx, customerID, 200)
+	if err != nil {
+		return nil, nil, err
+	}
+	coupons, err := s.CouponsByCustomer(ctx, customerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var tl []TimelineItem
+	var lines []NeedsLine
+
+	cats := map[string]int{}
+	catEvidence := map[string][]string{}
+	var prices []Money
+	var open, faultyReturns []string
+	for _, o := range orders {
+		var titles []string
+		for _, it := range o.Items {
+			titles = append(titles, it.Title)
+			if o.Status != OrderCancelled {
+				cats[it.Category] += it.Quantity
+				catEvidence[it.Category] = append(catEvidence[it.Category], o.Number+": "+it.Title)
+				prices = append(prices, it.UnitPrice)
+			}
+		}
+		tl = append(tl, TimelineItem{At: o.PlacedAt, Kind: "order", Ref: o.Number, Detail: o.Status + " — " + strings.Join(titles, "; ")})
+		switch o.Status {
+		case OrderPendingPayment, OrderPaid, OrderShipped:
+			open = append(open, o.Number+" is "+strings.ReplaceAll(o.Status, "_", " "))
+		}
+		rs, err := s.ReturnsByOrder(ctx, o.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, r := range rs {
+			tl = append(tl, TimelineItem{At: r.CreatedAt, Kind: "return", Ref: r.RMA, Detail: r.Status + " — " + r.Reason})
+			if r.Status == ReturnOpen || r.Status == ReturnReceived {
+				open = append(open, r.RMA+" ("+o.Number+") is "+r.Status)
+			}
+			if faulty(r.Reason) {
+				faultyReturns = append(faultyReturns, r.RMA+": "+r.Reason)
+			}
+		}
+	}
+	if len(cats) > 0 {
+		type kv struct {
+			k string
+			v int
+		}
+		var top []kv
+		for k, v := range cats {
+			top = append(top, kv{k, v})
+		}
+		sort.Slice(top, func(i, j int) bool { return top[i].v > top[j].v || (top[i].v == top[j].v && top[i].k < top[j].k) })
+		var names, ev []string
+		for i, c := range top {
+			if i == 3 {
+				break
+			}
+			names = append(names, fmt.Sprintf("%s (%d)", c.k, c.v))
+			ev = append(ev, catEvidence[c.k]...)
+		}
+		lines = append(lines, NeedsLine{Aspect: "categories", Summary: "Buys " + strings.Join(names, ", "), Evidence: firstN(ev, 8)})
+	}
+	if len(prices) > 0 {
+		sort.Slice(prices, func(i, j int) bool { return prices[i] < prices[j] })
+		lines = append(lines, NeedsLine{Aspect: "price_band",
+			Summary:  fmt.Sprintf("Usually pays %s–%s per item (median %s)", prices[0], prices[len(prices)-1], prices[len(prices)/2]),
+			Evidence: []string{fmt.Sprintf("%d items bought", len(prices))}})
+	}
+	var praise, complain, reviewRatings []string
+	for _, r := range reviews {
+		tl = append(tl, TimelineItem{At: r.CreatedAt, Kind: "review", Ref: r.SKU, Detail: fmt.Sprintf("%d★ %s", r.Rating, clipRunes(r.Body, 120))})
+		quote := fmt.Sprintf("%d★ %s: %q", r.Rating, r.SKU, clipRunes(r.Body, 100))
+		switch {
+		case r.Rating >= 4:
+			praise = append(praise, quote)
+		case r.Rating <= 2:
+			complain = append(complain, quote)
+		}
+		reviewRatings = append(reviewRatings, fmt.Sprint(r.Rating))
+	}
+	complain = append(complain, faultyReturns...)
+	if len(praise) > 0 {
+		lines = append(lines, NeedsLine{Aspect: "praises", Summary: fmt.Sprintf("%d positive review(s)", len(praise)), Evidence: firstN(praise, 5)})
+	}
+	if len(complain) > 0 {
+		lines = append(lines, NeedsLine{Aspect: "complaints", Summary: fmt.Sprintf("%d complaint(s) in reviews and returns", len(complain)), Evidence: firstN(complain, 5)})
+	}
+	recent, handoffs := 0, 0
+	var ratings []string
+	for i, c := range convs {
+		detail := c.State
+		if handed[i] {
+			detail += ", handed to a person"
+			handoffs++
+		}
+		if c.Rating > 0 {
+			detail += fmt.Sprintf(", rated %d★", c.Rating)
+			ratings = append([]string{fmt.Sprint(c.Rating)}, ratings...) // oldest first
+		}
+		tl = append(tl, TimelineItem{At: c.CreatedAt, Kind: "conversation", Ref: c.ID, Detail: detail})
+		if now.Sub(c.CreatedAt) < 90*24*time.Hour {
+			recent++
+		}
+		if c.State == StateQueued || c.State == StateHuman {
+			open = append(open, "a conversation waits for a person")
+		}
+	}
+	if len(open) > 0 {
+		lines = append(lines, NeedsLine{Aspect: "open_issues", Summary: fmt.Sprintf("%d open issue(s)", len(open)), Evidence: open})
+	}
+	lines = append(lines, NeedsLine{Aspect: "contact", Summary: fmt.Sprintf("%d conversation(s) in the last 90 days, %d handed to a person", recent, handoffs),
+		Evidence: []string{fmt.Sprintf("%d conversation(s) in all", len(convs))}})
+	if len(ratings)+len(reviewRatings) > 0 {
+		lines = append(lines, NeedsLine{Aspect: "satisfaction", Summary: trend(ratings),
+			Evidence: []string{"chat ratings, oldest first: " + orNone(ratings), "review ratings, newest first: " + orNone(reviewRatings)}})
+	}
+	for _, c := range coupons {
+		tl = append(tl, TimelineItem{At: c.CreatedAt, Kind: "coupon", Ref: c.Code, Detail: fmt.Sprintf("%d%% for %s", c.Percent, strings.ReplaceAll(c.Reason, "_", " "))})
+	}
+	sort.SliceStable(tl, func(i, j int) bool { return tl[i].At.After(tl[j].At) })
+	return tl, lines, nil
+}
+
+// trend compares the later half of the chat ratings with the earlier.
+func trend(ratings []string) string {
+	if len(ratings) < 2 {
+		if len(ratings) == 1 {
+			return "Rated one chat " + ratings[0] + "★"
+		}
+		return "No chat ratings yet"
+	}
+	avg := func(rs []string) float64 {
+		var sum float64
+		for _, r := range rs {
+			var v float64
+			fmt.Sscan(r, &v)
+			sum += v
+		}
+		return sum / float64(len(rs))
+	}
+	early, late := avg(ratings[:len(ratings)/2]), avg(ratings[len(ratings)/2:])
+	switch {
+	case late > early+0.4:
+		return fmt.Sprintf("Improving: chat ratings %.1f★ → %.1f★", early, late)
+	case late < early-0.4:
+		return fmt.Sprintf("Declining: chat ratings %.1f★ → %.1f★", early, late)
+	}
+	return fmt.Sprintf("Steady: chat ratings around %.1f★", late)
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+func clipRunes(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
+}
