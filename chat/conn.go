@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"sync"
@@ -371,6 +372,17 @@ func (cn *conn) handle(f *inFrame) {
 		e.shopperMessage(cn.ctx, c, cn, msg, action)
 	case "typing":
 		e.staffHub.shopperTyping(c.id, f.Typing)
+	case "click":
+		// A shopper followed a recommendation: counted for the dashboard.
+		if !cn.limiter.Allow() {
+			return
+		}
+		data, _ := json.Marshal(map[string]string{"sku": f.SKU})
+		if err := e.store.AddEvent(cn.ctx, &store.Event{ConversationID: c.id, Kind: "recommendation_click", Data: data}); err != nil {
+			e.log.Warn("click not stored", "conversation_id", c.id, "err", err)
+			return
+		}
+		e.metrics.RecommendationClicks.Inc()
 	case "rate":
 		if err := e.store.RateConversation(cn.ctx, c.id, f.Rating, f.Comment); err != nil {
 			e.log.Error("rating not stored", "conversation_id", c.id, "err", err)

@@ -510,6 +510,9 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 	e.metrics.TurnSeconds.Observe(time.Since(start).Seconds())
 	for _, call := range res.Calls {
 		e.metrics.ToolCalls.WithLabelValues(call.Name, call.Status).Inc()
+		if call.Name == "confirm_action" && call.Status == "ok" && strings.Contains(call.Result, `"code"`) {
+			e.metrics.CouponsIssued.Inc()
+		}
 	}
 	if res.Fallback {
 		e.metrics.ModelErrors.Inc()

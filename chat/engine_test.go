@@ -587,3 +587,32 @@ func TestIdleSocketClosed(t *testing.T) {
 		return
 	}
 }
+
+// A click on a recommended product is recorded for the dashboard.
+func TestRecommendationClick(t *testing.T) {
+	ts := newTestServer(t, nil)
+	c := ts.dial(nil)
+	w := c.hello(nil)
+	c.send(map[string]any{"type": "click"})
+	if f := c.read(); f.Code != CodeBadFrame {
+		t.Fatalf("click without a sku: %+v", f)
+	}
+	c.send(map[string]any{"type": "message", "client_id": "m", "text": "hello"}) // a conversation with a message
+	c.until(answer)
+	c.send(map[string]any{"type": "click", "sku": "TENT-2P-GRN"})
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		evs, _ := ts.st.Events(context.Background(), w.ConversationID)
+		if len(evs) > 0 && evs[len(evs)-1].Kind == "recommendation_click" && strings.Contains(string(evs[len(evs)-1].Data), "TENT-2P-GRN") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no click event: %+v", evs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	days, err := ts.st.DailyStats(context.Background(), time.Now().Add(-time.Hour), time.Now().Add(time.Hour), "")
+	if err != nil || len(days) != 1 || days[0].Clicks != 1 {
+		t.Fatalf("stats = %+v, %v", days, err)
+	}
+}

@@ -4,16 +4,18 @@ import "github.com/prometheus/client_golang/prometheus"
 
 // Metrics are the engine's Prometheus collectors.
 type Metrics struct {
-	Connections   prometheus.Gauge
-	Turns         *prometheus.CounterVec // by outcome: answered, handoff, error
-	TurnSeconds   prometheus.Histogram
-	ToolCalls     *prometheus.CounterVec // by tool and status
-	ModelErrors   prometheus.Counter
-	Fallbacks     prometheus.Counter
-	Handoffs      prometheus.Counter
-	SlowClients   prometheus.Counter
-	WriteBatch    prometheus.Histogram
-	FramesRefused *prometheus.CounterVec // by error code
+	Connections          prometheus.Gauge
+	Turns                *prometheus.CounterVec // by outcome: answered, handoff, error
+	TurnSeconds          prometheus.Histogram
+	ToolCalls            *prometheus.CounterVec // by tool and status
+	ModelErrors          prometheus.Counter
+	Fallbacks            prometheus.Counter
+	Handoffs             prometheus.Counter
+	SlowClients          prometheus.Counter
+	WriteBatch           prometheus.Histogram
+	FramesRefused        *prometheus.CounterVec // by error code
+	RecommendationClicks prometheus.Counter
+	CouponsIssued        prometheus.Counter
 }
 
 // NewMetrics creates the collectors and registers them with reg.
@@ -30,9 +32,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		SlowClients: prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_slow_client_disconnects_total", Help: "Sockets closed because they could not keep up."}),
 		WriteBatch: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "kefu_write_batch_size", Help: "Messages committed per transaction by the batched writer.",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
-		FramesRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kefu_frames_refused_total", Help: "Shopper frames answered with an error, by code."}, []string{"code"}),
+		FramesRefused:        prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kefu_frames_refused_total", Help: "Shopper frames answered with an error, by code."}, []string{"code"}),
+		RecommendationClicks: prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_recommendation_clicks_total", Help: "Recommended products shoppers clicked in the widget."}),
+		CouponsIssued:        prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_coupons_issued_total", Help: "Coupons the agent issued."}),
 	}
 	reg.MustRegister(m.Connections, m.Turns, m.TurnSeconds, m.ToolCalls, m.ModelErrors, m.Fallbacks, m.Handoffs,
-		m.SlowClients, m.WriteBatch, m.FramesRefused)
+		m.SlowClients, m.WriteBatch, m.FramesRefused, m.RecommendationClicks, m.CouponsIssued)
 	return m
 }

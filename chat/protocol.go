@@ -48,6 +48,9 @@ type inFrame struct {
 	// rate
 	Rating  int    `json:"rating,omitempty"`
 	Comment string `json:"comment,omitempty"`
+
+	// click
+	SKU string `json:"sku,omitempty"`
 }
 
 // Identity is a shop's signed statement of who the shopper is.
@@ -129,6 +132,10 @@ func decodeFrame(b []byte) (*inFrame, error) {
 		}
 		if utf8.RuneCountInString(f.Comment) > MaxCommentRunes {
 			return nil, badFrame("the comment is longer than %d characters", MaxCommentRunes)
+		}
+	case "click":
+		if f.SKU == "" || len(f.SKU) > 64 {
+			return nil, badFrame("click needs the sku of a recommended product")
 		}
 	case "":
 		return nil, badFrame(`the frame has no "type"`)

@@ -18,6 +18,7 @@ type DayStats struct {
 	Ratings        int     `json:"ratings"`
 	CSAT           float64 `json:"csat"` // share of ratings of 4 or 5
 	Coupons        int     `json:"coupons"`
+	Clicks         int     `json:"recommendation_clicks"`
 }
 
 // DailyStats measures the conversations started in [from, to), per UTC
@@ -68,22 +69,36 @@ func (s *Store) DailyStats(ctx context.Context, from, to time.Time, locale strin
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	crow, err := s.r.QueryContext(ctx, `SELECT date(created_at / 1000, 'unixepoch'), count(*) FROM coupons
-		WHERE created_at >= ? AND created_at < ? GROUP BY 1`, ms(from), ms(to))
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to count coupons: %w", err)
-	}
-	defer crow.Close()
-	for crow.Next() {
-		var day string
-		var n int
-		if crow.Scan(&day, &n) == nil {
-			if i, ok := byDay[day]; ok {
-				out[i].Coupons = n
+	// Coupons and clicks are counted on the day they happened.
+	for _, q := range []struct {
+		sql string
+		set func(*DayStats, int)
+	}{
+		{`SELECT date(created_at / 1000, 'unixepoch'), count(*) FROM coupons WHERE created_at >= ? AND created_at < ? GROUP BY 1`,
+			func(d *DayStats, n int) { d.Coupons = n }},
+		{`SELECT date(created_at / 1000, 'unixepoch'), count(*) FROM conversation_events WHERE kind = 'recommendation_click'
+			AND created_at >= ? AND created_at < ? GROUP BY 1`, func(d *DayStats, n int) { d.Clicks = n }},
+	} {
+		rows, err := s.r.QueryContext(ctx, q.sql, ms(from), ms(to))
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to compute stats: %w", err)
+		}
+		for rows.Next() {
+			var day string
+			var n int
+			if rows.Scan(&day, &n) == nil {
+				if i, ok := byDay[day]; ok {
+					q.set(&out[i], n)
+				}
 			}
 		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
 	}
-	return out, crow.Err()
+	return out, nil
 }
 
 // ToolStats counts tool calls by tool and result status in [from, to).

@@ -329,3 +329,45 @@ func TestCustomerHistory(t *testing.T) {
 		t.Errorf("contact/open = %+v / %+v", got["contact"], got["open_issues"])
 	}
 }
+
+func TestSegment(t *testing.T) {
+	st := openDemo(t)
+	ctx := context.Background()
+	all, err := st.Segment(ctx, store.SegmentFilter{})
+	if err != nil || len(all) < 12 {
+		t.Fatalf("all: %d %v", len(all), err)
+	}
+	outdoor, _ := st.Segment(ctx, store.SegmentFilter{Category: "outdoor-gear"})
+	if len(outdoor) == 0 || len(outdoor) >= len(all) {
+		t.Fatalf("outdoor: %d of %d", len(outdoor), len(all))
+	}
+	for _, c := range outdoor {
+		if !strings.Contains(strings.Join(c.Categories, ","), "outdoor-gear") {
+			t.Errorf("%s bought %v", c.Name, c.Categories)
+		}
+	}
+	premium, _ := st.Segment(ctx, store.SegmentFilter{PriceMin: 15000})
+	for _, c := range premium {
+		if c.AvgItemPrice < 15000 {
+			t.Errorf("%s pays %s", c.Name, c.AvgItemPrice)
+		}
+	}
+	zh, _ := st.Segment(ctx, store.SegmentFilter{Locale: "zh"})
+	if len(zh) < 4 {
+		t.Errorf("zh: %d", len(zh))
+	}
+	recent, _ := st.Segment(ctx, store.SegmentFilter{BoughtAfter: testNow.Add(-7 * 24 * time.Hour)})
+	for _, c := range recent {
+		if c.LastPurchase == nil || c.LastPurchase.Before(testNow.Add(-7*24*time.Hour)) {
+			t.Errorf("%s last bought %v", c.Name, c.LastPurchase)
+		}
+	}
+	var b bytes.Buffer
+	if err := store.SegmentCSV(&b, zh); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := csv.NewReader(&b).ReadAll()
+	if len(rows) != len(zh)+1 || rows[0][2] != "email" {
+		t.Fatalf("csv rows %d", len(rows))
+	}
+}

@@ -395,6 +395,23 @@ func TestConsoleCustomerAndAssign(t *testing.T) {
 	if code != 200 || !strings.Contains(pb, `"aspect":"categories"`) || !strings.Contains(pb, `"kind":"order"`) || !strings.Contains(pb, `"basis":"purchase_history"`) {
 		t.Fatalf("customer page: %d %s", code, pb)
 	}
+	code, seg := li.do("GET", "/api/console/segments?category=outdoor-gear&lang=en", nil)
+	if code != 200 || !strings.Contains(mustJSONString(seg), "Alice Johnson") || strings.Contains(mustJSONString(seg), "王芳") {
+		t.Fatalf("segment: %d %s", code, mustJSONString(seg))
+	}
+	if code, _ := li.do("GET", "/api/console/segments?price_min=abc", nil); code != 400 {
+		t.Errorf("bad price: %d", code)
+	}
+	resp, err := li.http.Get(hs.URL + "/api/console/segments?category=outdoor-gear&format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csvBody bytes.Buffer
+	csvBody.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(csvBody.String(), "id,name,email") || !strings.Contains(csvBody.String(), "alice.johnson@example.com") {
+		t.Fatalf("segment csv: %s", csvBody.String())
+	}
 	code, mine := li.do("GET", "/api/console/conversations?state=mine", nil)
 	if code != 200 || !strings.Contains(mustJSONString(mine), conv.ID) {
 		t.Errorf("Li's conversations: %d %s", code, mustJSONString(mine))

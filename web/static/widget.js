@@ -197,7 +197,14 @@
       body = [
         el('div', { class: 'ch' }, el('b', null, t('products'))),
         el('ul', { class: 'prods' }, c.products.map(function (p) {
-          return el('li', { 'data-sku': p.sku }, el('span', null, title(p)), el('b', null, money(p.price, p.currency)));
+          // A click is reported (the dashboard counts how often a
+          // recommendation is followed) and opens the shop's product page
+          // when the script tag gives data-product-url="/p/{sku}".
+          return el('li', { 'data-sku': p.sku }, el('button', { type: 'button', class: 'prod', 'data-kefu': 'product', onclick: function () {
+            send({ type: 'click', sku: p.sku });
+            var u = me && me.getAttribute('data-product-url');
+            if (u) W.open(u.replace('{sku}', encodeURIComponent(p.sku)), '_blank', 'noopener');
+          } }, el('span', null, title(p)), el('b', null, money(p.price, p.currency))));
         }))
       ];
     } else return null;
@@ -678,7 +685,8 @@
     '.card{background:#f9fafb;border:1px solid #e3e7ec;border-radius:12px;padding:10px 12px;font-size:13px;color:var(--ink)}',
     '.ch{display:flex;justify-content:space-between;align-items:center;gap:8px}',
     '.card ul{margin:6px 0;padding:0;list-style:none}.card li{padding:2px 0}',
-    '.prods li{display:flex;justify-content:space-between;gap:10px;border-top:1px solid #eceff3;padding:6px 0}.prods li:first-child{border:0}',
+    '.prods li{border-top:1px solid #eceff3}.prods li:first-child{border:0}',
+    '.prod{display:flex;width:100%;justify-content:space-between;gap:10px;padding:6px 0;border:0;background:none;font:inherit;color:inherit;text-align:left;cursor:pointer}.prod:hover span{text-decoration:underline}',
     '.row{display:flex;justify-content:space-between;border-top:1px solid #eceff3;padding-top:6px;margin-top:4px}',
     '.trk{margin-top:8px;padding-top:8px;border-top:1px dashed #d5dbe2;display:grid;gap:3px}',
     '.dim{color:var(--dim)}',
