@@ -44,7 +44,31 @@ func newStack(t *testing.T) (*httptest.Server, *store.Store) {
 	secret := []byte("browser-test-secret-0123456789abcdef")
 	reg := prometheus.NewRegistry()
 	engine := chat.NewEngine(st, runner, chat.Config{IdentitySecret: secret}, log, reg)
-	srv := web.New(web.Options{Demo: true, DemoSecret: secret}, web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log})
+	replay := func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error) {
+		snap := filepath.Join(t.TempDir(), "snap.db")
+		if err := st.Snapshot(ctx, snap); err != nil {
+			return nil, err
+		}
+		dry, err := store.Open(ctx, snap, store.Options{})
+		if err != nil {
+			return nil, err
+		}
+		defer dry.Close()
+		r, err := agents.NewRunner(ctx, dry, agents.Options{Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		var out []agents.ReplayResult
+		for _, tr := range recorded {
+			res, err := agents.Replay(ctx, r, dry, tr)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, res)
+		}
+		return out, nil
+	}
+	srv := web.New(web.Options{Demo: true, DemoSecret: secret}, web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Replay: replay})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		hs.Close()

@@ -477,6 +477,11 @@ func TestTranscriptSearchAndExportAPI(t *testing.T) {
 	if !strings.HasPrefix(b.String(), "conversation_id,") || !strings.Contains(b.String(), zh) {
 		t.Fatalf("csv export: %s", b.String())
 	}
+	// The regression replay runs from the console too.
+	code, rep := mei.do("POST", "/api/console/replay", nil)
+	if code != 200 || !strings.Contains(mustJSONString(rep), `"counts":{"same":2}`) {
+		t.Fatalf("replay: %d %s", code, mustJSONString(rep))
+	}
 	// The dashboard's measures count both conversations.
 	code, stats := mei.do("GET", "/api/console/stats", nil)
 	if code != 200 || !strings.Contains(mustJSONString(stats), `"conversations":2`) || !strings.Contains(mustJSONString(stats), `"search_knowledge_base":{"ok":2}`) {

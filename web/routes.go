@@ -36,6 +36,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	staff.GET("/segments", h.segments)
 	staff.GET("/transcripts", h.transcripts)
 	staff.GET("/transcripts/export", h.exportTranscripts)
+	staff.POST("/replay", h.replay)
 	staff.GET("/staff", h.staffList)
 	staff.POST("/staff", h.addStaff, adminOnly)
 	e.GET("/ws/console", h.staffSocket, h.sessionAuth)

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
 )
@@ -34,7 +35,10 @@ type Deps struct {
 	Engine   *chat.Engine // the shopper socket and the staff actions
 	Gatherer prometheus.Gatherer
 	Log      *slog.Logger
-	Now      func() time.Time
+	// Replay re-runs recorded conversations against the current agent on
+	// a snapshot of the database (kefu replay); nil: not offered.
+	Replay func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error)
+	Now    func() time.Time
 }
 
 // Server is kefu's HTTP server.

@@ -117,3 +117,37 @@ func (h *handler) exportTranscripts(c echo.Context) error {
 	}
 	return nil
 }
+
+// replay runs the regression replay on up to 20 conversations matching the
+// filters and returns the report, as `kefu replay --json` prints it.
+func (h *handler) replay(c echo.Context) error {
+	if h.deps.Replay == nil {
+		return echo.NewHTTPError(http.StatusNotImplemented, "replay is not available on this server")
+	}
+	f, err := transcriptFilter(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	var recorded []*store.TranscriptJSON
+	err = h.deps.Store.EachTranscript(ctx, f, func(sm store.Summary) error {
+		if len(recorded) == 20 {
+			return nil
+		}
+		t, err := h.deps.Store.Transcript(ctx, sm)
+		recorded = append(recorded, t)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	results, err := h.deps.Replay(ctx, recorded)
+	if err != nil {
+		return err
+	}
+	counts := map[string]int{}
+	for _, r := range results {
+		counts[r.Verdict]++
+	}
+	return c.JSON(http.StatusOK, map[string]any{"counts": counts, "results": results})
+}

@@ -59,23 +59,6 @@ func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 		return 1
 	}
 
-	dir, err := os.MkdirTemp("", "kefu-replay-")
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	snap := filepath.Join(dir, "snapshot.db")
-	if err := st.Snapshot(ctx, snap); err != nil {
-		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
-		return 1
-	}
-	dry, err := store.Open(ctx, snap, store.Options{})
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
-		return 1
-	}
-	defer dry.Close()
 	provider := cfg.LLM
 	if *model == "builtin" {
 		provider = agents.ProviderConfig{}
@@ -87,21 +70,10 @@ func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 	if *disable != "" {
 		off = []string{*disable}
 	}
-	runner, err := agents.NewRunner(ctx, dry, agents.Options{Provider: provider, DisableTools: off,
-		Policy: tools.Policy{ReturnWindow: cfg.ReturnWindow}, Logger: log,
-		Config: agents.Config{MaxSteps: cfg.LLMMaxSteps, ModelTimeout: cfg.LLMTimeout}})
+	results, err := replayOnSnapshot(ctx, cfg, log, st, recorded, provider, off)
 	if err != nil {
 		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
 		return 1
-	}
-	var results []agents.ReplayResult
-	for _, t := range recorded {
-		r, err := agents.Replay(ctx, runner, dry, t)
-		if err != nil {
-			fmt.Fprintf(stderr, "kefu replay: %v\n", err)
-			return 1
-		}
-		results = append(results, r)
 	}
 	counts := map[string]int{}
 	if *asJSON {
@@ -120,4 +92,39 @@ func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 		return 1
 	}
 	return 0
+}
+
+// replayOnSnapshot replays recorded conversations against the agent built
+// with provider, on a throwaway copy of the database.
+func replayOnSnapshot(ctx context.Context, cfg Config, log *slog.Logger, st *store.Store, recorded []*store.TranscriptJSON,
+	provider agents.ProviderConfig, disable []string) ([]agents.ReplayResult, error) {
+	dir, err := os.MkdirTemp("", "kefu-replay-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	snap := filepath.Join(dir, "snapshot.db")
+	if err := st.Snapshot(ctx, snap); err != nil {
+		return nil, err
+	}
+	dry, err := store.Open(ctx, snap, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer dry.Close()
+	runner, err := agents.NewRunner(ctx, dry, agents.Options{Provider: provider, DisableTools: disable,
+		Policy: tools.Policy{ReturnWindow: cfg.ReturnWindow, CouponPercent: cfg.CouponPercent}, Logger: log,
+		Config: agents.Config{MaxSteps: cfg.LLMMaxSteps, ModelTimeout: cfg.LLMTimeout}})
+	if err != nil {
+		return nil, err
+	}
+	var results []agents.ReplayResult
+	for _, t := range recorded {
+		r, err := agents.Replay(ctx, runner, dry, t)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
 	"github.com/kefu-dev/kefu/store/demo"
@@ -52,7 +53,10 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- st
 		log.Warn("demo mode: /api/demo signs any demo customer's identity; set KEFU_IDENTITY_SECRET and KEFU_DEMO=false in production")
 	}
 	srv := web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: version},
-		web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Now: st.Now})
+		web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Now: st.Now,
+			Replay: func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error) {
+				return replayOnSnapshot(ctx, cfg, log, st, recorded, cfg.LLM, nil)
+			}})
 
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
