@@ -27,8 +27,9 @@
     sound: false, audio: null,
     collapsed: {},      // section -> true
     view: 'inbox',      // narrow screens: inbox | chat | customer
-    mode: 'inbox',      // the header's tabs: inbox | transcripts
-    inboxHash: '',      // where the inbox was, to go back to it from the transcripts
+    mode: 'inbox',      // the header's tabs: inbox | transcripts | dashboard | segments; and the customer page
+    inboxHash: '',      // where the inbox was, to go back to it from the other views
+    hereHash: null,     // the hash routed last (the customer page's "Back" goes there)
     typingT: null, custT: null
   };
   try {
@@ -179,6 +180,8 @@
     if (w) w.close(1000);
     st.convs = {}; st.openId = null; st.open = null; st.drafts = {};
     clear($('inbox')); clear($('transcript'));
+    dashReset(); segReset(); cpReset();
+    st.hereHash = null;
     txReset();
     $('conv').hidden = true; $('chat-empty').hidden = false;
     renderCustomer(null);
@@ -448,7 +451,15 @@
   // ---- routing: #c=<id> opens a conversation; #c=<id>&p=customer shows the customer on narrow screens
   function route() {
     if (!st.me) return;
-    if (isTxHash(location.hash)) { setMode('transcripts'); txRoute(); return; }
+    var h = location.hash, prev = st.hereHash;
+    st.hereHash = h;
+    if (isTxHash(h)) { setMode('transcripts'); txRoute(); return; }
+    if (isDashHash(h)) { setMode('dashboard'); dashRoute(); return; }
+    if (isSegHash(h)) { setMode('segments'); segRoute(); return; }
+    if (isCustHash(h)) {
+      if (prev != null && !isCustHash(prev)) cp.back = prev;
+      setMode('customer'); cpRoute(); return;
+    }
     st.inboxHash = location.hash;
     setMode('inbox');
     var m = /[#&]c=([^&]+)/.exec(location.hash), id = m ? decodeURIComponent(m[1]) : null;
@@ -814,7 +825,8 @@
     if (c) {
       box.appendChild(el('div', { class: 'profile' },
         el('div', { class: 'avatar big', 'aria-hidden': 'true' }, String(c.name || c.email || '?').slice(0, 1).toUpperCase()),
-        el('div', null, el('div', { class: 'pname' }, c.name || '(no name)'),
+        el('div', { class: 'pwho' }, el('div', { class: 'pname-row' }, el('span', { class: 'pname' }, c.name || '(no name)'),
+            el('a', { href: custHash(c.id), class: 'cust-page', 'data-console': 'customer-link', title: 'Needs, history and recommendations' }, 'Customer page')),
           c.email ? el('div', { class: 'pmail' }, c.email) : null,
           el('div', { class: 'dim small' }, 'Customer #' + c.id, ' · ', lang(c.locale), ' · ',
             el('a', { href: txHash({ customer: String(c.id) }, 0, null), class: 'cust-tx', 'data-console': 'customer-transcripts' }, 'Transcripts')))));
@@ -910,28 +922,37 @@
   }
 
   // ---- the header's tabs
+  // The views and their panels; the customer page has no tab of its own.
+  var TABS = ['inbox', 'transcripts', 'dashboard', 'segments'];
+  var PANELS = { inbox: 'cols', transcripts: 'tx', dashboard: 'dash', segments: 'seg', customer: 'cpage' };
   function setMode(m) {
     if (m === 'transcripts') tx.hash = location.hash;
+    if (m === 'dashboard') dash.hash = location.hash;
+    if (m === 'segments') seg.hash = location.hash;
     if (st.mode === m) return;
     st.mode = m;
     D.body.setAttribute('data-mode', m);
-    $('cols').hidden = m !== 'inbox';
-    $('tx').hidden = m !== 'transcripts';
-    [['inbox', $('tab-inbox')], ['transcripts', $('tab-transcripts')]].forEach(function (x) {
-      x[1].setAttribute('aria-selected', String(x[0] === m));
-      x[1].tabIndex = x[0] === m ? 0 : -1;
+    for (var k in PANELS) $(PANELS[k]).hidden = k !== m;
+    var tabbed = TABS.indexOf(m) >= 0;
+    TABS.forEach(function (t, i) {
+      var b = $('tab-' + t);
+      b.setAttribute('aria-selected', String(t === m));
+      b.tabIndex = t === m || (!tabbed && !i) ? 0 : -1;
     });
     if (m !== 'transcripts') rpPause();
   }
   function showMode(m) {
-    if (m !== st.mode) go(m === 'transcripts' ? tx.hash || '#transcripts' : st.inboxHash || '');
+    if (m === st.mode) return;
+    go(m === 'transcripts' ? tx.hash || '#transcripts' : m === 'dashboard' ? dash.hash || '#dashboard' :
+      m === 'segments' ? seg.hash || '#segments' : st.inboxHash || '');
   }
-  $('tab-inbox').addEventListener('click', function () { showMode('inbox'); });
-  $('tab-transcripts').addEventListener('click', function () { showMode('transcripts'); });
+  TABS.forEach(function (t) { $('tab-' + t).addEventListener('click', function () { showMode(t); }); });
   $('tab-inbox').parentNode.addEventListener('keydown', function (e) {
     if (!/^(ArrowLeft|ArrowRight|Home|End)$/.test(e.key)) return;
     e.preventDefault();
-    var to = e.key === 'Home' ? 'inbox' : e.key === 'End' ? 'transcripts' : st.mode === 'inbox' ? 'transcripts' : 'inbox';
+    var i = TABS.indexOf(String(e.target.id || '').replace(/^tab-/, '')), n = TABS.length;
+    if (i < 0) i = Math.max(0, TABS.indexOf(st.mode));
+    var to = TABS[e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : (i + (e.key === 'ArrowRight' ? 1 : n - 1)) % n];
     $('tab-' + to).focus();
     showMode(to);
   });
@@ -1268,11 +1289,607 @@
     setMode('inbox');
   }
 
+  // ---- shared by the dashboard, the segments and the customer page
+  var ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+  function arr(v) { return Array.isArray(v) ? v : []; }
+  function n0(v) { v = Number(v); return isFinite(v) ? v : 0; }
+  function hashParse(h, keys) {
+    var i = h.indexOf('?'), p = new URLSearchParams(i < 0 ? '' : h.slice(i + 1)), f = {};
+    keys.forEach(function (k) { var v = (p.get(k) || '').trim(); if (v) f[k] = v; });
+    return f;
+  }
+  function hashOf(base, f, keys) {
+    var p = new URLSearchParams();
+    keys.forEach(function (k) { if (f[k]) p.set(k, f[k]); });
+    var s = p.toString();
+    return base + (s ? '?' + s : '');
+  }
+  // Days as the server counts them (UTC), shown in words.
+  function utcDay(s) { return new Date(String(s) + 'T00:00:00Z'); }
+  function dayText(s, o) {
+    var d = utcDay(s);
+    return isNaN(d) ? String(s || '') : d.toLocaleDateString([], Object.assign({ timeZone: 'UTC' }, o || { month: 'short', day: 'numeric' }));
+  }
+  function addDays(s, n) { var d = utcDay(s); if (isNaN(d)) return ''; d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); }
+  function isoDayOf(t) { if (ISO_DAY.test(t || '')) return t; var d = new Date(t); return !t || isNaN(d) ? '' : d.toISOString().slice(0, 10); }
+  // A date (or a time) as a day with its year.
+  function dateText(t) {
+    if (ISO_DAY.test(t || '')) return dayText(t, { year: 'numeric', month: 'short', day: 'numeric' });
+    var d = new Date(t);
+    return !t || isNaN(d) ? '' : d.toLocaleDateString([], { year: 'numeric', month: 'short', day: 'numeric' });
+  }
+  function dateTimeText(t) {
+    var d = new Date(t);
+    return !t || isNaN(d) ? '' : d.toLocaleDateString([], { year: 'numeric', month: 'short', day: 'numeric' }) + ', ' + d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  }
+  function pct(x) { return x == null || !isFinite(x) ? '—' : (Math.round(x * 1000) / 10) + '%'; }
+  function secText(s) {
+    if (s == null || !isFinite(s) || s <= 0) return '—';
+    if (s < 0.1) return '< 0.1 s';
+    if (s < 10) return (Math.round(s * 10) / 10) + ' s';
+    if (s < 60) return Math.round(s) + ' s';
+    var m = Math.floor(s / 60);
+    if (m < 60) return m + ' min ' + Math.round(s % 60) + ' s';
+    return Math.floor(m / 60) + ' h ' + (m % 60) + ' min';
+  }
+  function langName(l) { return l === 'zh' ? '中文' : l === 'en' ? 'English' : ''; }
+  var CATEGORIES = { outerwear: 'Outerwear', tops: 'Tops', bottoms: 'Bottoms', basics: 'Basics', footwear: 'Footwear',
+    'bags-accessories': 'Bags & accessories', 'home-kitchen': 'Home & kitchen', electronics: 'Electronics',
+    'outdoor-gear': 'Outdoor gear', 'gift-cards': 'Gift cards' };
+  function catLabel(c) { c = String(c || ''); return CATEGORIES[c] || c.replace(/[-_]/g, ' '); }
+  // The form's error line.
+  function viewError(id, msg, field) {
+    var p = $(id);
+    p.textContent = msg; p.hidden = !msg;
+    if (field) $(field).focus();
+  }
+
+  // ---- the dashboard: #dashboard?from=…&to=…&lang=zh (both days included; no dates: the server's last 30 days)
+  var DASH_KEYS = ['from', 'to', 'lang'];
+  var DASH_FIELDS = { from: 'd-from', to: 'd-to', lang: 'd-lang' };
+  var STALE = 60000; // coming back to a view after this long fetches it again
+  var dash = dashFresh();
+  function dashFresh() { return { f: {}, key: null, force: false, seq: 0, at: 0, hash: '#dashboard', data: null, last: '' }; }
+  function isDashHash(h) { return /^#dashboard(\?|$)/.test(h || ''); }
+  function dashRoute() {
+    var f = hashParse(location.hash, DASH_KEYS);
+    if (f.lang && !/^(en|zh)$/.test(f.lang)) delete f.lang;
+    ['from', 'to'].forEach(function (k) { if (f[k] && !ISO_DAY.test(f[k])) delete f[k]; });
+    var key = JSON.stringify(f);
+    if (key !== dash.key || dash.force || Date.now() - dash.at > STALE) {
+      dash.f = f; dash.key = key;
+      dashFill();
+      dashLoad();
+    }
+  }
+  function dashFill() { for (var k in DASH_FIELDS) $(DASH_FIELDS[k]).value = dash.f[k] || ''; viewError('d-err', ''); }
+  function dashRead(quiet) {
+    var f = {};
+    for (var k in DASH_FIELDS) { var v = $(DASH_FIELDS[k]).value.trim(); if (v) f[k] = v; }
+    var bad = ['from', 'to'].filter(function (k) { return f[k] && !ISO_DAY.test(f[k]); })[0];
+    if (bad) return viewError('d-err', 'Enter the date as YYYY-MM-DD.', quiet ? null : DASH_FIELDS[bad]), null;
+    if (f.from && f.to && f.from > f.to) return viewError('d-err', '“From” is after “To”.', quiet ? null : 'd-from'), null;
+    viewError('d-err', '');
+    return f;
+  }
+  function dashApply(quiet) {
+    var f = dashRead(quiet);
+    if (!f) return;
+    dash.force = true; // again even when nothing changed: there may be new conversations
+    go(hashOf('#dashboard', f, DASH_KEYS));
+  }
+  $('d-form').addEventListener('submit', function (e) { e.preventDefault(); dashApply(false); });
+  [$('d-lang'), $('d-from'), $('d-to')].forEach(function (x) { x.addEventListener('change', function () { dashApply(true); }); });
+  [].forEach.call(D.querySelectorAll('#d-form [data-days]'), function (b) {
+    b.addEventListener('click', function () {
+      // Counted back from the server's today (the last day of its default range), not this computer's.
+      var n = +b.getAttribute('data-days'), f = { lang: $('d-lang').value }, end = dash.last || new Date().toISOString().slice(0, 10);
+      if (n !== 30) { f.to = end; f.from = addDays(end, 1 - n); } // 30 days: the default range, which moves with the days
+      dash.force = true;
+      go(hashOf('#dashboard', f, DASH_KEYS));
+    });
+  });
+
+  function dashLoad() {
+    var f = dash.f, p = new URLSearchParams(), n = ++dash.seq;
+    if (f.from) p.set('from', f.from);
+    if (f.to) p.set('to', nextDay(f.to)); // the server's "to" is the first day not counted
+    if (f.lang) p.set('lang', f.lang);
+    dash.force = false; dash.at = Date.now();
+    $('dash-body').setAttribute('aria-busy', 'true');
+    if (!dash.data) $('d-range').textContent = 'Loading…';
+    var qs = p.toString();
+    api('GET', '/api/console/stats' + (qs ? '?' + qs : '')).then(function (j) {
+      if (n !== dash.seq) return;
+      dash.data = j && typeof j === 'object' ? j : {};
+      renderDash('');
+    }).catch(function (e) {
+      if (n !== dash.seq) return;
+      dash.data = null; dash.key = null;
+      renderDash(e.status === 401 ? '' : e.message || 'Could not load the measures.');
+    });
+  }
+
+  function dashTotals(days) {
+    var t = { conversations: 0, resolved: 0, handoffs: 0, ratings: 0, happy: 0, coupons: 0, clicks: 0, hasClicks: false, frN: 0, frSum: 0 };
+    days.forEach(function (d) {
+      var c = n0(d.conversations), r = n0(d.ratings), fr = n0(d.first_response_seconds);
+      t.conversations += c; t.resolved += n0(d.resolved_by_bot); t.handoffs += n0(d.handoffs);
+      t.ratings += r; t.happy += n0(d.csat) * r;
+      t.coupons += n0(d.coupons);
+      if (d.recommendation_clicks != null) { t.hasClicks = true; t.clicks += n0(d.recommendation_clicks); }
+      if (fr > 0 && c > 0) { t.frN += c; t.frSum += fr * c; } // each day's mean, weighted by its conversations
+    });
+    t.resolution = t.conversations ? t.resolved / t.conversations : null;
+    t.handoff = t.conversations ? t.handoffs / t.conversations : null;
+    t.csat = t.ratings ? t.happy / t.ratings : null;
+    t.fr = t.frN ? t.frSum / t.frN : null;
+    return t;
+  }
+  function kpi(key, label, value, sub, raw) {
+    return el('div', { class: 'kpi', 'data-console': 'kpi', 'data-kpi': key, 'data-value': raw == null || !isFinite(raw) ? '' : String(raw) },
+      el('div', { class: 'kpi-label' }, label), el('div', { class: 'kpi-value' }, value), el('div', { class: 'kpi-sub' }, sub || '\u00a0'));
+  }
+  // Every day of the range, the days without conversations too (so the bars keep time), up to a year and a bit.
+  function allDays(days, from, last) {
+    if (!from || !last || from > last) return days;
+    var by = {}, out = [];
+    days.forEach(function (d) { by[d.day] = d; });
+    for (var d = from, i = 0; d && d <= last; d = addDays(d, 1), i++) {
+      if (i > 400) return days;
+      out.push(by[d] || { day: d, empty: true });
+    }
+    return out;
+  }
+  // Bars drawn with divs, one a day; each bar stacks its series' parts. max: the top of the scale.
+  function barChart(box, days, series, o) {
+    clear(box);
+    var sums = days.map(function (d) { return d.empty ? 0 : series.reduce(function (s, x) { return s + Math.max(0, n0(x.get(d))); }, 0); });
+    var max = o.max || Math.max.apply(null, sums.concat([0]));
+    var have = days.some(function (d, i) { return !d.empty && (o.has ? o.has(d) : sums[i] > 0); });
+    if (!days.length || !have) { box.appendChild(el('p', { class: 'chart-none' }, o.none || 'Nothing to show for this range.')); return; }
+    var plot = el('div', { class: 'plot' + (days.length > 60 ? ' dense' : '') });
+    days.forEach(function (d) {
+      var has = !d.empty && (!o.has || o.has(d));
+      var bar = el('div', { class: 'bar' + (has ? '' : ' nodata'), 'data-day': d.day,
+        title: dayText(d.day, { weekday: 'short', month: 'short', day: 'numeric' }) + ': ' + (d.empty ? 'no conversations' : o.tip(d)) });
+      if (has) series.forEach(function (x) {
+        var v = Math.max(0, n0(x.get(d)));
+        if (!v || !max) return;
+        var part = el('span', { class: 'part ' + x.cls });
+        part.style.height = Math.min(100, v / max * 100) + '%';
+        bar.appendChild(part);
+      });
+      plot.appendChild(bar);
+    });
+    var mid = days[Math.floor((days.length - 1) / 2)];
+    add(box, [
+      el('div', { class: 'axis-y', 'aria-hidden': 'true' }, el('span', null, o.fmt(max)), el('span', null, '0')),
+      el('div', { class: 'plot-wrap' }, plot,
+        el('div', { class: 'axis-x', 'aria-hidden': 'true' }, el('span', null, dayText(days[0].day)),
+          days.length > 2 ? el('span', null, dayText(mid.day)) : null, days.length > 1 ? el('span', null, dayText(days[days.length - 1].day)) : null))
+    ]);
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', o.label);
+  }
+
+  function renderDash(err) {
+    var j = dash.data || {}, body = $('dash-body');
+    body.removeAttribute('aria-busy');
+    var days = arr(j.days).filter(function (d) { return d && typeof d === 'object' && ISO_DAY.test(d.day || ''); })
+      .sort(function (a, b) { return a.day < b.day ? -1 : a.day > b.day ? 1 : 0; });
+    var from = isoDayOf(j.from), last = j.to ? addDays(isoDayOf(j.to), -1) : '';
+    if (!dash.f.to && !dash.f.from && last) dash.last = last; // the server's today, for the quick ranges
+    var r = $('d-range');
+    r.textContent = err ? '' : from && last ? dayText(from, { year: 'numeric', month: 'short', day: 'numeric' }) + ' – ' +
+      dayText(last, { year: 'numeric', month: 'short', day: 'numeric' }) + (dash.f.from || dash.f.to ? '' : ' (the last 30 days)') +
+      ' · ' + (dash.f.lang ? langName(dash.f.lang) + ' conversations' : 'all languages') : '';
+    [].forEach.call(D.querySelectorAll('#d-form [data-days]'), function (b) {
+      var n = +b.getAttribute('data-days');
+      var on = !err && from && last && (n === 30 ? !dash.f.from && !dash.f.to : dash.last && last === dash.last && addDays(last, 1 - n) === from);
+      b.setAttribute('aria-pressed', String(!!on));
+    });
+
+    var kp = clear($('d-kpis'));
+    if (err) {
+      kp.appendChild(el('p', { class: 'none err', role: 'alert' }, err));
+      ['d-chart-conv', 'd-chart-rate', 'd-chart-frt', 'd-chart-csat', 'd-days-body', 'd-days-foot', 'd-tools'].forEach(function (id) { clear($(id)); });
+      return;
+    }
+    var t = dashTotals(days), nd = days.length;
+    add(kp, [
+      kpi('conversations', 'Conversations', num(t.conversations), nd ? 'on ' + num(nd) + (nd === 1 ? ' day' : ' days') : 'none in this range', t.conversations),
+      kpi('resolution_rate', 'Resolution rate', pct(t.resolution), t.conversations ? num(t.resolved) + ' by the bot alone' : '', t.resolution),
+      kpi('handoff_rate', 'Handoff rate', pct(t.handoff), t.conversations ? num(t.handoffs) + ' handed to a person' : '', t.handoff),
+      kpi('first_response_seconds', 'Mean first response', secText(t.fr), t.fr != null ? 'to the first answer' : 'no answers yet', t.fr),
+      kpi('csat', 'CSAT', pct(t.csat), t.ratings ? '4–5 ★ of ' + num(t.ratings) + (t.ratings === 1 ? ' rating' : ' ratings') : 'no ratings yet', t.csat),
+      kpi('coupons', 'Coupons', num(t.coupons), 'given in conversations', t.coupons),
+      kpi('recommendation_clicks', 'Recommendation clicks', t.hasClicks ? num(t.clicks) : '—', t.hasClicks ? 'on suggested products' : 'not counted yet', t.hasClicks ? t.clicks : null)
+    ]);
+
+    var all = allDays(days, from, last);
+    function other(d) { return Math.max(0, n0(d.conversations) - n0(d.resolved_by_bot) - n0(d.handoffs)); }
+    barChart($('d-chart-conv'), all, [
+      { cls: 's-bot', get: function (d) { return d.resolved_by_bot; } },
+      { cls: 's-ho', get: function (d) { return d.handoffs; } },
+      { cls: 's-rest', get: other }
+    ], { fmt: num, label: 'Conversations per day, ' + num(t.conversations) + ' in all',
+      tip: function (d) { return num(d.conversations) + ' conversations (' + num(d.resolved_by_bot) + ' resolved by bot, ' + num(d.handoffs) + ' handed off)'; } });
+    barChart($('d-chart-rate'), all, [
+      { cls: 's-bot', get: function (d) { return d.resolution_rate; } },
+      { cls: 's-ho', get: function (d) { return d.handoff_rate; } },
+      { cls: 's-rest', get: function (d) { return Math.max(0, 1 - n0(d.resolution_rate) - n0(d.handoff_rate)); } }
+    ], { max: 1, fmt: function (v) { return pct(v); }, label: 'Resolution rate ' + pct(t.resolution) + ', handoff rate ' + pct(t.handoff),
+      has: function (d) { return n0(d.conversations) > 0; },
+      tip: function (d) { return 'resolution ' + pct(n0(d.resolution_rate)) + ', handoff ' + pct(n0(d.handoff_rate)); } });
+    barChart($('d-chart-frt'), all, [{ cls: 's-frt', get: function (d) { return d.first_response_seconds; } }],
+      { fmt: secText, label: 'Mean first response per day; over the range ' + secText(t.fr), none: 'No answers in this range.',
+        tip: function (d) { return secText(n0(d.first_response_seconds)); } });
+    barChart($('d-chart-csat'), all, [{ cls: 's-csat', get: function (d) { return d.csat; } }],
+      { max: 1, fmt: function (v) { return pct(v); }, label: 'CSAT per day; over the range ' + pct(t.csat), none: 'No ratings in this range.',
+        has: function (d) { return n0(d.ratings) > 0; },
+        tip: function (d) { return n0(d.ratings) ? pct(n0(d.csat)) + ' of ' + num(d.ratings) + ' ratings' : 'no ratings'; } });
+
+    var tb = clear($('d-days-body')), tf = clear($('d-days-foot'));
+    if (!days.length) tb.appendChild(el('tr', null, el('td', { colspan: '11', class: 'none' }, 'No conversations in this range.')));
+    days.slice().reverse().forEach(function (d) {
+      var c = n0(d.conversations);
+      tb.appendChild(el('tr', { 'data-console': 'day-row', 'data-day': d.day },
+        el('th', { scope: 'row' }, el('time', { datetime: d.day }, dayText(d.day, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' }))),
+        el('td', { class: 'num', 'data-col': 'conversations' }, num(c)),
+        el('td', { class: 'num', 'data-col': 'resolved_by_bot' }, num(n0(d.resolved_by_bot))),
+        el('td', { class: 'num', 'data-col': 'handoffs' }, num(n0(d.handoffs))),
+        el('td', { class: 'num', 'data-col': 'resolution_rate' }, c ? pct(n0(d.resolution_rate)) : '—'),
+        el('td', { class: 'num', 'data-col': 'handoff_rate' }, c ? pct(n0(d.handoff_rate)) : '—'),
+        el('td', { class: 'num', 'data-col': 'first_response_seconds' }, secText(n0(d.first_response_seconds))),
+        el('td', { class: 'num', 'data-col': 'ratings' }, num(n0(d.ratings))),
+        el('td', { class: 'num', 'data-col': 'csat' }, n0(d.ratings) ? pct(n0(d.csat)) : '—'),
+        el('td', { class: 'num', 'data-col': 'coupons' }, num(n0(d.coupons))),
+        el('td', { class: 'num', 'data-col': 'recommendation_clicks' }, d.recommendation_clicks == null ? '—' : num(n0(d.recommendation_clicks)))));
+    });
+    if (days.length) {
+      tf.appendChild(el('tr', { 'data-console': 'day-total' }, el('th', { scope: 'row' }, 'All ' + num(nd) + (nd === 1 ? ' day' : ' days')),
+        el('td', { class: 'num' }, num(t.conversations)), el('td', { class: 'num' }, num(t.resolved)), el('td', { class: 'num' }, num(t.handoffs)),
+        el('td', { class: 'num' }, pct(t.resolution)), el('td', { class: 'num' }, pct(t.handoff)), el('td', { class: 'num' }, secText(t.fr)),
+        el('td', { class: 'num' }, num(t.ratings)), el('td', { class: 'num' }, pct(t.csat)), el('td', { class: 'num' }, num(t.coupons)),
+        el('td', { class: 'num' }, t.hasClicks ? num(t.clicks) : '—')));
+    }
+    renderTools(j.tools);
+  }
+
+  var OUTCOMES = { ok: 'OK', not_found: 'Not found', invalid: 'Invalid', error: 'Error', unknown: 'Unknown' };
+  function renderTools(tools) {
+    var tbl = clear($('d-tools')), m = tools && typeof tools === 'object' && !Array.isArray(tools) ? tools : {};
+    var names = Object.keys(m).filter(function (k) { return m[k] && typeof m[k] === 'object'; }), outs = {};
+    names.forEach(function (k) { Object.keys(m[k]).forEach(function (o) { outs[o] = 1; }); });
+    var cols = Object.keys(outs).sort(function (a, b) { return a === 'ok' ? -1 : b === 'ok' ? 1 : a < b ? -1 : a > b ? 1 : 0; });
+    function total(k) { return Object.keys(m[k]).reduce(function (s, o) { return s + n0(m[k][o]); }, 0); }
+    if (!names.length) { tbl.appendChild(el('tbody', null, el('tr', null, el('td', { class: 'none' }, 'The bot called no tools in this range.')))); return; }
+    names.sort(function (a, b) { return total(b) - total(a) || (a < b ? -1 : 1); });
+    tbl.appendChild(el('thead', null, el('tr', null, el('th', { scope: 'col' }, 'Tool'), el('th', { scope: 'col', class: 'num' }, 'Calls'),
+      cols.map(function (o) { return el('th', { scope: 'col', class: 'num', 'data-outcome': o }, OUTCOMES[o] || o.replace(/_/g, ' ')); }),
+      el('th', { scope: 'col', class: 'ok-col' }, 'OK share'))));
+    var sums = {}, all = 0;
+    tbl.appendChild(el('tbody', null, names.map(function (k) {
+      var n = total(k), ok = n0(m[k].ok), meter = el('span', { class: 'meter-fill' });
+      meter.style.width = (n ? ok / n * 100 : 0) + '%';
+      all += n;
+      return el('tr', { 'data-console': 'tool-row', 'data-tool': k },
+        el('th', { scope: 'row' }, el('code', null, k)), el('td', { class: 'num', 'data-outcome': 'total' }, num(n)),
+        cols.map(function (o) { var v = n0(m[k][o]); sums[o] = (sums[o] || 0) + v; return el('td', { class: 'num' + (v ? '' : ' zero') + (o !== 'ok' && v ? ' warnv' : ''), 'data-outcome': o }, v ? num(v) : '–'); }),
+        el('td', { class: 'ok-col' }, el('span', { class: 'meter', 'aria-hidden': 'true' }, meter), el('span', { class: 'meter-t' }, n ? pct(ok / n) : '—')));
+    })));
+    tbl.appendChild(el('tfoot', null, el('tr', null, el('th', { scope: 'row' }, 'All tools'), el('td', { class: 'num' }, num(all)),
+      cols.map(function (o) { return el('td', { class: 'num' }, num(sums[o] || 0)); }),
+      el('td', { class: 'ok-col' }, all ? pct((sums.ok || 0) / all) : '—'))));
+  }
+  function dashReset() {
+    dash = dashFresh();
+    dashFill();
+    ['d-kpis', 'd-chart-conv', 'd-chart-rate', 'd-chart-frt', 'd-chart-csat', 'd-days-body', 'd-days-foot', 'd-tools'].forEach(function (id) { clear($(id)); });
+    $('d-range').textContent = '';
+  }
+
+  // ---- segments: #segments?category=outdoor-gear&bought_after=…&price_min=…&lang=zh
+  var SEG_KEYS = ['category', 'bought_after', 'bought_before', 'price_min', 'price_max', 'min_rating', 'max_rating', 'lang'];
+  var SEG_FIELDS = { category: 's-category', bought_after: 's-after', bought_before: 's-before', price_min: 's-price-min', price_max: 's-price-max',
+    min_rating: 's-min-rating', max_rating: 's-max-rating', lang: 's-lang' };
+  var SEG_LIMIT = 200, SEG_CSV_LIMIT = 5000; // the server's default and its most
+  var seg = segFresh();
+  function segFresh() { return { f: {}, key: null, force: false, seq: 0, at: 0, hash: '#segments', list: [], total: 0 }; }
+  function isSegHash(h) { return /^#segments(\?|$)/.test(h || ''); }
+  function segRoute() {
+    var f = hashParse(location.hash, SEG_KEYS), key = JSON.stringify(f);
+    if (key !== seg.key || seg.force || Date.now() - seg.at > STALE) {
+      seg.f = f; seg.key = key;
+      segFill();
+      segLoad();
+    }
+  }
+  function segFill() {
+    var c = $('s-category');
+    // A category from a pasted link that the list does not know yet still shows.
+    if (seg.f.category && ![].some.call(c.options, function (o) { return o.value === seg.f.category; })) c.appendChild(el('option', { value: seg.f.category }, catLabel(seg.f.category)));
+    for (var k in SEG_FIELDS) $(SEG_FIELDS[k]).value = seg.f[k] || '';
+    viewError('s-err', '');
+  }
+  function segRead() {
+    var f = {};
+    for (var k in SEG_FIELDS) { var v = $(SEG_FIELDS[k]).value.trim(); if (v) f[k] = v; }
+    var bad = ['bought_after', 'bought_before'].filter(function (k) { return f[k] && !ISO_DAY.test(f[k]); })[0];
+    if (bad) return viewError('s-err', 'Enter the date as YYYY-MM-DD.', SEG_FIELDS[bad]), null;
+    if (f.bought_after && f.bought_before && f.bought_after >= f.bought_before) return viewError('s-err', '“After” must be before “Before”.', 's-after'), null;
+    var badp = ['price_min', 'price_max'].filter(function (k) { return f[k] && !(isFinite(+f[k]) && +f[k] >= 0); })[0];
+    if (badp || $('s-price-min').validity.badInput || $('s-price-max').validity.badInput) return viewError('s-err', 'A price is a number like 49.90.', SEG_FIELDS[badp || 'price_min']), null;
+    if (f.price_min && f.price_max && +f.price_min > +f.price_max) return viewError('s-err', 'The lowest price is above the highest.', 's-price-min'), null;
+    if (f.min_rating && f.max_rating && +f.min_rating > +f.max_rating) return viewError('s-err', 'The lowest rating is above the highest.', 's-min-rating'), null;
+    viewError('s-err', '');
+    return f;
+  }
+  $('s-form').addEventListener('submit', function (e) {
+    e.preventDefault();
+    var f = segRead();
+    if (!f) return;
+    seg.force = true;
+    go(hashOf('#segments', f, SEG_KEYS));
+  });
+  $('s-reset').addEventListener('click', function () {
+    seg.f = {}; segFill();
+    seg.force = true;
+    go('#segments');
+    $('s-category').focus();
+  });
+  function segParams(f) {
+    var p = new URLSearchParams();
+    SEG_KEYS.forEach(function (k) { if (f[k]) p.set(k, f[k]); });
+    p.set('limit', String(SEG_LIMIT));
+    return p;
+  }
+  function segLoad() {
+    var p = segParams(seg.f), n = ++seg.seq;
+    seg.force = false; seg.at = Date.now();
+    var csv = segParams(seg.f);
+    csv.set('limit', String(SEG_CSV_LIMIT)); // a campaign list: everyone, not the first page
+    csv.set('format', 'csv');
+    $('s-csv').setAttribute('href', '/api/console/segments?' + csv.toString());
+    $('s-csv').setAttribute('download', 'kefu-segment' + (seg.f.category ? '-' + seg.f.category.replace(/[^a-z0-9-]/gi, '') : '') + '.csv');
+    var rows = $('s-rows');
+    rows.setAttribute('aria-busy', 'true');
+    if (!rows.firstChild) rows.appendChild(el('tr', null, el('td', { colspan: '8', class: 'none' }, 'Searching…')));
+    api('GET', '/api/console/segments?' + p.toString()).then(function (j) {
+      if (n !== seg.seq) return;
+      seg.list = arr(j && j.customers).filter(function (c) { return c && typeof c === 'object' && c.id != null; });
+      seg.total = Math.max(seg.list.length, n0(j && j.total));
+      renderSeg('');
+    }).catch(function (e) {
+      if (n !== seg.seq) return;
+      seg.list = []; seg.total = 0; seg.key = null;
+      renderSeg(e.status === 401 ? '' : e.status === 404 ? 'This server cannot find customer segments yet.' : e.message || 'The search failed.');
+    });
+  }
+  function ratingCell(v) {
+    if (v == null || v === '' || !isFinite(+v) || +v <= 0) return el('span', { class: 'dim' }, '—');
+    return el('span', { class: 'rating', title: 'Average of the ratings they gave chats' }, el('span', { class: 'stars' }, '★'), ' ' + (Math.round(+v * 10) / 10).toFixed(1));
+  }
+  function segRow(c) {
+    var href = custHash(c.id);
+    return el('tr', { 'data-console': 'segment-row', 'data-id': String(c.id), onclick: function (e) {
+      if (e.target.closest('a') || String(W.getSelection ? W.getSelection() : '')) return; // a link, or text being selected
+      go(href);
+    } },
+      el('td', { class: 's-who' }, el('a', { href: href, class: 's-name', 'data-console': 'customer-link' }, c.name || '(no name)'),
+        c.email ? el('div', { class: 's-email' }, c.email) : null),
+      el('td', null, el('span', { class: 'lang' }, lang(c.locale))),
+      el('td', { class: 'nowrap' }, c.last_purchase ? dateText(c.last_purchase) || String(c.last_purchase) : el('span', { class: 'dim' }, '—')),
+      el('td', { class: 'num' }, num(n0(c.orders))),
+      el('td', { class: 'num' }, c.spent == null ? '—' : money(c.spent, c.currency)),
+      el('td', { class: 'num' }, c.avg_item_price == null ? '—' : money(c.avg_item_price, c.currency)),
+      el('td', { class: 's-cats' }, arr(c.categories).map(function (x) { return el('span', { class: 'tag cat', 'data-category': String(x) }, catLabel(x)); })),
+      el('td', { class: 'num' }, ratingCell(c.avg_rating)));
+  }
+  function renderSeg(err) {
+    var rows = $('s-rows'), foot = clear($('s-foot')), list = seg.list;
+    rows.removeAttribute('aria-busy');
+    clear(rows);
+    var t = $('s-total');
+    t.textContent = err ? '—' : num(seg.total);
+    t.setAttribute('data-total', err ? '' : String(seg.total));
+    $('s-total-label').textContent = !err && seg.total === 1 ? 'customer' : 'customers';
+    $('s-shown').textContent = err ? '' : seg.total > list.length ? ' · the first ' + num(list.length) + ' shown' :
+      list.length >= SEG_LIMIT ? ' · the first ' + num(SEG_LIMIT) + '; the CSV has up to ' + num(SEG_CSV_LIMIT) : '';
+    var sums = clear($('s-sums'));
+    $('s-csv').hidden = !!err;
+    if (err) { rows.appendChild(el('tr', null, el('td', { colspan: '8', class: 'none err', role: 'alert' }, err))); return; }
+    if (!list.length) {
+      rows.appendChild(el('tr', null, el('td', { colspan: '8', class: 'none' }, Object.keys(seg.f).length ? 'No customer matches these filters.' : 'No customers yet.')));
+      return;
+    }
+    add(rows, list.map(segRow));
+    var orders = 0, spent = 0, rated = 0, rsum = 0, cur = '';
+    list.forEach(function (c) {
+      orders += n0(c.orders); spent += n0(c.spent); cur = cur || c.currency || '';
+      if (c.avg_rating != null && +c.avg_rating > 0) { rated++; rsum += +c.avg_rating; }
+    });
+    add(sums, [el('span', null, el('b', null, num(orders)), ' orders'), el('span', null, el('b', null, money(spent, cur)), ' spent'),
+      el('span', null, el('b', null, money(spent / list.length, cur)), ' per customer')]);
+    foot.appendChild(el('tr', { 'data-console': 'segment-totals' },
+      el('th', { scope: 'row', colspan: '3' }, list.length < seg.total ? 'These ' + num(list.length) : 'All ' + num(list.length)),
+      el('td', { class: 'num' }, num(orders)), el('td', { class: 'num' }, money(spent, cur)), el('td', { class: 'num dim' }, ''),
+      el('td', { class: 'dim small' }, rated ? num(rated) + ' rated' : ''), el('td', { class: 'num' }, rated ? ratingCell(rsum / rated) : '—')));
+    $('s-scroll').scrollTop = 0;
+  }
+  function segReset() {
+    seg = segFresh();
+    segFill();
+    clear($('s-rows')); clear($('s-foot')); clear($('s-sums'));
+    $('s-total').textContent = '…'; $('s-shown').textContent = '';
+  }
+
+  // ---- the customer page: #customer=12
+  var cp = { id: null, seq: 0, at: 0, back: '' };
+  // The first letter or digit of a name, for an avatar.
+  function initial(s) { var m = /[\p{L}\p{N}]/u.exec(String(s || '')); return m ? m[0].toUpperCase() : '?'; }
+  function custHash(id) { return '#customer=' + encodeURIComponent(String(id)); }
+  function isCustHash(h) { return /^#customer=/.test(h || ''); }
+  function cpRoute() {
+    var m = /^#customer=([^&?]*)/.exec(location.hash), id = '';
+    try { id = m ? decodeURIComponent(m[1]) : ''; } catch (e) { id = ''; }
+    if (id !== cp.id || Date.now() - cp.at > STALE) cpLoad(id);
+  }
+  function cpBack() { go(cp.back || st.inboxHash || ''); }
+  function cpLoad(id) {
+    var n = ++cp.seq, page = $('cpage'), box = clear($('cp-body'));
+    cp.id = id; cp.at = Date.now();
+    page.setAttribute('data-id', id);
+    page.setAttribute('data-state', 'loading');
+    page.scrollTop = 0;
+    function note(msg) {
+      page.setAttribute('data-state', 'error');
+      clear(box).appendChild(el('div', { class: 'cp-none' }, el('button', { type: 'button', class: 'btn ghost sm', onclick: cpBack }, '← Back'), el('p', null, msg)));
+    }
+    if (!/^\d+$/.test(id)) return note('There is no customer page for this link. Guests have none: they are not signed in at the shop.');
+    box.appendChild(el('p', { class: 'dim pad' }, 'Loading the customer…'));
+    api('GET', '/api/console/customers/' + encodeURIComponent(id)).then(function (j) {
+      if (n !== cp.seq) return;
+      renderCP(j && typeof j === 'object' ? j : {}, id);
+      page.setAttribute('data-state', 'ready');
+    }).catch(function (e) {
+      if (n !== cp.seq) return;
+      cp.at = 0;
+      note(e.status === 404 ? 'There is no customer #' + id + '.' : e.status === 401 ? '' : 'Could not load the customer: ' + (e.message || 'something went wrong') + '.');
+    });
+  }
+
+  var ASPECTS = [['categories', 'What they buy', '▦'], ['price_band', 'Price band', '¤'], ['praises', 'Praises', '+'],
+    ['complaints', 'Complaints', '!'], ['open_issues', 'Open issues', '…'], ['contact', 'How they reach us', '✉'], ['satisfaction', 'Satisfaction', '★']];
+  var EVIDENCE_SHOWN = 2;
+  function aspectOf(a) { for (var i = 0; i < ASPECTS.length; i++) if (ASPECTS[i][0] === a) return i; return ASPECTS.length; }
+  function need(nd, i) {
+    var a = String(nd.aspect || ''), k = aspectOf(a), label = k < ASPECTS.length ? ASPECTS[k][1] : a.replace(/_/g, ' ') || 'Other';
+    var ev = arr(nd.evidence).filter(function (x) { return x != null && x !== ''; }), more = ev.length - EVIDENCE_SHOWN, id = 'need-ev-' + i;
+    var list = el('ul', { class: 'evidence', id: id, 'data-console': 'evidence' }, ev.map(function (x, j) {
+      return el('li', { hidden: j >= EVIDENCE_SHOWN }, typeof x === 'string' ? x : oneLine(x, 300));
+    }));
+    var btn = more > 0 ? el('button', { type: 'button', class: 'ev-more', 'data-console': 'evidence-toggle', 'aria-expanded': 'false', 'aria-controls': id, onclick: function () {
+      var open = this.getAttribute('aria-expanded') !== 'true';
+      this.setAttribute('aria-expanded', String(open));
+      this.textContent = open ? 'Show less' : 'Show ' + more + ' more';
+      [].forEach.call(list.children, function (li, j) { li.hidden = !open && j >= EVIDENCE_SHOWN; });
+    } }, 'Show ' + more + ' more') : null;
+    return el('section', { class: 'need a-' + a.replace(/[^a-z_]/g, ''), 'data-console': 'need', 'data-aspect': a },
+      el('h3', null, el('span', { class: 'need-ic', 'aria-hidden': 'true' }, k < ASPECTS.length ? ASPECTS[k][2] : '•'), label),
+      el('p', { class: 'need-sum' }, nd.summary || '—'),
+      ev.length ? el('div', { class: 'need-ev' }, el('div', { class: 'ev-h' }, 'Evidence', el('span', { class: 'count' }, String(ev.length))), list, btn) : null);
+  }
+
+  var KINDS = { order: 'Order', return: 'Return', review: 'Review', conversation: 'Conversation', coupon: 'Coupon' };
+  var KIND_ICONS = {
+    order: 'M3.5 7.5 12 3l8.5 4.5v9L12 21l-8.5-4.5zM3.5 7.5 12 12l8.5-4.5M12 12v9',
+    return: 'M9 14 4 9l5-5M4 9h10.5a5.5 5.5 0 0 1 0 11H10',
+    review: 'M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z',
+    conversation: 'M4 5h16v11H10l-6 4.5z',
+    coupon: 'M3 7h18v3a2 2 0 0 0 0 4v3H3v-3a2 2 0 0 0 0-4zM14.5 7v2.5M14.5 11v2M14.5 14.5V17',
+    other: 'M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z'
+  };
+  function strokeIcon(d) {
+    var ns = 'http://www.w3.org/2000/svg', s = D.createElementNS(ns, 'svg'), p = D.createElementNS(ns, 'path');
+    s.setAttribute('viewBox', '0 0 24 24'); s.setAttribute('width', '16'); s.setAttribute('height', '16'); s.setAttribute('aria-hidden', 'true');
+    p.setAttribute('d', d); p.setAttribute('fill', 'none'); p.setAttribute('stroke', 'currentColor');
+    p.setAttribute('stroke-width', '1.8'); p.setAttribute('stroke-linecap', 'round'); p.setAttribute('stroke-linejoin', 'round');
+    s.appendChild(p); return s;
+  }
+  function tlItem(t, cid) {
+    var k = String(t.kind || ''), known = KINDS.hasOwnProperty(k) ? k : 'other', ref = t.ref != null && t.ref !== '' ? String(t.ref) : '';
+    return el('li', { class: 'tl k-' + known, 'data-console': 'timeline-item', 'data-kind': k },
+      el('span', { class: 'tl-ic' }, strokeIcon(KIND_ICONS[known])),
+      el('div', { class: 'tl-body' },
+        el('div', { class: 'tl-h' }, el('span', { class: 'tl-kind' }, KINDS[k] || k || 'Event'),
+          ref ? (k === 'conversation' ? el('a', { class: 'tl-ref', href: txHash({ customer: String(cid) }, 0, ref), title: 'Read this conversation' }, '#' + ref.slice(0, 8)) :
+            el('code', { class: 'tl-ref' }, ref)) : null,
+          t.at ? el('time', { datetime: t.at, title: fullTime(t.at) }, dateTimeText(t.at)) : null),
+        t.detail ? el('div', { class: 'tl-detail' }, t.detail) : null));
+  }
+  var TL_SHOWN = 40;
+  function timeline(items, cid) {
+    var list = el('ol', { class: 'timeline', 'data-console': 'timeline' }), shown = 0;
+    function more(n) {
+      items.slice(shown, shown + n).forEach(function (t) { list.appendChild(tlItem(t, cid)); });
+      shown = Math.min(items.length, shown + n);
+      btn.hidden = shown >= items.length;
+      btn.textContent = 'Show ' + num(items.length - shown) + ' older';
+    }
+    var btn = el('button', { type: 'button', class: 'btn sm tl-more', 'data-console': 'timeline-more', onclick: function () { more(items.length); } });
+    more(TL_SHOWN);
+    return [list, btn];
+  }
+
+  var WHY = { matches_your_categories: 'Their categories', in_your_price_range: 'Their price range', best_seller: 'Best seller' };
+  function recCard(p, zh) {
+    var main = zh && p.title_zh ? p.title_zh : p.title || p.title_zh || p.sku || '', alt = zh ? (p.title_zh && p.title ? p.title : '') : p.title_zh || '';
+    return el('li', { class: 'rec', 'data-console': 'recommendation', 'data-sku': String(p.sku || '') },
+      el('div', { class: 'rec-title' }, main),
+      alt && alt !== main ? el('div', { class: 'rec-alt' }, alt) : null,
+      el('div', { class: 'rec-meta' }, p.category ? el('span', { class: 'tag cat' }, catLabel(p.category)) : null,
+        el('b', { class: 'rec-price' }, p.price != null ? money(p.price, p.currency) : '')),
+      el('div', { class: 'rec-foot' }, p.why ? el('span', { class: 'rec-why' }, WHY[p.why] || String(p.why).replace(/_/g, ' ')) : null,
+        +p.avg_rating > 0 ? el('span', { class: 'dim small' }, '★ ' + (Math.round(+p.avg_rating * 10) / 10).toFixed(1)) : null,
+        p.sku ? el('code', { class: 'rec-sku' }, p.sku) : null));
+  }
+
+  function renderCP(j, id) {
+    var c = j.customer && typeof j.customer === 'object' ? j.customer : { id: id }, cid = c.id != null ? c.id : id;
+    var needs = arr(j.needs).filter(function (x) { return x && typeof x === 'object'; })
+      .map(function (x, i) { return [x, i]; }).sort(function (a, b) { return aspectOf(a[0].aspect) - aspectOf(b[0].aspect) || a[1] - b[1]; })
+      .map(function (x) { return x[0]; });
+    var tl = arr(j.timeline).filter(function (x) { return x && typeof x === 'object'; })
+      .sort(function (a, b) { return (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0); }); // newest first
+    var rec = j.recommendations && typeof j.recommendations === 'object' ? j.recommendations : {};
+    var prods = arr(rec.products).filter(function (x) { return x && typeof x === 'object'; });
+    var counts = {};
+    tl.forEach(function (t) { counts[t.kind] = (counts[t.kind] || 0) + 1; });
+    var box = clear($('cp-body'));
+    box.appendChild(el('div', { class: 'cp-head' },
+      el('button', { type: 'button', class: 'btn ghost sm', 'data-console': 'customer-back', onclick: cpBack }, '← Back'),
+      el('div', { class: 'avatar big', 'aria-hidden': 'true' }, initial(c.name || c.email)),
+      el('div', { class: 'cp-title' },
+        el('h1', { class: 'cp-name', 'data-console': 'customer-name' }, c.name || '(no name)'),
+        el('div', { class: 'cp-sub' }, c.email ? el('span', { class: 'cp-mail' }, c.email) : null, el('span', { class: 'lang' }, lang(c.locale)),
+          el('span', { class: 'dim' }, 'Customer #' + cid), c.since && dateText(c.since) ? el('span', { class: 'dim' }, 'since ' + dateText(c.since)) : null)),
+      el('div', { class: 'cp-counts' }, ['order', 'return', 'review', 'conversation', 'coupon'].map(function (k) {
+        return el('span', { class: 'cp-count', 'data-kind': k }, el('b', null, num(counts[k] || 0)), ' ' + KINDS[k].toLowerCase() + ((counts[k] || 0) === 1 ? '' : 's'));
+      }), el('a', { class: 'cust-tx', href: txHash({ customer: String(cid) }, 0, null), 'data-console': 'customer-transcripts' }, 'Transcripts →'))));
+    if (typeof j.summary === 'string' && j.summary.trim()) {
+      box.appendChild(el('section', { class: 'card cp-summary', 'data-console': 'customer-summary' }, el('h2', null, 'Summary'), el('p', null, j.summary)));
+    }
+    var zh = /^zh/i.test(c.locale || '');
+    box.appendChild(el('div', { class: 'cp-grid' },
+      el('div', { class: 'cp-main' },
+        el('section', { class: 'card', 'aria-labelledby': 'cp-needs-h' },
+          el('h2', { id: 'cp-needs-h' }, 'Needs profile'),
+          el('p', { class: 'legend' }, 'What their orders, returns, reviews and conversations say; each finding with the facts it rests on.'),
+          needs.length ? el('div', { class: 'needs' }, needs.map(need)) : el('p', { class: 'dim' }, 'Nothing known about this customer yet.')),
+        el('section', { class: 'card', 'aria-labelledby': 'cp-rec-h' },
+          el('h2', { id: 'cp-rec-h' }, 'Recommendations'),
+          el('p', { class: 'legend', 'data-basis': String(rec.basis || '') }, rec.basis === 'purchase_history' ? 'From what they bought: their categories and price range, leaving out what they own or rated badly.' :
+            rec.basis === 'best_sellers' ? 'The shop’s best sellers: they have not bought anything yet.' : 'What the bot would suggest to them.'),
+          prods.length ? el('ul', { class: 'recs' }, prods.map(function (p) { return recCard(p, zh); })) : el('p', { class: 'dim' }, 'No products to suggest.'))),
+      el('section', { class: 'card cp-side', 'aria-labelledby': 'cp-tl-h' },
+        el('h2', { id: 'cp-tl-h' }, 'Timeline', el('span', { class: 'count' }, String(tl.length))),
+        tl.length ? timeline(tl, cid) : el('p', { class: 'dim' }, 'No history yet.'))));
+  }
+  function cpReset() {
+    cp = { id: null, seq: cp.seq + 1, at: 0, back: '' };
+    clear($('cp-body'));
+    $('cpage').removeAttribute('data-id');
+    $('cpage').removeAttribute('data-state');
+  }
+
   // ---- keyboard: arrows move through the list, Alt+T takes over, Esc goes back
   D.addEventListener('keydown', function (e) {
     if (!st.me) return;
     var t = e.target, inField = /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
     if (st.mode === 'transcripts') { txKey(e, t, inField); return; }
+    if (st.mode !== 'inbox') return; // the inbox's keys act on the inbox only
     if (e.altKey && !e.ctrlKey && !e.metaKey && (e.key === 't' || e.key === 'T' || e.code === 'KeyT')) {
       var b = $('takeover');
       if (st.openId && !b.hidden && !b.disabled) { e.preventDefault(); b.click(); }
