@@ -497,7 +497,6 @@ func (e *Engine) runTurns(c *conversation) {
 func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 	start := time.Now()
 	c.broadcast(mustJSON(typingFrame{Type: "typing", Who: "assistant", Typing: true}), 0)
-	defer c.broadcast(mustJSON(typingFrame{Type: "typing", Who: "assistant", Typing: false}), 0)
 	id := tools.Identity{CustomerID: c.customerID, ConversationID: c.id, Locale: c.locale}
 	res, err := e.agent.Turn(ctx, agents.Turn{ConversationID: c.id, Identity: id, ShopperName: c.customerName,
 		Text: q.text, ConfirmAction: q.confirmAction}, agents.Events{
@@ -507,6 +506,8 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 			c.broadcast(mustJSON(activityFrame{Type: "activity", Text: activityText(tool, c.locale)}), 0)
 		},
 	})
+	// The bot stops typing before any state change the turn brings.
+	c.broadcast(mustJSON(typingFrame{Type: "typing", Who: "assistant", Typing: false}), 0)
 	e.metrics.TurnSeconds.Observe(time.Since(start).Seconds())
 	for _, call := range res.Calls {
 		e.metrics.ToolCalls.WithLabelValues(call.Name, call.Status).Inc()

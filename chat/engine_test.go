@@ -502,8 +502,8 @@ func TestHandoffAndHumanState(t *testing.T) {
 		if err := c.ws.ReadJSON(&f); err != nil {
 			break // silence
 		}
-		if f.Type == "message" && f.Role == "user" && f.ClientID == "h2" {
-			continue // the shopper's own message, echoed to their tabs
+		if (f.Type == "message" && f.Role == "user" && f.ClientID == "h2") || f.Type == "typing" {
+			continue // the shopper's own message, echoed to their tabs; typing stops
 		}
 		t.Fatalf("the bot answered in human state: %+v", f)
 	}
