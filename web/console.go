@@ -119,7 +119,7 @@ func (h *handler) customer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var orders, returns []map[string]any
+	orders, returns := []map[string]any{}, []map[string]any{}
 	for _, o := range os {
 		var items []map[string]any
 		for _, it := range o.Items {
@@ -139,7 +139,7 @@ func (h *handler) customer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var past []map[string]any
+	past := []map[string]any{}
 	for i, cv := range convs {
 		past = append(past, map[string]any{"id": cv.ID, "state": cv.State, "created_at": cv.CreatedAt, "rating": cv.Rating, "handed_off": handed[i]})
 	}
@@ -147,7 +147,7 @@ func (h *handler) customer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var cs []map[string]any
+	cs := []map[string]any{}
 	for _, cp := range coupons {
 		cs = append(cs, map[string]any{"code": cp.Code, "percent": cp.Percent, "reason": cp.Reason, "created_at": cp.CreatedAt,
 			"expires_at": cp.ExpiresAt, "evidence": cp.Evidence})
