@@ -495,3 +495,25 @@ func TestTranscriptSearchAndExportAPI(t *testing.T) {
 		t.Errorf("export without a session: %d", resp.StatusCode)
 	}
 }
+
+// Forged X-Forwarded-For headers do not buy more sign-in attempts.
+func TestLoginLimitIgnoresForwardedFor(t *testing.T) {
+	hs, st := newStack(t)
+	addStaff(t, st, "mei@shop.example.com", "Mei", store.RoleAgent)
+	last := 0
+	for i := 0; i < 8; i++ {
+		req, _ := http.NewRequest("POST", hs.URL+"/api/console/login",
+			strings.NewReader(fmt.Sprintf(`{"email":"user%d@shop.example.com","password":"guess"}`, i)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.0.0.%d", i))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		last = resp.StatusCode
+	}
+	if last != 429 {
+		t.Fatalf("8 attempts from one address with forged headers: last answer %d, want 429", last)
+	}
+}

@@ -55,6 +55,10 @@ func New(o Options, d Deps) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// Client addresses come from the connection, not from headers a client
+	// can forge (X-Forwarded-For), so the sign-in limit cannot be dodged.
+	// Behind a reverse proxy, configure it to overwrite the address.
+	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.Use(recoverMiddleware(d.Log))
 	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir), logins: &loginLimiter{}}
