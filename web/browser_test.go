@@ -26,7 +26,7 @@ import (
 
 // newStack runs the whole of kefu over a temporary demo database: store,
 // agent, chat engine and web server.
-func newStack(t *testing.T) (*httptest.Server, *store.Store) {
+func newStack(t *testing.T, opts ...func(*web.Deps)) (*httptest.Server, *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), store.Options{})
@@ -68,7 +68,11 @@ func newStack(t *testing.T) (*httptest.Server, *store.Store) {
 		}
 		return out, nil
 	}
-	srv := web.New(web.Options{Demo: true, DemoSecret: secret}, web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Replay: replay})
+	deps := web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Replay: replay}
+	for _, o := range opts {
+		o(&deps)
+	}
+	srv := web.New(web.Options{Demo: true, DemoSecret: secret}, deps)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		hs.Close()

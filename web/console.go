@@ -1,15 +1,20 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
 	"github.com/kefu-dev/kefu/tools"
@@ -318,13 +323,66 @@ func (h *handler) customerPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// With the built-in model the needs profile is the summary; with a
+	// hosted one, a written summary once staff asked for it.
+	var summary any
+	if cached, err := h.deps.Store.CachedSummary(ctx, id); err == nil && cached.FactsHash == factsHash(needs) {
+		summary = cached
+	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"customer":        map[string]any{"id": cu.ID, "name": cu.Name, "email": cu.Email, "locale": cu.Locale, "since": cu.CreatedAt},
 		"needs":           needs,
 		"timeline":        timeline,
 		"recommendations": rec.Data,
-		// With the built-in model the needs profile is the summary; a
-		// written summary by a hosted model is not built yet.
-		"summary": nil,
+		"summary":         summary,
+		"can_summarise":   h.deps.Summary.Model != nil,
 	})
+}
+
+// facts is the needs profile as text for a model.
+func facts(needs []store.NeedsLine) string {
+	var b strings.Builder
+	for _, n := range needs {
+		fmt.Fprintf(&b, "- %s: %s (%s)\n", n.Aspect, n.Summary, strings.Join(n.Evidence, "; "))
+	}
+	return b.String()
+}
+
+func factsHash(needs []store.NeedsLine) string {
+	sum := sha256.Sum256([]byte(facts(needs)))
+	return hex.EncodeToString(sum[:])
+}
+
+// summarise asks the hosted model for a short summary of the customer from
+// their needs profile, and caches it until the facts change.
+func (h *handler) summarise(c echo.Context) error {
+	if h.deps.Summary.Model == nil {
+		return echo.NewHTTPError(http.StatusConflict, "kefu runs the built-in model: the needs profile is the summary")
+	}
+	ctx := c.Request().Context()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "a customer id is a number")
+	}
+	if _, err := h.deps.Store.Customer(ctx, id); err != nil {
+		return err
+	}
+	_, needs, err := h.deps.Store.CustomerHistory(ctx, id)
+	if err != nil {
+		return err
+	}
+	hash := factsHash(needs)
+	if cached, err := h.deps.Store.CachedSummary(ctx, id); err == nil && cached.FactsHash == hash {
+		return c.JSON(http.StatusOK, map[string]any{"summary": cached, "cached": true})
+	}
+	text, err := agents.Summarise(ctx, h.deps.Summary, facts(needs), 30*time.Second)
+	if err != nil {
+		h.deps.Log.Warn("customer summary failed", "customer_id", id, "err", err)
+		return echo.NewHTTPError(http.StatusBadGateway, "the model could not write a summary; the needs profile below has the facts")
+	}
+	s := &store.CustomerSummary{Model: h.deps.Summary.Name, Text: text, FactsHash: hash}
+	if err := h.deps.Store.SaveSummary(ctx, id, s); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"summary": s, "cached": false})
 }

@@ -33,6 +33,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	staff.POST("/conversations/:id/typing", h.staffTyping)
 	staff.GET("/stats", h.stats)
 	staff.GET("/customers/:id", h.customerPage)
+	staff.POST("/customers/:id/summary", h.summarise)
 	staff.GET("/segments", h.segments)
 	staff.GET("/transcripts", h.transcripts)
 	staff.GET("/transcripts/export", h.exportTranscripts)

@@ -38,7 +38,10 @@ type Deps struct {
 	// Replay re-runs recorded conversations against the current agent on
 	// a snapshot of the database (kefu replay); nil: not offered.
 	Replay func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error)
-	Now    func() time.Time
+	// Summary is the hosted model that writes customer summaries; zero
+	// value with the built-in model, whose needs profile is the summary.
+	Summary agents.Model
+	Now     func() time.Time
 }
 
 // Server is kefu's HTTP server.

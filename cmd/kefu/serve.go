@@ -52,11 +52,17 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- st
 	if cfg.Demo {
 		log.Warn("demo mode: /api/demo signs any demo customer's identity; set KEFU_IDENTITY_SECRET and KEFU_DEMO=false in production")
 	}
+	// A hosted model, when configured, also writes customer summaries.
+	summary, _, err := agents.NewProviderModel(cfg.LLM)
+	if err != nil {
+		log.Error("cannot start the model provider", "err", err)
+		return 1
+	}
 	srv := web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: version},
 		web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Now: st.Now,
 			Replay: func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error) {
 				return replayOnSnapshot(ctx, cfg, log, st, recorded, cfg.LLM, nil)
-			}})
+			}, Summary: summary})
 
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
