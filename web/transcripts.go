@@ -128,18 +128,20 @@ func (h *handler) replay(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The first 20 of the list as the console shows it (same sort).
 	ctx := c.Request().Context()
-	var recorded []*store.TranscriptJSON
-	err = h.deps.Store.EachTranscript(ctx, f, func(sm store.Summary) error {
-		if len(recorded) == 20 {
-			return nil
-		}
-		t, err := h.deps.Store.Transcript(ctx, sm)
-		recorded = append(recorded, t)
-		return err
-	})
+	f.Limit, f.Offset = 20, 0
+	page, _, err := h.deps.Store.SearchTranscripts(ctx, f)
 	if err != nil {
 		return err
+	}
+	var recorded []*store.TranscriptJSON
+	for _, sm := range page {
+		t, err := h.deps.Store.Transcript(ctx, sm)
+		if err != nil {
+			return err
+		}
+		recorded = append(recorded, t)
 	}
 	results, err := h.deps.Replay(ctx, recorded)
 	if err != nil {

@@ -23,7 +23,7 @@ func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 	fs.SetOutput(stderr)
 	model := fs.String("model", "", "builtin, or openai (uses the KEFU_LLM_* settings); default: the configured model")
 	failOn := fs.String("fail-on", "", "exit 1 if any conversation is changed (or worse), or worse")
-	limit := fs.Int("limit", 100, "replay at most this many conversations")
+	limit := fs.Int("limit", 100, "replay at most this many conversations (the most recently active; at most 500)")
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of the report")
 	disable := fs.String("disable-tool", "", "replay as if this tool were removed (to see what depends on it)")
 	filter := transcriptFlags(fs)
@@ -45,15 +45,19 @@ func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
 		return 2
 	}
+	// The most recently active conversations first, as the console lists
+	// them.
+	f.Limit = *limit
+	page, _, err := st.SearchTranscripts(ctx, f)
 	var recorded []*store.TranscriptJSON
-	err = st.EachTranscript(ctx, f, func(sm store.Summary) error {
-		if len(recorded) >= *limit {
-			return nil
+	for _, sm := range page {
+		if err != nil {
+			break
 		}
-		t, err := st.Transcript(ctx, sm)
+		var t *store.TranscriptJSON
+		t, err = st.Transcript(ctx, sm)
 		recorded = append(recorded, t)
-		return err
-	})
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
 		return 1

@@ -965,8 +965,15 @@
       tx.f = r.f; tx.offset = r.offset; tx.key = key;
       txSearch();
     }
-    if (r.open !== tx.openId) txOpen(r.open);
-    D.body.setAttribute('data-txview', r.open ? 'reader' : 'list');
+    if (r.open !== tx.openId) {
+      // Opening a transcript hides the replay report; going back from one opened from the report shows it again.
+      if (r.open) rr.shown = false;
+      else if (rr.openedFrom && rr.openedFrom === tx.openId) rr.shown = true;
+      rr.openedFrom = r.open ? rr.openedFrom : null;
+      txOpen(r.open);
+    }
+    rrPanels();
+    txView();
   }
   function txFill() {
     for (var k in TX_FIELDS) $(TX_FIELDS[k]).value = tx.f[k] || (k === 'sort' ? 'updated' : '');
@@ -1059,6 +1066,7 @@
     $('tx-prev').disabled = !!err || tx.offset <= 0;
     $('tx-next').disabled = !!err || tx.list.length < TX_PAGE || shownTo >= max;
     if (focused) { var r = list.querySelector('[data-console=result]'); if (r) r.focus(); }
+    rrButton();
   }
   function resultRow(c) {
     var lm = c.last_message || {}, at = lm.at || c.updated_at;
@@ -1270,6 +1278,7 @@
 
   // Arrows move through the results; Esc goes back to them on narrow screens.
   function txKey(e, t, inField) {
+    if (e.key === 'Escape' && rrVisible() && W.matchMedia('(max-width: 899px)').matches) { e.preventDefault(); $('rr-back').click(); return; }
     if (e.key === 'Escape' && tx.openId && W.matchMedia('(max-width: 899px)').matches) { e.preventDefault(); $('tx-back').click(); return; }
     if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && !inField && t.closest && t.closest('#tx-list')) {
       var rows = [].slice.call($('tx-list').querySelectorAll('[data-console=result]')), i = rows.indexOf(t.closest('[data-console=result]'));
@@ -1278,6 +1287,259 @@
     }
   }
 
+  // ---- the regression replay: the search's conversations re-run against the current agent
+  // POST /api/console/replay?<filters> answers with a verdict for each conversation and each of
+  // its turns. The report shows the counts, then the conversations worst first; each opens on
+  // the turns that are not the same: the shopper's message, the reasons, recorded beside now.
+  var RR_MAX = 20;
+  var RR_VERDICTS = ['worse', 'changed', 'same'];
+  var RR_LABEL = { worse: 'Worse', changed: 'Changed', same: 'Same' };
+  var RR_TITLE = { worse: 'The agent now does less: a tool it used is no longer called, or is refused',
+    changed: 'Other tools, outcomes or words than recorded', same: 'The same tools with the same outcomes, and a like answer' };
+  var rr = rrFresh();
+  function rrFresh() {
+    return { seq: ((rr && rr.seq) || 0) + 1, running: false, t0: 0, took: 0, at: '', timer: null, f: null, found: null,
+      data: null, err: '', shown: false, openedFrom: null, open: {} };
+  }
+  function rrV(v) { v = String(v || '').toLowerCase(); return /^[a-z_]+$/.test(v) ? v : 'unknown'; }
+  function rrRank(v) { var i = RR_VERDICTS.indexOf(v); return i < 0 ? 1.5 : i; } // an unknown verdict: between changed and same
+  function rrHas() { return !!(rr.running || rr.data || rr.err); }
+  function rrVisible() { return rr.shown && rrHas(); }
+  function rrLine(s, n) { s = String(s == null ? '' : s).replace(/\s+/g, ' ').trim(); return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+  function rrElapsed() { return Math.floor((Date.now() - rr.t0) / 1000) + ' s'; }
+  function rrSecs(ms) { var s = ms / 1000; return s < 0.1 ? 'under 0.1 s' : (s < 10 ? Math.round(s * 10) / 10 : Math.round(s)) + ' s'; }
+
+  // The answer as the report uses it: known shapes only, worst first.
+  function rrNormalize(j) {
+    var results = arr(j && j.results).filter(function (r) { return r && typeof r === 'object'; }).map(function (r, i) {
+      return { id: String(r.conversation_id || ''), verdict: rrV(r.verdict), i: i,
+        turns: arr(r.turns).filter(function (t) { return t && typeof t === 'object'; }) };
+    });
+    results.sort(function (a, b) { return rrRank(a.verdict) - rrRank(b.verdict) || a.i - b.i; });
+    var c = j && j.counts && typeof j.counts === 'object' ? j.counts : null, counts = {};
+    RR_VERDICTS.forEach(function (v) { counts[v] = 0; });
+    if (c) RR_VERDICTS.forEach(function (v) { counts[v] = Math.max(0, Math.floor(n0(c[v]))); });
+    else results.forEach(function (r) { if (counts.hasOwnProperty(r.verdict)) counts[r.verdict]++; });
+    return { counts: counts, results: results };
+  }
+
+  function rrRun() {
+    if (rr.running) return;
+    var f = Object.assign({}, tx.f), p = txFilterParams(f), searching = $('tx-list').getAttribute('aria-busy') === 'true';
+    if (f.sort) p.set('sort', f.sort);
+    clearInterval(rr.timer);
+    rr = Object.assign(rrFresh(), { running: true, t0: Date.now(), f: f, found: searching ? null : tx.total, shown: true });
+    var n = rr.seq, qs = p.toString();
+    rr.timer = setInterval(rrTick, 500);
+    rrAll();
+    $('rr-body').scrollTop = 0;
+    api('POST', '/api/console/replay' + (qs ? '?' + qs : '')).then(function (j) {
+      if (n !== rr.seq) return;
+      rr.data = rrNormalize(j);
+    }, function (e) {
+      if (n !== rr.seq) return;
+      var m = String((e && e.message) || 'The replay failed.');
+      rr.err = e && e.status === 401 ? 'Please sign in again.' : m.charAt(0).toUpperCase() + m.slice(1);
+    }).then(function () {
+      if (n !== rr.seq) return;
+      clearInterval(rr.timer); rr.timer = null;
+      rr.running = false; rr.took = Date.now() - rr.t0; rr.at = new Date().toISOString();
+      rrAll();
+      // Finished out of sight (report hidden, a transcript open, another tab): say so.
+      if (st.me && !(st.mode === 'transcripts' && rrVisible())) {
+        if (rr.err) toast('The replay failed: ' + rr.err);
+        else toast('Replay finished: ' + RR_VERDICTS.map(function (v) { return num(rr.data.counts[v]) + ' ' + v; }).join(', ') + '.', 'info');
+      }
+    });
+  }
+  function rrTick() {
+    if (!rr.running) return;
+    var s = rrElapsed(), t = $('rr-elapsed');
+    if (t) t.textContent = s;
+    $('tx-rr-run').querySelector('.rr-label').textContent = 'Replaying… ' + s;
+  }
+  function rrAll() { rrButton(); rrRender(); rrPanels(); txView(); }
+
+  // The button and its hint follow the search.
+  function rrButton() {
+    var b = $('tx-rr-run'), n = tx.total, none = !n;
+    b.disabled = rr.running || none;
+    b.setAttribute('aria-busy', String(rr.running));
+    b.querySelector('.rr-label').textContent = rr.running ? 'Replaying… ' + rrElapsed() : 'Replay these';
+    b.title = rr.running ? 'The replay is running' : none ? 'No conversation to replay' :
+      n > RR_MAX ? 'Replay the first ' + RR_MAX + ' (by start time) of the ' + totalText(n) + ' found' : 'Replay the ' + num(n) + ' found';
+    $('tx-rr-hint').textContent = none ? 'Nothing to replay: the search found no conversation.' :
+      (n > RR_MAX ? 'Re-runs the first ' + RR_MAX + ' of these' : n === 1 ? 'Re-runs this one' : 'Re-runs these ' + num(n)) + ' against the current agent.';
+  }
+  // The report replaces the reader's transcript (or its empty state) while it is shown.
+  function rrPanels() {
+    var show = rrVisible(), has = rrHas();
+    $('tx-rr').hidden = !show;
+    $('tx-conv').hidden = show || !tx.openId;
+    $('tx-empty').hidden = show || !!tx.openId;
+    [].forEach.call(D.querySelectorAll('.rr-show'), function (b) { b.hidden = show || !has; });
+    if (show) rpPause();
+    rrStale();
+  }
+  function txView() { D.body.setAttribute('data-txview', tx.openId ? 'reader' : rrVisible() ? 'replay' : 'list'); }
+  function rrStale() { $('rr-stale').hidden = !rr.data || !rr.f || txHash(rr.f, 0, null) === txHash(tx.f, 0, null); }
+  function rrShow(on) {
+    rr.shown = on; rr.openedFrom = null;
+    rrPanels(); txView();
+    if (on) $('rr-h').focus();
+  }
+
+  // What the replay ran on, in words.
+  var YESNO = { escalated: ['escalated', 'not escalated'], resolved: ['resolved by the bot', 'not resolved by the bot'] };
+  function rrFilterText(f) {
+    var out = [];
+    if (f.q) out.push('“' + rrLine(f.q, 60) + '”');
+    if (f.from && f.to) out.push(f.from + ' to ' + f.to); else if (f.from) out.push('from ' + f.from); else if (f.to) out.push('until ' + f.to);
+    if (f.state) out.push(STATE[f.state] || f.state);
+    if (f.lang) out.push(f.lang === 'zh' ? '中文' : f.lang === 'en' ? 'English' : f.lang);
+    if (f.tool) out.push('used ' + f.tool);
+    ['escalated', 'resolved'].forEach(function (k) { if (f[k]) out.push(YESNO[k][f[k] === 'true' ? 0 : 1]); });
+    if (f.min_rating && f.max_rating) out.push(f.min_rating + '–' + f.max_rating + ' ★');
+    else if (f.min_rating) out.push('at least ' + f.min_rating + ' ★'); else if (f.max_rating) out.push('at most ' + f.max_rating + ' ★');
+    if (f.customer) out.push('customer #' + f.customer);
+    return out.length ? 'Search: ' + out.join(' · ') : 'All conversations';
+  }
+
+  function rrRender() {
+    var box = $('tx-rr'), status = clear($('rr-status')), sum = clear($('rr-summary')), list = clear($('rr-list')), more = $('rr-more');
+    box.setAttribute('data-state', rr.running ? 'running' : rr.err ? 'error' : rr.data ? 'done' : 'idle');
+    box.setAttribute('aria-busy', String(rr.running));
+    var sub = clear($('rr-sub'));
+    if (rr.f) add(sub, el('span', null, rrFilterText(rr.f)));
+    if (rr.at && !rr.running) add(sub, el('span', { class: 'dim' }, 'ran ' + clock(rr.at) + ' · took ' + rrSecs(rr.took)));
+    sum.hidden = true; more.hidden = true;
+    if (rr.running) {
+      add(status, el('div', { class: 'rr-progress', 'data-console': 'replay-progress' },
+        el('div', { class: 'rr-bar', 'aria-hidden': 'true' }, el('span')),
+        el('p', null, 'Replaying ' + (rr.found ? num(Math.min(rr.found, RR_MAX)) + (Math.min(rr.found, RR_MAX) === 1 ? ' conversation' : ' conversations') : 'up to ' + RR_MAX + ' conversations') + ' against the current agent… ', el('b', { id: 'rr-elapsed' }, rrElapsed())),
+        el('p', { class: 'dim small' }, 'Each shopper message is sent again, one turn after another. This can take several seconds.')));
+      return;
+    }
+    if (rr.err) {
+      add(status, el('div', { class: 'rr-err', role: 'alert', 'data-console': 'replay-error' },
+        el('p', null, el('b', null, 'The replay failed. '), rr.err),
+        el('button', { type: 'button', class: 'btn sm', onclick: rrRun, disabled: !tx.total }, 'Try again')));
+      return;
+    }
+    if (!rr.data) return;
+    var res = rr.data.results, c = rr.data.counts;
+    if (!res.length) {
+      add(status, el('p', { class: 'rr-empty' }, 'No conversation matched the search, so there was nothing to replay.'));
+      return;
+    }
+    sum.hidden = false;
+    add(sum, [RR_VERDICTS.map(function (v) {
+      return el('div', { class: 'rr-count v-' + v + (c[v] ? '' : ' zero'), 'data-verdict': v, 'data-count': String(c[v]), title: RR_TITLE[v] },
+        el('b', null, num(c[v])), el('span', null, RR_LABEL[v]));
+    }), el('p', { class: 'rr-of' }, 'of ' + num(res.length) + ' conversation' + (res.length === 1 ? '' : 's') + ' replayed')]);
+    if (rr.found != null && rr.found > res.length) {
+      more.hidden = false;
+      more.textContent = 'The search found ' + totalText(rr.found) + '; the replay took the ' + (res.length === 1 ? 'one' : num(res.length)) + ' that started first.';
+    }
+    add(list, res.map(rrItem));
+  }
+
+  function rrItem(r, k) {
+    var v = r.verdict, n = r.turns.length, diff = [], id = r.id, bid = 'rr-d-' + k, open = !!rr.open[id + '#' + r.i];
+    r.turns.forEach(function (t, i) { if (rrV(t.verdict) !== 'same') diff.push([t, i]); });
+    var conv = tx.list.filter(function (c) { return c.id === id; })[0], first = r.turns.length ? r.turns[0].shopper : '';
+    var detail = el('div', { class: 'rr-detail', id: bid, hidden: !open },
+      diff.length ? diff.map(function (x) { return rrTurn(x[0], x[1], n); }) :
+        el('p', { class: 'rr-allsame' }, n ? 'Every turn is the same: the same tools with the same outcomes, and a like answer.' : 'No turn of the bot to compare: a person answered, or nobody did.'));
+    var toggle = el('button', { type: 'button', class: 'rr-toggle', 'data-console': 'replay-toggle', 'aria-expanded': String(open), 'aria-controls': bid,
+      onclick: function () {
+        var on = this.getAttribute('aria-expanded') !== 'true';
+        this.setAttribute('aria-expanded', String(on));
+        detail.hidden = !on;
+        rr.open[id + '#' + r.i] = on;
+      } },
+      el('span', { class: 'caret', 'aria-hidden': 'true' }),
+      el('span', { class: 'rr-v v-' + v, title: RR_TITLE[v] || null }, RR_LABEL[v] || v),
+      el('span', { class: 'rr-what' },
+        el('span', { class: 'rr-first' }, first ? '“' + rrLine(first, 120) + '”' : '(no shopper message)'),
+        el('span', { class: 'rr-meta' },
+          conv ? el('span', { class: 'rr-name' + (conv.customer ? '' : ' guest') }, custName(conv)) : null,
+          el('span', { class: 'id', title: id }, '#' + id.slice(0, 8)),
+          el('span', null, !n ? 'no bot turns' : diff.length ? diff.length + ' of ' + n + ' turn' + (n === 1 ? '' : 's') + ' differ' + (diff.length === 1 ? 's' : '') :
+            (n === 1 ? 'the one turn is' : 'all ' + n + ' turns are') + ' the same'))));
+    var link = id ? el('a', { class: 'rr-open', 'data-console': 'replay-open', 'data-id': id, href: txHash(tx.f, tx.offset, id), title: 'Read this conversation as it was recorded',
+      onclick: function (e) {
+        if (e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return; // a new tab: the link as it is
+        e.preventDefault();
+        rr.shown = false; rr.openedFrom = id;
+        go(txHash(tx.f, tx.offset, id));
+        rrPanels(); txView();
+      } }, 'Open transcript →') : null;
+    return el('li', { class: 'rr-item v-' + v, 'data-console': 'replay-result', 'data-verdict': v, 'data-id': id },
+      el('div', { class: 'rr-row' }, toggle, link), detail);
+  }
+
+  function rrTurn(t, i, n) {
+    var v = rrV(t.verdict), rec = t.recorded && typeof t.recorded === 'object' ? t.recorded : {}, now = t.replayed && typeof t.replayed === 'object' ? t.replayed : {};
+    var why = arr(t.why).filter(function (w) { return w != null && w !== ''; });
+    var marks = rrToolDiff(arr(rec.tools), arr(now.tools));
+    return el('section', { class: 'rr-turn v-' + v, 'data-console': 'replay-turn', 'data-verdict': v, 'data-index': String(i) },
+      el('div', { class: 'rr-turn-h' }, el('span', { class: 'rr-v v-' + v }, RR_LABEL[v] || v), el('span', { class: 'dim small' }, 'Turn ' + (i + 1) + ' of ' + n)),
+      el('div', { class: 'rr-shopper' }, el('span', { class: 'rr-k' }, 'Shopper'), el('div', { class: 'txt' }, t.shopper != null && t.shopper !== '' ? String(t.shopper) : '(no text)')),
+      why.length ? el('ul', { class: 'rr-why', 'data-console': 'replay-why', 'aria-label': 'Why' }, why.map(function (w) { return el('li', null, typeof w === 'string' ? w : rrLine(JSON.stringify(w), 300)); })) : null,
+      el('div', { class: 'rr-sides' }, rrSide('Recorded', 'recorded', rec, marks[0]), rrSide('Now', 'replayed', now, marks[1])));
+  }
+  function rrSide(title, key, r, marks) {
+    var tools = arr(r.tools), answer = r.answer == null ? '' : String(r.answer);
+    return el('div', { class: 'rr-side rr-' + key, 'data-side': key },
+      el('h4', null, title, key === 'replayed' ? el('span', { class: 'dim' }, ' · current agent') : null),
+      el('div', { class: 'rr-k' }, 'Tools'),
+      tools.length ? el('ul', { class: 'rr-tools' }, tools.map(function (x, i) {
+        x = x && typeof x === 'object' ? x : {};
+        return el('li', { class: 'rr-tool' + (marks[i] ? ' ' + marks[i] : ''), 'data-tool': String(x.name || ''), 'data-status': String(x.status || ''),
+          title: marks[i] === 'gone' ? 'Not called like this now' : marks[i] === 'new' ? 'Not called like this before' : null },
+          el('code', { class: 'rr-tname' }, String(x.name || '(unnamed tool)')), rrStatus(x.status),
+          marks[i] ? el('span', { class: 'sr' }, marks[i] === 'gone' ? ' (not now)' : ' (new)') : null);
+      })) : el('p', { class: 'rr-none' }, 'No tools'),
+      el('div', { class: 'rr-k' }, 'Answer'),
+      answer ? el('div', { class: 'rr-answer txt' }, answer) : el('p', { class: 'rr-none' }, 'No answer'));
+  }
+  function rrStatus(s) {
+    s = s == null ? '' : String(s);
+    var tone = !s ? 'none' : s === 'ok' ? 'ok' : /error|invalid|refused|fail/.test(s) ? 'bad' : /not_found|needs/.test(s) ? 'warn' : 'info';
+    return el('span', { class: 'rr-st t-' + tone }, s ? s.replace(/_/g, ' ') : 'no result');
+  }
+  // The calls one side has and the other does not (by name and status, counted).
+  function rrToolDiff(a, b) {
+    function key(t) { return t && typeof t === 'object' ? String(t.name) + '|' + String(t.status) : '?'; }
+    function marks(x, y, tag) {
+      var left = {};
+      y.forEach(function (t) { var k = key(t); left[k] = (left[k] || 0) + 1; });
+      return x.map(function (t) { var k = key(t); if (left[k]) { left[k]--; return ''; } return tag; });
+    }
+    return [marks(a, b, 'gone'), marks(b, a, 'new')];
+  }
+
+  $('tx-rr-run').addEventListener('click', rrRun);
+  $('rr-close').addEventListener('click', function () { rrShow(false); $('tx-rr-run').focus(); });
+  $('rr-back').addEventListener('click', function () { rrShow(false); $('tx-rr-run').focus(); });
+  [].forEach.call(D.querySelectorAll('.rr-show'), function (b) { b.addEventListener('click', function () { rrShow(true); }); });
+  // Picking a result reads it, even the one open under the report.
+  $('tx-list').addEventListener('click', function (e) {
+    var a = e.target.closest && e.target.closest('[data-console=result]');
+    if (!a || !rr.shown || e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    rr.shown = false; rr.openedFrom = null;
+    rrPanels(); txView();
+  });
+  function rrReset() {
+    clearInterval(rr.timer);
+    rr = rrFresh();
+    clear($('rr-status')); clear($('rr-summary')); clear($('rr-list')); clear($('rr-sub'));
+    $('rr-summary').hidden = true; $('rr-more').hidden = true;
+    rrPanels(); rrButton();
+  }
+  rrButton();
+
   // Signed out: nothing of the last search stays on the page.
   function txReset() {
     rpStop(); rp = null;
@@ -1285,6 +1547,7 @@
     clear($('tx-list')); clear($('tx-transcript')); clear($('tx-chips'));
     $('tx-total').textContent = '…'; $('tx-range').textContent = '';
     $('tx-conv').hidden = true; $('tx-empty').hidden = false;
+    rrReset();
     txFill();
     setMode('inbox');
   }
