@@ -39,4 +39,10 @@ func TestBrowserTranscriptReplay(t *testing.T) {
 	if href, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.querySelector('a[data-console=export-csv][data-scope=conversation]').getAttribute('href')`)); href == "" {
 		t.Error("no export link for the conversation")
 	}
+
+	// The regression replay of the search: the same agent, so "same".
+	waitJS(t, tab, "the replay button", `!!document.querySelector('button[data-console=replay-run]') && !document.querySelector('button[data-console=replay-run]').disabled`)
+	run(t, tab, `(() => { document.querySelector('button[data-console=replay-run]').click(); return true; })()`)
+	waitJS(t, tab, "the replay report", `!!document.querySelector('[data-console=replay-result][data-verdict=same]') &&
+		!!document.querySelector('[data-console=replay-summary]')`)
 }
