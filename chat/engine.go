@@ -576,13 +576,9 @@ func (e *Engine) SetState(ctx context.Context, conversationID, to, staffName str
 	default:
 		return fmt.Errorf("chat: unknown state %q", to)
 	}
-	c := e.live(conversationID)
-	if c == nil {
-		conv, err := e.store.Conversation(ctx, conversationID)
-		if err != nil {
-			return err
-		}
-		c = &conversation{e: e, id: conv.ID, customerID: conv.CustomerID, locale: conv.Locale, state: conv.State, conns: map[*conn]struct{}{}}
+	c, err := e.conv(ctx, conversationID)
+	if err != nil {
+		return err
 	}
 	return e.setState(ctx, c, to, staffName, staffID)
 }

@@ -118,43 +118,46 @@ func faulty(reason string) bool {
 	return false
 }
 
+const couponColumns = `id, code, customer_id, percent, reason, evidence, created_at, expires_at`
+
+func scanCoupon(row interface{ Scan(...any) error }) (*Coupon, error) {
+	var c Coupon
+	var created, expires int64
+	var evidence string
+	if err := row.Scan(&c.ID, &c.Code, &c.CustomerID, &c.Percent, &c.Reason, &evidence, &created, &expires); err != nil {
+		return nil, err
+	}
+	c.Evidence, c.CreatedAt, c.ExpiresAt = json.RawMessage(evidence), fromMS(created), fromMS(expires)
+	return &c, nil
+}
+
 // LastCoupon returns when the customer last got a coupon.
 func (s *Store) LastCoupon(ctx context.Context, customerID int64) (*Coupon, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	var c Coupon
-	var created, expires int64
-	var evidence string
-	err := s.r.QueryRowContext(ctx, `SELECT id, code, customer_id, percent, reason, evidence, created_at, expires_at
-		FROM coupons WHERE customer_id = ? ORDER BY created_at DESC LIMIT 1`, customerID).
-		Scan(&c.ID, &c.Code, &c.CustomerID, &c.Percent, &c.Reason, &evidence, &created, &expires)
+	c, err := scanCoupon(s.r.QueryRowContext(ctx, `SELECT `+couponColumns+` FROM coupons WHERE customer_id = ? ORDER BY created_at DESC LIMIT 1`, customerID))
 	if err != nil {
 		return nil, notFound(err, "coupon")
 	}
-	c.Evidence, c.CreatedAt, c.ExpiresAt = json.RawMessage(evidence), fromMS(created), fromMS(expires)
-	return &c, nil
+	return c, nil
 }
 
 // CouponsByCustomer returns a customer's coupons, newest first.
 func (s *Store) CouponsByCustomer(ctx context.Context, customerID int64) ([]Coupon, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	rows, err := s.r.QueryContext(ctx, `SELECT id, code, customer_id, percent, reason, evidence, created_at, expires_at
-		FROM coupons WHERE customer_id = ? ORDER BY created_at DESC`, customerID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+couponColumns+` FROM coupons WHERE customer_id = ? ORDER BY created_at DESC`, customerID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list coupons: %w", err)
 	}
 	defer rows.Close()
 	var out []Coupon
 	for rows.Next() {
-		var c Coupon
-		var created, expires int64
-		var evidence string
-		if err := rows.Scan(&c.ID, &c.Code, &c.CustomerID, &c.Percent, &c.Reason, &evidence, &created, &expires); err != nil {
-			return nil, err
+		c, err := scanCoupon(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to list coupons: %w", err)
 		}
-		c.Evidence, c.CreatedAt, c.ExpiresAt = json.RawMessage(evidence), fromMS(created), fromMS(expires)
-		out = append(out, c)
+		out = append(out, *c)
 	}
 	return out, rows.Err()
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,17 +15,8 @@ func (h *handler) segments(c echo.Context) error {
 	q := c.QueryParams()
 	f := store.SegmentFilter{Category: q.Get("category"), Locale: q.Get("lang")}
 	bad := func(msg string) error { return echo.NewHTTPError(http.StatusBadRequest, msg) }
-	for _, d := range []struct {
-		key string
-		dst *time.Time
-	}{{"bought_after", &f.BoughtAfter}, {"bought_before", &f.BoughtBefore}} {
-		if v := q.Get(d.key); v != "" {
-			t, err := time.Parse("2006-01-02", v)
-			if err != nil {
-				return bad(d.key + " must be a date like 2026-11-28")
-			}
-			*d.dst = t
-		}
+	if err := queryDates(c, dateParam{"bought_after", &f.BoughtAfter}, dateParam{"bought_before", &f.BoughtBefore}); err != nil {
+		return err
 	}
 	for _, p := range []struct {
 		key string

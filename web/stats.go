@@ -13,17 +13,8 @@ import (
 func (h *handler) stats(c echo.Context) error {
 	to := h.deps.Now().UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
 	from := to.Add(-30 * 24 * time.Hour)
-	for _, d := range []struct {
-		key string
-		dst *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := c.QueryParam(d.key); v != "" {
-			t, err := time.Parse("2006-01-02", v)
-			if err != nil {
-				return echo.NewHTTPError(http.StatusBadRequest, d.key+" must be a date like 2026-11-28")
-			}
-			*d.dst = t
-		}
+	if err := queryDates(c, dateParam{"from", &from}, dateParam{"to", &to}); err != nil {
+		return err
 	}
 	lang := c.QueryParam("lang")
 	if lang != "" && lang != "en" && lang != "zh" {

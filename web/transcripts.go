@@ -11,6 +11,26 @@ import (
 	"github.com/kefu-dev/kefu/store"
 )
 
+// dateParam is an optional YYYY-MM-DD query parameter and where it goes.
+type dateParam struct {
+	key string
+	dst *time.Time
+}
+
+// queryDates reads date query parameters, refusing malformed ones.
+func queryDates(c echo.Context, ps ...dateParam) error {
+	for _, p := range ps {
+		if v := c.QueryParam(p.key); v != "" {
+			t, err := time.Parse("2006-01-02", v)
+			if err != nil {
+				return echo.NewHTTPError(http.StatusBadRequest, p.key+" must be a date like 2026-11-28")
+			}
+			*p.dst = t
+		}
+	}
+	return nil
+}
+
 // transcriptFilter reads the transcript filters from the query string.
 func transcriptFilter(c echo.Context) (store.TranscriptFilter, error) {
 	q := c.QueryParams()
@@ -18,17 +38,8 @@ func transcriptFilter(c echo.Context) (store.TranscriptFilter, error) {
 	bad := func(msg string) (store.TranscriptFilter, error) {
 		return f, echo.NewHTTPError(http.StatusBadRequest, msg)
 	}
-	for _, d := range []struct {
-		key string
-		dst *time.Time
-	}{{"from", &f.From}, {"to", &f.To}} {
-		if v := q.Get(d.key); v != "" {
-			t, err := time.Parse("2006-01-02", v)
-			if err != nil {
-				return bad(d.key + " must be a date like 2026-11-28")
-			}
-			*d.dst = t
-		}
+	if err := queryDates(c, dateParam{"from", &f.From}, dateParam{"to", &f.To}); err != nil {
+		return f, err
 	}
 	for _, b := range []struct {
 		key string

@@ -56,12 +56,8 @@ func transcriptFlags(fs *flag.FlagSet) func(ctx context.Context, st *store.Store
 			*b.dst = &v
 		}
 		if *customer != "" {
-			if id, err := strconv.ParseInt(*customer, 10, 64); err == nil {
-				f.CustomerID = id
-			} else if c, err := st.CustomerByEmail(ctx, *customer); err == nil {
-				f.CustomerID = c.ID
-			} else {
-				return f, fmt.Errorf("no customer %q", *customer)
+			if f.CustomerID, err = lookupCustomer(ctx, st, *customer); err != nil {
+				return f, err
 			}
 		}
 		return f, f.Validate()
@@ -139,13 +135,9 @@ func cmdForget(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 		return 1
 	}
 	defer st.Close()
-	var id int64
-	if n, err := strconv.ParseInt(*customer, 10, 64); err == nil {
-		id = n
-	} else if c, err := st.CustomerByEmail(ctx, *customer); err == nil {
-		id = c.ID
-	} else {
-		fmt.Fprintf(stderr, "kefu forget: no customer %q\n", *customer)
+	id, err := lookupCustomer(ctx, st, *customer)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu forget: %v\n", err)
 		return 1
 	}
 	actor := "cli"
@@ -160,4 +152,17 @@ func cmdForget(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 	fmt.Fprintf(stdout, "Forgot customer %d: %d conversation(s) and %d message(s) deleted, %d order(s) anonymised. Recorded in the audit log as %s.\n",
 		id, rep.Conversations, rep.Messages, rep.Orders, actor)
 	return 0
+}
+
+// lookupCustomer finds a customer by id or email, as the command-line
+// filters take them.
+func lookupCustomer(ctx context.Context, st *store.Store, s string) (int64, error) {
+	if id, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return id, nil
+	}
+	c, err := st.CustomerByEmail(ctx, s)
+	if err != nil {
+		return 0, fmt.Errorf("no customer %q", s)
+	}
+	return c.ID, nil
 }
