@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +127,24 @@ func (c *client) until(match func(frame) bool) (frame, []frame) {
 			return f, seen
 		}
 		seen = append(seen, f)
+	}
+}
+
+// expectClose reads past any frames until the server closes the socket,
+// and fails unless it closes with code.
+func (c *client) expectClose(code int) {
+	c.t.Helper()
+	c.ws.SetReadDeadline(time.Now().Add(3 * time.Second))
+	for {
+		_, _, err := c.ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != code {
+			c.t.Fatalf("err = %v, want close %d", err, code)
+		}
+		return
 	}
 }
 
@@ -368,18 +385,7 @@ func TestOversizeFrameCloses(t *testing.T) {
 	c := ts.dial(nil)
 	c.hello(nil)
 	c.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"message","client_id":"a","text":"`+strings.Repeat("x", MaxFrameBytes)+`"}`))
-	c.ws.SetReadDeadline(time.Now().Add(3 * time.Second))
-	for {
-		_, _, err := c.ws.ReadMessage()
-		if err == nil {
-			continue
-		}
-		var ce *websocket.CloseError
-		if !errors.As(err, &ce) || ce.Code != websocket.CloseMessageTooBig {
-			t.Fatalf("err = %v, want close 1009", err)
-		}
-		return
-	}
+	c.expectClose(websocket.CloseMessageTooBig)
 }
 
 func TestRateLimit(t *testing.T) {
@@ -399,12 +405,7 @@ func TestRateLimit(t *testing.T) {
 func TestNoHelloClosed(t *testing.T) {
 	ts := newTestServer(t, func(c *Config) { c.HelloTimeout = 200 * time.Millisecond })
 	c := ts.dial(nil)
-	c.ws.SetReadDeadline(time.Now().Add(3 * time.Second))
-	_, _, err := c.ws.ReadMessage()
-	var ce *websocket.CloseError
-	if !errors.As(err, &ce) || ce.Code != CloseNoHello {
-		t.Fatalf("err = %v, want close %d", err, CloseNoHello)
-	}
+	c.expectClose(CloseNoHello)
 }
 
 // A reader that never reads is cut off with the slow code once its queue
@@ -541,24 +542,12 @@ func TestGracefulShutdown(t *testing.T) {
 	w := c.hello(nil)
 	c.send(map[string]any{"type": "message", "client_id": "last", "text": "hello"})
 	ack, _ := c.until(isType("ack"))
-	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := ts.engine.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c.ws.SetReadDeadline(time.Now().Add(3 * time.Second))
-	for {
-		_, _, err := c.ws.ReadMessage()
-		if err == nil {
-			continue
-		}
-		var ce *websocket.CloseError
-		if !errors.As(err, &ce) || ce.Code != CloseShutdown {
-			t.Fatalf("err = %v, want close %d", err, CloseShutdown)
-		}
-		break
-	}
+	c.expectClose(CloseShutdown)
 	ms, _ := ts.st.Messages(context.Background(), w.ConversationID, 0, 10)
 	if len(ms) == 0 || ms[0].Seq != ack.Seq {
 		t.Fatalf("acknowledged message not stored: %+v", ms)
@@ -567,25 +556,13 @@ func TestGracefulShutdown(t *testing.T) {
 	if _, resp, err := websocket.DefaultDialer.Dial(ts.url, nil); err == nil || resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("dial after shutdown: %v %v", err, resp)
 	}
-	_ = before
 }
 
 func TestIdleSocketClosed(t *testing.T) {
 	ts := newTestServer(t, func(c *Config) { c.IdleTimeout = 300 * time.Millisecond })
 	c := ts.dial(nil)
 	c.hello(nil)
-	c.ws.SetReadDeadline(time.Now().Add(3 * time.Second))
-	for {
-		_, _, err := c.ws.ReadMessage()
-		if err == nil {
-			continue
-		}
-		var ce *websocket.CloseError
-		if !errors.As(err, &ce) || ce.Code != CloseIdle {
-			t.Fatalf("err = %v, want close %d", err, CloseIdle)
-		}
-		return
-	}
+	c.expectClose(CloseIdle)
 }
 
 // A click on a recommended product is recorded for the dashboard.

@@ -239,3 +239,16 @@ func TestWidgetSize(t *testing.T) {
 		t.Fatalf("widget.js is %d bytes gzipped, over the 20 KiB budget", gz)
 	}
 }
+
+// consoleLogin opens the console in tab and signs in as a staff member
+// made with addStaff.
+func consoleLogin(t *testing.T, tab context.Context, base, email string) {
+	t.Helper()
+	if err := chromedp.Do(tab, chromedp.Navigate(base+"/console")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tab, "the login form", `!!document.querySelector('input[name=email]')`)
+	run(t, tab, fmt.Sprintf(`(() => { document.querySelector('input[name=email]').value = %q;
+		document.querySelector('input[name=password]').value = 'correct horse battery';
+		document.querySelector('button[data-console=login]').click(); return true; })()`, email))
+}

@@ -37,13 +37,7 @@ func TestBrowserConsoleTakeover(t *testing.T) {
 	waitJS(t, shopperTab, "the second message acknowledged", shadow(`return [...root.querySelectorAll('[data-kefu=message][data-role=user]')].length == 2`))
 
 	// The staff member signs in and sees the waiting conversation.
-	if err := chromedp.Do(staffTab, chromedp.Navigate(hs.URL+"/console")); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, staffTab, "the login form", `!!document.querySelector('input[name=email]')`)
-	run(t, staffTab, `(() => { document.querySelector('input[name=email]').value = 'mei@shop.example.com';
-		document.querySelector('input[name=password]').value = 'correct horse battery';
-		document.querySelector('button[data-console=login]').click(); return true; })()`)
+	consoleLogin(t, staffTab, hs.URL, "mei@shop.example.com")
 	waitJS(t, staffTab, "the waiting conversation in the inbox", `!!document.querySelector('[data-console=row][data-state=queued]')`)
 	run(t, staffTab, `(() => { document.querySelector('[data-console=row][data-state=queued]').click(); return true; })()`)
 	waitJS(t, staffTab, "the transcript with the shopper's HTML as text", `[...document.querySelectorAll('[data-console=entry][data-kind=message][data-role=user]')]

@@ -3,8 +3,6 @@ package web_test
 import (
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -15,13 +13,7 @@ func TestBrowserSegmentsCustomerDashboard(t *testing.T) {
 	addStaff(t, st, "lead@shop.example.com", "Lead", store.RoleAdmin)
 	shopper(t, hs, "how long does shipping to Canada take?")
 	tab := browser(t)
-	if err := chromedp.Do(tab, chromedp.Navigate(hs.URL+"/console")); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, tab, "the login form", `!!document.querySelector('input[name=email]')`)
-	run(t, tab, `(() => { document.querySelector('input[name=email]').value = 'lead@shop.example.com';
-		document.querySelector('input[name=password]').value = 'correct horse battery';
-		document.querySelector('button[data-console=login]').click(); return true; })()`)
+	consoleLogin(t, tab, hs.URL, "lead@shop.example.com")
 	waitJS(t, tab, "the segments tab", `!!document.querySelector('[data-console=tab-segments]') && !document.querySelector('[data-console=tab-segments]').closest('[hidden]')`)
 	run(t, tab, `(() => { document.querySelector('[data-console=tab-segments]').click(); return true; })()`)
 	waitJS(t, tab, "the category filter", `!!document.querySelector('[data-console=s-category]') && !document.querySelector('[data-console=s-category]').closest('[hidden]')`)

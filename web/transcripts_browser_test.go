@@ -16,13 +16,7 @@ func TestBrowserTranscriptReplay(t *testing.T) {
 	shopper(t, hs, "退货运费谁出")
 	shopper(t, hs, "how long does shipping to Canada take?")
 	tab := browser(t)
-	if err := chromedp.Do(tab, chromedp.Navigate(hs.URL+"/console")); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, tab, "the login form", `!!document.querySelector('input[name=email]')`)
-	run(t, tab, `(() => { document.querySelector('input[name=email]').value = 'lead@shop.example.com';
-		document.querySelector('input[name=password]').value = 'correct horse battery';
-		document.querySelector('button[data-console=login]').click(); return true; })()`)
+	consoleLogin(t, tab, hs.URL, "lead@shop.example.com")
 	waitJS(t, tab, "the transcripts tab", `!!document.querySelector('[data-console=tab-transcripts]') && !document.querySelector('[data-console=tab-transcripts]').closest('[hidden]')`)
 	run(t, tab, `(() => { document.querySelector('[data-console=tab-transcripts]').click(); return true; })()`)
 	waitJS(t, tab, "the search box", `!!document.querySelector('[data-console=f-q]') && !document.querySelector('[data-console=f-q]').closest('[hidden]')`)
