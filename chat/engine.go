@@ -174,46 +174,23 @@ func (e *Engine) append(ctx context.Context, m *store.Message) (bool, error) {
 	if err != nil || dup {
 		return dup, err
 	}
+	// The console's entry for the message: an answer carries its turn's
+	// tool calls and results, which the live conversation collected as
+	// they were stored (no need to read them back).
+	var entry Entry
+	var show bool
 	if c := e.live(m.ConversationID); c != nil {
 		c.publish(m)
+		c.mu.Lock()
+		entry, show = c.tools.add(m)
+		c.mu.Unlock()
+	} else {
+		entry, show = (&turnTools{}).add(m)
 	}
-	e.staffSaw(ctx, m)
+	if show {
+		e.staffHub.changed(ctx, e, m.ConversationID, []Entry{entry})
+	}
 	return false, nil
-}
-
-// staffSaw tells the console about a stored message: a new inbox summary
-// for a visible message, and the timeline entry to those watching.
-func (e *Engine) staffSaw(ctx context.Context, m *store.Message) {
-	if len(e.staffHub.list()) == 0 {
-		return
-	}
-	if m.Role == store.RoleTool || (m.Role == store.RoleAssistant && m.Text == "") {
-		return // shown with the answer that follows
-	}
-	var tt turnTools
-	if m.Role == store.RoleAssistant {
-		// The answer's entry carries its turn's tool calls: read them back.
-		if ms, _, err := e.store.LastMessages(context.WithoutCancel(ctx), m.ConversationID, 20); err == nil {
-			start := 0
-			for i := range ms {
-				if ms[i].Role == store.RoleUser {
-					start = i
-				}
-			}
-			for i := start; i < len(ms); i++ {
-				if ms[i].Seq == m.Seq {
-					break
-				}
-				tt.add(&ms[i])
-			}
-		}
-	}
-	entry, ok := tt.add(m)
-	var entries []Entry
-	if ok {
-		entries = append(entries, entry)
-	}
-	e.staffHub.changed(ctx, e, m.ConversationID, entries)
 }
 
 func (e *Engine) live(id string) *conversation {
@@ -239,6 +216,7 @@ type conversation struct {
 	running bool
 	cancel  context.CancelFunc // the running turn's
 	cards   []Card             // from this turn's tool results, for its answer
+	tools   turnTools          // this turn's tool calls and results, for the console's entry
 	confirm *confirmFrame      // a change this turn previewed
 }
 

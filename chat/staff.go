@@ -88,12 +88,9 @@ func (e *Engine) StaffReply(ctx context.Context, id string, s StaffMember, clien
 	if clientID != "" {
 		m.ClientID = clip("staff-"+clientID, MaxClientID)
 	}
-	dup, err := e.append(ctx, m)
-	if err != nil {
+	// append tells the console too.
+	if _, err := e.append(ctx, m); err != nil {
 		return 0, err
-	}
-	if !dup {
-		e.staffHub.changed(ctx, e, id, []Entry{{Kind: "message", Seq: m.Seq, Role: m.Role, Author: m.Author, Text: m.Text, At: m.CreatedAt}})
 	}
 	return m.Seq, nil
 }
