@@ -158,11 +158,7 @@ func (e *Engine) HandBack(ctx context.Context, id string, s StaffMember) error {
 	if err != nil {
 		return err
 	}
-	if err := e.setState(ctx, c, store.StateBot, s.Name, s.ID); err != nil {
-		return err
-	}
-	e.staffHub.changed(ctx, e, id, nil)
-	return nil
+	return e.setState(ctx, c, store.StateBot, s.Name, s.ID) // setState tells the console
 }
 
 // Close closes the conversation; the shopper is asked for a rating.
@@ -171,11 +167,7 @@ func (e *Engine) Close(ctx context.Context, id string, s StaffMember) error {
 	if err != nil {
 		return err
 	}
-	if err := e.setState(ctx, c, store.StateClosed, s.Name, s.ID); err != nil {
-		return err
-	}
-	e.staffHub.changed(ctx, e, id, nil)
-	return nil
+	return e.setState(ctx, c, store.StateClosed, s.Name, s.ID) // setState tells the console
 }
 
 // StaffTyping shows the shopper that a staff member is typing.
