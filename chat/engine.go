@@ -225,6 +225,12 @@ type queuedTurn struct {
 	confirmAction string
 }
 
+// newConversation is the live state of a stored conversation.
+func (e *Engine) newConversation(conv *store.Conversation, customerName string) *conversation {
+	return &conversation{e: e, id: conv.ID, customerID: conv.CustomerID, customerName: customerName, locale: conv.Locale,
+		state: conv.State, conns: map[*conn]struct{}{}}
+}
+
 // attach registers a socket with the conversation, loading its live state
 // if needed.
 func (e *Engine) attach(conv *store.Conversation, name string, cn *conn) *conversation {
@@ -232,8 +238,7 @@ func (e *Engine) attach(conv *store.Conversation, name string, cn *conn) *conver
 	defer e.mu.Unlock()
 	c := e.convs[conv.ID]
 	if c == nil {
-		c = &conversation{e: e, id: conv.ID, customerID: conv.CustomerID, customerName: name, locale: conv.Locale,
-			state: conv.State, conns: map[*conn]struct{}{}}
+		c = e.newConversation(conv, name)
 		e.convs[conv.ID] = c
 	}
 	c.mu.Lock()

@@ -37,7 +37,7 @@ func (e *Engine) conv(ctx context.Context, id string) (*conversation, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &conversation{e: e, id: conv.ID, customerID: conv.CustomerID, locale: conv.Locale, state: conv.State, conns: map[*conn]struct{}{}}, nil
+	return e.newConversation(conv, ""), nil
 }
 
 // TakeOver hands a bot or queued conversation to a staff member: the bot

@@ -204,9 +204,5 @@ func orNone(s []string) string {
 }
 
 func clipRunes(s string, n int) string {
-	r := []rune(strings.Join(strings.Fields(s), " "))
-	if len(r) <= n {
-		return string(r)
-	}
-	return string(r[:n]) + "…"
+	return truncate(strings.Join(strings.Fields(s), " "), n)
 }
