@@ -84,8 +84,12 @@ func (l *loginLimiter) allow(key string) bool {
 }
 
 // dummyHash makes a wrong email cost as much as a wrong password, so
-// timing does not reveal which emails are staff.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+// timing does not reveal which emails are staff. It is made on the first
+// sign-in, not when any kefu command starts.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("not a password"), bcrypt.DefaultCost)
+	return h
+})
 
 func (h *handler) login(c echo.Context) error {
 	var in struct {
@@ -100,7 +104,7 @@ func (h *handler) login(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusTooManyRequests, "too many sign-in attempts; wait a minute")
 	}
 	st, err := h.deps.Store.StaffByEmail(c.Request().Context(), email)
-	hash := dummyHash
+	hash := dummyHash()
 	if err == nil {
 		hash = []byte(st.PasswordHash)
 	} else if !errors.Is(err, store.ErrNotFound) {
