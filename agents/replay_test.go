@@ -79,8 +79,8 @@ func TestReplay(t *testing.T) {
 		t.Errorf("report:\n%s", b.String())
 	}
 	// The real database was not touched by either replay.
-	convs, _, _ := st.SearchTranscripts(ctx, store.TranscriptFilter{})
-	if len(convs) != 1 {
-		t.Errorf("the replay wrote to the real database: %d conversations", len(convs))
+	page, err := st.SearchTranscripts(ctx, store.TranscriptFilter{})
+	if err != nil || len(page.Conversations) != 1 {
+		t.Errorf("the replay wrote to the real database: %+v, %v", page, err)
 	}
 }

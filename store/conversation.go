@@ -51,8 +51,8 @@ func (s *Store) CreateConversation(ctx context.Context, customerID int64, locale
 		CreatedAt: now, UpdatedAt: now}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO conversations (id, customer_id, resume_token_hash, state, locale, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, nullID(customerID), hashToken(token), c.State, c.Locale, ms(now), ms(now))
+			INSERT INTO conversations (num, id, customer_id, resume_token_hash, state, locale, created_at, updated_at)
+			VALUES (`+nextNum+`, ?, ?, ?, ?, ?, ?, ?)`, c.ID, nullID(customerID), hashToken(token), c.State, c.Locale, ms(now), ms(now))
 		if err != nil {
 			return fmt.Errorf("store: unable to create conversation: %w", err)
 		}

@@ -33,7 +33,8 @@ func (s *Store) ForgetCustomer(ctx context.Context, customerID int64, actor stri
 			args  []any
 			count *int64
 		}{
-			{`DELETE FROM messages_fts WHERE docid IN (SELECT id FROM messages WHERE conversation_id IN (` + convs + `))`, []any{customerID}, nil},
+			{`DELETE FROM messages_fts WHERE docid IN (SELECT (c.num << ` + seqBitsSQL + `) | m.seq FROM messages m
+				JOIN conversations c ON c.id = m.conversation_id WHERE c.customer_id = ?)`, []any{customerID}, nil},
 			{`DELETE FROM messages WHERE conversation_id IN (` + convs + `)`, []any{customerID}, &rep.Messages},
 			{`DELETE FROM conversation_events WHERE conversation_id IN (` + convs + `)`, []any{customerID}, nil},
 			{`DELETE FROM pending_actions WHERE customer_id = ? OR conversation_id IN (` + convs + `)`, []any{customerID, customerID}, nil},

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"strings"
 	"unicode"
@@ -268,4 +271,29 @@ func truncate(s string, max int) string {
 		cut = cut[:i]
 	}
 	return cut + "…"
+}
+
+// In messages_fts a message's docid is its conversation's num shifted left
+// by seqBits, plus its seq (migration 0007), so that a transcript search
+// reads the matching conversations from the index alone. Messages past
+// seq 2^24 in one conversation are not indexed.
+const (
+	seqBits    = 24
+	seqBitsSQL = "24"
+	seqMaskSQL = "16777215"
+)
+
+// nextNum is the SQL for a new conversation's num.
+const nextNum = `(SELECT COALESCE(max(num), 0) + 1 FROM conversations)`
+
+// indexMessage adds a shopper's, bot's or staff member's message to the
+// full-text index.
+func indexMessage(ctx context.Context, tx *sql.Tx, num, seq int64, role, text string) error {
+	if text == "" || (role != RoleUser && role != RoleAssistant && role != RoleStaff) || seq >= 1<<seqBits {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, num<<seqBits|seq, ftsText(text)); err != nil {
+		return fmt.Errorf("store: unable to index message: %w", err)
+	}
+	return nil
 }

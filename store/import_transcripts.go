@@ -80,25 +80,23 @@ func (s *Store) importTranscript(ctx context.Context, t *TranscriptJSON) (bool, 
 		if t.Rating > 0 {
 			rating = t.Rating
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations (id, customer_id, resume_token_hash, state, locale, last_seq, rating,
-			rating_comment, created_at, updated_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		var num int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO conversations (num, id, customer_id, resume_token_hash, state, locale, last_seq, rating,
+			rating_comment, created_at, updated_at, closed_at) VALUES (`+nextNum+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING num`,
 			t.ID, known("customers", t.CustomerID), "imported:"+hex.EncodeToString(tok), t.State, orDefault(t.Locale, "en"), lastSeq,
-			rating, t.RatingComment, ms(t.CreatedAt), ms(t.UpdatedAt), msPtr(t.ClosedAt)); err != nil {
+			rating, t.RatingComment, ms(t.CreatedAt), ms(t.UpdatedAt), msPtr(t.ClosedAt)).Scan(&num); err != nil {
 			return fmt.Errorf("store: unable to import conversation %s: %w", t.ID, err)
 		}
 		for _, m := range t.Messages {
-			res, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, seq, role, author, text, tool_calls, tool_result, model,
+			_, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, seq, role, author, text, tool_calls, tool_result, model,
 				latency_ms, tokens_in, tokens_out, client_id, staff_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				t.ID, m.Seq, m.Role, m.Author, m.Text, nullJSON(m.ToolCalls), nullJSON(m.ToolResult), m.Model, nullInt(m.LatencyMS),
 				nullInt(m.TokensIn), nullInt(m.TokensOut), nullString(m.ClientID), known("staff_users", m.StaffID), ms(m.CreatedAt))
 			if err != nil {
 				return fmt.Errorf("store: unable to import message %d of %s: %w", m.Seq, t.ID, err)
 			}
-			id, _ := res.LastInsertId()
-			if m.Text != "" && (m.Role == RoleUser || m.Role == RoleAssistant || m.Role == RoleStaff) {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, id, ftsText(m.Text)); err != nil {
-					return err
-				}
+			if err := indexMessage(ctx, tx, num, m.Seq, m.Role, m.Text); err != nil {
+				return err
 			}
 			if len(m.ToolCalls) > 0 {
 				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tools (conversation_id, tool)

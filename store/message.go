@@ -68,8 +68,9 @@ func appendMessage(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) (
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = now
 	}
-	err := tx.QueryRowContext(ctx, `UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq`,
-		ms(m.CreatedAt), m.ConversationID).Scan(&m.Seq)
+	var num int64
+	err := tx.QueryRowContext(ctx, `UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq, num`,
+		ms(m.CreatedAt), m.ConversationID).Scan(&m.Seq, &num)
 	if err != nil {
 		return false, notFound(err, "conversation "+m.ConversationID)
 	}
@@ -91,10 +92,8 @@ func appendMessage(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) (
 			return false, fmt.Errorf("store: unable to index tool calls: %w", err)
 		}
 	}
-	if m.Text != "" && (m.Role == RoleUser || m.Role == RoleAssistant || m.Role == RoleStaff) {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, m.ID, ftsText(m.Text)); err != nil {
-			return false, fmt.Errorf("store: unable to index message: %w", err)
-		}
+	if err := indexMessage(ctx, tx, num, m.Seq, m.Role, m.Text); err != nil {
+		return false, err
 	}
 	return false, nil
 }
@@ -161,9 +160,12 @@ func (s *Store) SearchMessages(ctx context.Context, query string, limit int) ([]
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT `+messageColumns+`, kefu_bm25(matchinfo(messages_fts, 'pcnalx'), ?) AS score
-		FROM messages_fts JOIN messages ON messages.id = messages_fts.docid
-		WHERE messages_fts MATCH ? ORDER BY score DESC, messages.id DESC LIMIT ?`, 0, match, limit)
+		SELECT `+messageColumns+`, h.score FROM (
+			SELECT docid, kefu_bm25(matchinfo(messages_fts, 'pcnalx'), ?) AS score
+			FROM messages_fts WHERE messages_fts MATCH ? ORDER BY score DESC, docid DESC LIMIT ?
+		) h JOIN messages ON messages.conversation_id = (SELECT id FROM conversations WHERE num = h.docid >> `+seqBitsSQL+`)
+			AND messages.seq = h.docid & `+seqMaskSQL+`
+		ORDER BY h.score DESC, h.docid DESC`, 0, match, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to search messages: %w", err)
 	}

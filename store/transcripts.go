@@ -26,15 +26,19 @@ type TranscriptFilter struct {
 	Offset     int
 }
 
-// where builds the SQL condition and arguments of a filter.
-func (f TranscriptFilter) where() (string, []any) {
+// where builds the SQL condition and arguments of a filter. nums, when
+// not empty, is a JSON array of the conversation nums the text matched
+// (see textWindow); otherwise the text is matched in full.
+func (f TranscriptFilter) where(nums string) (string, []any) {
 	conds := []string{"c.last_seq > 0"}
 	var args []any
 	if f.ID != "" {
 		conds, args = append(conds, "c.id = ?"), append(args, f.ID)
 	}
-	if m := ftsLiteral(f.Text); m != "" {
-		conds = append(conds, `c.id IN (SELECT m.conversation_id FROM messages_fts JOIN messages m ON m.id = messages_fts.docid WHERE messages_fts MATCH ?)`)
+	if nums != "" {
+		conds, args = append(conds, "c.num IN (SELECT value FROM json_each(?))"), append(args, nums)
+	} else if m := ftsLiteral(f.Text); m != "" {
+		conds = append(conds, `c.num IN (SELECT docid >> `+seqBitsSQL+` FROM messages_fts WHERE messages_fts MATCH ?)`)
 		args = append(args, m)
 	}
 	if !f.From.IsZero() {
@@ -118,11 +122,28 @@ func (f TranscriptFilter) Validate() error {
 // maxCount caps the total SearchTranscripts counts.
 const maxCount = 10000
 
+// textWindow bounds the conversations a text search looks at: the newest
+// 5,000 that contain the words (FTS4 walks its docids, and so the
+// conversations, newest first: "ORDER BY docid DESC", not by the shifted
+// value, which it would sort). A common word is in most conversations, and
+// sorting and counting all of them would cost every search hundreds of
+// milliseconds at a million messages; a person reads the newest pages and
+// adds words to look further.
+var textWindow = 5000 // a variable for the tests
+
+// TranscriptPage is one page of a transcript search.
+type TranscriptPage struct {
+	Conversations []Summary
+	Total         int  // how many match, counted up to 10,000
+	More          bool // Total is a lower bound: more match than were counted
+}
+
 // SearchTranscripts returns one page of the conversations matching f, and
-// how many match in all (at most maxCount).
-func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) ([]Summary, int, error) {
+// how many match in all. A text search looks at the newest 5,000
+// conversations with the words; when there are more, More is set.
+func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) (*TranscriptPage, error) {
 	if err := f.Validate(); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if f.Limit <= 0 {
 		f.Limit = 50
@@ -130,7 +151,22 @@ func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) ([]Su
 	f.Limit = min(f.Limit, 500)
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	where, args := f.where()
+	page := &TranscriptPage{}
+	var nums string
+	if m := ftsLiteral(f.Text); m != "" {
+		var n int
+		err := s.r.QueryRowContext(ctx, `SELECT count(*), COALESCE(json_group_array(n), '[]') FROM (
+				SELECT DISTINCT docid >> `+seqBitsSQL+` AS n FROM messages_fts WHERE messages_fts MATCH ? ORDER BY docid DESC LIMIT ?)`,
+			m, textWindow).Scan(&n, &nums)
+		if err != nil {
+			return nil, fmt.Errorf("store: unable to search transcripts: %w", err)
+		}
+		if n == 0 {
+			return page, nil
+		}
+		page.More = n >= textWindow
+	}
+	where, args := f.where(nums)
 	// One pass finds the page's ids and the total (counted up to
 	// maxCount: beyond that, "10,000+" is all a person needs); only the
 	// page's rows then get their summaries.
@@ -139,45 +175,42 @@ func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) ([]Su
 			FROM conversations c WHERE `+where+` ORDER BY `+f.order()+` LIMIT ?
 		) LIMIT ? OFFSET ?`, append(args, maxCount, f.Limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
+		return nil, fmt.Errorf("store: unable to search transcripts: %w", err)
 	}
 	var ids []any
-	total := 0
 	for rows.Next() {
 		var id string
-		if err := rows.Scan(&id, &total); err != nil {
+		if err := rows.Scan(&id, &page.Total); err != nil {
 			rows.Close()
-			return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
+			return nil, fmt.Errorf("store: unable to search transcripts: %w", err)
 		}
 		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
+		return nil, fmt.Errorf("store: unable to search transcripts: %w", err)
 	}
 	if len(ids) == 0 {
 		if f.Offset > 0 { // past the end: the total still counts
-			var n int
-			s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM conversations c WHERE `+where+` LIMIT ?)`, append(args, maxCount)...).Scan(&n)
-			return nil, n, nil
+			s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM conversations c WHERE `+where+` LIMIT ?)`, append(args, maxCount)...).Scan(&page.Total)
 		}
-		return nil, 0, nil
+		return page, nil
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
 	rows, err = s.r.QueryContext(ctx, summarySelect+` WHERE c.id IN (`+marks+`) ORDER BY `+f.order(), ids...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
+		return nil, fmt.Errorf("store: unable to search transcripts: %w", err)
 	}
 	defer rows.Close()
-	var out []Summary
 	for rows.Next() {
 		sm, err := scanSummary(rows)
 		if err != nil {
-			return nil, 0, fmt.Errorf("store: unable to search transcripts: %w", err)
+			return nil, fmt.Errorf("store: unable to search transcripts: %w", err)
 		}
-		out = append(out, *sm)
+		page.Conversations = append(page.Conversations, *sm)
 	}
-	return out, total, rows.Err()
+	page.More = page.More || page.Total >= maxCount
+	return page, rows.Err()
 }
 
 // EachTranscript calls fn for every conversation matching f, oldest
@@ -188,7 +221,7 @@ func (s *Store) EachTranscript(ctx context.Context, f TranscriptFilter, fn func(
 	if err := f.Validate(); err != nil {
 		return err
 	}
-	where, args := f.where()
+	where, args := f.where("")
 	const page = 200
 	var afterAt int64 = -1
 	afterID := ""

@@ -106,12 +106,13 @@ func TestSearchTranscriptFilters(t *testing.T) {
 		{"combined", store.TranscriptFilter{CustomerID: alice.ID, Tool: "lookup_order", Locale: "en"}, "a"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, total, err := st.SearchTranscripts(ctx, tc.f)
+			page, err := st.SearchTranscripts(ctx, tc.f)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var names []string
-			for _, s := range got {
+			total := page.Total
+			for _, s := range page.Conversations {
 				for n, id := range ids {
 					if s.ID == id {
 						names = append(names, n)
@@ -125,12 +126,13 @@ func TestSearchTranscriptFilters(t *testing.T) {
 		})
 	}
 	// Paging.
-	page, total, _ := st.SearchTranscripts(ctx, store.TranscriptFilter{Limit: 2, Sort: "created"})
-	page2, _, _ := st.SearchTranscripts(ctx, store.TranscriptFilter{Limit: 2, Offset: 2, Sort: "created"})
-	if total != 3 || len(page) != 2 || len(page2) != 1 || page2[0].ID == page[0].ID || page2[0].ID == page[1].ID {
-		t.Errorf("paging: %d %d %d", total, len(page), len(page2))
+	p1, _ := st.SearchTranscripts(ctx, store.TranscriptFilter{Limit: 2, Sort: "created"})
+	p2, _ := st.SearchTranscripts(ctx, store.TranscriptFilter{Limit: 2, Offset: 2, Sort: "created"})
+	page, page2 := p1.Conversations, p2.Conversations
+	if p1.Total != 3 || p1.More || len(page) != 2 || len(page2) != 1 || page2[0].ID == page[0].ID || page2[0].ID == page[1].ID {
+		t.Errorf("paging: %d %d %d", p1.Total, len(page), len(page2))
 	}
-	if _, _, err := st.SearchTranscripts(ctx, store.TranscriptFilter{State: "maybe"}); err == nil {
+	if _, err := st.SearchTranscripts(ctx, store.TranscriptFilter{State: "maybe"}); err == nil {
 		t.Error("a bad state was accepted")
 	}
 }
@@ -281,9 +283,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatalf("round trip differs:\n%s\n---\n%s", first.String(), second.String())
 	}
 	// The imported conversations are searchable and filterable like any.
-	got, _, _ := dst.SearchTranscripts(ctx, store.TranscriptFilter{Text: "运费", Tool: "handoff_to_human"})
-	if len(got) != 1 {
-		t.Fatalf("search after import: %d", len(got))
+	got, err := dst.SearchTranscripts(ctx, store.TranscriptFilter{Text: "运费", Tool: "handoff_to_human"})
+	if err != nil || len(got.Conversations) != 1 {
+		t.Fatalf("search after import: %+v, %v", got, err)
 	}
 	again, err := dst.ImportTranscripts(ctx, bytes.NewReader(first.Bytes()))
 	if err != nil || again.Imported != 0 || again.Skipped != 3 {

@@ -83,15 +83,15 @@ func (h *handler) transcripts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ss, total, err := h.deps.Store.SearchTranscripts(c.Request().Context(), f)
+	page, err := h.deps.Store.SearchTranscripts(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	out := make([]chat.SummaryJSON, 0, len(ss))
-	for i := range ss {
-		out = append(out, chat.SummaryView(&ss[i]))
+	out := make([]chat.SummaryJSON, 0, len(page.Conversations))
+	for i := range page.Conversations {
+		out = append(out, chat.SummaryView(&page.Conversations[i]))
 	}
-	return c.JSON(http.StatusOK, map[string]any{"total": total, "conversations": out})
+	return c.JSON(http.StatusOK, map[string]any{"total": page.Total, "more": page.More, "conversations": out})
 }
 
 // exportTranscripts streams the matching transcripts as JSONL or CSV.
@@ -142,12 +142,12 @@ func (h *handler) replay(c echo.Context) error {
 	// The first 20 of the list as the console shows it (same sort).
 	ctx := c.Request().Context()
 	f.Limit, f.Offset = 20, 0
-	page, _, err := h.deps.Store.SearchTranscripts(ctx, f)
+	page, err := h.deps.Store.SearchTranscripts(ctx, f)
 	if err != nil {
 		return err
 	}
 	var recorded []*store.TranscriptJSON
-	for _, sm := range page {
+	for _, sm := range page.Conversations {
 		t, err := h.deps.Store.Transcript(ctx, sm)
 		if err != nil {
 			return err

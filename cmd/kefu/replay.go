@@ -48,12 +48,10 @@ func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 	// The most recently active conversations first, as the console lists
 	// them.
 	f.Limit = *limit
-	page, _, err := st.SearchTranscripts(ctx, f)
+	page, err := st.SearchTranscripts(ctx, f)
 	var recorded []*store.TranscriptJSON
-	for _, sm := range page {
-		if err != nil {
-			break
-		}
+	for i := 0; err == nil && i < len(page.Conversations); i++ {
+		sm := page.Conversations[i]
 		var t *store.TranscriptJSON
 		t, err = st.Transcript(ctx, sm)
 		recorded = append(recorded, t)

@@ -915,7 +915,9 @@
     return '/api/console/transcripts/export?' + p.toString();
   }
   function num(n) { return Number(n).toLocaleString('en-US'); }
-  function totalText(n) { return n >= TX_CAP ? num(TX_CAP) + '+' : num(n); }
+  // The server counts up to TX_CAP, and a text search looks only at the
+  // newest conversations with the words: "more" says the count is a floor.
+  function totalText(n) { return n >= TX_CAP ? num(TX_CAP) + '+' : num(n) + (tx.more ? '+' : ''); }
   function terms(q) {
     var seen = {};
     return String(q || '').split(/\s+/).filter(function (w) { w = w.toLowerCase(); return w && !seen[w] && (seen[w] = 1); }).slice(0, 12);
@@ -1028,6 +1030,7 @@
     api('GET', '/api/console/transcripts?' + p.toString()).then(function (j) {
       if (n !== tx.seq) return;
       tx.total = Math.max(0, +(j && j.total) || 0);
+      tx.more = !!(j && j.more);
       tx.list = ((j && j.conversations) || []).filter(function (c) { return c && c.id; });
       if (!tx.list.length && tx.offset > 0 && tx.total > 0) { // past the end (fewer results now): the last page
         go(txHash(tx.f, Math.floor((Math.min(tx.total, TX_CAP) - 1) / TX_PAGE) * TX_PAGE, tx.openId));
@@ -1036,7 +1039,7 @@
       renderResults('');
     }).catch(function (e) {
       if (n !== tx.seq) return;
-      tx.list = []; tx.total = 0; tx.key = null;
+      tx.list = []; tx.total = 0; tx.more = false; tx.key = null;
       renderResults(e.status === 401 ? '' : e.message || 'The search failed.');
     });
   }
@@ -1061,6 +1064,9 @@
     if (err) list.appendChild(el('li', { class: 'none err', role: 'alert' }, err));
     else if (!tx.list.length) list.appendChild(el('li', { class: 'none' }, Object.keys(tx.f).length ? 'No conversation matches these filters.' : 'No conversations yet.'));
     else add(list, tx.list.map(resultRow));
+    if (!err && tx.more && tx.f.q && shownTo >= max) {
+      list.appendChild(el('li', { class: 'none', 'data-console': 'more-hint' }, 'These are the matches among the newest conversations with these words. Add a word to find older ones.'));
+    }
     list.scrollTop = 0;
     $('tx-range').textContent = err || !tx.list.length ? '' : num(tx.offset + 1) + '–' + num(shownTo) + ' of ' + totalText(tx.total);
     $('tx-prev').disabled = !!err || tx.offset <= 0;
@@ -2099,6 +2105,31 @@
         p.sku ? el('code', { class: 'rec-sku' }, p.sku) : null));
   }
 
+  // summaryCard is the model-written summary of a customer: the cached one,
+  // and a button to ask for it when a hosted model is configured. With the
+  // built-in model the needs profile is the summary, so there is no card.
+  function summaryCard(j, cid) {
+    var s = j.summary && typeof j.summary === 'object' && typeof j.summary.text === 'string' ? j.summary : null;
+    if (!s && !j.can_summarise) return null;
+    var body = el('p', { 'data-console': 'summary-text' }, s ? s.text : 'Ask the model for a short summary written from the needs profile below.');
+    var meta = el('p', { class: 'legend', 'data-console': 'summary-meta' }, s ? summaryMeta(s) : '');
+    var btn = j.can_summarise ? el('button', { type: 'button', class: 'btn sm', 'data-console': 'summarise' }, s ? 'Rewrite' : 'Write summary') : null;
+    if (btn) btn.onclick = function () {
+      btn.disabled = true; btn.textContent = 'Writing…';
+      api('POST', '/api/console/customers/' + encodeURIComponent(cid) + '/summary').then(function (r) {
+        var ns = r && r.summary && typeof r.summary === 'object' ? r.summary : null;
+        if (!ns) throw new Error('The model returned no summary.');
+        body.textContent = ns.text; meta.textContent = summaryMeta(ns) + (r.cached ? ' · nothing changed since' : '');
+        btn.textContent = 'Rewrite';
+      }).catch(fail).then(function () { btn.disabled = false; if (btn.textContent === 'Writing…') btn.textContent = s ? 'Rewrite' : 'Write summary'; });
+    };
+    return el('section', { class: 'card cp-summary', 'data-console': 'customer-summary' },
+      el('h2', null, 'Summary', btn), body, meta);
+  }
+  function summaryMeta(s) {
+    return 'Written by ' + (s.model || 'the model') + (s.created_at && dateText(s.created_at) ? ' on ' + dateText(s.created_at) : '') + ' from the facts below; rewritten when they change.';
+  }
+
   function renderCP(j, id) {
     var c = j.customer && typeof j.customer === 'object' ? j.customer : { id: id }, cid = c.id != null ? c.id : id;
     var needs = arr(j.needs).filter(function (x) { return x && typeof x === 'object'; })
@@ -2121,9 +2152,8 @@
       el('div', { class: 'cp-counts' }, ['order', 'return', 'review', 'conversation', 'coupon'].map(function (k) {
         return el('span', { class: 'cp-count', 'data-kind': k }, el('b', null, num(counts[k] || 0)), ' ' + KINDS[k].toLowerCase() + ((counts[k] || 0) === 1 ? '' : 's'));
       }), el('a', { class: 'cust-tx', href: txHash({ customer: String(cid) }, 0, null), 'data-console': 'customer-transcripts' }, 'Transcripts →'))));
-    if (typeof j.summary === 'string' && j.summary.trim()) {
-      box.appendChild(el('section', { class: 'card cp-summary', 'data-console': 'customer-summary' }, el('h2', null, 'Summary'), el('p', null, j.summary)));
-    }
+    var sumBox = summaryCard(j, cid);
+    if (sumBox) box.appendChild(sumBox);
     var zh = /^zh/i.test(c.locale || '');
     box.appendChild(el('div', { class: 'cp-grid' },
       el('div', { class: 'cp-main' },
