@@ -40,6 +40,10 @@ const (
 	envCouponPercent    = "KEFU_COUPON_PERCENT"
 	envAdminEmail       = "KEFU_ADMIN_EMAIL"
 	envAdminPassword    = "KEFU_ADMIN_PASSWORD"
+	envMessageRate      = "KEFU_MESSAGE_RATE"
+	envMessageBurst     = "KEFU_MESSAGE_BURST"
+	envIPRate           = "KEFU_IP_RATE"
+	envIPBurst          = "KEFU_IP_BURST"
 )
 
 // knownEnv lists every variable kefu reads, so a typo in one (KEFU_DATABASE)
@@ -47,7 +51,8 @@ const (
 var knownEnv = map[string]bool{envDB: true, envReturnWindowDays: true, envLogLevel: true, envLogFormat: true,
 	envLLM: true, envLLMBaseURL: true, envLLMAPIKey: true, envLLMAPIKeyFile: true, envLLMModel: true,
 	envLLMTimeout: true, envLLMMaxSteps: true, envAddr: true, envAllowedOrigins: true, envIdentitySecret: true,
-	envIdentitySecretF: true, envDemo: true, envStaticDir: true, envShutdownTimeout: true, envAdminEmail: true, envAdminPassword: true, envCouponPercent: true}
+	envIdentitySecretF: true, envDemo: true, envStaticDir: true, envShutdownTimeout: true, envAdminEmail: true, envAdminPassword: true, envCouponPercent: true,
+	envMessageRate: true, envMessageBurst: true, envIPRate: true, envIPBurst: true}
 
 // Config is kefu's configuration, read from the environment once at start
 // and passed down explicitly.
@@ -69,6 +74,10 @@ type Config struct {
 	ShutdownTimeout time.Duration // default 10s
 	AdminEmail      string        // the first admin, created on a start with no staff
 	AdminPassword   string
+	MessageRate     float64 // shopper messages per second per socket; default 5
+	MessageBurst    int     // default 10
+	IPRate          float64 // shopper messages per second per client address; default 20
+	IPBurst         int     // default 60
 	Unknown         []string // KEFU_ variables kefu does not know
 }
 
@@ -238,6 +247,34 @@ func loadServer(env map[string]string, cfg *Config) error {
 	}
 	cfg.StaticDir = strings.TrimSpace(env[envStaticDir])
 	cfg.AdminEmail, cfg.AdminPassword = strings.TrimSpace(env[envAdminEmail]), env[envAdminPassword]
+	for _, r := range []struct {
+		name string
+		rate *float64
+		def  float64
+	}{{envMessageRate, &cfg.MessageRate, 5}, {envIPRate, &cfg.IPRate, 20}} {
+		*r.rate = r.def
+		if v := strings.TrimSpace(env[r.name]); v != "" {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f <= 0 || f > 1e6 {
+				errs = append(errs, fmt.Errorf("%s=%q: want messages per second, more than 0 and at most 1000000", r.name, v))
+			}
+			*r.rate = f
+		}
+	}
+	for _, b := range []struct {
+		name  string
+		burst *int
+		def   int
+	}{{envMessageBurst, &cfg.MessageBurst, 10}, {envIPBurst, &cfg.IPBurst, 60}} {
+		*b.burst = b.def
+		if v := strings.TrimSpace(env[b.name]); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1e6 {
+				errs = append(errs, fmt.Errorf("%s=%q: want a whole number of messages from 1 to 1000000", b.name, v))
+			}
+			*b.burst = n
+		}
+	}
 	if v := strings.TrimSpace(env[envShutdownTimeout]); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < time.Second || d > 5*time.Minute {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/time/rate"
 
 	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/chat"
@@ -48,7 +49,8 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- st
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	engine := chat.NewEngine(st, runner, chat.Config{IdentitySecret: cfg.IdentitySecret, AllowedOrigins: cfg.AllowedOrigins, Now: st.Now}, log, reg)
+	engine := chat.NewEngine(st, runner, chat.Config{IdentitySecret: cfg.IdentitySecret, AllowedOrigins: cfg.AllowedOrigins, Now: st.Now,
+		MessageRate: rate.Limit(cfg.MessageRate), MessageBurst: cfg.MessageBurst, IPRate: rate.Limit(cfg.IPRate), IPBurst: cfg.IPBurst}, log, reg)
 	if cfg.Demo {
 		log.Warn("demo mode: /api/demo signs any demo customer's identity; set KEFU_IDENTITY_SECRET and KEFU_DEMO=false in production")
 	}
