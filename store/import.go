@@ -240,6 +240,7 @@ func (im *importer) validate(ctx context.Context) error {
 			im.problem(path+".items", "an order needs at least one item")
 		}
 		skus := map[string]bool{}
+		total := float64(o.Shipping) // an estimate, to refuse totals int64 cents cannot hold
 		for j, it := range o.Items {
 			ipath := fmt.Sprintf("%s.items[%d]", path, j)
 			if !im.productKnown(ctx, it.SKU) {
@@ -255,6 +256,18 @@ func (im *importer) validate(ctx context.Context) error {
 			if it.UnitPrice < 0 {
 				im.problem(ipath+".unit_price", "must not be negative")
 			}
+			price := it.UnitPrice
+			if price == 0 {
+				if p := im.products[it.SKU]; p != nil {
+					price = p.Price
+				} else {
+					price = im.productPrice(ctx, it.SKU)
+				}
+			}
+			total += float64(price) * float64(it.Quantity)
+		}
+		if total > maxOrderTotal {
+			im.problem(path+".items", "the order's total is over %s", Money(maxOrderTotal))
 		}
 		for j, sh := range o.Shipments {
 			spath := fmt.Sprintf("%s.shipments[%d]", path, j)
@@ -378,6 +391,10 @@ func (im *importer) validate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// maxOrderTotal bounds an order's total, in minor units (as ParseMoney
+// bounds one amount), so that sums of its lines never overflow.
+const maxOrderTotal = 1e14
 
 func (im *importer) checkCurrency(path, c string) {
 	if c == "" {
