@@ -151,46 +151,100 @@ func NewEngine(st Store, agent *agents.Runner, cfg Config, log *slog.Logger, reg
 type engineLog struct{ e *Engine }
 
 func (l engineLog) LastMessages(ctx context.Context, id string, n int) ([]store.Message, int64, error) {
-	return l.e.store.LastMessages(ctx, id, n)
+	return l.e.lastMessages(ctx, id, n)
 }
 
 func (l engineLog) ShopperTexts(ctx context.Context, id string, before int64, n int) ([]string, error) {
-	return l.e.store.ShopperTexts(ctx, id, before, n)
+	return l.e.shopperTexts(ctx, id, before, n)
 }
 
+// AppendMessage stores a step of the agent's turn. The steps before the
+// answer (tool calls, tool results, notices) wait in the live conversation
+// and are committed with the answer in one transaction: a turn costs the
+// shopper one commit, not one per step. Nothing reads them before that:
+// the agent keeps its turn in memory, and the shopper sees only the answer.
 func (l engineLog) AppendMessage(ctx context.Context, m *store.Message) (bool, error) {
 	// A turn cancelled (a person took over, the shopper left) stores
 	// nothing more: its late output is dropped.
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	return l.e.append(ctx, m)
+	c := l.e.live(m.ConversationID)
+	if c == nil {
+		return l.e.append(ctx, m)
+	}
+	c.mu.Lock()
+	c.steps = append(c.steps, m)
+	c.mu.Unlock()
+	if m.Role == store.RoleAssistant && len(m.ToolCalls) == 0 {
+		return false, l.e.flushSteps(ctx, c)
+	}
+	return false, nil
+}
+
+// flushSteps commits the steps the running turn has stored so far.
+func (e *Engine) flushSteps(ctx context.Context, c *conversation) error {
+	c.mu.Lock()
+	steps := c.steps
+	c.steps = nil
+	c.mu.Unlock()
+	if len(steps) == 0 {
+		return nil
+	}
+	_, err := e.appendAll(ctx, steps)
+	return err
 }
 
 // append persists a message and, once committed, sends it to the
 // conversation's sockets.
 func (e *Engine) append(ctx context.Context, m *store.Message) (bool, error) {
-	dup, err := e.writer.Append(ctx, m)
-	if err != nil || dup {
-		return dup, err
+	dups, err := e.appendAll(ctx, []*store.Message{m})
+	if err != nil {
+		return false, err
 	}
-	// The console's entry for the message: an answer carries its turn's
+	return dups[0], nil
+}
+
+// appendAll persists messages in one transaction and, once committed,
+// sends them to the conversation's sockets and the console.
+func (e *Engine) appendAll(ctx context.Context, ms []*store.Message) ([]bool, error) {
+	dups, err := e.writer.AppendAll(ctx, ms)
+	if err != nil {
+		return nil, err
+	}
+	c := e.live(ms[0].ConversationID)
+	var stored []*store.Message
+	for i, m := range ms {
+		if !dups[i] {
+			stored = append(stored, m)
+		}
+	}
+	if c != nil {
+		c.remember(stored...)
+	}
+	// The console's entry for a message: an answer carries its turn's
 	// tool calls and results, which the live conversation collected as
 	// they were stored (no need to read them back).
-	var entry Entry
-	var show bool
-	if c := e.live(m.ConversationID); c != nil {
-		c.publish(m)
-		c.mu.Lock()
-		entry, show = c.tools.add(m)
-		c.mu.Unlock()
-	} else {
-		entry, show = (&turnTools{}).add(m)
+	var entries []Entry
+	for _, m := range stored {
+		var entry Entry
+		var show bool
+		if c != nil {
+			c.publish(m)
+			c.mu.Lock()
+			entry, show = c.tools.add(m)
+			c.mu.Unlock()
+		} else {
+			entry, show = (&turnTools{}).add(m)
+		}
+		if show {
+			entries = append(entries, entry)
+		}
 	}
-	if show {
-		e.staffHub.changed(ctx, e, m.ConversationID, []Entry{entry})
+	if len(entries) > 0 {
+		e.staffHub.changed(ctx, e, ms[0].ConversationID, entries)
 	}
-	return false, nil
+	return dups, nil
 }
 
 func (e *Engine) live(id string) *conversation {
@@ -215,6 +269,8 @@ type conversation struct {
 	queue   []queuedTurn
 	running bool
 	cancel  context.CancelFunc // the running turn's
+	steps   []*store.Message   // this turn's steps, committed with its answer (engineLog)
+	hist    history            // recent messages, for the model's history
 	cards   []Card             // from this turn's tool results, for its answer
 	tools   turnTools          // this turn's tool calls and results, for the console's entry
 	confirm *confirmFrame      // a change this turn previewed
@@ -394,6 +450,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	if dup {
 		return // a retry: acknowledged again, stored and answered once
 	}
+	c.remember(m)
 	c.publish(m)
 	c.mu.Lock()
 	state := c.state
@@ -489,6 +546,11 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 			c.broadcast(mustJSON(activityFrame{Type: "activity", Text: activityText(tool, c.locale)}), 0)
 		},
 	})
+	// Steps a turn stored after its last answer (it failed, or was
+	// cancelled after a tool ran) are kept all the same.
+	if err := e.flushSteps(context.WithoutCancel(ctx), c); err != nil {
+		e.log.Error("turn steps not stored", "conversation_id", c.id, "err", err)
+	}
 	// The bot stops typing before any state change the turn brings.
 	c.broadcast(mustJSON(typingFrame{Type: "typing", Who: "assistant", Typing: false}), 0)
 	e.metrics.TurnSeconds.Observe(time.Since(start).Seconds())

@@ -28,9 +28,11 @@ type Writer struct {
 	done   chan struct{}
 }
 
+// writeReq is one caller's messages: stored together in one transaction,
+// or not at all.
 type writeReq struct {
-	m    *store.Message
-	dup  bool
+	ms   []*store.Message
+	dups []bool
 	err  error
 	done chan struct{}
 }
@@ -52,24 +54,34 @@ func NewWriter(st interface {
 // client id). It blocks until the message is committed or ctx ends; after
 // ctx ends the message may still be committed, but is not acknowledged.
 func (w *Writer) Append(ctx context.Context, m *store.Message) (bool, error) {
-	r := &writeReq{m: m, done: make(chan struct{})}
+	dups, err := w.AppendAll(ctx, []*store.Message{m})
+	if err != nil {
+		return false, err
+	}
+	return dups[0], nil
+}
+
+// AppendAll stores ms in one transaction, all or none, and reports which
+// were duplicates; otherwise as Append.
+func (w *Writer) AppendAll(ctx context.Context, ms []*store.Message) ([]bool, error) {
+	r := &writeReq{ms: ms, done: make(chan struct{})}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
-		return false, ErrWriterClosed
+		return nil, ErrWriterClosed
 	}
 	select {
 	case w.reqs <- r:
 		w.mu.RUnlock()
 	case <-ctx.Done():
 		w.mu.RUnlock()
-		return false, ctx.Err()
+		return nil, ctx.Err()
 	}
 	select {
 	case <-r.done:
-		return r.dup, r.err
+		return r.dups, r.err
 	case <-ctx.Done():
-		return false, ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 
@@ -90,51 +102,48 @@ func (w *Writer) run() {
 	batch := make([]*writeReq, 0, w.maxBatch)
 	for r := range w.reqs {
 		batch = append(batch[:0], r)
+		n := len(r.ms)
 	fill:
-		for len(batch) < w.maxBatch {
+		for n < w.maxBatch {
 			select {
 			case r, ok := <-w.reqs:
 				if !ok {
 					break fill
 				}
-				batch = append(batch, r)
+				batch, n = append(batch, r), n+len(r.ms)
 			default:
 				break fill
 			}
 		}
-		w.commit(batch)
+		w.commit(batch, n)
 	}
 }
 
-// commit writes a batch in one transaction. If it fails, each message is
-// tried alone, so one bad message does not fail the others.
-func (w *Writer) commit(batch []*writeReq) {
+// commit writes a batch of n messages in one transaction. If it fails,
+// each request is tried alone, so one bad message does not fail the others.
+func (w *Writer) commit(batch []*writeReq, n int) {
 	if w.onBatch != nil {
-		w.onBatch(len(batch))
+		w.onBatch(n)
 	}
-	ms := make([]*store.Message, len(batch))
-	for i, r := range batch {
-		ms[i] = r.m
+	ms := make([]*store.Message, 0, n)
+	for _, r := range batch {
+		ms = append(ms, r.ms...)
 	}
 	// The writer outlives any one caller: commits are not cancelled by a
 	// shopper leaving, only bounded by the store's own timeout.
 	dups, err := w.store.AppendMessages(context.Background(), ms)
 	if err != nil && len(batch) > 1 {
 		for _, r := range batch {
-			d, err := w.store.AppendMessages(context.Background(), []*store.Message{r.m})
-			if err == nil {
-				r.dup = d[0]
-			}
-			r.err = err
+			r.dups, r.err = w.store.AppendMessages(context.Background(), r.ms)
 			close(r.done)
 		}
 		return
 	}
-	for i, r := range batch {
+	for _, r := range batch {
 		if err != nil {
 			r.err = err
 		} else {
-			r.dup = dups[i]
+			r.dups, dups = dups[:len(r.ms)], dups[len(r.ms):]
 		}
 		close(r.done)
 	}

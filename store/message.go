@@ -44,36 +44,112 @@ type Message struct {
 // ClientID (a shopper's retry), nothing is stored, m is filled from the
 // stored message and duplicate is true.
 func (s *Store) AppendMessage(ctx context.Context, m *Message) (duplicate bool, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var e error
-		duplicate, e = appendMessage(ctx, tx, m, s.now())
-		return e
-	})
-	return duplicate, err
+	dups, err := s.AppendMessages(ctx, []*Message{m})
+	if err != nil {
+		return false, err
+	}
+	return dups[0], nil
 }
 
-func appendMessage(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) (bool, error) {
-	if m.ClientID != "" {
-		var seq, id, created int64
-		err := tx.QueryRowContext(ctx, `SELECT seq, id, created_at FROM messages WHERE conversation_id = ? AND client_id = ?`,
-			m.ConversationID, m.ClientID).Scan(&seq, &id, &created)
-		if err == nil {
-			m.Seq, m.ID, m.CreatedAt = seq, id, fromMS(created)
-			return true, nil
+// AppendMessages stores several messages in one transaction, as
+// AppendMessage does for one: a group commit, so many shoppers' messages
+// share one commit. It reports, per message, whether it was a duplicate.
+// Each conversation's seqs are taken with one update for all its messages
+// in the batch. If the transaction fails, nothing is stored.
+func (s *Store) AppendMessages(ctx context.Context, msgs []*Message) ([]bool, error) {
+	dups := make([]bool, len(msgs))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		// Retries first: a client id already stored, or twice in the batch.
+		type key struct{ conv, client string }
+		inBatch := map[key]*Message{}
+		for i, m := range msgs {
+			if m.CreatedAt.IsZero() {
+				m.CreatedAt = now
+			}
+			if m.ClientID == "" {
+				continue
+			}
+			k := key{m.ConversationID, m.ClientID}
+			if first := inBatch[k]; first != nil {
+				dups[i] = true
+				continue
+			}
+			inBatch[k] = m
+			var seq, id, created int64
+			err := tx.QueryRowContext(ctx, `SELECT seq, id, created_at FROM messages WHERE conversation_id = ? AND client_id = ?`,
+				m.ConversationID, m.ClientID).Scan(&seq, &id, &created)
+			if err == nil {
+				m.Seq, m.ID, m.CreatedAt = seq, id, fromMS(created)
+				dups[i] = true
+				continue
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("store: unable to check client id: %w", err)
+			}
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return false, fmt.Errorf("store: unable to check client id: %w", err)
+		// Seqs: one update per conversation.
+		type convSeqs struct {
+			n        int64
+			last     time.Time
+			next     int64
+			num      int64
+			assigned bool
 		}
-	}
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt = now
-	}
-	var num int64
-	err := tx.QueryRowContext(ctx, `UPDATE conversations SET last_seq = last_seq + 1, updated_at = ? WHERE id = ? RETURNING last_seq, num`,
-		ms(m.CreatedAt), m.ConversationID).Scan(&m.Seq, &num)
+		convs := map[string]*convSeqs{}
+		var order []string
+		for i, m := range msgs {
+			if dups[i] {
+				continue
+			}
+			c := convs[m.ConversationID]
+			if c == nil {
+				c = &convSeqs{}
+				convs[m.ConversationID] = c
+				order = append(order, m.ConversationID)
+			}
+			c.n++
+			if m.CreatedAt.After(c.last) {
+				c.last = m.CreatedAt
+			}
+		}
+		for _, id := range order {
+			c := convs[id]
+			var last int64
+			err := tx.QueryRowContext(ctx, `UPDATE conversations SET last_seq = last_seq + ?, updated_at = max(updated_at, ?)
+				WHERE id = ? RETURNING last_seq, num`, c.n, ms(c.last), id).Scan(&last, &c.num)
+			if err != nil {
+				return notFound(err, "conversation "+id)
+			}
+			c.next = last - c.n + 1
+		}
+		for i, m := range msgs {
+			if dups[i] {
+				continue
+			}
+			c := convs[m.ConversationID]
+			m.Seq = c.next
+			c.next++
+			if err := insertMessage(ctx, tx, m, c.num); err != nil {
+				return err
+			}
+		}
+		// A retry within the batch is its first's duplicate.
+		for i, m := range msgs {
+			if first := inBatch[key{m.ConversationID, m.ClientID}]; dups[i] && m.ClientID != "" && first != nil && first != m {
+				m.Seq, m.ID, m.CreatedAt = first.Seq, first.ID, first.CreatedAt
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return false, notFound(err, "conversation "+m.ConversationID)
+		return nil, err
 	}
+	return dups, nil
+}
+
+// insertMessage writes a message whose seq is set, and indexes it.
+func insertMessage(ctx context.Context, tx *sql.Tx, m *Message, num int64) error {
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO messages (conversation_id, seq, role, author, text, tool_calls, tool_result, model, latency_ms,
 		                      tokens_in, tokens_out, client_id, staff_id, created_at)
@@ -81,7 +157,7 @@ func appendMessage(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) (
 		m.ConversationID, m.Seq, m.Role, m.Author, m.Text, nullJSON(m.ToolCalls), nullJSON(m.ToolResult), m.Model,
 		nullInt(m.LatencyMS), nullInt(m.TokensIn), nullInt(m.TokensOut), nullString(m.ClientID), nullID(m.StaffID), ms(m.CreatedAt))
 	if err != nil {
-		return false, fmt.Errorf("store: unable to append message: %w", err)
+		return fmt.Errorf("store: unable to append message: %w", err)
 	}
 	m.ID, _ = res.LastInsertId()
 	if len(m.ToolCalls) > 0 {
@@ -89,13 +165,10 @@ func appendMessage(ctx context.Context, tx *sql.Tx, m *Message, now time.Time) (
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tools (conversation_id, tool)
 			SELECT ?, json_extract(j.value, '$.name') FROM json_each(?) j WHERE json_extract(j.value, '$.name') IS NOT NULL`,
 			m.ConversationID, string(m.ToolCalls)); err != nil {
-			return false, fmt.Errorf("store: unable to index tool calls: %w", err)
+			return fmt.Errorf("store: unable to index tool calls: %w", err)
 		}
 	}
-	if err := indexMessage(ctx, tx, num, m.Seq, m.Role, m.Text); err != nil {
-		return false, err
-	}
-	return false, nil
+	return indexMessage(ctx, tx, num, m.Seq, m.Role, m.Text)
 }
 
 const messageColumns = `id, conversation_id, seq, role, author, text, COALESCE(tool_calls, ''), COALESCE(tool_result, ''),
@@ -227,29 +300,6 @@ func (s *Store) LastMessages(ctx context.Context, conversationID string, n int) 
 		before = ms[0].Seq - 1
 	}
 	return ms, before, nil
-}
-
-// AppendMessages stores several messages in one transaction, as
-// AppendMessage does for one: a group commit, so many shoppers' messages
-// share one fsync. It reports, per message, whether it was a duplicate.
-// If the transaction fails, nothing is stored.
-func (s *Store) AppendMessages(ctx context.Context, ms []*Message) ([]bool, error) {
-	dups := make([]bool, len(ms))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		now := s.now()
-		for i, m := range ms {
-			d, err := appendMessage(ctx, tx, m, now)
-			if err != nil {
-				return err
-			}
-			dups[i] = d
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return dups, nil
 }
 
 // ShopperTexts returns the text of the last n shopper messages before seq

@@ -66,7 +66,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// busy_timeout comes first so that it already applies while the other
 	// pragmas run; _txlock=immediate takes the write lock at BEGIN, so a
 	// transaction never fails half-way on a lock upgrade.
-	w, err := sql.Open(driverName, dsn(path, "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate"))
+	w, err := sql.Open(driverName, dsn(path, "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64"))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
@@ -77,7 +77,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
-	r, err := sql.Open(driverName, dsn(path, "_busy_timeout=10000&_foreign_keys=on&_query_only=1"))
+	r, err := sql.Open(driverName, dsn(path, "_busy_timeout=10000&_foreign_keys=on&_query_only=1&_stmt_cache_size=64"))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: unable to open %s for reading: %w", path, err)

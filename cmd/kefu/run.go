@@ -33,6 +33,9 @@ Usage:
                           delete a customer's conversations and personal data (privacy request)
   kefu chat [--as EMAIL] [--json] [-v]
                           talk to the agent in the terminal as a demo customer (or a guest)
+  kefu loadtest [--mode turns|flood|idle] [--shoppers N] [--sockets N] [--duration D] [--runs N] [--url ws://HOST/ws]
+                          drive a kefu (default: one started on a temporary database) with simulated
+                          shoppers over WebSockets; prints turns/s, ack and reply latency, errors, memory
   kefu version            print the version
 
 Environment:
@@ -110,6 +113,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdForget(ctx, cfg, log, rest, stdout, stderr)
 	case "replay":
 		return cmdReplay(ctx, cfg, log, rest, stdout, stderr)
+	case "loadtest":
+		return cmdLoadtest(ctx, rest, stdout, stderr, environ)
 	default:
 		fmt.Fprintf(stderr, "kefu: unknown command %q\n\n%s", cmd, usage)
 		return 2

@@ -1,0 +1,309 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kefu-dev/kefu/chat"
+	"github.com/kefu-dev/kefu/cmd/kefu/loadtest"
+)
+
+// cmdLoadtest drives a kefu with simulated shoppers: by default a kefu it
+// starts as a child process on a temporary database (so that the server's
+// memory is its own, not the shoppers'), or the one at --url.
+func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
+	fs := flag.NewFlagSet("kefu loadtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	mode := fs.String("mode", "turns", "turns (shoppers chatting), flood (the same plus one shopper flooding), or idle (open sockets, for memory)")
+	shoppers := fs.Int("shoppers", 200, "concurrent shoppers")
+	sockets := fs.Int("sockets", 10000, "idle mode: sockets to hold open")
+	duration := fs.Duration("duration", 10*time.Second, "measuring time of each run")
+	warmup := fs.Duration("warmup", 2*time.Second, "time before measuring")
+	runs := fs.Int("runs", 1, "runs to make; the summary gives their medians")
+	baseline := fs.Bool("baseline", true, "measure a bare gorilla/websocket echo server with the same shoppers in each run")
+	url := fs.String("url", "", "the shopper socket of a running kefu, ws://HOST/ws (default: start one on a temporary database)")
+	secret := fs.String("secret", "", "with --url: the server's KEFU_IDENTITY_SECRET, to sign in as its customers (default: guests)")
+	customers := fs.String("customers", "", "customer ids to sign in as, comma-separated (default: the demo shop's 16)")
+	asJSON := fs.Bool("json", false, "print the results as JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *mode != "turns" && *mode != "flood" && *mode != "idle" {
+		fmt.Fprintln(stderr, "kefu loadtest: --mode is turns, flood or idle")
+		return 2
+	}
+	if *shoppers < 1 || *runs < 1 || *sockets < 1 {
+		fmt.Fprintln(stderr, "kefu loadtest: --shoppers, --sockets and --runs must be at least 1")
+		return 2
+	}
+	o := loadtest.Options{URL: *url, Shoppers: *shoppers, Duration: *duration, Warmup: *warmup, Progress: stderr}
+	for _, c := range strings.Split(*customers, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			o.Customers = append(o.Customers, c)
+		}
+	}
+	if len(o.Customers) == 0 {
+		for i := 1001; i <= 1016; i++ {
+			o.Customers = append(o.Customers, fmt.Sprintf("cus_%d", i))
+		}
+	}
+	if *url == "" {
+		srv, err := startServer(ctx, environ)
+		if err != nil {
+			fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
+			return 1
+		}
+		defer srv.stop()
+		o.URL, o.MetricsURL, *secret = srv.ws, srv.metrics, srv.secret
+		fmt.Fprintf(stderr, "kefu loadtest: started kefu (pid %d) on %s with a temporary database; its log: %s\n", srv.cmd.Process.Pid, srv.addr, srv.log)
+	} else {
+		o.MetricsURL = strings.Replace(strings.Replace(strings.TrimSuffix(*url, "/ws"), "wss://", "https://", 1), "ws://", "http://", 1) + "/metrics"
+	}
+	if *secret != "" {
+		key := []byte(*secret)
+		o.Sign = func(id string, exp int64) string { return chat.Sign(key, id, exp) }
+	}
+
+	if *mode == "idle" {
+		return idleRun(ctx, o, *sockets, stdout, stderr, *asJSON)
+	}
+	var report []runReport
+	for i := range *runs {
+		r := runReport{Run: i + 1}
+		var err error
+		if *mode == "flood" {
+			// The same shoppers without and then with one flooding.
+			if r.Quiet, err = loadtest.Run(ctx, o); err == nil {
+				fo := o
+				fo.Flood = true
+				r.Kefu, err = loadtest.Run(ctx, fo)
+			}
+		} else {
+			r.Kefu, err = loadtest.Run(ctx, o)
+		}
+		if err == nil && *baseline {
+			r.Echo, err = echoRun(ctx, o)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
+			return 1
+		}
+		if !*asJSON {
+			r.print(stdout)
+		}
+		report = append(report, r)
+	}
+	if *asJSON {
+		json.NewEncoder(stdout).Encode(report)
+		return 0
+	}
+	summarise(stdout, report)
+	return 0
+}
+
+func echoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, error) {
+	url, stop, err := loadtest.Echo()
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	o.URL, o.MetricsURL, o.Flood, o.Sign = url, "", false, nil
+	return loadtest.Run(ctx, o)
+}
+
+func idleRun(ctx context.Context, o loadtest.Options, n int, stdout, stderr io.Writer, asJSON bool) int {
+	before, after, err := loadtest.Idle(ctx, o, n)
+	if err != nil {
+		fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
+		return 1
+	}
+	if asJSON {
+		json.NewEncoder(stdout).Encode(map[string]any{"sockets": n, "before": before, "after": after})
+		return 0
+	}
+	per := func(a, b int64) string { return fmt.Sprintf("%.1f KiB", float64(b-a)/float64(n)/1024) }
+	fmt.Fprintf(stdout, "idle: %d shopper sockets open, each with its conversation\n", n)
+	fmt.Fprintf(stdout, "  server RSS   %7.1f MB before, %7.1f MB with them open: %s per socket\n", mb(before.RSS), mb(after.RSS), per(before.RSS, after.RSS))
+	fmt.Fprintf(stdout, "  Go heap      %7.1f MB before, %7.1f MB: %s per socket\n", mb(before.HeapInuse), mb(after.HeapInuse), per(before.HeapInuse, after.HeapInuse))
+	fmt.Fprintf(stdout, "  stacks       %7.1f MB before, %7.1f MB (%d goroutines)\n", mb(before.StackInuse), mb(after.StackInuse), after.Goroutines)
+	return 0
+}
+
+func mb(b int64) float64 { return float64(b) / 1e6 }
+
+// runReport is one run: kefu (with the flood, in flood mode), the same
+// shoppers without the flood, and the echo baseline.
+type runReport struct {
+	Run   int
+	Kefu  *loadtest.Result
+	Quiet *loadtest.Result `json:",omitempty"`
+	Echo  *loadtest.Result `json:",omitempty"`
+}
+
+func (r runReport) print(w io.Writer) {
+	line := func(name string, res *loadtest.Result) {
+		if res == nil {
+			return
+		}
+		fmt.Fprintf(w, "run %d  %-12s %9.0f turns/s  reply %s\n", r.Run, name, res.TurnsPerSecond(), res.Reply)
+		fmt.Fprintf(w, "       %-12s %9s           ack   %s\n", "", "", res.Ack)
+		extra := []string{errorsText(res.Errors)}
+		if res.MemAfter.RSS > 0 {
+			extra = append(extra, fmt.Sprintf("server RSS %.1f MB, %d goroutines", mb(res.MemAfter.RSS), res.MemAfter.Goroutines))
+		}
+		if res.FloodSent > 0 {
+			extra = append(extra, fmt.Sprintf("flood: %d sent, %d acked, %d rate-limited", res.FloodSent, res.FloodAcked, res.FloodLimited))
+		}
+		fmt.Fprintf(w, "       %-12s %s\n", "", strings.Join(extra, "; "))
+	}
+	if r.Quiet != nil {
+		line("kefu", r.Quiet)
+		line("kefu+flood", r.Kefu)
+	} else {
+		line("kefu", r.Kefu)
+	}
+	line("echo", r.Echo)
+}
+
+func errorsText(errs map[string]int) string {
+	if len(errs) == 0 {
+		return "no errors"
+	}
+	var parts []string
+	for k, v := range errs {
+		parts = append(parts, fmt.Sprintf("%d %s", v, k))
+	}
+	slices.Sort(parts)
+	return "errors: " + strings.Join(parts, ", ")
+}
+
+// summarise prints the medians over the runs and the ratios to the
+// baseline measured in the same runs.
+func summarise(w io.Writer, rs []runReport) {
+	med := func(f func(runReport) float64) float64 {
+		var v []float64
+		for _, r := range rs {
+			v = append(v, f(r))
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	msOf := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	r0 := rs[0]
+	fmt.Fprintf(w, "\nmedian of %d run(s), %d shoppers:\n", len(rs), r0.Kefu.Shoppers)
+	tps := med(func(r runReport) float64 { return r.Kefu.TurnsPerSecond() })
+	p50 := med(func(r runReport) float64 { return msOf(r.Kefu.Reply.P50) })
+	p99 := med(func(r runReport) float64 { return msOf(r.Kefu.Reply.P99) })
+	name := "kefu"
+	if r0.Quiet != nil {
+		qt := med(func(r runReport) float64 { return r.Quiet.TurnsPerSecond() })
+		q99 := med(func(r runReport) float64 { return msOf(r.Quiet.Reply.P99) })
+		ratio := med(func(r runReport) float64 { return msOf(r.Kefu.Reply.P99) / max(msOf(r.Quiet.Reply.P99), 0.001) })
+		fmt.Fprintf(w, "  kefu          %9.0f turns/s   reply p99 %6.2f ms\n", qt, q99)
+		fmt.Fprintf(w, "  kefu + flood  %9.0f turns/s   reply p99 %6.2f ms   the flood raises the others' p99 %.2f×\n", tps, p99, ratio)
+		name = "kefu + flood"
+	} else {
+		fmt.Fprintf(w, "  kefu          %9.0f turns/s   reply p50 %6.2f ms   p99 %6.2f ms\n", tps, p50, p99)
+	}
+	if r0.Echo != nil {
+		et := med(func(r runReport) float64 { return r.Echo.TurnsPerSecond() })
+		e99 := med(func(r runReport) float64 { return msOf(r.Echo.Reply.P99) })
+		ratio := med(func(r runReport) float64 { return r.Kefu.TurnsPerSecond() / max(r.Echo.TurnsPerSecond(), 0.001) })
+		fmt.Fprintf(w, "  echo baseline %9.0f turns/s   reply p99 %6.2f ms   (%s: %.2f× the echo server's turns/s)\n", et, e99, name, ratio)
+	}
+}
+
+// childServer is a kefu started by the load test.
+type childServer struct {
+	cmd                    *exec.Cmd
+	addr, ws, metrics, log string
+	secret                 string
+	dir                    string
+}
+
+// startServer starts `kefu serve` on a temporary database with the demo
+// shop, a fresh identity secret and rate limits that a load test from one
+// address can live with: 100 messages a second per socket (a shopper
+// waiting for each answer sends fewer; a flooding one is cut there) and no
+// practical limit per address (every simulated shopper is 127.0.0.1).
+func startServer(ctx context.Context, environ []string) (*childServer, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "kefu-loadtest-")
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	b := make([]byte, 32)
+	rand.Read(b)
+	s := &childServer{addr: addr, ws: "ws://" + addr + "/ws", metrics: "http://" + addr + "/metrics",
+		log: filepath.Join(dir, "kefu.log"), secret: hex.EncodeToString(b), dir: dir}
+	logf, err := os.Create(s.log)
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	var env []string
+	for _, kv := range environ {
+		if !strings.HasPrefix(kv, "KEFU_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "KEFU_DB="+filepath.Join(dir, "kefu.db"), "KEFU_ADDR="+addr, "KEFU_IDENTITY_SECRET="+s.secret,
+		"KEFU_DEMO=false", "KEFU_LOG_LEVEL=warn", "KEFU_MESSAGE_RATE=100", "KEFU_MESSAGE_BURST=100",
+		"KEFU_IP_RATE=1000000", "KEFU_IP_BURST=1000000", "KEFU_ADMIN_PASSWORD=loadtest-"+s.secret[:16])
+	s.cmd = exec.Command(exe, "serve")
+	s.cmd.Env, s.cmd.Stdout, s.cmd.Stderr = env, logf, logf
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			s.stop()
+			return nil, errors.New("the kefu server did not become ready; see " + s.log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (s *childServer) stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+	os.RemoveAll(s.dir)
+}

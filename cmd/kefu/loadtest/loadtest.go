@@ -1,0 +1,453 @@
+// Package loadtest drives a kefu gateway with simulated shoppers over real
+// WebSockets and measures it: turns per second, ack and reply latency,
+// errors, and the server's memory. It speaks only the public protocol
+// (docs/protocol.md), so it measures any kefu, local or remote, and a bare
+// echo server (Echo) the same way, for a baseline.
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Options configure a run.
+type Options struct {
+	URL        string        // the shopper socket, ws://host:port/ws
+	Origin     string        // the Origin header; default: the URL's host over http
+	MetricsURL string        // the server's /metrics, for its memory; empty: not measured
+	Sign       func(customerID string, expires int64) string // signs identities; nil: guests only
+	Customers  []string      // customer ids to sign in as, round robin
+	Shoppers   int           // concurrent shoppers (turns and flood modes), or open sockets (idle mode)
+	Duration   time.Duration // how long turns are measured, after Warmup
+	Warmup     time.Duration // turns before measuring, not counted
+	TurnTimeout time.Duration // a turn with no reply by then is an error; default 10s
+	Flood      bool          // one more shopper sends messages as fast as it can, unmeasured
+	Progress   io.Writer     // a line per second while running; nil: quiet
+}
+
+// Result is what a run measured.
+type Result struct {
+	Shoppers     int
+	Turns        int           // complete turns while measuring: message acknowledged and answered
+	Elapsed      time.Duration // the measuring time
+	Ack, Reply   Latency
+	Errors       map[string]int // error frames by code, time-outs, dropped sockets
+	FloodSent    int            // flood mode: messages the flooding shopper sent
+	FloodAcked   int
+	FloodLimited int            // ...and how many were refused with rate_limited
+	MemBefore    Memory         // server memory before the shoppers connected
+	MemAfter     Memory         // ...and at the end, with them connected
+}
+
+// TurnsPerSecond is the measured throughput.
+func (r *Result) TurnsPerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Turns) / r.Elapsed.Seconds()
+}
+
+// Latency is a latency distribution.
+type Latency struct{ P50, P95, P99, Max time.Duration }
+
+func latency(d []time.Duration) Latency {
+	if len(d) == 0 {
+		return Latency{}
+	}
+	slices.Sort(d)
+	at := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))] }
+	return Latency{P50: at(0.50), P95: at(0.95), P99: at(0.99), Max: d[len(d)-1]}
+}
+
+func (l Latency) String() string {
+	return fmt.Sprintf("p50 %s  p95 %s  p99 %s  max %s", ms(l.P50), ms(l.P95), ms(l.P99), ms(l.Max))
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
+
+// scripts are the shoppers' conversations, cycled: the knowledge base,
+// order lookups and a return that the shopper declines (nothing changes in
+// the shop), in English and Chinese. None asks for a person, since a
+// handed-off conversation waits for staff and the bot stays silent.
+var scripts = [][]string{
+	{"hi", "where is my order?", "how long does shipping to Canada take?", "I want to return something", "no thanks", "what is your returns policy?", "can I pay with PayPal?", "thanks!"},
+	{"你好", "我的订单到哪了？", "退货运费谁出？", "我想退货", "算了，不退了", "可以寄到加拿大吗？", "谢谢"},
+	{"hello", "do you ship to Germany?", "track my order please", "recommend a tent for two people", "how do I care for a down jacket?", "thank you"},
+	{"在吗", "推荐一款适合徒步的背包", "我的包裹什么时候到？", "礼品卡可以退吗？", "好的谢谢"},
+}
+
+// Run runs shoppers against the server until the warm-up and the measuring
+// time are over, and reports what it measured.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Shoppers <= 0 {
+		return nil, errors.New("loadtest: at least one shopper")
+	}
+	if o.TurnTimeout <= 0 {
+		o.TurnTimeout = 10 * time.Second
+	}
+	res := &Result{Shoppers: o.Shoppers, Errors: map[string]int{}}
+	res.MemBefore, _ = ReadMemory(ctx, o.MetricsURL)
+
+	var (
+		measuring atomic.Bool
+		turns     atomic.Int64
+		mu        sync.Mutex
+		acks      []time.Duration
+		replies   []time.Duration
+	)
+	rec := &recorder{errs: res.Errors}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	dialed := make(chan error, o.Shoppers)
+	for i := range o.Shoppers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := dialShopper(ctx, o, i)
+			dialed <- err
+			if err != nil {
+				return
+			}
+			defer func() {
+				if s != nil {
+					s.ws.Close()
+				}
+			}()
+			script := scripts[i%len(scripts)]
+			for n := i; ctx.Err() == nil; n++ {
+				ack, reply, err := s.turn(ctx, script[n%len(script)], o.TurnTimeout)
+				if err != nil {
+					if ctx.Err() != nil {
+						return
+					}
+					rec.add(err)
+					s.ws.Close()
+					// Go on in a fresh conversation.
+					for s, err = dialShopper(ctx, o, i); err != nil; s, err = dialShopper(ctx, o, i) {
+						if ctx.Err() != nil {
+							return
+						}
+						rec.add(err)
+						time.Sleep(100 * time.Millisecond)
+					}
+					continue
+				}
+				if measuring.Load() {
+					turns.Add(1)
+					mu.Lock()
+					acks, replies = append(acks, ack), append(replies, reply)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for range o.Shoppers {
+		if err := <-dialed; err != nil {
+			cancel()
+			wg.Wait()
+			return nil, fmt.Errorf("loadtest: %w", err)
+		}
+	}
+	var flood *flooder
+	if o.Flood {
+		f, err := dialShopper(ctx, o, o.Shoppers)
+		if err != nil {
+			cancel()
+			wg.Wait()
+			return nil, fmt.Errorf("loadtest: the flooding shopper: %w", err)
+		}
+		flood = &flooder{s: f}
+		wg.Add(1)
+		go func() { defer wg.Done(); flood.run(ctx) }()
+	}
+
+	progress := func(phase string, start time.Time) {
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "\r%-9s %5.1fs  %8d turns  %s   ", phase, time.Since(start).Seconds(), turns.Load(), rec.summary())
+		}
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	wait := func(phase string, d time.Duration) {
+		start := time.Now()
+		end := time.After(d)
+		for {
+			select {
+			case <-end:
+				progress(phase, start)
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				progress(phase, start)
+			}
+		}
+	}
+	wait("warm-up", o.Warmup)
+	measuring.Store(true)
+	start := time.Now()
+	wait("measuring", o.Duration)
+	measuring.Store(false)
+	res.Elapsed = time.Since(start)
+	res.Turns = int(turns.Load())
+	res.MemAfter, _ = ReadMemory(ctx, o.MetricsURL)
+	if o.Progress != nil {
+		fmt.Fprintln(o.Progress)
+	}
+	cancel()
+	wg.Wait()
+	mu.Lock()
+	res.Ack, res.Reply = latency(acks), latency(replies)
+	mu.Unlock()
+	if flood != nil {
+		res.FloodSent, res.FloodAcked, res.FloodLimited = int(flood.sent.Load()), int(flood.acked.Load()), int(flood.limited.Load())
+	}
+	return res, nil
+}
+
+// Idle opens n shopper sockets, each with a conversation, holds them, and
+// reports the server's memory before and with them open.
+func Idle(ctx context.Context, o Options, n int) (before, after Memory, err error) {
+	before, err = ReadMemory(ctx, o.MetricsURL)
+	if err != nil {
+		return before, after, err
+	}
+	socks := make([]*shopper, 0, n)
+	defer func() {
+		for _, s := range socks {
+			s.ws.Close()
+		}
+	}()
+	start := time.Now()
+	// A few dials at a time: a burst of thousands of handshakes at once
+	// measures the listen backlog, not kefu.
+	sem := make(chan struct{}, 64)
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			s, err := dialShopper(ctx, o, i)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				return
+			}
+			socks = append(socks, s)
+			if o.Progress != nil && len(socks)%500 == 0 {
+				fmt.Fprintf(o.Progress, "\ropen %6d of %d sockets  %5.1fs   ", len(socks), n, time.Since(start).Seconds())
+			}
+		}()
+		if firstErr != nil {
+			break
+		}
+	}
+	wg.Wait()
+	if o.Progress != nil {
+		fmt.Fprintln(o.Progress)
+	}
+	if firstErr != nil {
+		return before, after, fmt.Errorf("loadtest: socket %d of %d: %w", len(socks)+1, n, firstErr)
+	}
+	// Let the server settle (its garbage collector, the socket buffers)
+	// before reading its memory.
+	time.Sleep(2 * time.Second)
+	after, err = ReadMemory(ctx, o.MetricsURL)
+	return before, after, err
+}
+
+// recorder counts errors by kind.
+type recorder struct {
+	mu   sync.Mutex
+	errs map[string]int
+}
+
+func (r *recorder) add(err error) {
+	kind := "other"
+	var fe *frameError
+	switch {
+	case errors.As(err, &fe):
+		kind = fe.code
+	case errors.Is(err, errTimeout):
+		kind = "timeout"
+	case websocket.IsUnexpectedCloseError(err) || strings.Contains(err.Error(), "close"):
+		kind = "closed"
+	}
+	r.mu.Lock()
+	r.errs[kind]++
+	r.mu.Unlock()
+}
+
+func (r *recorder) summary() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.errs) == 0 {
+		return "no errors"
+	}
+	var parts []string
+	for k, v := range r.errs {
+		parts = append(parts, fmt.Sprintf("%s %d", k, v))
+	}
+	sort.Strings(parts)
+	return "errors: " + strings.Join(parts, ", ")
+}
+
+var errTimeout = errors.New("no reply in time")
+
+type frameError struct{ code, message string }
+
+func (e *frameError) Error() string { return e.code + ": " + e.message }
+
+// frame is the part of a server frame the shoppers look at.
+type frame struct {
+	Type     string `json:"type"`
+	ClientID string `json:"client_id"`
+	Seq      int64  `json:"seq"`
+	Role     string `json:"role"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+	State    string `json:"state"`
+}
+
+// shopper is one simulated shopper's socket.
+type shopper struct {
+	ws   *websocket.Conn
+	id   string
+	next int
+}
+
+func dialShopper(ctx context.Context, o Options, i int) (*shopper, error) {
+	origin := o.Origin
+	if origin == "" {
+		origin = "http://" + strings.TrimPrefix(strings.TrimPrefix(o.URL, "ws://"), "wss://")
+		origin = origin[:strings.IndexByte(origin[len("http://"):]+"/", '/')+len("http://")]
+	}
+	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, ReadBufferSize: 2048, WriteBufferSize: 1024}
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	ws, _, err := d.DialContext(dctx, o.URL, http.Header{"Origin": {origin}})
+	if err != nil {
+		return nil, err
+	}
+	hello := map[string]any{"type": "hello", "locale": []string{"en", "zh"}[i%2]}
+	if o.Sign != nil && len(o.Customers) > 0 {
+		cid := o.Customers[i%len(o.Customers)]
+		exp := time.Now().Add(24 * time.Hour).Unix()
+		hello["identity"] = map[string]any{"customer_id": cid, "expires": exp, "signature": o.Sign(cid, exp)}
+	}
+	s := &shopper{ws: ws, id: fmt.Sprintf("lt%d-%d", i, rand.Uint32())}
+	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if err := ws.WriteJSON(hello); err != nil {
+		ws.Close()
+		return nil, err
+	}
+	for {
+		f, err := s.read()
+		if err != nil {
+			ws.Close()
+			return nil, err
+		}
+		if f.Type == "welcome" {
+			return s, nil
+		}
+	}
+}
+
+func (s *shopper) read() (*frame, error) {
+	_, b, err := s.ws.ReadMessage()
+	if err != nil {
+		return nil, err
+	}
+	var f frame
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("a frame that is not JSON: %w", err)
+	}
+	return &f, nil
+}
+
+// turn sends one message and waits for its ack and the answer to it,
+// returning both latencies.
+func (s *shopper) turn(ctx context.Context, text string, timeout time.Duration) (ack, reply time.Duration, err error) {
+	s.next++
+	cid := fmt.Sprintf("%s-%d", s.id, s.next)
+	start := time.Now()
+	s.ws.SetWriteDeadline(start.Add(timeout))
+	if err := s.ws.WriteJSON(map[string]any{"type": "message", "client_id": cid, "text": text}); err != nil {
+		return 0, 0, err
+	}
+	s.ws.SetReadDeadline(start.Add(timeout))
+	var ackSeq int64
+	for {
+		f, err := s.read()
+		if err != nil {
+			var ne interface{ Timeout() bool }
+			if errors.As(err, &ne) && ne.Timeout() {
+				return 0, 0, errTimeout
+			}
+			return 0, 0, err
+		}
+		switch {
+		case f.Type == "ack" && f.ClientID == cid:
+			ack, ackSeq = time.Since(start), f.Seq
+		case f.Type == "error" && (f.ClientID == cid || f.ClientID == ""):
+			return 0, 0, &frameError{code: f.Code, message: f.Message}
+		case f.Type == "message" && ackSeq > 0 && f.Seq > ackSeq && f.Role != "user":
+			return ack, time.Since(start), nil
+		case f.Type == "state" && f.State != "bot":
+			return 0, 0, &frameError{code: "state_" + f.State, message: "the conversation left the bot"}
+		}
+	}
+}
+
+// flooder is a shopper that sends messages as fast as the socket takes
+// them, without waiting for answers, and counts what comes back.
+type flooder struct {
+	s                     *shopper
+	sent, acked, limited atomic.Int64
+}
+
+func (f *flooder) run(ctx context.Context) {
+	defer f.s.ws.Close()
+	go func() {
+		for {
+			fr, err := f.s.read()
+			if err != nil {
+				return
+			}
+			switch {
+			case fr.Type == "ack":
+				f.acked.Add(1)
+			case fr.Type == "error" && fr.Code == "rate_limited":
+				f.limited.Add(1)
+			}
+		}
+	}()
+	f.s.ws.SetReadDeadline(time.Time{})
+	for i := 0; ctx.Err() == nil; i++ {
+		f.s.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		if err := f.s.ws.WriteJSON(map[string]any{"type": "message", "client_id": fmt.Sprintf("%s-f%d", f.s.id, i), "text": "where is my order?"}); err != nil {
+			return
+		}
+		f.sent.Add(1)
+	}
+}

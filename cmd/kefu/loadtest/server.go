@@ -1,0 +1,101 @@
+package loadtest
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Memory is a server's memory as its /metrics reports it.
+type Memory struct {
+	RSS        int64 // resident set size: what the machine gives the process
+	HeapInuse  int64
+	StackInuse int64
+	Goroutines int64
+}
+
+// ReadMemory scrapes a Prometheus /metrics page for the process's memory.
+// An empty URL reads nothing.
+func ReadMemory(ctx context.Context, metricsURL string) (Memory, error) {
+	var m Memory
+	if metricsURL == "" {
+		return m, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, metricsURL, nil)
+	if err != nil {
+		return m, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return m, fmt.Errorf("loadtest: reading the server's memory: %w", err)
+	}
+	defer resp.Body.Close()
+	fields := map[string]*int64{
+		"process_resident_memory_bytes": &m.RSS,
+		"go_memstats_heap_inuse_bytes":  &m.HeapInuse,
+		"go_memstats_stack_inuse_bytes": &m.StackInuse,
+		"go_goroutines":                 &m.Goroutines,
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		if p := fields[name]; ok && p != nil {
+			f, _ := strconv.ParseFloat(strings.TrimSpace(value), 64)
+			*p = int64(f)
+		}
+	}
+	return m, sc.Err()
+}
+
+// Echo serves the baseline: a bare gorilla/websocket server that answers a
+// hello with a welcome and every message with an ack and a reply, so the
+// same shoppers measure the floor under kefu's numbers. It returns the
+// socket's URL and a function that stops it.
+func Echo() (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		var seq int64
+		for {
+			_, b, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			var in struct {
+				Type     string `json:"type"`
+				ClientID string `json:"client_id"`
+				Text     string `json:"text"`
+			}
+			if json.Unmarshal(b, &in) != nil {
+				continue
+			}
+			switch in.Type {
+			case "hello":
+				ws.WriteJSON(map[string]any{"type": "welcome", "conversation_id": "echo", "resume_token": "echo", "state": "bot"})
+			case "message":
+				seq += 2
+				ws.WriteJSON(map[string]any{"type": "ack", "client_id": in.ClientID, "seq": seq - 1})
+				ws.WriteJSON(map[string]any{"type": "message", "seq": seq, "role": "assistant", "text": in.Text})
+			}
+		}
+	})}
+	go srv.Serve(ln)
+	return "ws://" + ln.Addr().String() + "/ws", func() { srv.Close() }, nil
+}
