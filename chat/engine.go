@@ -58,6 +58,7 @@ type Config struct {
 	WriteWait      time.Duration // zero: 2s
 	SendQueue      int           // frames queued per socket before it counts as slow; zero: 512
 	TurnTimeout    time.Duration // zero: 2m
+	FeedDelay      time.Duration // a turn shows typing, activity and streamed text after this long; zero: 150ms; negative: at once
 	MaxQueuedTurns int           // shopper messages waiting for the agent per conversation; zero: 16
 	MessageRate    rate.Limit    // messages per second per socket; zero: 5
 	MessageBurst   int           // zero: 10
@@ -78,6 +79,9 @@ func (c *Config) defaults() {
 	def(&c.PongWait, c.PingPeriod+10*time.Second)
 	def(&c.WriteWait, 2*time.Second)
 	def(&c.TurnTimeout, 2*time.Minute)
+	if c.FeedDelay == 0 {
+		c.FeedDelay = 150 * time.Millisecond
+	}
 	if c.SendQueue <= 0 {
 		c.SendQueue = 512
 	}
@@ -175,8 +179,10 @@ func (l engineLog) AppendMessage(ctx context.Context, m *store.Message) (bool, e
 	}
 	c.mu.Lock()
 	c.steps = append(c.steps, m)
+	feed := c.feed
 	c.mu.Unlock()
 	if m.Role == store.RoleAssistant && len(m.ToolCalls) == 0 {
+		feed.stop() // nothing streams after the answer
 		return false, l.e.flushSteps(ctx, c)
 	}
 	return false, nil
@@ -270,6 +276,7 @@ type conversation struct {
 	running bool
 	cancel  context.CancelFunc // the running turn's
 	steps   []*store.Message   // this turn's steps, committed with its answer (engineLog)
+	feed    *turnFeed          // this turn's typing, activity and streamed text
 	hist    history            // recent messages, for the model's history
 	cards   []Card             // from this turn's tool results, for its answer
 	tools   turnTools          // this turn's tool calls and results, for the console's entry
@@ -320,10 +327,26 @@ func (e *Engine) detach(c *conversation, cn *conn) {
 // frames carry their seq, so a socket that already has it (from a resume)
 // drops it.
 func (c *conversation) broadcast(b []byte, seq int64) {
+	c.broadcastExcept(b, seq, nil)
+}
+
+// broadcastExcept is broadcast to every socket but skip.
+func (c *conversation) broadcastExcept(b []byte, seq int64, skip *conn) {
 	c.mu.Lock()
+	if len(c.conns) == 1 { // the usual case: no copy
+		for cn := range c.conns {
+			c.mu.Unlock()
+			if cn != skip {
+				cn.send(b, seq)
+			}
+			return
+		}
+	}
 	conns := make([]*conn, 0, len(c.conns))
 	for cn := range c.conns {
-		conns = append(conns, cn)
+		if cn != skip {
+			conns = append(conns, cn)
+		}
 	}
 	c.mu.Unlock()
 	for _, cn := range conns {
@@ -451,7 +474,9 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 		return // a retry: acknowledged again, stored and answered once
 	}
 	c.remember(m)
-	c.publish(m)
+	// The shopper's other tabs show the message; this one has it, and
+	// the ack.
+	c.broadcastExcept(mustJSON(messageFrame(m, nil)), m.Seq, cn)
 	c.mu.Lock()
 	state := c.state
 	c.mu.Unlock()
@@ -536,23 +561,28 @@ func (e *Engine) runTurns(c *conversation) {
 
 func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 	start := time.Now()
-	c.broadcast(mustJSON(typingFrame{Type: "typing", Who: "assistant", Typing: true}), 0)
+	feed := c.startFeed(e.cfg.FeedDelay)
+	c.mu.Lock()
+	c.feed = feed
+	c.mu.Unlock()
 	id := tools.Identity{CustomerID: c.customerID, ConversationID: c.id, Locale: c.locale}
 	res, err := e.agent.Turn(ctx, agents.Turn{ConversationID: c.id, Identity: id, ShopperName: c.customerName,
 		Text: q.text, ConfirmAction: q.confirmAction}, agents.Events{
-		Delta: func(s string) { c.broadcast(mustJSON(deltaFrame{Type: "delta", Text: s}), 0) },
-		Reset: func() { c.broadcast(mustJSON(deltaFrame{Type: "delta", Reset: true}), 0) },
+		Delta: feed.delta,
+		Reset: feed.reset,
 		Activity: func(tool string) {
-			c.broadcast(mustJSON(activityFrame{Type: "activity", Text: activityText(tool, c.locale)}), 0)
+			feed.activity(mustJSON(activityFrame{Type: "activity", Text: activityText(tool, c.locale)}))
 		},
 	})
+	feed.stop()
+	c.mu.Lock()
+	c.feed = nil
+	c.mu.Unlock()
 	// Steps a turn stored after its last answer (it failed, or was
 	// cancelled after a tool ran) are kept all the same.
 	if err := e.flushSteps(context.WithoutCancel(ctx), c); err != nil {
 		e.log.Error("turn steps not stored", "conversation_id", c.id, "err", err)
 	}
-	// The bot stops typing before any state change the turn brings.
-	c.broadcast(mustJSON(typingFrame{Type: "typing", Who: "assistant", Typing: false}), 0)
 	e.metrics.TurnSeconds.Observe(time.Since(start).Seconds())
 	for _, call := range res.Calls {
 		e.metrics.ToolCalls.WithLabelValues(call.Name, call.Status).Inc()

@@ -169,7 +169,8 @@ func identity(customerID string, expires time.Time) map[string]any {
 }
 
 func TestNewConversationAndTurn(t *testing.T) {
-	ts := newTestServer(t, nil)
+	// The feed opens at once: the turn streams its typing, activity and text.
+	ts := newTestServer(t, func(c *Config) { c.FeedDelay = -1 })
 	c := ts.dial(nil)
 	w := c.hello(map[string]any{"identity": identity("cus_1001", time.Now().Add(time.Hour))})
 	if w.ConversationID == "" || w.ResumeToken == "" || w.State != "bot" || w.Resumed || w.Customer == nil || w.Customer.Name != "Alice Johnson" {
@@ -204,6 +205,27 @@ func TestNewConversationAndTurn(t *testing.T) {
 		if f.Type == "delta" && (strings.Contains(f.Text, "{") || f.Text == "") {
 			t.Errorf("delta leaked internals: %q", f.Text)
 		}
+	}
+}
+
+// A turn answered before its feed opens sends the shopper its answer and
+// nothing else: no typing indicator, activity or streamed text.
+func TestQuickTurnSendsOnlyTheAnswer(t *testing.T) {
+	ts := newTestServer(t, func(c *Config) { c.FeedDelay = time.Hour })
+	c := ts.dial(nil)
+	c.hello(map[string]any{"identity": identity("cus_1001", time.Now().Add(time.Hour))})
+	c.send(map[string]any{"type": "message", "client_id": "m1", "text": "where is my order KF-10045?"})
+	reply, before := c.until(answer)
+	var types []string
+	for _, f := range before {
+		types = append(types, f.Type)
+	}
+	if strings.Join(types, ",") != "ack" || !strings.Contains(string(reply.Cards), `"kind":"order"`) {
+		t.Errorf("frames before the answer: %v; answer %+v", types, reply)
+	}
+	c.send(map[string]any{"type": "message", "client_id": "m2", "text": "thanks"})
+	if _, before := c.until(answer); len(before) != 1 || before[0].Type != "ack" {
+		t.Errorf("second turn: frames before the answer: %+v", before)
 	}
 }
 

@@ -28,6 +28,13 @@ import (
 // agent, chat engine and web server.
 func newStack(t *testing.T, opts ...func(*web.Deps)) (*httptest.Server, *store.Store) {
 	t.Helper()
+	return newStackWith(t, chat.Config{}, opts...)
+}
+
+// newStackWith is newStack with a chat configuration (its identity secret
+// is set here).
+func newStackWith(t *testing.T, cfg chat.Config, opts ...func(*web.Deps)) (*httptest.Server, *store.Store) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), store.Options{})
 	if err != nil {
@@ -43,7 +50,8 @@ func newStack(t *testing.T, opts ...func(*web.Deps)) (*httptest.Server, *store.S
 	}
 	secret := []byte("browser-test-secret-0123456789abcdef")
 	reg := prometheus.NewRegistry()
-	engine := chat.NewEngine(st, runner, chat.Config{IdentitySecret: secret}, log, reg)
+	cfg.IdentitySecret = secret
+	engine := chat.NewEngine(st, runner, cfg, log, reg)
 	replay := func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error) {
 		snap := filepath.Join(t.TempDir(), "snap.db")
 		if err := st.Snapshot(ctx, snap); err != nil {
@@ -164,7 +172,9 @@ func say(t *testing.T, ctx context.Context, text string) {
 // where an order is, watch the answer stream in with the order card,
 // reload and find the conversation, and type HTML that must stay text.
 func TestBrowserDemoShop(t *testing.T) {
-	hs, _ := newStack(t)
+	// The turn's feed opens at once, as it does for a hosted model's slower
+	// answers, so that the widget's streaming is seen.
+	hs, _ := newStackWith(t, chat.Config{FeedDelay: -1})
 	ctx := browser(t)
 
 	if err := chromedp.Do(ctx, chromedp.Navigate(hs.URL)); err != nil {
