@@ -4,14 +4,15 @@ import (
 	"bufio"
 	"embed"
 	"fmt"
-	"hash/fnv"
 	"io/fs"
 	"math"
 	"math/rand"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The intent classifier is a multinomial logistic regression over hashed
@@ -58,6 +59,9 @@ type Classifier struct {
 	weights [][]float32 // [label][feature]
 	bias    []float32
 	vocab   map[string]bool // words and Han characters seen in training
+
+	mu    sync.Mutex
+	cache map[string][]Prediction // Predict's, by text
 }
 
 // Prediction is an intent and the model's probability for it.
@@ -191,7 +195,33 @@ func softmax(v []float64) {
 }
 
 // Predict returns the intents for text, most probable first.
+//
+// The same texts come back turn after turn (the agent looks back over a
+// conversation's recent messages, and shoppers repeat "hi" and "where is
+// my order"), so predictions are cached, a bounded number of them.
 func (c *Classifier) Predict(text string) []Prediction {
+	c.mu.Lock()
+	p, ok := c.cache[text]
+	c.mu.Unlock()
+	if ok {
+		return slices.Clone(p)
+	}
+	p = c.predict(text)
+	c.mu.Lock()
+	if len(c.cache) >= predictCacheSize {
+		clear(c.cache) // crude, but bounded and rare
+	}
+	if c.cache == nil {
+		c.cache = map[string][]Prediction{}
+	}
+	c.cache[text] = p
+	c.mu.Unlock()
+	return slices.Clone(p)
+}
+
+const predictCacheSize = 8192
+
+func (c *Classifier) predict(text string) []Prediction {
 	probs := make([]float64, len(c.labels))
 	c.scores(features(text), probs)
 	softmax(probs)
@@ -256,21 +286,35 @@ func features(text string) []feature {
 		b.WriteRune(r)
 	}
 	t = b.String()
-	counts := map[uint32]float32{}
-	add := func(kind byte, s string) {
-		h := fnv.New32a()
-		h.Write([]byte{kind})
-		h.Write([]byte(s))
-		counts[h.Sum32()&(numFeatures-1)]++
+	counts := make(map[uint32]float32, 4*len(t))
+	// FNV-1a of the kind byte and then the text's UTF-8, without
+	// allocating (hash/fnv would, per n-gram).
+	const offset32, prime32 = 2166136261, 16777619
+	start := func(kind byte) uint32 { return (offset32 ^ uint32(kind)) * prime32 }
+	mix := func(h uint32, s string) uint32 {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint32(s[i])) * prime32
+		}
+		return h
 	}
+	add := func(kind byte, s string) { counts[mix(start(kind), s)&(numFeatures-1)]++ }
 	runes := []rune(" " + t + " ")
+	var buf [4 * utf8.UTFMax]byte
 	for n := 1; n <= 4; n++ {
 		for i := 0; i+n <= len(runes); i++ {
 			g := runes[i : i+n]
 			if n == 1 && !unicode.Is(unicode.Han, g[0]) {
 				continue // single Latin letters say nothing
 			}
-			add('c', string(g))
+			b := buf[:0]
+			for _, r := range g {
+				b = utf8.AppendRune(b, r)
+			}
+			h := start('c')
+			for _, c := range b {
+				h = (h ^ uint32(c)) * prime32
+			}
+			counts[h&(numFeatures-1)]++
 		}
 	}
 	words := strings.FieldsFunc(t, func(r rune) bool {
