@@ -70,3 +70,33 @@ func TestAppendMessagesBatch(t *testing.T) {
 		t.Errorf("the batch's messages are not indexed: %+v", hits)
 	}
 }
+
+// Knowledge-base answers are cached, and an import shows at once.
+func TestSearchArticlesCacheSeesImport(t *testing.T) {
+	st := openDemo(t)
+	ctx := context.Background()
+	before, err := st.SearchArticles(ctx, "llama wool socks", "en", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range before {
+		if h.Slug == "llama-socks" {
+			t.Fatalf("found before the import: %+v", h)
+		}
+	}
+	ds := &store.Dataset{Articles: []store.Article{{Slug: "llama-socks", Locale: "en", Title: "Llama wool socks",
+		Body: "Our llama wool socks are washable at 30 degrees."}}}
+	if _, err := st.Import(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	after, err := st.SearchArticles(ctx, "llama wool socks", "en", 3)
+	if err != nil || len(after) == 0 || after[0].Slug != "llama-socks" {
+		t.Fatalf("after the import: %+v, %v", after, err)
+	}
+	// The cached copy is the caller's to change.
+	after[0].Title = "changed"
+	again, _ := st.SearchArticles(ctx, "llama wool socks", "en", 3)
+	if again[0].Title != "Llama wool socks" {
+		t.Errorf("a caller changed the cache: %q", again[0].Title)
+	}
+}

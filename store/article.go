@@ -44,6 +44,11 @@ func (s *Store) SearchArticles(ctx context.Context, query, locale string, limit 
 	if limit <= 0 {
 		limit = 3
 	}
+	key := articleKey{query, locale, limit}
+	cached, gen, ok := s.kb.get(key)
+	if ok {
+		return cached, nil
+	}
 	hits, err := s.searchArticles(ctx, match, own, locale, limit)
 	if err == nil && len(hits) == 0 && locale != "" {
 		hits, err = s.searchArticles(ctx, match, own, "", limit)
@@ -54,6 +59,7 @@ func (s *Store) SearchArticles(ctx context.Context, query, locale string, limit 
 	for i := range hits {
 		hits[i].Excerpt = excerpt(hits[i].Body, query, 280)
 	}
+	s.kb.put(key, gen, hits)
 	return hits, nil
 }
 

@@ -84,6 +84,7 @@ func (s *Store) Import(ctx context.Context, ds *Dataset) (ImportReport, error) {
 	if err != nil {
 		return ImportReport{}, err
 	}
+	s.kb.invalidate()
 	return rep, nil
 }
 

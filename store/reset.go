@@ -18,6 +18,7 @@ var resetTables = []string{
 // Reset deletes all shop data and conversations (staff accounts stay), in
 // one transaction, so that `kefu seed --reset` starts from an empty shop.
 func (s *Store) Reset(ctx context.Context) error {
+	defer s.kb.invalidate()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, t := range resetTables {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {

@@ -49,6 +49,7 @@ type Store struct {
 	r    *sql.DB
 	now  func() time.Time
 	path string
+	kb   articleCache
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
