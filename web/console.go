@@ -252,6 +252,11 @@ func (h *handler) note(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A note on a conversation that does not exist is a 404, not a
+	// failed insert.
+	if _, err := h.deps.Store.Conversation(c.Request().Context(), c.Param("id")); err != nil {
+		return err
+	}
 	if err := h.deps.Engine.Note(c.Request().Context(), c.Param("id"), member(c), text); err != nil {
 		return err
 	}
