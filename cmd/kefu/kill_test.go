@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,16 +29,20 @@ import (
 // TestKillUnderLoad runs the real kefu binary, puts it under load from
 // concurrent shoppers on real sockets, kills it with SIGKILL mid-load, and
 // restarts it on the same database, three times; then every shopper comes
-// back a last time, and kefu stops gracefully. It checks what a crash must
-// not break:
+// back a last time, and kefu stops gracefully. Some shoppers have a second
+// tab open on the same conversation. It checks what a crash must not
+// break:
 //   - every acknowledged message is in the database, with the acknowledged
 //     seq and text, once; a retry of an unacknowledged message after the
 //     crash is acknowledged with the same seq if it was stored before it;
-//   - every shopper receives every stored answer of its conversation, and
-//     each exactly once, across all its sockets (live or on resume with
-//     last_seq);
-//   - no turn is answered twice, the database passes integrity_check after
-//     every crash, and seqs stay gapless.
+//   - a resume reopens the same conversation;
+//   - no tab receives an answer twice, across all its sockets (live or on
+//     resume with last_seq), nor a message out of seq order;
+//   - no turn is answered twice, a clean session answers every message,
+//     seqs stay gapless and the database passes integrity_check after
+//     every crash, and the full-text index after the last;
+//   - (subtest, skipped for a known bug) every tab receives every stored
+//     answer of its conversation.
 //
 // A turn that was running or queued when kefu was killed is not run again
 // after the restart (the engine keeps its queue in memory): its message is
@@ -71,26 +75,22 @@ func TestKillUnderLoad(t *testing.T) {
 	all := make([]*shopper, shoppers)
 	for i := range all {
 		s := &shopper{n: i, rng: rand.New(rand.NewSource(int64(100 + i))), secret: []byte(secret),
-			texts: map[string]string{}, acks: map[string]int64{}, noTurn: map[string]bool{},
-			answers: map[int64]int{}, users: map[int64]int{}}
+			texts: map[string]string{}, acks: map[string]int64{}, noTurn: map[string]bool{}}
 		if i%3 == 0 { // a third are signed-in demo customers, the rest guests
 			s.customer = fmt.Sprintf("cus_%d", 1001+i/3%8)
+		}
+		s.tabs = []*tab{newTab(fmt.Sprintf("shopper %d", i))}
+		if i%4 == 1 { // a quarter have a second tab open, which only listens
+			s.tabs = append(s.tabs, newTab(fmt.Sprintf("shopper %d, second tab", i)))
 		}
 		all[i] = s
 	}
 
 	unansweredAtKill := 0 // stored shopper messages without an answer, after the last kill
-	for cycle := 0; cycle <= kills; cycle++ {
-		final := cycle == kills
+	for cycle := 0; cycle < kills; cycle++ {
 		started := time.Now()
 		srv := startKefu(t, bin, env)
 		t.Logf("cycle %d: kefu ready in %s", cycle, time.Since(started).Round(time.Millisecond))
-		var base map[string]int64
-		if final {
-			// The database as the last crash left it tells which
-			// messages the final sessions store: those after last_seq.
-			base = lastSeqs(t, db)
-		}
 		var acked atomic.Int64
 		var killed atomic.Bool
 		var wg sync.WaitGroup
@@ -99,27 +99,8 @@ func TestKillUnderLoad(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if final {
-					errs[i] = s.finalSession(srv.addr, base[s.convID])
-				} else {
-					errs[i] = s.loadSession(srv.addr, &acked, &killed)
-				}
+				errs[i] = s.loadSession(srv.addr, &acked, &killed)
 			}()
-		}
-		if final {
-			wg.Wait()
-			for i, err := range errs {
-				if err != nil {
-					t.Errorf("shopper %d, final session: %v", i, err)
-				}
-			}
-			if code := srv.stop(t); code != 0 {
-				t.Errorf("kefu exited with %d after SIGTERM\n%s", code, srv.log.tail())
-			}
-			if srv.log.contains("WARNING: DATA RACE") {
-				t.Errorf("the race detector reported a race in kefu:\n%s", srv.log.String())
-			}
-			break
 		}
 		// Kill mid-load: after a random number of acknowledgements, while
 		// every shopper keeps sending.
@@ -150,6 +131,42 @@ func TestKillUnderLoad(t *testing.T) {
 		if t.Failed() {
 			t.FailNow()
 		}
+	}
+
+	// The last restart: every shopper resends what was never
+	// acknowledged and sends two new messages; when the database shows
+	// every turn of this session finished, each tab waits for the answers
+	// it has not received yet (at most a few seconds: one it never gets
+	// is a lost answer), then kefu stops gracefully.
+	base := lastSeqs(t, db) // the messages of this session are those after last_seq
+	started := time.Now()
+	srv := startKefu(t, bin, env)
+	t.Logf("final run: kefu ready in %s", time.Since(started).Round(time.Millisecond))
+	settled := &settledAnswers{done: make(chan struct{})}
+	var sent, wg sync.WaitGroup
+	errs := make([]error, len(all))
+	for i, s := range all {
+		wg.Add(1)
+		sent.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.finalSession(srv.addr, sent.Done, settled)
+		}()
+	}
+	sent.Wait()
+	settled.answers = waitForTurns(t, db, all, base)
+	close(settled.done)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("shopper %d, final session: %v", i, err)
+		}
+	}
+	if code := srv.stop(t); code != 0 {
+		t.Errorf("kefu exited with %d after SIGTERM\n%s", code, srv.log.tail())
+	}
+	if srv.log.contains("WARNING: DATA RACE") {
+		t.Errorf("the race detector reported a race in kefu:\n%s", srv.log.String())
 	}
 	checkFinalDB(t, db, all, unansweredAtKill)
 }
@@ -327,27 +344,38 @@ var shopperTexts = []string{
 	"我想退货",
 }
 
-// shopper is one widget: its conversation, what it sent and what it
-// received, across all its sockets. Only one session runs at a time.
+// shopper is one widget: its conversation and what it sent, across all
+// its sessions; tabs[0] sends, tabs[1] (if any) only listens. Only one
+// session runs at a time.
 type shopper struct {
 	n        int
 	customer string // a demo customer's external id; "" for a guest
 	secret   []byte
 	rng      *rand.Rand
+	tabs     []*tab
 
-	token   string
-	convID  string
-	lastSeq int64 // the highest message seq received: last_seq on resume
-	state   string
-	next    int
+	token  string
+	convID string
+	state  string
+	next   int
 
 	texts   map[string]string // client id → text, for every message sent
 	acks    map[string]int64  // client id → acknowledged seq
 	unacked []string          // sent but never acknowledged, oldest first
 	noTurn  map[string]bool   // acknowledged, but refused a turn (queue full)
-	answers map[int64]int     // assistant message seq → times received
-	users   map[int64]int     // shopper message seq → times received
-	trace   []string          // every frame sent and received, for failure reports
+}
+
+// tab is what one browser tab received, across its sockets.
+type tab struct {
+	name    string
+	lastSeq int64         // the highest message seq received: last_seq on resume
+	answers map[int64]int // assistant message seq → times received
+	users   map[int64]int // shopper message seq → times received
+	trace   []string      // frames sent and received, for failure reports
+}
+
+func newTab(name string) *tab {
+	return &tab{name: name, answers: map[int64]int{}, users: map[int64]int{}}
 }
 
 // wireFrame is any server frame, decoded loosely.
@@ -362,18 +390,17 @@ type wireFrame struct {
 	Role           string `json:"role"`
 	Code           string `json:"code"`
 	Message        string `json:"message"`
-	Who            string `json:"who"`
-	Typing         bool   `json:"typing"`
 }
 
-// socket is one session's connection, with its frames read on a goroutine.
+// socket is one tab's connection, with its frames read on a goroutine.
 type socket struct {
 	ws     *websocket.Conn
 	frames chan wireFrame
 	err    error // why frames was closed
 }
 
-func (s *shopper) dial(addr string) (*socket, error) {
+// dial opens a socket for tb and says hello, resuming with token.
+func (s *shopper) dial(addr string, tb *tab, token string) (*socket, error) {
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
 	ws, _, err := d.Dial("ws://"+addr+"/ws", nil)
 	if err != nil {
@@ -395,8 +422,8 @@ func (s *shopper) dial(addr string) (*socket, error) {
 			so.frames <- f
 		}
 	}()
-	s.trace = append(s.trace, fmt.Sprintf("> hello last_seq=%d (%s)", s.lastSeq, addr))
-	hello := map[string]any{"type": "hello", "resume_token": s.token, "last_seq": s.lastSeq}
+	tb.trace = append(tb.trace, fmt.Sprintf("> hello last_seq=%d (%s)", tb.lastSeq, addr))
+	hello := map[string]any{"type": "hello", "resume_token": token, "last_seq": tb.lastSeq}
 	if s.customer != "" {
 		exp := time.Now().Add(time.Hour).Unix()
 		hello["identity"] = map[string]any{"customer_id": s.customer, "expires": exp, "signature": chat.Sign(s.secret, s.customer, exp)}
@@ -408,22 +435,57 @@ func (s *shopper) dial(addr string) (*socket, error) {
 	return so, nil
 }
 
-// send sends a new message, or (text == "") resends an unacknowledged one.
-func (s *shopper) send(so *socket, cid string) error {
+// record notes a frame a tab received; it returns a protocol violation,
+// if any.
+func (tb *tab) record(f wireFrame) error {
+	if f.Type == "" || f.Type == "delta" || f.Type == "typing" || f.Type == "activity" {
+		return nil
+	}
+	tb.trace = append(tb.trace, fmt.Sprintf("< %s seq=%d role=%s cid=%s state=%s code=%s", f.Type, f.Seq, f.Role, f.ClientID, f.State, f.Code))
+	if f.Type != "message" {
+		return nil
+	}
+	if f.Seq <= tb.lastSeq {
+		return fmt.Errorf("%s: message seq %d after seq %d", tb.name, f.Seq, tb.lastSeq)
+	}
+	tb.lastSeq = f.Seq
+	switch f.Role {
+	case "assistant":
+		tb.answers[f.Seq]++
+	case "user":
+		tb.users[f.Seq]++
+	}
+	return nil
+}
+
+// has reports whether the tab received every answer in seqs.
+func (tb *tab) has(seqs []int64) bool {
+	for _, seq := range seqs {
+		if tb.answers[seq] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// send sends a new message, or resends an unacknowledged one (cid != "");
+// it returns the client id.
+func (s *shopper) send(so *socket, cid string) (string, error) {
 	if cid == "" {
 		cid = fmt.Sprintf("s%d-m%d", s.n, s.next)
 		s.next++
 		s.texts[cid] = shopperTexts[s.rng.Intn(len(shopperTexts))]
 		s.unacked = append(s.unacked, cid)
 	}
-	s.trace = append(s.trace, "> message cid="+cid)
-	return so.ws.WriteJSON(map[string]any{"type": "message", "client_id": cid, "text": s.texts[cid]})
+	s.tabs[0].trace = append(s.tabs[0].trace, "> message cid="+cid)
+	return cid, so.ws.WriteJSON(map[string]any{"type": "message", "client_id": cid, "text": s.texts[cid]})
 }
 
-// handle records a frame; it returns a protocol violation, if any.
+// handle records a frame of the sending tab; it returns a protocol
+// violation, if any.
 func (s *shopper) handle(f wireFrame) error {
-	if f.Type != "" && f.Type != "delta" && f.Type != "typing" && f.Type != "activity" {
-		s.trace = append(s.trace, fmt.Sprintf("< %s seq=%d role=%s cid=%s state=%s code=%s", f.Type, f.Seq, f.Role, f.ClientID, f.State, f.Code))
+	if err := s.tabs[0].record(f); err != nil {
+		return err
 	}
 	switch f.Type {
 	case "welcome":
@@ -439,20 +501,10 @@ func (s *shopper) handle(f wireFrame) error {
 			return fmt.Errorf("ack of a message never sent: %+v", f)
 		}
 		s.acks[f.ClientID] = f.Seq
-		s.unacked = slicesDelete(s.unacked, f.ClientID)
+		s.unacked = slices.DeleteFunc(s.unacked, func(id string) bool { return id == f.ClientID })
 	case "message":
-		if f.Seq <= s.lastSeq {
-			return fmt.Errorf("message seq %d after seq %d on one socket", f.Seq, s.lastSeq)
-		}
-		s.lastSeq = f.Seq
-		switch f.Role {
-		case "assistant":
-			s.answers[f.Seq]++
-		case "user":
-			s.users[f.Seq]++
-			if seq, ok := s.acks[f.ClientID]; ok && seq != f.Seq {
-				return fmt.Errorf("own message %s shown as seq %d, acknowledged as %d", f.ClientID, f.Seq, seq)
-			}
+		if seq, ok := s.acks[f.ClientID]; ok && f.Role == "user" && seq != f.Seq {
+			return fmt.Errorf("own message %s shown as seq %d, acknowledged as %d", f.ClientID, f.Seq, seq)
 		}
 	case "state":
 		s.state = f.State
@@ -468,21 +520,84 @@ func (s *shopper) handle(f wireFrame) error {
 	return nil
 }
 
-func slicesDelete(ids []string, id string) []string {
-	out := ids[:0]
-	for _, x := range ids {
-		if x != id {
-			out = append(out, x)
+// listen runs the second tab's socket until it ends (with the kill) or,
+// in the final session, until it has every settled answer or grace ends.
+func (s *shopper) listen(addr, token, convID string, tb *tab, killed *atomic.Bool, settled *settledAnswers) error {
+	so, err := s.dial(addr, tb, token)
+	if err != nil {
+		if killed != nil && killed.Load() {
+			return nil
+		}
+		return fmt.Errorf("%s: dial: %w", tb.name, err)
+	}
+	defer so.ws.Close()
+	var grace <-chan time.Time
+	var done <-chan struct{}
+	if settled != nil {
+		done = settled.done
+	}
+	for {
+		select {
+		case f, ok := <-so.frames:
+			if !ok {
+				if killed != nil && killed.Load() {
+					return nil
+				}
+				return fmt.Errorf("%s: socket ended: %v", tb.name, so.err)
+			}
+			if f.Type == "welcome" && (!f.Resumed || f.ConversationID != convID) {
+				return fmt.Errorf("%s: resume did not open the conversation: %+v", tb.name, f)
+			}
+			if f.Type == "error" {
+				return fmt.Errorf("%s: error frame %s: %s", tb.name, f.Code, f.Message)
+			}
+			if err := tb.record(f); err != nil {
+				return err
+			}
+		case <-done:
+			done, grace = nil, time.After(3*time.Second)
+		case <-grace:
+			return nil // what is still missing is lost
+		}
+		if grace != nil && tb.has(settled.answers[convID]) {
+			return nil
 		}
 	}
-	return out
+}
+
+// listener runs the second tab, if the shopper has one, beside a session
+// of the first, once the conversation is known; wait waits for it.
+type listener struct {
+	done chan struct{}
+	err  error
+}
+
+func (s *shopper) startListener(addr string, killed *atomic.Bool, settled *settledAnswers) *listener {
+	if len(s.tabs) < 2 {
+		return nil
+	}
+	l := &listener{done: make(chan struct{})}
+	token, convID, tb := s.token, s.convID, s.tabs[1]
+	go func() {
+		defer close(l.done)
+		l.err = s.listen(addr, token, convID, tb, killed, settled)
+	}()
+	return l
+}
+
+func (l *listener) wait() error {
+	if l == nil {
+		return nil
+	}
+	<-l.done
+	return l.err
 }
 
 // loadSession connects (resuming when it can), resends what was never
 // acknowledged, and sends messages until kefu is killed: one at a time,
 // sometimes waiting for the answer, sometimes not.
-func (s *shopper) loadSession(addr string, acked *atomic.Int64, killed *atomic.Bool) error {
-	so, err := s.dial(addr)
+func (s *shopper) loadSession(addr string, acked *atomic.Int64, killed *atomic.Bool) (err error) {
+	so, err := s.dial(addr, s.tabs[0], s.token)
 	if err != nil {
 		if killed.Load() {
 			return nil
@@ -490,25 +605,29 @@ func (s *shopper) loadSession(addr string, acked *atomic.Int64, killed *atomic.B
 		return fmt.Errorf("dial: %w", err)
 	}
 	defer so.ws.Close()
+	var second *listener
+	defer func() {
+		if lerr := second.wait(); err == nil {
+			err = lerr
+		}
+	}()
 	welcomed := false
 	inFlight := "" // a sent message awaiting its ack
 	waitAnswer := false
 	var pause <-chan time.Time
 	for {
 		var f wireFrame
-		var ok bool
 		select {
-		case f, ok = <-so.frames:
+		case g, ok := <-so.frames:
+			if !ok {
+				if killed.Load() {
+					return nil
+				}
+				return fmt.Errorf("socket ended before the kill: %v", so.err)
+			}
+			f = g
 		case <-pause:
 			pause, waitAnswer = nil, false
-			ok = true
-			f = wireFrame{}
-		}
-		if !ok {
-			if killed.Load() {
-				return nil
-			}
-			return fmt.Errorf("socket ended before the kill: %v", so.err)
 		}
 		if err := s.handle(f); err != nil {
 			return err
@@ -516,6 +635,7 @@ func (s *shopper) loadSession(addr string, acked *atomic.Int64, killed *atomic.B
 		switch f.Type {
 		case "welcome":
 			welcomed = true
+			second = s.startListener(addr, killed, nil)
 		case "ack":
 			acked.Add(1)
 			if f.ClientID == inFlight {
@@ -547,42 +667,58 @@ func (s *shopper) loadSession(addr string, acked *atomic.Int64, killed *atomic.B
 		if len(s.unacked) > 0 {
 			cid = s.unacked[0]
 		}
-		if err := s.send(so, cid); err != nil {
+		if inFlight, err = s.send(so, cid); err != nil {
 			if killed.Load() {
 				return nil
 			}
 			return fmt.Errorf("send: %w", err)
 		}
-		if cid == "" {
-			cid = s.unacked[len(s.unacked)-1]
-		}
-		inFlight = cid
 	}
 }
 
+// settledAnswers is, once done is closed, every conversation's stored
+// answers after the last turn of the final session finished.
+type settledAnswers struct {
+	done    chan struct{}
+	answers map[string][]int64 // conversation id → answer seqs
+}
+
 // finalSession comes back after the last crash: it resends what was never
-// acknowledged, sends two new messages, and waits until the bot has
-// finished a turn for every message stored in this session (seq > base),
-// or a person was asked for (then the bot stays silent). The end of a
-// turn is the assistant's typing:false frame, which follows the turn's
-// answer on the socket; it has no seq, so it is never held back as a
-// message already seen.
-func (s *shopper) finalSession(addr string, base int64) error {
-	so, err := s.dial(addr)
+// acknowledged and sends two new messages (then calls sent); once the
+// database shows every turn finished (settled), it waits until each tab
+// has every stored answer, for at most a few seconds.
+func (s *shopper) finalSession(addr string, sent func(), settled *settledAnswers) (err error) {
+	var sentOnce sync.Once
+	defer sentOnce.Do(sent)
+	so, err := s.dial(addr, s.tabs[0], s.token)
 	if err != nil {
 		return fmt.Errorf("dial: %w", err)
 	}
 	defer so.ws.Close()
-	so.ws.SetReadDeadline(time.Now().Add(20 * time.Second))
+	var second *listener
+	defer func() {
+		if lerr := second.wait(); err == nil {
+			err = lerr
+		}
+	}()
 	fresh := 2
 	inFlight := ""
-	welcomed, handedOff := false, false
-	turnsDone := 0
+	welcomed := false
+	var grace <-chan time.Time
+	done := settled.done
 	for {
-		f, ok := <-so.frames
-		if !ok {
-			return fmt.Errorf("socket ended: %v (acknowledged %d of %d, %d turns done, answers after seq %d: %v, state %s)",
-				so.err, len(s.acks), len(s.texts), turnsDone, base, s.answersAfter(base), s.state)
+		var f wireFrame
+		select {
+		case g, ok := <-so.frames:
+			if !ok {
+				return fmt.Errorf("socket ended: %v (acknowledged %d of %d, state %s)", so.err, len(s.acks), len(s.texts), s.state)
+			}
+			f = g
+		case <-done:
+			done, grace = nil, time.After(3*time.Second)
+		case <-grace:
+			so.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
+			return nil // what is still missing is lost
 		}
 		if err := s.handle(f); err != nil {
 			return err
@@ -590,9 +726,7 @@ func (s *shopper) finalSession(addr string, base int64) error {
 		switch f.Type {
 		case "welcome":
 			welcomed = true
-			if f.State != "bot" {
-				handedOff = true
-			}
+			second = s.startListener(addr, nil, settled)
 		case "ack":
 			if f.ClientID == inFlight {
 				inFlight = ""
@@ -602,14 +736,10 @@ func (s *shopper) finalSession(addr string, base int64) error {
 				time.Sleep(50 * time.Millisecond) // refused before it was stored: resend
 				inFlight = ""
 			}
-		case "state":
-			if f.State != "bot" {
-				handedOff = true
-			}
-		case "typing":
-			if f.Who == "assistant" && !f.Typing {
-				turnsDone++
-			}
+		}
+		if grace != nil && s.tabs[0].has(settled.answers[s.convID]) {
+			so.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
+			return nil
 		}
 		if !welcomed || inFlight != "" {
 			continue
@@ -621,37 +751,13 @@ func (s *shopper) finalSession(addr string, base int64) error {
 			} else {
 				fresh--
 			}
-			if err := s.send(so, cid); err != nil {
+			if inFlight, err = s.send(so, cid); err != nil {
 				return fmt.Errorf("send: %w", err)
 			}
-			if cid == "" {
-				cid = s.unacked[len(s.unacked)-1]
-			}
-			inFlight = cid
 			continue
 		}
-		// Everything is acknowledged: wait for the turns.
-		want := 0
-		for cid, seq := range s.acks {
-			if seq > base && !s.noTurn[cid] {
-				want++
-			}
-		}
-		if handedOff || turnsDone >= want {
-			so.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
-			return nil
-		}
+		sentOnce.Do(sent)
 	}
-}
-
-func (s *shopper) answersAfter(base int64) []int64 {
-	var out []int64
-	for seq := range s.answers {
-		if seq > base {
-			out = append(out, seq)
-		}
-	}
-	return out
 }
 
 // ---- the database ----
@@ -785,40 +891,86 @@ func checkCrashedDB(t *testing.T, path string, all []*shopper) int {
 	return checkDB(t, db, all)
 }
 
+// waitForTurns waits until the database shows every turn of the final
+// session finished: each conversation in the bot state has an answer for
+// every shopper message stored after base (a clean session answers every
+// message; failing to within 20s is an error). It returns every
+// conversation's answer seqs.
+func waitForTurns(t *testing.T, path string, all []*shopper, base map[string]int64) map[string][]int64 {
+	t.Helper()
+	db := openRO(t, path)
+	defer db.Close()
+	deadline := time.Now().Add(20 * time.Second) // a bound on a hung turn, not a speed requirement
+	for {
+		answers := map[string][]int64{}
+		pending := 0
+		for _, s := range all {
+			var state string
+			if err := db.QueryRow(`SELECT state FROM conversations WHERE id = ?`, s.convID).Scan(&state); err != nil {
+				t.Fatal(err)
+			}
+			users, answered := 0, 0
+			for _, m := range conversationMessages(t, db, s.convID) {
+				if m.isAnswer() {
+					answers[s.convID] = append(answers[s.convID], m.seq)
+				}
+				if m.seq > base[s.convID] {
+					switch {
+					case m.role == "user":
+						users++
+					case m.isAnswer():
+						answered++
+					}
+				}
+			}
+			if state == "bot" && answered < users {
+				pending++
+			}
+		}
+		if pending == 0 {
+			return answers
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%d conversations still have unanswered messages of the final session", pending)
+			return answers
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // checkFinalDB checks the database after the graceful stop: what checkDB
 // checks, that the final (clean) sessions left no message unanswered, that
-// no answer reached a shopper twice, and that the search index is sound.
-// Then, as a subtest, that every stored answer reached its shopper.
+// no tab received an answer twice, and that the search index is sound.
+// Then, as a subtest, that every stored answer reached every tab.
 func checkFinalDB(t *testing.T, path string, all []*shopper, unansweredAtKill int) {
 	t.Helper()
 	db := openRO(t, path)
 	defer db.Close()
 	unanswered := checkDB(t, db, all)
-	// A clean session answers every message; turns lost to a kill stay
-	// unanswered (kefu does not resume them after a restart).
-	if unanswered > unansweredAtKill {
-		t.Errorf("%d stored shopper messages unanswered after the clean session, %d after the last kill", unanswered, unansweredAtKill)
-	}
 	acked, received := 0, 0
 	for _, s := range all {
 		acked += len(s.acks)
-		received += len(s.answers)
 		if len(s.unacked) > 0 {
 			t.Errorf("shopper %d: never acknowledged: %v", s.n, s.unacked)
 		}
-		for seq, n := range s.answers {
-			if n > 1 {
-				t.Errorf("shopper %d: answer seq %d received %d times", s.n, seq, n)
+		for _, tb := range s.tabs {
+			received += len(tb.answers)
+			for seq, n := range tb.answers {
+				if n > 1 {
+					t.Errorf("%s: answer seq %d received %d times", tb.name, seq, n)
+				}
 			}
-		}
-		for seq, n := range s.users {
-			if n > 1 {
-				t.Errorf("shopper %d: own message seq %d received %d times", s.n, seq, n)
+			for seq, n := range tb.users {
+				if n > 1 {
+					t.Errorf("%s: shopper message seq %d received %d times", tb.name, seq, n)
+				}
 			}
 		}
 	}
-	t.Logf("%d messages acknowledged, %d answers received; %d stored shopper messages never answered (%d after the last kill: "+
-		"kefu does not run a turn lost to a kill again)", acked, received, unanswered, unansweredAtKill)
+	// Turns lost to a kill are not run again after the restart: the
+	// count of unanswered messages does not go down.
+	t.Logf("%d messages acknowledged, %d answers received (all tabs); %d stored shopper messages never answered, %d after the last kill",
+		acked, received, unanswered, unansweredAtKill)
 
 	// The full-text index survived the kills too.
 	rw, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_busy_timeout=5000")
@@ -830,7 +982,7 @@ func checkFinalDB(t *testing.T, path string, all []*shopper, unansweredAtKill in
 		t.Errorf("messages_fts integrity-check: %v", err)
 	}
 
-	t.Run("every stored answer reaches its shopper", func(t *testing.T) {
+	t.Run("every stored answer reaches every tab", func(t *testing.T) {
 		t.Skip("known bug: chat drops an answer whose publish loses the race to a later seq (conn.send's seq filter); see report")
 		for _, s := range all {
 			stored := map[int64]bool{}
@@ -841,24 +993,26 @@ func checkFinalDB(t *testing.T, path string, all []*shopper, unansweredAtKill in
 				}
 				rows = append(rows, fmt.Sprintf("%d %s cid=%s answer=%v", m.seq, m.role, m.clientID, m.isAnswer()))
 			}
-			var missing, extra []int64
-			for seq := range stored {
-				if s.answers[seq] == 0 {
-					missing = append(missing, seq)
+			for _, tb := range s.tabs {
+				var missing, extra []int64
+				for seq := range stored {
+					if tb.answers[seq] == 0 {
+						missing = append(missing, seq)
+					}
 				}
-			}
-			for seq := range s.answers {
-				if !stored[seq] {
-					extra = append(extra, seq)
+				for seq := range tb.answers {
+					if !stored[seq] {
+						extra = append(extra, seq)
+					}
 				}
-			}
-			sort.Slice(missing, func(i, j int) bool { return missing[i] < missing[j] })
-			if len(missing) > 0 {
-				t.Errorf("shopper %d (conversation %s): stored answers never received: seqs %v (received %d answers, last_seq %d)\nstored:\n  %s\nframes:\n  %s",
-					s.n, s.convID, missing, len(s.answers), s.lastSeq, strings.Join(rows, "\n  "), strings.Join(s.trace, "\n  "))
-			}
-			if len(extra) > 0 {
-				t.Errorf("shopper %d: received answers that are not stored: seqs %v", s.n, extra)
+				slices.Sort(missing)
+				if len(missing) > 0 {
+					t.Errorf("%s (conversation %s): stored answers never received: seqs %v (received %d answers, last_seq %d)\nstored:\n  %s\nframes:\n  %s",
+						tb.name, s.convID, missing, len(tb.answers), tb.lastSeq, strings.Join(rows, "\n  "), strings.Join(tb.trace, "\n  "))
+				}
+				if len(extra) > 0 {
+					t.Errorf("%s: received answers that are not stored: seqs %v", tb.name, extra)
+				}
 			}
 		}
 	})
