@@ -14,15 +14,16 @@ import (
 	"github.com/kefu-dev/kefu/store"
 )
 
-// conn is one shopper socket: a read pump that owns reads, a write pump
-// that owns writes (frames, pings and the close frame), and a bounded queue
-// between the engine and the write pump.
+// conn is one shopper socket: a read pump that owns reads, and a bounded
+// queue of outgoing frames that a writer goroutine drains. The writer runs
+// only while there is something to send, so that an idle socket (most of
+// them) costs one goroutine, not two, and holds no write buffer.
 type conn struct {
 	e       *Engine
 	ws      *websocket.Conn
 	ip      string
-	out     chan []byte
 	limiter *rate.Limiter
+	ping    *time.Timer
 
 	closeOnce sync.Once
 	quit      chan struct{}
@@ -33,7 +34,13 @@ type conn struct {
 	locale string        // the interface language, from hello
 
 	mu        sync.Mutex
-	lastSeq   int64    // highest message seq queued to this socket
+	out       [][]byte // frames to write; a nil frame is a ping
+	writing   bool     // a writer goroutine is draining out
+	// The resume sent every message up to seq replayedTo; a live frame of
+	// one of them is not sent again. Live frames are otherwise sent as
+	// they come: two messages committed at once may be published out of
+	// order, and the widget places messages by seq.
+	replayedTo int64
 	replaying bool     // history is being sent; live frames wait
 	held      [][]byte // live frames held during the replay
 	heldSeq   []int64
@@ -57,7 +64,7 @@ func (e *Engine) ServeWS(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	ctx, cancel := context.WithCancel(e.baseCtx)
-	cn := &conn{e: e, ws: ws, ip: clientIP(r), out: make(chan []byte, e.cfg.SendQueue),
+	cn := &conn{e: e, ws: ws, ip: clientIP(r),
 		limiter: rate.NewLimiter(e.cfg.MessageRate, e.cfg.MessageBurst), quit: make(chan struct{}), ctx: ctx, cancel: cancel}
 	e.mu.Lock()
 	if e.closing {
@@ -68,28 +75,30 @@ func (e *Engine) ServeWS(w http.ResponseWriter, r *http.Request) {
 	e.conns[cn] = struct{}{}
 	e.mu.Unlock()
 	e.metrics.Connections.Inc()
-	go cn.writePump()
-	cn.readPump()
+	cn.ping = time.AfterFunc(e.cfg.PingPeriod, cn.sendPing)
+	// The socket reads on a goroutine of its own, and the handler returns:
+	// the HTTP server then lets go of the connection's 8 KiB of request
+	// buffers and its deep stack, which an idle socket would otherwise
+	// keep for hours.
+	go func() {
+		defer cn.ping.Stop()
+		cn.readPump()
+	}()
 }
 
 // send queues a frame; it never blocks. A socket whose queue is full is
 // too slow to keep up and is closed, so it cannot hold anyone up.
 func (cn *conn) send(b []byte, seq int64) {
 	cn.mu.Lock()
-	if seq > 0 {
-		if seq <= cn.lastSeq {
-			cn.mu.Unlock()
-			return // already sent (by a resume)
-		}
+	if seq > 0 && seq <= cn.replayedTo {
+		cn.mu.Unlock()
+		return // sent by the resume
 	}
 	if cn.replaying {
 		cn.held = append(cn.held, b)
 		cn.heldSeq = append(cn.heldSeq, seq)
 		cn.mu.Unlock()
 		return
-	}
-	if seq > 0 {
-		cn.lastSeq = seq
 	}
 	cn.mu.Unlock()
 	cn.enqueue(b)
@@ -98,11 +107,67 @@ func (cn *conn) send(b []byte, seq int64) {
 func (cn *conn) enqueue(b []byte) {
 	select {
 	case <-cn.quit:
-	case cn.out <- b:
+		return
 	default:
+	}
+	cn.mu.Lock()
+	if len(cn.out) >= cn.e.cfg.SendQueue {
+		cn.mu.Unlock()
 		cn.e.metrics.SlowClients.Inc()
 		cn.closeWith(CloseSlow)
+		return
 	}
+	cn.out = append(cn.out, b)
+	start := !cn.writing
+	cn.writing = true
+	cn.mu.Unlock()
+	if start {
+		go cn.write()
+	}
+}
+
+// write sends the queued frames in order until the queue is empty. Only one
+// runs at a time (conn.writing).
+func (cn *conn) write() {
+	for {
+		cn.mu.Lock()
+		frames := cn.out
+		cn.out = nil
+		if len(frames) == 0 {
+			cn.writing = false
+			cn.mu.Unlock()
+			return
+		}
+		cn.mu.Unlock()
+		for _, b := range frames {
+			var err error
+			deadline := time.Now().Add(cn.e.cfg.WriteWait)
+			if b == nil {
+				err = cn.ws.WriteControl(websocket.PingMessage, nil, deadline)
+			} else {
+				cn.ws.SetWriteDeadline(deadline)
+				err = cn.ws.WriteMessage(websocket.TextMessage, b)
+			}
+			if err != nil {
+				cn.closeWith(websocket.CloseGoingAway)
+				cn.mu.Lock()
+				cn.out, cn.writing = nil, false
+				cn.mu.Unlock()
+				return
+			}
+		}
+	}
+}
+
+// sendPing queues a ping, and the next one.
+func (cn *conn) sendPing() {
+	select {
+	case <-cn.quit:
+		return
+	default:
+	}
+	cn.enqueue(nil)
+	cn.ping.Reset(cn.e.cfg.PingPeriod)
 }
 
 func (cn *conn) sendError(pe *protocolError) {
@@ -147,28 +212,6 @@ func (cn *conn) teardown() {
 	}
 	if cn.conv != nil {
 		e.detach(cn.conv, cn)
-	}
-}
-
-func (cn *conn) writePump() {
-	ping := time.NewTicker(cn.e.cfg.PingPeriod)
-	defer ping.Stop()
-	for {
-		select {
-		case b := <-cn.out:
-			cn.ws.SetWriteDeadline(time.Now().Add(cn.e.cfg.WriteWait))
-			if err := cn.ws.WriteMessage(websocket.TextMessage, b); err != nil {
-				cn.closeWith(websocket.CloseGoingAway)
-				return
-			}
-		case <-ping.C:
-			if err := cn.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(cn.e.cfg.WriteWait)); err != nil {
-				cn.closeWith(websocket.CloseGoingAway)
-				return
-			}
-		case <-cn.quit:
-			return
-		}
 	}
 }
 
@@ -292,7 +335,8 @@ func (cn *conn) hello(f *inFrame) error {
 	cn.mu.Lock()
 	cn.replaying = true
 	cn.mu.Unlock()
-	cn.conv = e.attach(conv, name, cn)
+	var loaded bool
+	cn.conv, loaded = e.attach(conv, name, cn)
 	state, staff := cn.conv.currentState()
 	w := welcomeFrame{Type: "welcome", ConversationID: conv.ID, ResumeToken: token, State: state, Staff: staff, Resumed: resumed}
 	if name != "" {
@@ -308,31 +352,35 @@ func (cn *conn) hello(f *inFrame) error {
 			return err
 		}
 	}
-	cn.mu.Lock()
-	cn.lastSeq = max(cn.lastSeq, f.LastSeq)
-	for i, b := range frames {
-		if seqs[i] > 0 {
-			if seqs[i] <= cn.lastSeq {
-				continue
-			}
-			cn.lastSeq = seqs[i]
-		}
-		cn.mu.Unlock()
-		cn.enqueue(b)
-		cn.mu.Lock()
+	// last_seq counts only in the conversation it came from: a token
+	// that opened nothing starts a new one from seq 1.
+	var replayed int64
+	if resumed {
+		replayed = f.LastSeq
 	}
+	for i, b := range frames {
+		if seqs[i] > 0 && seqs[i] <= replayed {
+			continue
+		}
+		replayed = max(replayed, seqs[i])
+		cn.enqueue(b)
+	}
+	// Live frames that came during the replay, but for the messages it
+	// sent. (enqueue takes cn.mu, so they are sent after unlocking.)
+	cn.mu.Lock()
+	cn.replayedTo = replayed
 	held, heldSeq := cn.held, cn.heldSeq
 	cn.held, cn.heldSeq, cn.replaying = nil, nil, false
+	cn.mu.Unlock()
 	for i, b := range held {
-		if heldSeq[i] > 0 {
-			if heldSeq[i] <= cn.lastSeq {
-				continue
-			}
-			cn.lastSeq = heldSeq[i]
+		if heldSeq[i] > 0 && heldSeq[i] <= replayed {
+			continue
 		}
 		cn.enqueue(b)
 	}
-	cn.mu.Unlock()
+	if loaded && resumed {
+		e.answerLeftovers(ctx, cn.conv)
+	}
 	return nil
 }
 

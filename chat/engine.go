@@ -146,7 +146,10 @@ func NewEngine(st Store, agent *agents.Runner, cfg Config, log *slog.Logger, reg
 	e.baseCtx, e.cancelBase = context.WithCancel(context.Background())
 	e.writer = NewWriter(st, 256, func(n int) { e.metrics.WriteBatch.Observe(float64(n)) })
 	agent.Log = &agents.StoreLog{Store: engineLog{e}}
-	e.upgrader = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096, CheckOrigin: e.checkOrigin}
+	// Small read buffers (frames are at most 16 KiB whatever the buffer)
+	// and pooled write buffers, held only while writing: an idle socket
+	// costs little memory.
+	e.upgrader = websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{}, CheckOrigin: e.checkOrigin}
 	return e
 }
 
@@ -296,18 +299,43 @@ func (e *Engine) newConversation(conv *store.Conversation, customerName string) 
 
 // attach registers a socket with the conversation, loading its live state
 // if needed.
-func (e *Engine) attach(conv *store.Conversation, name string, cn *conn) *conversation {
+func (e *Engine) attach(conv *store.Conversation, name string, cn *conn) (c *conversation, loaded bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	c := e.convs[conv.ID]
+	c = e.convs[conv.ID]
 	if c == nil {
-		c = e.newConversation(conv, name)
+		c, loaded = e.newConversation(conv, name), true
 		e.convs[conv.ID] = c
 	}
 	c.mu.Lock()
 	c.conns[cn] = struct{}{}
 	c.mu.Unlock()
-	return c
+	return c, loaded
+}
+
+// answerLeftovers queues a turn for each shopper message at the end of a
+// conversation that has no answer: kefu stopped (or crashed) after
+// acknowledging it and before answering. A turn's steps and answer are
+// committed together, so a stored answer means the turn finished.
+func (e *Engine) answerLeftovers(ctx context.Context, c *conversation) {
+	if state, _ := c.currentState(); state != store.StateBot {
+		return
+	}
+	ms, _, err := e.store.LastMessages(ctx, c.id, e.cfg.MaxQueuedTurns)
+	if err != nil {
+		e.log.Error("unanswered messages not checked", "conversation_id", c.id, "err", err)
+		return
+	}
+	first := len(ms)
+	for first > 0 && ms[first-1].Role == store.RoleUser {
+		first--
+	}
+	for _, m := range ms[first:] {
+		e.log.Info("answering a message left unanswered", "conversation_id", c.id, "seq", m.Seq)
+		if !e.queueTurn(c, queuedTurn{text: m.Text}) {
+			return
+		}
+	}
 }
 
 // detach forgets a socket, and the conversation when nothing uses it.
@@ -488,23 +516,30 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	if state != store.StateBot {
 		return // a person answers; the bot stays silent
 	}
-	// Engine.mu orders starting a turn against Shutdown: a turn either
-	// starts before Shutdown waits for turns, or not at all (kefu is
-	// stopping; the message is stored and acknowledged, not answered).
+	if !e.queueTurn(c, queuedTurn{text: f.Text, confirmAction: confirmAction}) {
+		cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
+			Message: cn.say("Please wait for the answer before sending more messages.", "请等待回复后再发送。")})
+	}
+}
+
+// queueTurn queues a turn, starting the conversation's turn runner if
+// needed. It reports false when the queue is full. Engine.mu orders
+// starting a turn against Shutdown: a turn either starts before Shutdown
+// waits for turns, or not at all (kefu is stopping; the message is stored
+// and acknowledged, and answered when the shopper comes back).
+func (e *Engine) queueTurn(c *conversation, q queuedTurn) bool {
 	e.mu.Lock()
 	if e.closing {
 		e.mu.Unlock()
-		return
+		return true
 	}
 	c.mu.Lock()
 	if len(c.queue) >= e.cfg.MaxQueuedTurns {
 		c.mu.Unlock()
 		e.mu.Unlock()
-		cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
-			Message: cn.say("Please wait for the answer before sending more messages.", "请等待回复后再发送。")})
-		return
+		return false
 	}
-	c.queue = append(c.queue, queuedTurn{text: f.Text, confirmAction: confirmAction})
+	c.queue = append(c.queue, q)
 	start := !c.running
 	c.running = true
 	c.mu.Unlock()
@@ -515,6 +550,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	if start {
 		go e.runTurns(c)
 	}
+	return true
 }
 
 // runTurns answers a conversation's queued messages one at a time.

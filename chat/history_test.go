@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/kefu-dev/kefu/store"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -60,4 +61,59 @@ func seqs(ms []store.Message) []int64 {
 		out = append(out, m.Seq)
 	}
 	return out
+}
+
+// A shopper message stored without an answer (kefu stopped after the ack)
+// is answered when the shopper comes back.
+func TestResumeAnswersLeftoverMessage(t *testing.T) {
+	ts := newTestServer(t, nil)
+	c := ts.dial(nil)
+	w := c.hello(map[string]any{"identity": identity("cus_1001", time.Now().Add(time.Hour))})
+	c.ws.Close()
+	// The socket is gone and the engine forgets the conversation.
+	for deadline := time.Now().Add(5 * time.Second); ts.engine.live(w.ConversationID) != nil; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the conversation stayed live")
+		}
+	}
+	m := &store.Message{ConversationID: w.ConversationID, Role: store.RoleUser, ClientID: "left", Text: "where is my order KF-10045?"}
+	if _, err := ts.st.AppendMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	c2 := ts.dial(nil)
+	c2.hello(map[string]any{"resume_token": w.ResumeToken, "last_seq": m.Seq, "identity": identity("cus_1001", time.Now().Add(time.Hour))})
+	reply, _ := c2.until(answer)
+	if reply.Seq <= m.Seq || !strings.Contains(reply.Text, "UPS") {
+		t.Fatalf("answer = %+v", reply)
+	}
+	// Once: a second resume finds it answered.
+	c3 := ts.dial(nil)
+	c3.hello(map[string]any{"resume_token": w.ResumeToken, "last_seq": reply.Seq, "identity": identity("cus_1001", time.Now().Add(time.Hour))})
+	c3.send(map[string]any{"type": "message", "client_id": "next", "text": "thanks"})
+	c3.until(answer)
+	ms, _ := ts.st.Messages(context.Background(), w.ConversationID, 0, 50)
+	answers := 0
+	for _, x := range ms {
+		if x.Role == store.RoleAssistant && x.Text != "" {
+			answers++
+		}
+	}
+	if answers != 2 {
+		t.Errorf("%d answers stored, want 2", answers)
+	}
+}
+
+// A hello whose resume token opens nothing starts a new conversation, and
+// the last_seq it carried (from the old one) hides none of the new one's
+// messages.
+func TestNewConversationIgnoresStaleLastSeq(t *testing.T) {
+	ts := newTestServer(t, nil)
+	c := ts.dial(nil)
+	if w := c.hello(map[string]any{"resume_token": "not-a-token", "last_seq": 40}); w.Resumed {
+		t.Fatalf("welcome = %+v", w)
+	}
+	c.send(map[string]any{"type": "message", "client_id": "m1", "text": "thanks"})
+	if reply, _ := c.until(answer); reply.Seq != 2 {
+		t.Errorf("answer = %+v", reply)
+	}
 }

@@ -119,8 +119,10 @@ func (w *Writer) run() {
 	}
 }
 
-// commit writes a batch of n messages in one transaction. If it fails,
-// each request is tried alone, so one bad message does not fail the others.
+// commit writes a batch of n messages in one transaction. If it fails
+// because of one request's messages, each request is tried alone, so one
+// bad message does not fail the others; if the database is unavailable
+// (locked, full), all fail at once rather than each waiting its turn.
 func (w *Writer) commit(batch []*writeReq, n int) {
 	if w.onBatch != nil {
 		w.onBatch(n)
@@ -132,7 +134,7 @@ func (w *Writer) commit(batch []*writeReq, n int) {
 	// The writer outlives any one caller: commits are not cancelled by a
 	// shopper leaving, only bounded by the store's own timeout.
 	dups, err := w.store.AppendMessages(context.Background(), ms)
-	if err != nil && len(batch) > 1 {
+	if err != nil && len(batch) > 1 && !store.Unavailable(err) {
 		for _, r := range batch {
 			r.dups, r.err = w.store.AppendMessages(context.Background(), r.ms)
 			close(r.done)

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // ErrNotFound is returned when a looked-up record does not exist. It wraps
@@ -27,4 +30,19 @@ func notFound(err error, what string) error {
 		return fmt.Errorf("store: %s: %w", what, ErrNotFound)
 	}
 	return fmt.Errorf("store: unable to fetch %s: %w", what, err)
+}
+
+// Unavailable reports whether err means the database could not take a
+// write at all (locked by another process, busy, full disk, I/O error,
+// read-only), as opposed to a problem with the data written: trying the
+// same writes again one by one would only wait longer.
+func Unavailable(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrReadonly, sqlite3.ErrCantOpen:
+			return true
+		}
+	}
+	return errors.Is(err, context.DeadlineExceeded)
 }

@@ -74,10 +74,10 @@ type Config struct {
 	ShutdownTimeout time.Duration // default 10s
 	AdminEmail      string        // the first admin, created on a start with no staff
 	AdminPassword   string
-	MessageRate     float64 // shopper messages per second per socket; default 5
-	MessageBurst    int     // default 10
-	IPRate          float64 // shopper messages per second per client address; default 20
-	IPBurst         int     // default 60
+	MessageRate     float64  // shopper messages per second per socket; default 5
+	MessageBurst    int      // default 10
+	IPRate          float64  // shopper messages per second per client address; default 20
+	IPBurst         int      // default 60
 	Unknown         []string // KEFU_ variables kefu does not know
 }
 

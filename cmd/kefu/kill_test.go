@@ -983,7 +983,6 @@ func checkFinalDB(t *testing.T, path string, all []*shopper, unansweredAtKill in
 	}
 
 	t.Run("every stored answer reaches every tab", func(t *testing.T) {
-		t.Skip("known bug: chat drops an answer whose publish loses the race to a later seq (conn.send's seq filter); see report")
 		for _, s := range all {
 			stored := map[int64]bool{}
 			var rows []string

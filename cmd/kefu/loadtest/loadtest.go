@@ -25,17 +25,17 @@ import (
 
 // Options configure a run.
 type Options struct {
-	URL        string        // the shopper socket, ws://host:port/ws
-	Origin     string        // the Origin header; default: the URL's host over http
-	MetricsURL string        // the server's /metrics, for its memory; empty: not measured
-	Sign       func(customerID string, expires int64) string // signs identities; nil: guests only
-	Customers  []string      // customer ids to sign in as, round robin
-	Shoppers   int           // concurrent shoppers (turns and flood modes), or open sockets (idle mode)
-	Duration   time.Duration // how long turns are measured, after Warmup
-	Warmup     time.Duration // turns before measuring, not counted
-	TurnTimeout time.Duration // a turn with no reply by then is an error; default 10s
-	Flood      bool          // one more shopper sends messages as fast as it can, unmeasured
-	Progress   io.Writer     // a line per second while running; nil: quiet
+	URL         string                                        // the shopper socket, ws://host:port/ws
+	Origin      string                                        // the Origin header; default: the URL's host over http
+	MetricsURL  string                                        // the server's /metrics, for its memory; empty: not measured
+	Sign        func(customerID string, expires int64) string // signs identities; nil: guests only
+	Customers   []string                                      // customer ids to sign in as, round robin
+	Shoppers    int                                           // concurrent shoppers (turns and flood modes), or open sockets (idle mode)
+	Duration    time.Duration                                 // how long turns are measured, after Warmup
+	Warmup      time.Duration                                 // turns before measuring, not counted
+	TurnTimeout time.Duration                                 // a turn with no reply by then is an error; default 10s
+	Flood       bool                                          // one more shopper sends messages as fast as it can, unmeasured
+	Progress    io.Writer                                     // a line per second while running; nil: quiet
 }
 
 // Result is what a run measured.
@@ -47,9 +47,9 @@ type Result struct {
 	Errors       map[string]int // error frames by code, time-outs, dropped sockets
 	FloodSent    int            // flood mode: messages the flooding shopper sent
 	FloodAcked   int
-	FloodLimited int            // ...and how many were refused with rate_limited
-	MemBefore    Memory         // server memory before the shoppers connected
-	MemAfter     Memory         // ...and at the end, with them connected
+	FloodLimited int    // ...and how many were refused with rate_limited
+	MemBefore    Memory // server memory before the shoppers connected
+	MemAfter     Memory // ...and at the end, with them connected
 }
 
 // TurnsPerSecond is the measured throughput.
@@ -422,7 +422,7 @@ func (s *shopper) turn(ctx context.Context, text string, timeout time.Duration) 
 // flooder is a shopper that sends messages as fast as the socket takes
 // them, without waiting for answers, and counts what comes back.
 type flooder struct {
-	s                     *shopper
+	s                    *shopper
 	sent, acked, limited atomic.Int64
 }
 
