@@ -33,17 +33,17 @@ type conn struct {
 	conv   *conversation // set by hello; read pump only
 	locale string        // the interface language, from hello
 
-	mu        sync.Mutex
-	out       [][]byte // frames to write; a nil frame is a ping
-	writing   bool     // a writer goroutine is draining out
+	mu      sync.Mutex
+	out     [][]byte // frames to write; a nil frame is a ping
+	writing bool     // a writer goroutine is draining out
 	// The resume sent every message up to seq replayedTo; a live frame of
 	// one of them is not sent again. Live frames are otherwise sent as
 	// they come: two messages committed at once may be published out of
 	// order, and the widget places messages by seq.
 	replayedTo int64
-	replaying bool     // history is being sent; live frames wait
-	held      [][]byte // live frames held during the replay
-	heldSeq   []int64
+	replaying  bool     // history is being sent; live frames wait
+	held       [][]byte // live frames held during the replay
+	heldSeq    []int64
 }
 
 // ServeWS upgrades a shopper's request to a socket and runs it.
