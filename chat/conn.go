@@ -114,7 +114,9 @@ func (cn *conn) enqueue(b []byte) {
 	if len(cn.out) >= cn.e.cfg.SendQueue {
 		cn.mu.Unlock()
 		cn.e.metrics.SlowClients.Inc()
-		cn.closeWith(CloseSlow)
+		// Not here: enqueue runs on the writer's goroutine too, and the
+		// close frame may wait WriteWait for a socket that is not reading.
+		go cn.closeWith(CloseSlow)
 		return
 	}
 	cn.out = append(cn.out, b)

@@ -217,37 +217,40 @@ func (e *Engine) append(ctx context.Context, m *store.Message) (bool, error) {
 // appendAll persists messages in one transaction and, once committed,
 // sends them to the conversation's sockets and the console.
 func (e *Engine) appendAll(ctx context.Context, ms []*store.Message) ([]bool, error) {
-	dups, err := e.writer.AppendAll(ctx, ms)
-	if err != nil {
-		return nil, err
-	}
 	c := e.live(ms[0].ConversationID)
 	var stored []*store.Message
-	for i, m := range ms {
-		if !dups[i] {
-			stored = append(stored, m)
-		}
-	}
-	if c != nil {
-		c.remember(stored...)
-	}
 	// The console's entry for a message: an answer carries its turn's
 	// tool calls and results, which the live conversation collected as
 	// they were stored (no need to read them back).
 	var entries []Entry
-	for _, m := range stored {
-		var entry Entry
-		var show bool
-		if c != nil {
+	dups, err := e.writer.AppendAll(ctx, ms, func(dups []bool) {
+		for i, m := range ms {
+			if !dups[i] {
+				stored = append(stored, m)
+			}
+		}
+		if c == nil {
+			return
+		}
+		c.remember(stored...)
+		for _, m := range stored {
 			c.publish(m)
 			c.mu.Lock()
-			entry, show = c.tools.add(m)
+			entry, show := c.tools.add(m)
 			c.mu.Unlock()
-		} else {
-			entry, show = (&turnTools{}).add(m)
+			if show {
+				entries = append(entries, entry)
+			}
 		}
-		if show {
-			entries = append(entries, entry)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		for _, m := range stored {
+			if entry, show := (&turnTools{}).add(m); show {
+				entries = append(entries, entry)
+			}
 		}
 	}
 	if len(entries) > 0 {
@@ -490,7 +493,15 @@ func (e *Engine) history(ctx context.Context, c *conversation, afterSeq int64) (
 // commit, and queues an agent turn when the bot is answering.
 func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, f *inFrame, confirmAction string) {
 	m := &store.Message{ConversationID: c.id, Role: store.RoleUser, Text: f.Text, ClientID: f.ClientID}
-	dup, err := e.writer.Append(ctx, m)
+	dups, err := e.writer.AppendAll(ctx, []*store.Message{m}, func(dups []bool) {
+		if dups[0] {
+			return
+		}
+		c.remember(m)
+		// The shopper's other tabs show the message; this one has it,
+		// and the ack.
+		c.broadcastExcept(mustJSON(messageFrame(m, nil)), m.Seq, cn)
+	})
 	if err != nil {
 		e.log.Error("message not stored", "conversation_id", c.id, "err", err)
 		cn.sendError(&protocolError{Code: CodeNotSaved, ClientID: f.ClientID,
@@ -498,13 +509,9 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 		return
 	}
 	cn.sendAck(f.ClientID, m.Seq)
-	if dup {
+	if dups[0] {
 		return // a retry: acknowledged again, stored and answered once
 	}
-	c.remember(m)
-	// The shopper's other tabs show the message; this one has it, and
-	// the ack.
-	c.broadcastExcept(mustJSON(messageFrame(m, nil)), m.Seq, cn)
 	c.mu.Lock()
 	state := c.state
 	c.mu.Unlock()

@@ -31,10 +31,11 @@ type Writer struct {
 // writeReq is one caller's messages: stored together in one transaction,
 // or not at all.
 type writeReq struct {
-	ms   []*store.Message
-	dups []bool
-	err  error
-	done chan struct{}
+	ms    []*store.Message
+	after func(dups []bool) // run by the writer after the commit
+	dups  []bool
+	err   error
+	done  chan struct{}
 }
 
 // NewWriter starts a writer. maxBatch bounds a transaction (zero: 256);
@@ -54,7 +55,7 @@ func NewWriter(st interface {
 // client id). It blocks until the message is committed or ctx ends; after
 // ctx ends the message may still be committed, but is not acknowledged.
 func (w *Writer) Append(ctx context.Context, m *store.Message) (bool, error) {
-	dups, err := w.AppendAll(ctx, []*store.Message{m})
+	dups, err := w.AppendAll(ctx, []*store.Message{m}, nil)
 	if err != nil {
 		return false, err
 	}
@@ -62,9 +63,12 @@ func (w *Writer) Append(ctx context.Context, m *store.Message) (bool, error) {
 }
 
 // AppendAll stores ms in one transaction, all or none, and reports which
-// were duplicates; otherwise as Append.
-func (w *Writer) AppendAll(ctx context.Context, ms []*store.Message) ([]bool, error) {
-	r := &writeReq{ms: ms, done: make(chan struct{})}
+// were duplicates; otherwise as Append. If after is set, the writer calls
+// it once they are committed, before it commits anything else: what after
+// does for a conversation's messages (send them to its sockets) happens in
+// seq order. It must not block.
+func (w *Writer) AppendAll(ctx context.Context, ms []*store.Message, after func(dups []bool)) ([]bool, error) {
+	r := &writeReq{ms: ms, after: after, done: make(chan struct{})}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -137,6 +141,9 @@ func (w *Writer) commit(batch []*writeReq, n int) {
 	if err != nil && len(batch) > 1 && !store.Unavailable(err) {
 		for _, r := range batch {
 			r.dups, r.err = w.store.AppendMessages(context.Background(), r.ms)
+			if r.err == nil && r.after != nil {
+				r.after(r.dups)
+			}
 			close(r.done)
 		}
 		return
@@ -146,6 +153,9 @@ func (w *Writer) commit(batch []*writeReq, n int) {
 			r.err = err
 		} else {
 			r.dups, dups = dups[:len(r.ms)], dups[len(r.ms):]
+			if r.after != nil {
+				r.after(r.dups)
+			}
 		}
 		close(r.done)
 	}

@@ -967,8 +967,10 @@ func checkFinalDB(t *testing.T, path string, all []*shopper, unansweredAtKill in
 			}
 		}
 	}
-	// Turns lost to a kill are not run again after the restart: the
-	// count of unanswered messages does not go down.
+	// A turn lost to a kill runs when its shopper resumes (the trailing
+	// unanswered messages of a conversation are answered then); a few
+	// may stay unanswered, e.g. a message refused a turn because the
+	// conversation's queue was full. Logged, not asserted.
 	t.Logf("%d messages acknowledged, %d answers received (all tabs); %d stored shopper messages never answered, %d after the last kill",
 		acked, received, unanswered, unansweredAtKill)
 
