@@ -9,6 +9,7 @@ import (
 
 	"github.com/tmc/langchaingo/llms"
 
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -135,6 +136,30 @@ func toCallRecords(calls []llms.ToolCall) []ToolCallRecord {
 
 // toMessageContent maps a stored message to what a model sees; system
 // notices are for people reading transcripts and are left out.
+// Stored tool calls and results, decoded: the same ones come back in the
+// history turn after turn.
+var (
+	decodedCalls   = memo.New[string, decoded[[]ToolCallRecord]](4096)
+	decodedResults = memo.New[string, decoded[ToolResultRecord]](4096)
+)
+
+type decoded[T any] struct {
+	v  T
+	ok bool
+}
+
+func decodeCalls(s string) decoded[[]ToolCallRecord] {
+	var calls []ToolCallRecord
+	err := json.Unmarshal([]byte(s), &calls)
+	return decoded[[]ToolCallRecord]{calls, err == nil}
+}
+
+func decodeResult(s string) decoded[ToolResultRecord] {
+	var r ToolResultRecord
+	err := json.Unmarshal([]byte(s), &r)
+	return decoded[ToolResultRecord]{r, err == nil}
+}
+
 func toMessageContent(m store.Message) (llms.MessageContent, bool) {
 	switch m.Role {
 	case store.RoleUser:
@@ -145,9 +170,8 @@ func toMessageContent(m store.Message) (llms.MessageContent, bool) {
 			mc.Parts = append(mc.Parts, llms.TextPart(m.Text))
 		}
 		if len(m.ToolCalls) > 0 {
-			var calls []ToolCallRecord
-			if json.Unmarshal(m.ToolCalls, &calls) == nil {
-				for _, c := range calls {
+			if calls := decodedCalls.Get(string(m.ToolCalls), decodeCalls); calls.ok {
+				for _, c := range calls.v {
 					mc.Parts = append(mc.Parts, llms.ToolCall{ID: c.ID, Type: "function",
 						FunctionCall: &llms.FunctionCall{Name: c.Name, Arguments: c.Arguments}})
 				}
@@ -155,11 +179,11 @@ func toMessageContent(m store.Message) (llms.MessageContent, bool) {
 		}
 		return mc, len(mc.Parts) > 0
 	case store.RoleTool:
-		var r ToolResultRecord
-		if json.Unmarshal(m.ToolResult, &r) != nil {
+		r := decodedResults.Get(string(m.ToolResult), decodeResult)
+		if !r.ok {
 			return llms.MessageContent{}, false
 		}
-		return llms.MessageContent{Role: llms.ChatMessageTypeTool, Parts: []llms.ContentPart{llms.ToolCallResponse(r)}}, true
+		return llms.MessageContent{Role: llms.ChatMessageTypeTool, Parts: []llms.ContentPart{llms.ToolCallResponse(r.v)}}, true
 	case store.RoleSystem:
 		// Notes for the model, such as that a person handled the
 		// conversation for a while; fallback notices are for staff only.

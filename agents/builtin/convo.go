@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/tmc/langchaingo/llms"
+
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 )
 
 // convo is the conversation as the model reads it from the messages it is
@@ -45,6 +47,17 @@ type toolResult struct {
 	Reason  string          `json:"reason"`
 	Missing string          `json:"missing"`
 	Data    json.RawMessage `json:"data"`
+}
+
+// decodedResults are tool results already decoded: the same ones are in
+// the history turn after turn. (Their Data is shared: read it, never
+// change it.)
+var decodedResults = memo.New[string, toolResult](4096)
+
+func decodeResult(s string) toolResult {
+	var r toolResult
+	json.Unmarshal([]byte(s), &r)
+	return r
 }
 
 func parseConvo(msgs []llms.MessageContent) *convo {
@@ -87,7 +100,7 @@ func parseConvo(msgs []llms.MessageContent) *convo {
 						ev.name = tc.FunctionCall.Name
 					}
 				}
-				json.Unmarshal([]byte(tr.Content), &ev.result)
+				ev.result = decodedResults.Get(tr.Content, decodeResult)
 				c.events = append(c.events, ev)
 			}
 		}
