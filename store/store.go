@@ -50,6 +50,9 @@ type Store struct {
 	now  func() time.Time
 	path string
 	kb   articleCache
+
+	cp             *sql.DB // checkpoints the WAL (checkpoint.go)
+	cpStop, cpDone chan struct{}
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
@@ -67,7 +70,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// busy_timeout comes first so that it already applies while the other
 	// pragmas run; _txlock=immediate takes the write lock at BEGIN, so a
 	// transaction never fails half-way on a lock upgrade.
-	w, err := sql.Open(driverName, dsn(path, "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64"))
+	w, err := sql.Open(driverName, dsn(path, "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64&_cache_size=-32768"))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
@@ -90,6 +93,14 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if _, err := w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
+	if err := s.startCheckpointer(path); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -100,7 +111,7 @@ func dsn(path, params string) string {
 // Close closes both pools. The WAL is checkpointed by SQLite when the last
 // connection closes.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.stopCheckpointer(), s.r.Close(), s.w.Close())
 }
 
 // Ping checks that the database answers a query.
