@@ -9,6 +9,7 @@ const (
 	CloseSlow      = 4008 // the outbound queue overflowed
 	CloseIdle      = 4009 // idle too long
 	CloseShutdown  = 4010 // the server is shutting down
+	CloseFlood     = 4029 // went on sending after many rate_limited errors
 	closeReasonMax = 123
 )
 
@@ -18,4 +19,5 @@ var closeReasons = map[int]string{
 	CloseSlow:     "too slow to receive messages",
 	CloseIdle:     "idle for too long",
 	CloseShutdown: "server shutting down",
+	CloseFlood:    "too many messages; slow down",
 }

@@ -30,8 +30,9 @@ type conn struct {
 	ctx       context.Context // cancelled when the socket ends
 	cancel    context.CancelFunc
 
-	conv   *conversation // set by hello; read pump only
-	locale string        // the interface language, from hello
+	conv    *conversation // set by hello; read pump only
+	locale  string        // the interface language, from hello
+	refused int           // messages refused in a row by the rate limits; read pump only
 
 	mu      sync.Mutex
 	out     [][]byte // frames to write; a nil frame is a ping
@@ -398,10 +399,19 @@ func (cn *conn) handle(f *inFrame) {
 	switch f.Type {
 	case "message":
 		if !cn.limiter.Allow() || !e.ips.allow(cn.ip) {
+			// A socket that ignores maxRefused refusals in a row is a
+			// flood, not a person: it is cut off, so that reading and
+			// refusing its frames does not slow everyone else.
+			if cn.refused++; cn.refused > maxRefused {
+				e.metrics.FramesRefused.WithLabelValues("flood").Inc()
+				cn.closeWith(CloseFlood)
+				return
+			}
 			cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
 				Message: cn.say("You're sending messages too fast. Please wait a moment.", "您发送得太快了，请稍等片刻。")})
 			return
 		}
+		cn.refused = 0
 		e.shopperMessage(cn.ctx, c, cn, f, "")
 	case "confirm":
 		if !cn.limiter.Allow() {

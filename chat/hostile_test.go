@@ -445,3 +445,32 @@ func (ts *testServer) stillWorks(t *testing.T, c *client, convID string, before 
 		t.Fatalf("after the hostile input, stored shopper messages are %q (ack %+v), want %q", got, ack, want)
 	}
 }
+
+// A socket that goes on sending after maxRefused refusals in a row is cut
+// off (4029), and what it sent was not stored; another shopper is answered
+// all along.
+func TestHostileFloodIsCutOff(t *testing.T) {
+	ts := newTestServer(t, func(c *Config) { c.MessageRate, c.MessageBurst = 2, 3 })
+	other := ts.dial(nil)
+	other.hello(nil)
+	flood := ts.dial(nil)
+	w := flood.hello(nil)
+	for i := range maxRefused + 20 {
+		if err := flood.ws.WriteJSON(map[string]any{"type": "message", "client_id": fmt.Sprint("f", i), "text": "where is my order?"}); err != nil {
+			break // cut off already
+		}
+	}
+	flood.expectClose(CloseFlood)
+	other.send(map[string]any{"type": "message", "client_id": "o1", "text": "hello"})
+	other.until(answer)
+	ms, err := ts.st.Messages(context.Background(), w.ConversationID, 0, 200)
+	users := 0
+	for _, m := range ms {
+		if m.Role == store.RoleUser {
+			users++
+		}
+	}
+	if err != nil || users > 3+1 { // the burst, and what the rate refilled meanwhile
+		t.Errorf("the flood stored %d messages (%v)", users, err)
+	}
+}

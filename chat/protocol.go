@@ -21,6 +21,8 @@ const (
 	MaxTextRunes    = 2000
 	MaxClientID     = 64
 	MaxCommentRunes = 1000
+	// maxRefused rate_limited refusals in a row close the socket (4029).
+	maxRefused = 50
 )
 
 // inFrame is any frame a shopper sends; which fields matter depends on

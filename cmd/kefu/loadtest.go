@@ -167,6 +167,9 @@ func (r runReport) print(w io.Writer) {
 		}
 		if res.FloodSent > 0 {
 			extra = append(extra, fmt.Sprintf("flood: %d sent, %d acked, %d rate-limited", res.FloodSent, res.FloodAcked, res.FloodLimited))
+			if res.FloodCuts > 0 {
+				extra = append(extra, fmt.Sprintf("the server cut the flooding socket %d times (%s)", res.FloodCuts, res.FloodEnd))
+			}
 		}
 		fmt.Fprintf(w, "       %-12s %s\n", "", strings.Join(extra, "; "))
 	}

@@ -48,6 +48,8 @@ type Result struct {
 	FloodSent    int            // flood mode: messages the flooding shopper sent
 	FloodAcked   int
 	FloodLimited int    // ...and how many were refused with rate_limited
+	FloodCuts    int    // ...and how many times the server cut it off
+	FloodEnd     string // the last close reason
 	MemBefore    Memory // server memory before the shoppers connected
 	MemAfter     Memory // ...and at the end, with them connected
 }
@@ -164,13 +166,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	var flood *flooder
 	if o.Flood {
-		f, err := dialShopper(ctx, o, o.Shoppers)
-		if err != nil {
-			cancel()
-			wg.Wait()
-			return nil, fmt.Errorf("loadtest: the flooding shopper: %w", err)
-		}
-		flood = &flooder{s: f}
+		flood = &flooder{o: o, n: o.Shoppers}
 		wg.Add(1)
 		go func() { defer wg.Done(); flood.run(ctx) }()
 	}
@@ -215,6 +211,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	mu.Unlock()
 	if flood != nil {
 		res.FloodSent, res.FloodAcked, res.FloodLimited = int(flood.sent.Load()), int(flood.acked.Load()), int(flood.limited.Load())
+		res.FloodCuts = int(flood.cuts.Load())
+		if end, ok := flood.end.Load().(string); ok {
+			res.FloodEnd = end
+		}
 	}
 	return res, nil
 }
@@ -420,18 +420,40 @@ func (s *shopper) turn(ctx context.Context, text string, timeout time.Duration) 
 }
 
 // flooder is a shopper that sends messages as fast as the socket takes
-// them, without waiting for answers, and counts what comes back.
+// them, without waiting for answers, and counts what comes back. When the
+// server cuts it off, it connects again and goes on.
 type flooder struct {
-	s                    *shopper
+	o                    Options
+	n                    int
 	sent, acked, limited atomic.Int64
+	cuts                 atomic.Int64 // times the server closed its socket
+	end                  atomic.Value // the last close reason
 }
 
 func (f *flooder) run(ctx context.Context) {
-	defer f.s.ws.Close()
+	for ctx.Err() == nil {
+		s, err := dialShopper(ctx, f.o, f.n)
+		if err != nil {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		f.flood(ctx, s)
+	}
+}
+
+func (f *flooder) flood(ctx context.Context, s *shopper) {
+	defer s.ws.Close()
+	s.ws.SetReadDeadline(time.Time{})
+	gone := make(chan struct{})
 	go func() {
+		defer close(gone)
 		for {
-			fr, err := f.s.read()
+			fr, err := s.read()
 			if err != nil {
+				if ctx.Err() == nil {
+					f.cuts.Add(1)
+					f.end.Store(err.Error())
+				}
 				return
 			}
 			switch {
@@ -442,10 +464,16 @@ func (f *flooder) run(ctx context.Context) {
 			}
 		}
 	}()
-	f.s.ws.SetReadDeadline(time.Time{})
 	for i := 0; ctx.Err() == nil; i++ {
-		f.s.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
-		if err := f.s.ws.WriteJSON(map[string]any{"type": "message", "client_id": fmt.Sprintf("%s-f%d", f.s.id, i), "text": "where is my order?"}); err != nil {
+		select {
+		case <-gone:
+			return
+		default:
+		}
+		s.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		if err := s.ws.WriteJSON(map[string]any{"type": "message", "client_id": fmt.Sprintf("%s-f%d", s.id, i), "text": "where is my order?"}); err != nil {
+			s.ws.Close()
+			<-gone
 			return
 		}
 		f.sent.Add(1)
