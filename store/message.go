@@ -113,15 +113,39 @@ func (s *Store) AppendMessages(ctx context.Context, msgs []*Message) ([]bool, er
 				c.last = m.CreatedAt
 			}
 		}
+		// One read for the batch's conversations, then a plain update
+		// each: with mattn/go-sqlite3 a query (or UPDATE … RETURNING)
+		// costs several times an Exec.
+		if len(order) > 0 {
+			ids, _ := json.Marshal(order)
+			rows, err := tx.QueryContext(ctx, `SELECT id, last_seq, num FROM conversations WHERE id IN (SELECT value FROM json_each(?))`, string(ids))
+			if err != nil {
+				return fmt.Errorf("store: unable to read conversations: %w", err)
+			}
+			for rows.Next() {
+				var id string
+				var last, num int64
+				if err := rows.Scan(&id, &last, &num); err != nil {
+					rows.Close()
+					return fmt.Errorf("store: unable to read conversations: %w", err)
+				}
+				c := convs[id]
+				c.next, c.num, c.assigned = last+1, num, true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("store: unable to read conversations: %w", err)
+			}
+		}
 		for _, id := range order {
 			c := convs[id]
-			var last int64
-			err := tx.QueryRowContext(ctx, `UPDATE conversations SET last_seq = last_seq + ?, updated_at = max(updated_at, ?)
-				WHERE id = ? RETURNING last_seq, num`, c.n, ms(c.last), id).Scan(&last, &c.num)
-			if err != nil {
-				return notFound(err, "conversation "+id)
+			if !c.assigned {
+				return fmt.Errorf("store: conversation %s: %w", id, ErrNotFound)
 			}
-			c.next = last - c.n + 1
+			if _, err := tx.ExecContext(ctx, `UPDATE conversations SET last_seq = ?, updated_at = max(updated_at, ?) WHERE id = ?`,
+				c.next+c.n-1, ms(c.last), id); err != nil {
+				return fmt.Errorf("store: unable to update conversation %s: %w", id, err)
+			}
 		}
 		for i, m := range msgs {
 			if dups[i] {
