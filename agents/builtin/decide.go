@@ -93,6 +93,10 @@ func (s *state) findTask() {
 	prev, prevStart := s.openTask(cur)
 	_, own := taskTools[s.intent]
 	switch {
+	case s.intent == IntentHuman && s.conf >= confident && !slotOnly:
+		// Asking for a person ends whatever was under way, even while
+		// the bot waits for an order number (DESIGN.md: a shopper can
+		// ask for a person at any time).
 	case s.asked == "reason" && (prev == IntentStartReturn || prev == IntentCancel):
 		// The answer to "why?" belongs to the request that asked it, even
 		// when it sounds like a request of its own ("wrong size").
