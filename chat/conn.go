@@ -30,9 +30,10 @@ type conn struct {
 	ctx       context.Context // cancelled when the socket ends
 	cancel    context.CancelFunc
 
-	conv    *conversation // set by hello; read pump only
-	locale  string        // the interface language, from hello
-	refused int           // messages refused in a row by the rate limits; read pump only
+	conv     *conversation // set by hello; read pump only
+	locale   string        // the interface language, from hello
+	refused  int           // messages refused in a row by the rate limits; read pump only
+	draining bool          // a close frame was sent; frames are read and dropped; read pump only
 
 	mu      sync.Mutex
 	out     [][]byte // frames to write; a nil frame is a ping
@@ -162,6 +163,17 @@ func (cn *conn) write() {
 	}
 }
 
+// drain starts closing the socket from the read pump: the close frame goes
+// out at once, and the pump reads and drops what the peer still sends for
+// a second, until it closes too. Closing the TCP connection with unread
+// frames in it would reset it, and the peer would never see the code.
+func (cn *conn) drain(code int) {
+	cn.draining = true
+	msg := websocket.FormatCloseMessage(code, closeReasons[code])
+	cn.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(cn.e.cfg.WriteWait))
+	cn.ws.SetReadDeadline(time.Now().Add(time.Second))
+}
+
 // sendPing queues a ping, and the next one.
 func (cn *conn) sendPing() {
 	select {
@@ -241,6 +253,9 @@ func (cn *conn) readPump() {
 				return
 			}
 			return
+		}
+		if cn.draining {
+			continue // closing: read what the peer still sends, do nothing
 		}
 		// Any frame from the peer proves it is alive.
 		cn.ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
@@ -404,7 +419,7 @@ func (cn *conn) handle(f *inFrame) {
 			// refusing its frames does not slow everyone else.
 			if cn.refused++; cn.refused > maxRefused {
 				e.metrics.FramesRefused.WithLabelValues("flood").Inc()
-				cn.closeWith(CloseFlood)
+				cn.drain(CloseFlood)
 				return
 			}
 			cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
