@@ -50,7 +50,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		fmt.Fprintln(stderr, "kefu loadtest: --shoppers, --sockets and --runs must be at least 1")
 		return 2
 	}
-	o := loadtest.Options{URL: *url, Shoppers: *shoppers, Duration: *duration, Warmup: *warmup, Progress: stderr}
+	o := loadtest.Options{URL: *url, Shoppers: *shoppers, Duration: *duration, Warmup: *warmup, Progress: stderr, Label: "kefu"}
 	for _, c := range strings.Split(*customers, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			o.Customers = append(o.Customers, c)
@@ -121,7 +121,7 @@ func echoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, error) 
 		return nil, err
 	}
 	defer stop()
-	o.URL, o.MetricsURL, o.Flood, o.Sign = url, "", false, nil
+	o.URL, o.MetricsURL, o.Flood, o.Sign, o.Label = url, "", false, nil, "echo"
 	return loadtest.Run(ctx, o)
 }
 

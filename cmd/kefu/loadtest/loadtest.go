@@ -36,6 +36,7 @@ type Options struct {
 	TurnTimeout time.Duration                                 // a turn with no reply by then is an error; default 10s
 	Flood       bool                                          // one more shopper sends messages as fast as it can, unmeasured
 	Progress    io.Writer                                     // a line per second while running; nil: quiet
+	Label       string                                        // names the server in the progress lines
 }
 
 // Result is what a run measured.
@@ -173,7 +174,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	progress := func(phase string, start time.Time) {
 		if o.Progress != nil {
-			fmt.Fprintf(o.Progress, "\r%-9s %5.1fs  %8d turns  %s   ", phase, time.Since(start).Seconds(), turns.Load(), rec.summary())
+			fmt.Fprintf(o.Progress, "\r%-6s %-9s %5.1fs  %8d turns  %s   ", o.Label, phase, time.Since(start).Seconds(), turns.Load(), rec.summary())
 		}
 	}
 	tick := time.NewTicker(time.Second)
