@@ -46,14 +46,17 @@ func newStaffClient(t *testing.T, hs *httptest.Server) *staffClient {
 
 func (c *staffClient) do(method, path string, body any) (int, map[string]any) {
 	c.t.Helper()
-	var r *bytes.Reader
+	var b []byte
 	if body != nil {
-		b, _ := json.Marshal(body)
-		r = bytes.NewReader(b)
-	} else {
-		r = bytes.NewReader(nil)
+		b, _ = json.Marshal(body)
 	}
-	req, _ := http.NewRequest(method, c.base+path, r)
+	return c.doRaw(method, path, string(b))
+}
+
+// doRaw is do with a body sent exactly as given.
+func (c *staffClient) doRaw(method, path, body string) (int, map[string]any) {
+	c.t.Helper()
+	req, _ := http.NewRequest(method, c.base+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if c.csrf != "" {
 		req.Header.Set("X-CSRF-Token", c.csrf)

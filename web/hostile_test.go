@@ -409,22 +409,6 @@ func TestHostileMarkupThroughTheAPI(t *testing.T) {
 	}
 }
 
-// doRaw is staffClient.do with a body sent exactly as given.
-func (c *staffClient) doRaw(method, path, body string) (int, map[string]any) {
-	c.t.Helper()
-	req, _ := http.NewRequest(method, c.base+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", c.csrf)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
-}
-
 // allStrings returns every string in a decoded JSON value.
 func allStrings(v any) []string {
 	switch v := v.(type) {
