@@ -226,7 +226,7 @@ func summarise(w io.Writer, rs []runReport) {
 		et := med(func(r runReport) float64 { return r.Echo.TurnsPerSecond() })
 		e99 := med(func(r runReport) float64 { return msOf(r.Echo.Reply.P99) })
 		ratio := med(func(r runReport) float64 { return r.Kefu.TurnsPerSecond() / max(r.Echo.TurnsPerSecond(), 0.001) })
-		fmt.Fprintf(w, "  echo baseline %9.0f turns/s   reply p99 %6.2f ms   (%s: %.2f× the echo server's turns/s)\n", et, e99, name, ratio)
+		fmt.Fprintf(w, "  echo baseline %9.0f turns/s   reply p99 %6.2f ms   (%s: %.3f× the echo server’s turns/s)\n", et, e99, name, ratio)
 	}
 }
 
