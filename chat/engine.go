@@ -512,9 +512,13 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	if dups[0] {
 		return // a retry: acknowledged again, stored and answered once
 	}
+	// Staff watching the conversation see the message as it comes (a
+	// person who took over reads the shopper's answers live).
 	c.mu.Lock()
+	entry, _ := c.tools.add(m)
 	state := c.state
 	c.mu.Unlock()
+	e.staffHub.changed(ctx, e, c.id, []Entry{entry})
 	if state == store.StateClosed {
 		// Writing again reopens a closed conversation with the bot.
 		e.setState(ctx, c, store.StateBot, "", 0)

@@ -55,6 +55,10 @@ func TestBrowserConsoleTakeover(t *testing.T) {
 		document.querySelector('button[data-console=send]').click(); return true; })()`, reply))
 	waitJS(t, shopperTab, "the staff reply, as text", shadow(fmt.Sprintf(`return [...root.querySelectorAll('[data-kefu=message][data-role=staff]')]
 		.some(m => m.innerText.includes(%q))`, `<b>from support</b>`)))
+	// The shopper answers; Mei reads it live, without reloading.
+	say(t, shopperTab, "thanks Mei, it is order KF-10031")
+	waitJS(t, staffTab, "the shopper's answer in the open transcript", `[...document.querySelectorAll('[data-console=entry][data-kind=message][data-role=user]')]
+		.some(e => e.innerText.includes('thanks Mei'))`)
 
 	// Hand back: the bot answers the next question.
 	waitJS(t, staffTab, "the hand-back button", `!!document.querySelector('button[data-console=handback]') && !document.querySelector('button[data-console=handback]').hidden`)

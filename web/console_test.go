@@ -306,6 +306,12 @@ func TestTakeoverReplyNoteHandback(t *testing.T) {
 			t.Fatalf("the note reached the shopper: %s", b)
 		}
 	}
+	// The shopper answers Mei: she sees it live on the staff socket.
+	ws.WriteJSON(map[string]any{"type": "message", "client_id": "s2", "text": "my order KF-10031 is late"})
+	readUntil(t, sws, func(f map[string]any) bool {
+		e, _ := f["entry"].(map[string]any)
+		return f["type"] == "entry" && e != nil && e["role"] == "user" && e["text"] == "my order KF-10031 is late"
+	})
 
 	if code, _ := mei.do("POST", "/api/console/conversations/"+conv+"/handback", nil); code != 204 {
 		t.Fatalf("handback: %d", code)
