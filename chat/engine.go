@@ -145,6 +145,9 @@ func NewEngine(st Store, agent *agents.Runner, cfg Config, log *slog.Logger, reg
 		staffHub: staffHub{conns: map[*staffConn]struct{}{}}}
 	e.baseCtx, e.cancelBase = context.WithCancel(context.Background())
 	e.writer = NewWriter(st, 256, func(n int) { e.metrics.WriteBatch.Observe(float64(n)) })
+	e.writer.OnPanic = func(p any, stack []byte) {
+		e.log.Error("publishing stored messages panicked", "panic", p, "stack", string(stack))
+	}
 	agent.Log = &agents.StoreLog{Store: engineLog{e}}
 	// Small read buffers (frames are at most 16 KiB whatever the buffer)
 	// and pooled write buffers, held only while writing: an idle socket

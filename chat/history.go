@@ -8,10 +8,11 @@ import (
 
 // A live conversation keeps its recent messages, so that a turn builds the
 // model's history without reading the database: every message the engine
-// stores passes through remember after its commit. The cache holds more
-// than the model's window so that the summary of older shopper messages
-// comes from it too.
-const historyCap = 96
+// stores passes through remember after its commit. The cache holds a few
+// more than the model's window (40); the summary of older shopper messages
+// comes from it when it can, from the database otherwise. Its size bounds
+// the memory of a conversation in use (tool results are a few KiB).
+const historyCap = 48
 
 type history struct {
 	msgs   []store.Message // the last up to historyCap messages, in seq order

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"sync"
 
 	"github.com/kefu-dev/kefu/store"
@@ -26,6 +27,10 @@ type Writer struct {
 	mu     sync.RWMutex
 	closed bool
 	done   chan struct{}
+
+	// OnPanic, if set before the first append, hears of a panic in an
+	// AppendAll after function.
+	OnPanic func(p any, stack []byte)
 }
 
 // writeReq is one caller's messages: stored together in one transaction,
@@ -141,8 +146,8 @@ func (w *Writer) commit(batch []*writeReq, n int) {
 	if err != nil && len(batch) > 1 && !store.Unavailable(err) {
 		for _, r := range batch {
 			r.dups, r.err = w.store.AppendMessages(context.Background(), r.ms)
-			if r.err == nil && r.after != nil {
-				r.after(r.dups)
+			if r.err == nil {
+				w.runAfter(r)
 			}
 			close(r.done)
 		}
@@ -153,10 +158,23 @@ func (w *Writer) commit(batch []*writeReq, n int) {
 			r.err = err
 		} else {
 			r.dups, dups = dups[:len(r.ms)], dups[len(r.ms):]
-			if r.after != nil {
-				r.after(r.dups)
-			}
+			w.runAfter(r)
 		}
 		close(r.done)
 	}
+}
+
+// runAfter runs a request's after function. A panic in it must not stop
+// the writer, which every shopper's next message waits on: it is
+// recovered and reported to OnPanic; the messages are stored all the same.
+func (w *Writer) runAfter(r *writeReq) {
+	if r.after == nil {
+		return
+	}
+	defer func() {
+		if p := recover(); p != nil && w.OnPanic != nil {
+			w.OnPanic(p, debug.Stack())
+		}
+	}()
+	r.after(r.dups)
 }
