@@ -9,15 +9,25 @@ import (
 // A live conversation keeps its recent messages, so that a turn builds the
 // model's history without reading the database: every message the engine
 // stores passes through remember after its commit. The cache holds a few
-// more than the model's window (40); the summary of older shopper messages
-// comes from it when it can, from the database otherwise. Its size bounds
-// the memory of a conversation in use (tool results are a few KiB).
-const historyCap = 48
+// more than the model's window (40), and the text of the shopper's messages
+// that fell out of it, for the summary of older turns. Its size bounds the
+// memory of a conversation in use (tool results are a few KiB).
+const (
+	historyCap = 48
+	olderCap   = 16 // more than the summary reads (agents.summaryTurns+1)
+)
 
 type history struct {
 	msgs   []store.Message // the last up to historyCap messages, in seq order
+	older  []shopperText   // shopper messages before msgs, newest last
+	whole  bool            // msgs and older hold every shopper message from seq 1
 	loaded bool            // msgs is the conversation's tail
 	gen    uint64          // counts remembers, to detect one racing a load
+}
+
+type shopperText struct {
+	seq  int64
+	text string
 }
 
 // remember adds committed messages to the conversation's recent history.
@@ -44,6 +54,12 @@ func (c *conversation) remember(ms ...*store.Message) {
 			return
 		}
 		if len(h.msgs) == historyCap {
+			if out := h.msgs[0]; out.Role == store.RoleUser {
+				if len(h.older) == olderCap {
+					h.older, h.whole = h.older[1:], false
+				}
+				h.older = append(h.older, shopperText{out.Seq, out.Text})
+			}
 			h.msgs = append(h.msgs[:0], h.msgs[1:]...)
 		}
 		h.msgs = append(h.msgs, *m)
@@ -76,7 +92,8 @@ func (e *Engine) lastMessages(ctx context.Context, id string, n int) ([]store.Me
 	}
 	c.mu.Lock()
 	if c.hist.gen == gen && !c.hist.loaded { // nothing was stored meanwhile
-		c.hist.msgs, c.hist.loaded = append([]store.Message(nil), ms...), true
+		c.hist.msgs, c.hist.older, c.hist.loaded = append([]store.Message(nil), ms...), nil, true
+		c.hist.whole = len(ms) == 0 || ms[0].Seq == 1
 	}
 	c.mu.Unlock()
 	if len(ms) > n {
@@ -98,8 +115,13 @@ func (e *Engine) shopperTexts(ctx context.Context, id string, beforeSeq int64, n
 					out = append(out, m.Text)
 				}
 			}
-			// Enough found, or the cache reaches the conversation's start.
-			if len(out) == n || h.msgs[0].Seq == 1 {
+			for i := len(h.older) - 1; i >= 0 && len(out) < n; i-- {
+				if o := h.older[i]; o.seq < beforeSeq {
+					out = append(out, o.text)
+				}
+			}
+			// Enough found, or the cache holds every shopper message.
+			if len(out) == n || h.whole {
 				c.mu.Unlock()
 				for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 					out[i], out[j] = out[j], out[i]
