@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 )
 
 // trackingCues mark a question about where a parcel is, rather than about
@@ -255,15 +257,30 @@ func (s *state) orderList() ([]orderData, bool) {
 	for j := len(s.c.events) - 1; j >= 0; j-- {
 		e := s.c.events[j]
 		if e.name == "list_orders" && e.result.Status == "ok" {
-			var d struct {
-				Orders []orderData `json:"orders"`
-			}
-			if e.data(&d) {
-				return d.Orders, true
+			if d := decodedOrders.Get(string(e.result.Data), decodeOrders); d.ok {
+				return d.orders, true
 			}
 		}
 	}
 	return nil, false
+}
+
+// decodedOrders are list_orders results already decoded: a turn reads the
+// list several times, and the next turns read it again. (Shared: read
+// them, never change them.)
+var decodedOrders = memo.New[string, ordersResult](1024)
+
+type ordersResult struct {
+	orders []orderData
+	ok     bool
+}
+
+func decodeOrders(data string) ordersResult {
+	var d struct {
+		Orders []orderData `json:"orders"`
+	}
+	err := json.Unmarshal([]byte(data), &d)
+	return ordersResult{d.Orders, err == nil && len(data) > 0}
 }
 
 // orderData is the latest data the conversation has on an order.
@@ -283,11 +300,8 @@ func (s *state) orderData(number string) (orderData, bool) {
 				return d.Order, true
 			}
 		case "list_orders":
-			var d struct {
-				Orders []orderData `json:"orders"`
-			}
-			if e.data(&d) {
-				for _, o := range d.Orders {
+			if d := decodedOrders.Get(string(e.result.Data), decodeOrders); d.ok {
+				for _, o := range d.orders {
 					if orderKey(o.Number) == key {
 						return o, true
 					}
