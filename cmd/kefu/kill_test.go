@@ -44,10 +44,10 @@ import (
 //   - (subtest, skipped for a known bug) every tab receives every stored
 //     answer of its conversation.
 //
-// A turn that was running or queued when kefu was killed is not run again
-// after the restart (the engine keeps its queue in memory): its message is
-// stored and acknowledged, but stays unanswered. The test counts such
-// turns and logs them; it does not require them to be answered.
+// A turn that was running or queued when kefu was killed runs when its
+// shopper resumes (the engine answers the trailing unanswered messages of
+// a conversation it loads). The test counts messages still unanswered and
+// logs them; it does not require every one to be answered.
 func TestKillUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the kefu binary")

@@ -39,6 +39,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 	secret := fs.String("secret", "", "with --url: the server's KEFU_IDENTITY_SECRET, to sign in as its customers (default: guests)")
 	customers := fs.String("customers", "", "customer ids to sign in as, comma-separated (default: the demo shop's 16)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
+	msgRate := fs.Int("message-rate", 1000, "the started kefu's KEFU_MESSAGE_RATE (and burst): messages a second one socket may send")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -62,7 +63,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		}
 	}
 	if *url == "" {
-		srv, err := startServer(ctx, environ)
+		srv, err := startServer(ctx, environ, *msgRate)
 		if err != nil {
 			fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
 			return 1
@@ -240,10 +241,12 @@ type childServer struct {
 
 // startServer starts `kefu serve` on a temporary database with the demo
 // shop, a fresh identity secret and rate limits that a load test from one
-// address can live with: 100 messages a second per socket (a shopper
-// waiting for each answer sends fewer; a flooding one is cut there) and no
-// practical limit per address (every simulated shopper is 127.0.0.1).
-func startServer(ctx context.Context, environ []string) (*childServer, error) {
+// address can live with: msgRate messages a second per socket (by default
+// 1,000: a shopper waiting for each answer sends a few hundred at most, on
+// an idle server; a flooding one sends a hundred times that and is cut off)
+// and no practical limit per address (every simulated shopper is
+// 127.0.0.1).
+func startServer(ctx context.Context, environ []string, msgRate int) (*childServer, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -274,7 +277,7 @@ func startServer(ctx context.Context, environ []string) (*childServer, error) {
 		}
 	}
 	env = append(env, "KEFU_DB="+filepath.Join(dir, "kefu.db"), "KEFU_ADDR="+addr, "KEFU_IDENTITY_SECRET="+s.secret,
-		"KEFU_DEMO=false", "KEFU_LOG_LEVEL=warn", "KEFU_MESSAGE_RATE=100", "KEFU_MESSAGE_BURST=100",
+		"KEFU_DEMO=false", "KEFU_LOG_LEVEL=warn", fmt.Sprint("KEFU_MESSAGE_RATE=", msgRate), fmt.Sprint("KEFU_MESSAGE_BURST=", msgRate),
 		"KEFU_IP_RATE=1000000", "KEFU_IP_BURST=1000000", "KEFU_ADMIN_PASSWORD=loadtest-"+s.secret[:16])
 	s.cmd = exec.Command(exe, "serve")
 	s.cmd.Env, s.cmd.Stdout, s.cmd.Stderr = env, logf, logf
