@@ -18,6 +18,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/cmd/kefu/loadtest"
 )
@@ -40,8 +44,16 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 	customers := fs.String("customers", "", "customer ids to sign in as, comma-separated (default: the demo shop's 16)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	msgRate := fs.Int("message-rate", 1000, "the started kefu's KEFU_MESSAGE_RATE (and burst): messages a second one socket may send")
+	echoAddr := fs.String("serve-echo", "", "run only the echo baseline, with /metrics, on this address (the idle mode starts one)")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *echoAddr != "" {
+		if err := serveEcho(ctx, *echoAddr); err != nil {
+			fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	if *mode != "turns" && *mode != "flood" && *mode != "idle" {
 		fmt.Fprintln(stderr, "kefu loadtest: --mode is turns, flood or idle")
@@ -80,7 +92,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 	}
 
 	if *mode == "idle" {
-		return idleRun(ctx, o, *sockets, stdout, stderr, *asJSON)
+		return idleRun(ctx, o, *sockets, *baseline, stdout, stderr, *asJSON)
 	}
 	var report []runReport
 	for i := range *runs {
@@ -126,21 +138,45 @@ func echoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, error) 
 	return loadtest.Run(ctx, o)
 }
 
-func idleRun(ctx context.Context, o loadtest.Options, n int, stdout, stderr io.Writer, asJSON bool) int {
+func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, stdout, stderr io.Writer, asJSON bool) int {
 	before, after, err := loadtest.Idle(ctx, o, n)
 	if err != nil {
 		fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
 		return 1
 	}
+	// The same sockets held by the bare echo server, in a process of its
+	// own: the floor under kefu's memory per socket.
+	var echoBefore, echoAfter loadtest.Memory
+	if baseline {
+		echo, err := startEchoServer(ctx)
+		if err != nil {
+			fmt.Fprintf(stderr, "kefu loadtest: the echo baseline: %v\n", err)
+			return 1
+		}
+		eo := o
+		eo.URL, eo.MetricsURL, eo.Sign = echo.ws, echo.metrics, nil
+		echoBefore, echoAfter, err = loadtest.Idle(ctx, eo, n)
+		echo.stop()
+		if err != nil {
+			fmt.Fprintf(stderr, "kefu loadtest: the echo baseline: %v\n", err)
+			return 1
+		}
+	}
 	if asJSON {
-		json.NewEncoder(stdout).Encode(map[string]any{"sockets": n, "before": before, "after": after})
+		json.NewEncoder(stdout).Encode(map[string]any{"sockets": n, "before": before, "after": after,
+			"echo_before": echoBefore, "echo_after": echoAfter})
 		return 0
 	}
-	per := func(a, b int64) string { return fmt.Sprintf("%.1f KiB", float64(b-a)/float64(n)/1024) }
+	perSocket := func(a, b int64) float64 { return float64(b-a) / float64(n) / 1024 }
 	fmt.Fprintf(stdout, "idle: %d shopper sockets open, each with its conversation\n", n)
-	fmt.Fprintf(stdout, "  server RSS   %7.1f MB before, %7.1f MB with them open: %s per socket\n", mb(before.RSS), mb(after.RSS), per(before.RSS, after.RSS))
-	fmt.Fprintf(stdout, "  Go heap      %7.1f MB before, %7.1f MB: %s per socket\n", mb(before.HeapInuse), mb(after.HeapInuse), per(before.HeapInuse, after.HeapInuse))
+	fmt.Fprintf(stdout, "  server RSS   %7.1f MB before, %7.1f MB with them open: %.1f KiB per socket\n", mb(before.RSS), mb(after.RSS), perSocket(before.RSS, after.RSS))
+	fmt.Fprintf(stdout, "  Go heap      %7.1f MB before, %7.1f MB: %.1f KiB per socket\n", mb(before.HeapInuse), mb(after.HeapInuse), perSocket(before.HeapInuse, after.HeapInuse))
 	fmt.Fprintf(stdout, "  stacks       %7.1f MB before, %7.1f MB (%d goroutines)\n", mb(before.StackInuse), mb(after.StackInuse), after.Goroutines)
+	if baseline {
+		e := perSocket(echoBefore.RSS, echoAfter.RSS)
+		fmt.Fprintf(stdout, "  echo baseline RSS %7.1f MB before, %7.1f MB with them open: %.1f KiB per socket (kefu: %.2f× the echo server's memory per socket)\n",
+			mb(echoBefore.RSS), mb(echoAfter.RSS), e, perSocket(before.RSS, after.RSS)/max(e, 0.001))
+	}
 	return 0
 }
 
@@ -281,24 +317,77 @@ func startServer(ctx context.Context, environ []string, msgRate int) (*childServ
 		"KEFU_IP_RATE=1000000", "KEFU_IP_BURST=1000000", "KEFU_ADMIN_PASSWORD=loadtest-"+s.secret[:16])
 	s.cmd = exec.Command(exe, "serve")
 	s.cmd.Env, s.cmd.Stdout, s.cmd.Stderr = env, logf, logf
-	if err := s.cmd.Start(); err != nil {
+	return s, s.start(ctx, "/readyz")
+}
+
+// startEchoServer starts the echo baseline in a process of its own, as
+// kefu is, so that its memory can be read the same way.
+func startEchoServer(ctx context.Context) (*childServer, error) {
+	exe, err := os.Executable()
+	if err != nil {
 		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "kefu-loadtest-echo-")
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	s := &childServer{addr: addr, ws: "ws://" + addr + "/ws", metrics: "http://" + addr + "/metrics", log: filepath.Join(dir, "echo.log"), dir: dir}
+	logf, err := os.Create(s.log)
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close()
+	s.cmd = exec.Command(exe, "loadtest", "--serve-echo", addr)
+	s.cmd.Stdout, s.cmd.Stderr = logf, logf
+	return s, s.start(ctx, "/metrics")
+}
+
+// start starts the child and waits until path answers 200.
+func (s *childServer) start(ctx context.Context, path string) error {
+	if err := s.cmd.Start(); err != nil {
+		os.RemoveAll(s.dir)
+		return err
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, err := http.Get("http://" + addr + "/readyz")
+		resp, err := http.Get("http://" + s.addr + path)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return s, nil
+				return nil
 			}
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			s.stop()
-			return nil, errors.New("the kefu server did not become ready; see " + s.log)
+			return errors.New("the server did not become ready; see " + s.log)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// serveEcho runs the echo baseline with a /metrics page until ctx ends
+// (kefu loadtest --serve-echo, started by the idle mode).
+func serveEcho(ctx context.Context, addr string) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mux := http.NewServeMux()
+	mux.Handle("/ws", loadtest.EchoHandler())
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 func (s *childServer) stop() {

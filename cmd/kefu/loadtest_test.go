@@ -48,11 +48,12 @@ func TestLoadtestCommand(t *testing.T) {
 	var idle struct {
 		Sockets       int
 		Before, After loadtest.Memory
+		EchoAfter     loadtest.Memory `json:"echo_after"`
 	}
 	if err := json.Unmarshal(run("--mode", "idle", "--sockets", "50"), &idle); err != nil {
 		t.Fatal(err)
 	}
-	if idle.Sockets != 50 || idle.Before.RSS == 0 || idle.After.Goroutines < 50 {
+	if idle.Sockets != 50 || idle.Before.RSS == 0 || idle.After.Goroutines < 50 || idle.EchoAfter.Goroutines < 50 {
 		t.Errorf("idle: %+v", idle)
 	}
 }

@@ -65,8 +65,15 @@ func Echo() (url string, stop func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: EchoHandler()}
+	go srv.Serve(ln)
+	return "ws://" + ln.Addr().String() + "/ws", func() { srv.Close() }, nil
+}
+
+// EchoHandler is the echo baseline's socket handler.
+func EchoHandler() http.Handler {
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := up.Upgrade(w, r, nil)
 		if err != nil {
 			return
@@ -95,7 +102,5 @@ func Echo() (url string, stop func(), err error) {
 				ws.WriteJSON(map[string]any{"type": "message", "seq": seq, "role": "assistant", "text": in.Text})
 			}
 		}
-	})}
-	go srv.Serve(ln)
-	return "ws://" + ln.Addr().String() + "/ws", func() { srv.Close() }, nil
+	})
 }
