@@ -267,12 +267,43 @@ func summarise(w io.Writer, rs []runReport) {
 	}
 }
 
-// childServer is a kefu started by the load test.
+// childServer is a kefu, or the echo baseline, started by the load test
+// in a process of its own.
 type childServer struct {
 	cmd                    *exec.Cmd
 	addr, ws, metrics, log string
 	secret                 string
 	dir                    string
+}
+
+// newChild prepares a child running this binary with args: a temporary
+// folder, a free port and a log file in the folder. start runs it.
+func newChild(name string, args ...string) (*childServer, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "kefu-loadtest-"+name+"-")
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	s := &childServer{addr: addr, ws: "ws://" + addr + "/ws", metrics: "http://" + addr + "/metrics",
+		log: filepath.Join(dir, name+".log"), dir: dir}
+	logf, err := os.Create(s.log)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.cmd = exec.Command(exe, args...)
+	s.cmd.Stdout, s.cmd.Stderr = logf, logf
+	return s, nil
 }
 
 // startServer starts `kefu serve` on a temporary database with the demo
@@ -283,74 +314,41 @@ type childServer struct {
 // and no practical limit per address (every simulated shopper is
 // 127.0.0.1).
 func startServer(ctx context.Context, environ []string, msgRate int) (*childServer, error) {
-	exe, err := os.Executable()
+	s, err := newChild("kefu", "serve")
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "kefu-loadtest-")
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	b := make([]byte, 32)
 	rand.Read(b)
-	s := &childServer{addr: addr, ws: "ws://" + addr + "/ws", metrics: "http://" + addr + "/metrics",
-		log: filepath.Join(dir, "kefu.log"), secret: hex.EncodeToString(b), dir: dir}
-	logf, err := os.Create(s.log)
-	if err != nil {
-		return nil, err
-	}
-	defer logf.Close()
+	s.secret = hex.EncodeToString(b)
 	var env []string
 	for _, kv := range environ {
 		if !strings.HasPrefix(kv, "KEFU_") {
 			env = append(env, kv)
 		}
 	}
-	env = append(env, "KEFU_DB="+filepath.Join(dir, "kefu.db"), "KEFU_ADDR="+addr, "KEFU_IDENTITY_SECRET="+s.secret,
+	s.cmd.Env = append(env, "KEFU_DB="+filepath.Join(s.dir, "kefu.db"), "KEFU_ADDR="+s.addr, "KEFU_IDENTITY_SECRET="+s.secret,
 		"KEFU_DEMO=false", "KEFU_LOG_LEVEL=warn", fmt.Sprint("KEFU_MESSAGE_RATE=", msgRate), fmt.Sprint("KEFU_MESSAGE_BURST=", msgRate),
 		"KEFU_IP_RATE=1000000", "KEFU_IP_BURST=1000000", "KEFU_ADMIN_PASSWORD=loadtest-"+s.secret[:16])
-	s.cmd = exec.Command(exe, "serve")
-	s.cmd.Env, s.cmd.Stdout, s.cmd.Stderr = env, logf, logf
 	return s, s.start(ctx, "/readyz")
 }
 
 // startEchoServer starts the echo baseline in a process of its own, as
 // kefu is, so that its memory can be read the same way.
 func startEchoServer(ctx context.Context) (*childServer, error) {
-	exe, err := os.Executable()
+	s, err := newChild("echo")
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "kefu-loadtest-echo-")
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	s := &childServer{addr: addr, ws: "ws://" + addr + "/ws", metrics: "http://" + addr + "/metrics", log: filepath.Join(dir, "echo.log"), dir: dir}
-	logf, err := os.Create(s.log)
-	if err != nil {
-		return nil, err
-	}
-	defer logf.Close()
-	s.cmd = exec.Command(exe, "loadtest", "--serve-echo", addr)
-	s.cmd.Stdout, s.cmd.Stderr = logf, logf
+	s.cmd.Args = append(s.cmd.Args, "loadtest", "--serve-echo", s.addr)
 	return s, s.start(ctx, "/metrics")
 }
 
 // start starts the child and waits until path answers 200.
 func (s *childServer) start(ctx context.Context, path string) error {
-	if err := s.cmd.Start(); err != nil {
+	err := s.cmd.Start()
+	s.cmd.Stdout.(*os.File).Close() // the child has its own copy
+	if err != nil {
 		os.RemoveAll(s.dir)
 		return err
 	}
