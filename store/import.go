@@ -198,6 +198,10 @@ func (im *importer) validate(ctx context.Context) error {
 			im.problem(path+".number", "required")
 		case numberKeys[key] != "":
 			im.problem(path+".number", "duplicate order number %q (same as %q)", o.Number, numberKeys[key])
+		case im.otherOrder(ctx, o.Number, key) != "":
+			// Order numbers are looked up without case and punctuation:
+			// "kf 10031" and "KF-10031" are the same order.
+			im.problem(path+".number", "order number %q is the same as the shop's existing order %q", o.Number, im.otherOrder(ctx, o.Number, key))
 		default:
 			numberKeys[key] = o.Number
 			im.orders[o.Number] = o
@@ -417,6 +421,16 @@ func (im *importer) productKnown(ctx context.Context, sku string) bool {
 	}
 	var id int64
 	return im.tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ?`, sku).Scan(&id) == nil
+}
+
+// otherOrder is the number of a stored order with the same key as number
+// but written differently, if there is one.
+func (im *importer) otherOrder(ctx context.Context, number, key string) string {
+	var other string
+	if im.tx.QueryRowContext(ctx, `SELECT number FROM orders WHERE number_key = ? AND number != ?`, key, number).Scan(&other) != nil {
+		return ""
+	}
+	return other
 }
 
 func (im *importer) customerKnown(ctx context.Context, email string) bool {
