@@ -174,8 +174,12 @@ func (im *importer) validate(ctx context.Context) error {
 			im.customers[email] = true
 		}
 		if c.ExternalID != "" {
-			if externalIDs[c.ExternalID] {
+			var other string
+			switch {
+			case externalIDs[c.ExternalID]:
 				im.problem(path+".external_id", "duplicate external id %q", c.ExternalID)
+			case im.tx.QueryRowContext(ctx, `SELECT email FROM customers WHERE external_id = ? AND email != ?`, c.ExternalID, email).Scan(&other) == nil:
+				im.problem(path+".external_id", "external id %q belongs to the shop's existing customer %q", c.ExternalID, other)
 			}
 			externalIDs[c.ExternalID] = true
 		}
