@@ -364,6 +364,17 @@ func (c *conversation) broadcast(b []byte, seq int64) {
 	c.broadcastExcept(b, seq, nil)
 }
 
+// socketsBut counts the conversation's sockets other than skip.
+func (c *conversation) socketsBut(skip *conn) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.conns)
+	if _, ok := c.conns[skip]; ok {
+		n--
+	}
+	return n
+}
+
 // broadcastExcept is broadcast to every socket but skip.
 func (c *conversation) broadcastExcept(b []byte, seq int64, skip *conn) {
 	c.mu.Lock()
@@ -502,8 +513,10 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 		}
 		c.remember(m)
 		// The shopper's other tabs show the message; this one has it,
-		// and the ack.
-		c.broadcastExcept(mustJSON(messageFrame(m, nil)), m.Seq, cn)
+		// and the ack. (Most shoppers have one tab: no frame to encode.)
+		if c.socketsBut(cn) > 0 {
+			c.broadcastExcept(mustJSON(messageFrame(m, nil)), m.Seq, cn)
+		}
 	})
 	if err != nil {
 		e.log.Error("message not stored", "conversation_id", c.id, "err", err)

@@ -9,12 +9,12 @@ import (
 	"github.com/kefu-dev/kefu/store"
 )
 
-// ErrWriterClosed is returned by Append after Close.
+// ErrWriterClosed is returned by AppendAll after Close.
 var ErrWriterClosed = errors.New("chat: writer closed")
 
 // Writer persists messages with group commit: appends that arrive while a
 // transaction is committing wait for the next one, which takes them all, up
-// to MaxBatch. Append returns only after its message's transaction
+// to MaxBatch. AppendAll returns only after its messages' transaction
 // committed, which is when the engine may acknowledge it.
 type Writer struct {
 	store interface {
@@ -56,19 +56,10 @@ func NewWriter(st interface {
 	return w
 }
 
-// Append stores m and reports whether it was a duplicate (a retried
-// client id). It blocks until the message is committed or ctx ends; after
-// ctx ends the message may still be committed, but is not acknowledged.
-func (w *Writer) Append(ctx context.Context, m *store.Message) (bool, error) {
-	dups, err := w.AppendAll(ctx, []*store.Message{m}, nil)
-	if err != nil {
-		return false, err
-	}
-	return dups[0], nil
-}
-
 // AppendAll stores ms in one transaction, all or none, and reports which
-// were duplicates; otherwise as Append. If after is set, the writer calls
+// were duplicates (retried client ids). It blocks until they are committed
+// or ctx ends; after ctx ends they may still be committed, but are not
+// acknowledged. If after is set, the writer calls
 // it once they are committed, before it commits anything else: what after
 // does for a conversation's messages (send them to its sockets) happens in
 // seq order. It must not block.

@@ -91,6 +91,13 @@ func (s *Store) Transcript(ctx context.Context, sm Summary) (*TranscriptJSON, er
 func (s *Store) ExportJSONL(ctx context.Context, f TranscriptFilter, w io.Writer) (int, error) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	return s.eachFullTranscript(ctx, f, func(t *TranscriptJSON) error { return enc.Encode(t) })
+}
+
+// eachFullTranscript calls fn with the whole transcript of every
+// conversation matching f, as EachTranscript does with summaries, and
+// returns how many it read.
+func (s *Store) eachFullTranscript(ctx context.Context, f TranscriptFilter, fn func(*TranscriptJSON) error) (int, error) {
 	n := 0
 	err := s.EachTranscript(ctx, f, func(sm Summary) error {
 		t, err := s.Transcript(ctx, sm)
@@ -98,7 +105,7 @@ func (s *Store) ExportJSONL(ctx context.Context, f TranscriptFilter, w io.Writer
 			return err
 		}
 		n++
-		return enc.Encode(t)
+		return fn(t)
 	})
 	return n, err
 }
@@ -114,13 +121,7 @@ func (s *Store) ExportCSV(ctx context.Context, f TranscriptFilter, w io.Writer) 
 	if err := cw.Write(csvHeader); err != nil {
 		return 0, err
 	}
-	n := 0
-	err := s.EachTranscript(ctx, f, func(sm Summary) error {
-		t, err := s.Transcript(ctx, sm)
-		if err != nil {
-			return err
-		}
-		n++
+	n, err := s.eachFullTranscript(ctx, f, func(t *TranscriptJSON) error {
 		for _, m := range t.Messages {
 			row := []string{t.ID, strconv.FormatInt(t.CustomerID, 10), t.Locale, t.State, strconv.Itoa(t.Rating),
 				strconv.FormatInt(m.Seq, 10), m.CreatedAt.Format(time.RFC3339Nano), m.Role, m.Author, csvSafe(m.Text), m.Model,

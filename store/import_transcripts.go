@@ -88,22 +88,13 @@ func (s *Store) importTranscript(ctx context.Context, t *TranscriptJSON) (bool, 
 			return fmt.Errorf("store: unable to import conversation %s: %w", t.ID, err)
 		}
 		for _, m := range t.Messages {
-			_, err := tx.ExecContext(ctx, `INSERT INTO messages (conversation_id, seq, role, author, text, tool_calls, tool_result, model,
-				latency_ms, tokens_in, tokens_out, client_id, staff_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				t.ID, m.Seq, m.Role, m.Author, m.Text, nullJSON(m.ToolCalls), nullJSON(m.ToolResult), m.Model, nullInt(m.LatencyMS),
-				nullInt(m.TokensIn), nullInt(m.TokensOut), nullString(m.ClientID), known("staff_users", m.StaffID), ms(m.CreatedAt))
-			if err != nil {
+			// A staff member this database does not have is left out.
+			staff, _ := known("staff_users", m.StaffID).(int64)
+			msg := Message{ConversationID: t.ID, Seq: m.Seq, Role: m.Role, Author: m.Author, Text: m.Text, ToolCalls: m.ToolCalls,
+				ToolResult: m.ToolResult, Model: m.Model, LatencyMS: m.LatencyMS, TokensIn: m.TokensIn, TokensOut: m.TokensOut,
+				ClientID: m.ClientID, StaffID: staff, CreatedAt: m.CreatedAt}
+			if err := insertMessage(ctx, tx, &msg, num); err != nil {
 				return fmt.Errorf("store: unable to import message %d of %s: %w", m.Seq, t.ID, err)
-			}
-			if err := indexMessage(ctx, tx, num, m.Seq, m.Role, m.Text); err != nil {
-				return err
-			}
-			if len(m.ToolCalls) > 0 {
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tools (conversation_id, tool)
-					SELECT ?, json_extract(j.value, '$.name') FROM json_each(?) j WHERE json_extract(j.value, '$.name') IS NOT NULL`,
-					t.ID, string(m.ToolCalls)); err != nil {
-					return err
-				}
 			}
 		}
 		for _, e := range t.Events {
