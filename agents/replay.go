@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"unicode"
@@ -221,4 +223,37 @@ func WriteReplayReport(w io.Writer, results []ReplayResult) map[string]int {
 	}
 	fmt.Fprintf(w, "\n%d conversation(s): %d same, %d changed, %d worse\n", len(results), counts[VerdictSame], counts[VerdictChanged], counts[VerdictWorse])
 	return counts
+}
+
+// ReplayOnSnapshot replays recorded conversations against the agent that
+// opts configure, on a throwaway copy of st: the change tools run for real
+// there, and nothing reaches the shop's database.
+func ReplayOnSnapshot(ctx context.Context, st *store.Store, recorded []*store.TranscriptJSON, opts Options) ([]ReplayResult, error) {
+	dir, err := os.MkdirTemp("", "kefu-replay-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	snap := filepath.Join(dir, "snapshot.db")
+	if err := st.Snapshot(ctx, snap); err != nil {
+		return nil, err
+	}
+	dry, err := store.Open(ctx, snap, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer dry.Close()
+	runner, err := NewRunner(ctx, dry, opts)
+	if err != nil {
+		return nil, err
+	}
+	var results []ReplayResult
+	for _, t := range recorded {
+		r, err := Replay(ctx, runner, dry, t)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r)
+	}
+	return results, nil
 }

@@ -53,28 +53,7 @@ func newStackWith(t *testing.T, cfg chat.Config, opts ...func(*web.Deps)) (*http
 	cfg.IdentitySecret = secret
 	engine := chat.NewEngine(st, runner, cfg, log, reg)
 	replay := func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error) {
-		snap := filepath.Join(t.TempDir(), "snap.db")
-		if err := st.Snapshot(ctx, snap); err != nil {
-			return nil, err
-		}
-		dry, err := store.Open(ctx, snap, store.Options{})
-		if err != nil {
-			return nil, err
-		}
-		defer dry.Close()
-		r, err := agents.NewRunner(ctx, dry, agents.Options{Logger: log})
-		if err != nil {
-			return nil, err
-		}
-		var out []agents.ReplayResult
-		for _, tr := range recorded {
-			res, err := agents.Replay(ctx, r, dry, tr)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, res)
-		}
-		return out, nil
+		return agents.ReplayOnSnapshot(ctx, st, recorded, agents.Options{Logger: log})
 	}
 	deps := web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Replay: replay}
 	for _, o := range opts {

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 
 	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/store"
@@ -100,33 +98,7 @@ func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 // with provider, on a throwaway copy of the database.
 func replayOnSnapshot(ctx context.Context, cfg Config, log *slog.Logger, st *store.Store, recorded []*store.TranscriptJSON,
 	provider agents.ProviderConfig, disable []string) ([]agents.ReplayResult, error) {
-	dir, err := os.MkdirTemp("", "kefu-replay-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	snap := filepath.Join(dir, "snapshot.db")
-	if err := st.Snapshot(ctx, snap); err != nil {
-		return nil, err
-	}
-	dry, err := store.Open(ctx, snap, store.Options{})
-	if err != nil {
-		return nil, err
-	}
-	defer dry.Close()
-	runner, err := agents.NewRunner(ctx, dry, agents.Options{Provider: provider, DisableTools: disable,
+	return agents.ReplayOnSnapshot(ctx, st, recorded, agents.Options{Provider: provider, DisableTools: disable,
 		Policy: tools.Policy{ReturnWindow: cfg.ReturnWindow, CouponPercent: cfg.CouponPercent}, Logger: log,
 		Config: agents.Config{MaxSteps: cfg.LLMMaxSteps, ModelTimeout: cfg.LLMTimeout}})
-	if err != nil {
-		return nil, err
-	}
-	var results []agents.ReplayResult
-	for _, t := range recorded {
-		r, err := agents.Replay(ctx, runner, dry, t)
-		if err != nil {
-			return nil, err
-		}
-		results = append(results, r)
-	}
-	return results, nil
 }
