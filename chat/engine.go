@@ -144,7 +144,10 @@ func NewEngine(st Store, agent *agents.Runner, cfg Config, log *slog.Logger, reg
 		convs: map[string]*conversation{}, conns: map[*conn]struct{}{}, ips: newIPLimiter(cfg.IPRate, cfg.IPBurst),
 		staffHub: staffHub{conns: map[*staffConn]struct{}{}}}
 	e.baseCtx, e.cancelBase = context.WithCancel(context.Background())
-	e.writer = NewWriter(st, 256, func(n int) { e.metrics.WriteBatch.Observe(float64(n)) })
+	e.writer = NewWriter(st, 256, func(n int, took time.Duration) {
+		e.metrics.WriteBatch.Observe(float64(n))
+		e.metrics.WriteCommitSeconds.Observe(took.Seconds())
+	})
 	e.writer.OnPanic = func(p any, stack []byte) {
 		e.log.Error("publishing stored messages panicked", "panic", p, "stack", string(stack))
 	}

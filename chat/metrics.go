@@ -13,6 +13,7 @@ type Metrics struct {
 	Handoffs             prometheus.Counter
 	SlowClients          prometheus.Counter
 	WriteBatch           prometheus.Histogram
+	WriteCommitSeconds   prometheus.Histogram
 	FramesRefused        *prometheus.CounterVec // by error code
 	RecommendationClicks prometheus.Counter
 	CouponsIssued        prometheus.Counter
@@ -32,11 +33,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		SlowClients: prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_slow_client_disconnects_total", Help: "Sockets closed because they could not keep up."}),
 		WriteBatch: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "kefu_write_batch_size", Help: "Messages committed per transaction by the batched writer.",
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
+		WriteCommitSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "kefu_write_commit_seconds", Help: "Time the batched writer took to store a batch (its transaction and commit).",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, 1}}),
 		FramesRefused:        prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kefu_frames_refused_total", Help: "Shopper frames answered with an error, by code."}, []string{"code"}),
 		RecommendationClicks: prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_recommendation_clicks_total", Help: "Recommended products shoppers clicked in the widget."}),
 		CouponsIssued:        prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_coupons_issued_total", Help: "Coupons the agent issued."}),
 	}
 	reg.MustRegister(m.Connections, m.Turns, m.TurnSeconds, m.ToolCalls, m.ModelErrors, m.Fallbacks, m.Handoffs,
-		m.SlowClients, m.WriteBatch, m.FramesRefused, m.RecommendationClicks, m.CouponsIssued)
+		m.SlowClients, m.WriteBatch, m.WriteCommitSeconds, m.FramesRefused, m.RecommendationClicks, m.CouponsIssued)
 	return m
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/kefu-dev/kefu/store"
 )
@@ -22,7 +23,7 @@ type Writer struct {
 	}
 	reqs     chan *writeReq
 	maxBatch int
-	onBatch  func(size int)
+	onBatch  func(size int, took time.Duration)
 
 	mu     sync.RWMutex
 	closed bool
@@ -44,10 +45,11 @@ type writeReq struct {
 }
 
 // NewWriter starts a writer. maxBatch bounds a transaction (zero: 256);
-// onBatch, if set, observes each batch's size.
+// onBatch, if set, observes each batch's size and the time it took to
+// store.
 func NewWriter(st interface {
 	AppendMessages(ctx context.Context, ms []*store.Message) ([]bool, error)
-}, maxBatch int, onBatch func(int)) *Writer {
+}, maxBatch int, onBatch func(size int, took time.Duration)) *Writer {
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
@@ -124,9 +126,7 @@ func (w *Writer) run() {
 // bad message does not fail the others; if the database is unavailable
 // (locked, full), all fail at once rather than each waiting its turn.
 func (w *Writer) commit(batch []*writeReq, n int) {
-	if w.onBatch != nil {
-		w.onBatch(n)
-	}
+	start := time.Now()
 	ms := make([]*store.Message, 0, n)
 	for _, r := range batch {
 		ms = append(ms, r.ms...)
@@ -134,6 +134,9 @@ func (w *Writer) commit(batch []*writeReq, n int) {
 	// The writer outlives any one caller: commits are not cancelled by a
 	// shopper leaving, only bounded by the store's own timeout.
 	dups, err := w.store.AppendMessages(context.Background(), ms)
+	if w.onBatch != nil {
+		w.onBatch(n, time.Since(start))
+	}
 	if err != nil && len(batch) > 1 && !store.Unavailable(err) {
 		for _, r := range batch {
 			r.dups, r.err = w.store.AppendMessages(context.Background(), r.ms)

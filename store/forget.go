@@ -22,6 +22,8 @@ type ForgetReport struct {
 // data.
 func (s *Store) ForgetCustomer(ctx context.Context, customerID int64, actor string) (ForgetReport, error) {
 	var rep ForgetReport
+	s.ix.mu.Lock()
+	defer s.ix.mu.Unlock()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE id = ?`, customerID).Scan(&exists); err != nil || exists == 0 {
@@ -51,6 +53,9 @@ func (s *Store) ForgetCustomer(ctx context.Context, customerID int64, actor stri
 			if st.count != nil {
 				*st.count, _ = res.RowsAffected()
 			}
+		}
+		if err := lowerIndexWatermark(ctx, tx); err != nil {
+			return err
 		}
 		forgotten := fmt.Sprintf("forgotten-%d@invalid", customerID)
 		if _, err := tx.ExecContext(ctx, `UPDATE customers SET name = 'Forgotten customer', email = ?, external_id = NULL WHERE id = ?`,

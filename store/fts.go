@@ -1,10 +1,7 @@
 package store
 
 import (
-	"context"
-	"database/sql"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"strings"
 	"unicode"
@@ -285,15 +282,3 @@ const (
 
 // nextNum is the SQL for a new conversation's num.
 const nextNum = `(SELECT COALESCE(max(num), 0) + 1 FROM conversations)`
-
-// indexMessage adds a shopper's, bot's or staff member's message to the
-// full-text index.
-func indexMessage(ctx context.Context, tx *sql.Tx, num, seq int64, role, text string) error {
-	if text == "" || (role != RoleUser && role != RoleAssistant && role != RoleStaff) || seq >= 1<<seqBits {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, num<<seqBits|seq, ftsText(text)); err != nil {
-		return fmt.Errorf("store: unable to index message: %w", err)
-	}
-	return nil
-}

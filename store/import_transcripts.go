@@ -80,11 +80,10 @@ func (s *Store) importTranscript(ctx context.Context, t *TranscriptJSON) (bool, 
 		if t.Rating > 0 {
 			rating = t.Rating
 		}
-		var num int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO conversations (num, id, customer_id, resume_token_hash, state, locale, last_seq, rating,
-			rating_comment, created_at, updated_at, closed_at) VALUES (`+nextNum+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING num`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conversations (num, id, customer_id, resume_token_hash, state, locale, last_seq, rating,
+			rating_comment, created_at, updated_at, closed_at) VALUES (`+nextNum+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, known("customers", t.CustomerID), "imported:"+hex.EncodeToString(tok), t.State, orDefault(t.Locale, "en"), lastSeq,
-			rating, t.RatingComment, ms(t.CreatedAt), ms(t.UpdatedAt), msPtr(t.ClosedAt)).Scan(&num); err != nil {
+			rating, t.RatingComment, ms(t.CreatedAt), ms(t.UpdatedAt), msPtr(t.ClosedAt)); err != nil {
 			return fmt.Errorf("store: unable to import conversation %s: %w", t.ID, err)
 		}
 		for _, m := range t.Messages {
@@ -93,7 +92,7 @@ func (s *Store) importTranscript(ctx context.Context, t *TranscriptJSON) (bool, 
 			msg := Message{ConversationID: t.ID, Seq: m.Seq, Role: m.Role, Author: m.Author, Text: m.Text, ToolCalls: m.ToolCalls,
 				ToolResult: m.ToolResult, Model: m.Model, LatencyMS: m.LatencyMS, TokensIn: m.TokensIn, TokensOut: m.TokensOut,
 				ClientID: m.ClientID, StaffID: staff, CreatedAt: m.CreatedAt}
-			if err := insertMessage(ctx, tx, &msg, num); err != nil {
+			if err := insertMessage(ctx, tx, &msg); err != nil {
 				return fmt.Errorf("store: unable to import message %d of %s: %w", m.Seq, t.ID, err)
 			}
 		}

@@ -55,10 +55,14 @@ func (s *Store) AppendMessage(ctx context.Context, m *Message) (duplicate bool, 
 // AppendMessage does for one: a group commit, so many shoppers' messages
 // share one commit. It reports, per message, whether it was a duplicate.
 // Each conversation's seqs are taken with one update for all its messages
-// in the batch. If the transaction fails, nothing is stored.
+// in the batch. If the transaction fails, nothing is stored. Once begun,
+// the transaction is not cancelled by ctx (see inHotTx).
 func (s *Store) AppendMessages(ctx context.Context, msgs []*Message) ([]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	dups := make([]bool, len(msgs))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inHotTx(func(ctx context.Context, tx *sql.Tx) error {
 		now := s.now()
 		// Retries first: a client id already stored, or twice in the batch.
 		type key struct{ conv, client string }
@@ -154,7 +158,7 @@ func (s *Store) AppendMessages(ctx context.Context, msgs []*Message) ([]bool, er
 			c := convs[m.ConversationID]
 			m.Seq = c.next
 			c.next++
-			if err := insertMessage(ctx, tx, m, c.num); err != nil {
+			if err := insertMessage(ctx, tx, m); err != nil {
 				return err
 			}
 		}
@@ -172,8 +176,9 @@ func (s *Store) AppendMessages(ctx context.Context, msgs []*Message) ([]bool, er
 	return dups, nil
 }
 
-// insertMessage writes a message whose seq is set, and indexes it.
-func insertMessage(ctx context.Context, tx *sql.Tx, m *Message, num int64) error {
+// insertMessage writes a message whose seq is set. The indexer adds it to
+// the full-text index after the commit (search_index.go).
+func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO messages (conversation_id, seq, role, author, text, tool_calls, tool_result, model, latency_ms,
 		                      tokens_in, tokens_out, client_id, staff_id, created_at)
@@ -192,7 +197,7 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m *Message, num int64) error
 			return fmt.Errorf("store: unable to index tool calls: %w", err)
 		}
 	}
-	return indexMessage(ctx, tx, num, m.Seq, m.Role, m.Text)
+	return nil
 }
 
 const messageColumns = `id, conversation_id, seq, role, author, text, COALESCE(tool_calls, ''), COALESCE(tool_result, ''),
@@ -256,6 +261,7 @@ func (s *Store) SearchMessages(ctx context.Context, query string, limit int) ([]
 	}
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
+	s.catchUpIndex(ctx)
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT `+messageColumns+`, h.score FROM (
 			SELECT docid, kefu_bm25(matchinfo(messages_fts, 'pcnalx'), ?) AS score

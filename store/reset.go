@@ -19,13 +19,15 @@ var resetTables = []string{
 // one transaction, so that `kefu seed --reset` starts from an empty shop.
 func (s *Store) Reset(ctx context.Context) error {
 	defer s.kb.invalidate()
+	s.ix.mu.Lock()
+	defer s.ix.mu.Unlock()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, t := range resetTables {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return fmt.Errorf("store: unable to empty %s: %w", t, err)
 			}
 		}
-		return nil
+		return lowerIndexWatermark(ctx, tx)
 	})
 }
 

@@ -50,6 +50,7 @@ type Store struct {
 	now  func() time.Time
 	path string
 	kb   articleCache
+	ix   indexer // adds messages to the full-text index (search_index.go)
 
 	cp             *sql.DB // checkpoints the WAL (checkpoint.go)
 	cpStop, cpDone chan struct{}
@@ -101,6 +102,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
+	s.startIndexer()
 	return s, nil
 }
 
@@ -111,7 +113,7 @@ func dsn(path, params string) string {
 // Close closes both pools. The WAL is checkpointed by SQLite when the last
 // connection closes.
 func (s *Store) Close() error {
-	return errors.Join(s.stopCheckpointer(), s.r.Close(), s.w.Close())
+	return errors.Join(s.stopIndexer(), s.stopCheckpointer(), s.r.Close(), s.w.Close())
 }
 
 // Ping checks that the database answers a query.
@@ -147,6 +149,29 @@ func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 		return ctx, func() {}
 	}
 	return context.WithTimeout(ctx, defaultQueryTimeout)
+}
+
+// inHotTx runs fn in a write transaction that cannot be cancelled, for
+// the writes every turn makes (storing messages, indexing them). With a
+// context that can be cancelled, mattn/go-sqlite3 runs each Exec (BEGIN
+// included) on a goroutine of its own and waits for it; under load,
+// waiting for the scheduler to run those goroutines took three quarters
+// of a commit's time. Such a transaction is still bounded: its statements
+// are small, and lock waits end at busy_timeout.
+func (s *Store) inHotTx(fn func(ctx context.Context, tx *sql.Tx) error) error {
+	ctx := context.Background()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: unable to begin transaction: %w", err)
+	}
+	if err := fn(ctx, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: unable to commit: %w", err)
+	}
+	return nil
 }
 
 // inTx runs fn in a write transaction, committing if it returns nil.

@@ -154,6 +154,7 @@ func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) (*Tra
 	page := &TranscriptPage{}
 	var nums string
 	if m := ftsLiteral(f.Text); m != "" {
+		s.catchUpIndex(ctx)
 		var n int
 		err := s.r.QueryRowContext(ctx, `SELECT count(*), COALESCE(json_group_array(n), '[]') FROM (
 				SELECT DISTINCT docid >> `+seqBitsSQL+` AS n FROM messages_fts WHERE messages_fts MATCH ? ORDER BY docid DESC LIMIT ?)`,
@@ -220,6 +221,9 @@ func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) (*Tra
 func (s *Store) EachTranscript(ctx context.Context, f TranscriptFilter, fn func(Summary) error) error {
 	if err := f.Validate(); err != nil {
 		return err
+	}
+	if ftsLiteral(f.Text) != "" {
+		s.catchUpIndex(ctx)
 	}
 	where, args := f.where("")
 	const page = 200

@@ -44,6 +44,7 @@ const (
 	envMessageBurst     = "KEFU_MESSAGE_BURST"
 	envIPRate           = "KEFU_IP_RATE"
 	envIPBurst          = "KEFU_IP_BURST"
+	envDebugAddr        = "KEFU_DEBUG_ADDR"
 )
 
 // knownEnv lists every variable kefu reads, so a typo in one (KEFU_DATABASE)
@@ -52,7 +53,7 @@ var knownEnv = map[string]bool{envDB: true, envReturnWindowDays: true, envLogLev
 	envLLM: true, envLLMBaseURL: true, envLLMAPIKey: true, envLLMAPIKeyFile: true, envLLMModel: true,
 	envLLMTimeout: true, envLLMMaxSteps: true, envAddr: true, envAllowedOrigins: true, envIdentitySecret: true,
 	envIdentitySecretF: true, envDemo: true, envStaticDir: true, envShutdownTimeout: true, envAdminEmail: true, envAdminPassword: true, envCouponPercent: true,
-	envMessageRate: true, envMessageBurst: true, envIPRate: true, envIPBurst: true}
+	envMessageRate: true, envMessageBurst: true, envIPRate: true, envIPBurst: true, envDebugAddr: true}
 
 // Config is kefu's configuration, read from the environment once at start
 // and passed down explicitly.
@@ -78,6 +79,7 @@ type Config struct {
 	MessageBurst    int      // default 10
 	IPRate          float64  // shopper messages per second per client address; default 20
 	IPBurst         int      // default 60
+	DebugAddr       string   // serves Go's profiler (net/http/pprof) here; default: off
 	Unknown         []string // KEFU_ variables kefu does not know
 }
 
@@ -246,6 +248,12 @@ func loadServer(env map[string]string, cfg *Config) error {
 		cfg.Demo = b
 	}
 	cfg.StaticDir = strings.TrimSpace(env[envStaticDir])
+	if v := strings.TrimSpace(env[envDebugAddr]); v != "" {
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: want host:port, such as 127.0.0.1:6060", envDebugAddr, v))
+		}
+		cfg.DebugAddr = v
+	}
 	cfg.AdminEmail, cfg.AdminPassword = strings.TrimSpace(env[envAdminEmail]), env[envAdminPassword]
 	for _, r := range []struct {
 		name string

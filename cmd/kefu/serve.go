@@ -47,6 +47,14 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- st
 		log.Error("cannot start the agent", "err", err)
 		return 1
 	}
+	if cfg.DebugAddr != "" {
+		stop, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			log.Error("cannot listen for the profiler", "addr", cfg.DebugAddr, "err", err)
+			return 1
+		}
+		defer stop()
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	engine := chat.NewEngine(st, runner, chat.Config{IdentitySecret: cfg.IdentitySecret, AllowedOrigins: cfg.AllowedOrigins, Now: st.Now,

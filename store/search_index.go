@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Messages are added to the full-text index after their commit, not in it
+// (migration 0009): an indexer goroutine indexes every message with an id
+// above search_index_state.indexed_through, in batches, every indexEvery.
+// A batch and the new watermark are one transaction, so a crash loses no
+// index entry and makes none twice; the next start catches up. Message
+// ids only grow: SQLite gives a new row max(id)+1, and the deletions that
+// could lower max(id) (forgetting a customer, a reset) hold the indexer's
+// lock and lower the watermark with it.
+const (
+	indexEvery = 250 * time.Millisecond
+	indexBatch = 2048
+)
+
+// indexer runs the catch-up in the background and lets a search run it
+// first, so a search sees every committed message.
+type indexer struct {
+	// mu is held by a catch-up, from reading the messages to committing
+	// their entries, and by deletions of messages, which must not happen
+	// in between.
+	mu         sync.Mutex
+	stop, done chan struct{}
+}
+
+func (s *Store) startIndexer() {
+	s.ix.stop, s.ix.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(s.ix.done)
+		t := time.NewTicker(indexEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.ix.stop:
+				return
+			case <-t.C:
+				s.IndexMessages(context.Background())
+			}
+		}
+	}()
+}
+
+// stopIndexer stops the goroutine and indexes what is left, so that a
+// clean stop leaves the index complete.
+func (s *Store) stopIndexer() error {
+	if s.ix.stop == nil {
+		return nil
+	}
+	close(s.ix.stop)
+	<-s.ix.done
+	_, err := s.IndexMessages(context.Background())
+	return err
+}
+
+// IndexMessages adds the messages stored since the last call to the
+// full-text index and reports how many it looked at. The background
+// indexer calls it; so does a search, and a test that wants the index
+// current.
+func (s *Store) IndexMessages(ctx context.Context) (int, error) {
+	s.ix.mu.Lock()
+	defer s.ix.mu.Unlock()
+	total := 0
+	for {
+		n, err := s.indexBatch(ctx)
+		total += n
+		if err != nil || n < indexBatch {
+			return total, err
+		}
+	}
+}
+
+type pendingDoc struct {
+	id, docid int64
+	words     string
+}
+
+// indexBatch indexes up to indexBatch messages. The messages are read and
+// tokenized on the read pool, outside the write lock; only the inserts
+// hold it.
+func (s *Store) indexBatch(ctx context.Context) (int, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	var from int64
+	if err := s.r.QueryRowContext(ctx, `SELECT indexed_through FROM search_index_state WHERE id = 1`).Scan(&from); err != nil {
+		return 0, fmt.Errorf("store: unable to read the index watermark: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT m.id, c.num, m.seq, m.role, m.text FROM messages m
+		JOIN conversations c ON c.id = m.conversation_id WHERE m.id > ? ORDER BY m.id LIMIT ?`, from, indexBatch)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to read messages to index: %w", err)
+	}
+	var docs []pendingDoc
+	n, through := 0, from
+	for rows.Next() {
+		var id, num, seq int64
+		var role, text string
+		if err := rows.Scan(&id, &num, &seq, &role, &text); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: unable to read messages to index: %w", err)
+		}
+		n, through = n+1, id
+		if indexed(role, text, seq) {
+			docs = append(docs, pendingDoc{id: id, docid: num<<seqBits | seq, words: ftsText(text)})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: unable to read messages to index: %w", err)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	err = s.inHotTx(func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE search_index_state SET indexed_through = ? WHERE id = 1`, through); err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, d.docid, d.words); err != nil {
+				return fmt.Errorf("store: unable to index message %d: %w", d.id, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to index messages: %w", err)
+	}
+	return n, nil
+}
+
+// indexed reports whether a message goes into the full-text index: the
+// words of shoppers, the bot and staff (not tool results or system
+// notes), in a conversation's first 2^24 messages.
+func indexed(role, text string, seq int64) bool {
+	return text != "" && (role == RoleUser || role == RoleAssistant || role == RoleStaff) && seq < 1<<seqBits
+}
+
+// lowerIndexWatermark keeps the watermark at or below the highest message
+// id after messages are deleted, so that the ids SQLite hands out next are
+// above it and get indexed. The caller holds s.ix.mu.
+func lowerIndexWatermark(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE search_index_state SET indexed_through = min(indexed_through, (SELECT COALESCE(max(id), 0) FROM messages)) WHERE id = 1`)
+	if err != nil {
+		return fmt.Errorf("store: unable to lower the index watermark: %w", err)
+	}
+	return nil
+}
+
+// catchUpIndex indexes what the background indexer has not reached yet
+// (at most indexEvery's worth of messages) before a text search, so the
+// search sees every committed message. If it fails (the database is
+// locked, say), the search still runs, on the index as it is.
+func (s *Store) catchUpIndex(ctx context.Context) {
+	s.IndexMessages(ctx)
+}

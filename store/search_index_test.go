@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// ftsCount counts the full-text index's entries.
+func ftsCount(t *testing.T, st *Store) int {
+	t.Helper()
+	var n int
+	if err := st.r.QueryRow(`SELECT count(*) FROM messages_fts`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func say(t *testing.T, st *Store, conv, role, text string) {
+	t.Helper()
+	if _, err := st.AppendMessage(context.Background(), &Message{ConversationID: conv, Role: role, Text: text}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Messages are indexed after their commit; a search first catches up, so
+// it finds a message stored a moment ago, and a restart after a crash
+// catches up from the watermark, indexing each message once.
+func TestIndexerCatchesUp(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kefu.db")
+	st, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := st.CreateConversation(ctx, 0, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	say(t, st, c.ID, RoleUser, "my umbrella leaks")
+	say(t, st, c.ID, RoleTool, "umbrella tool output is not indexed")
+	if hits, err := st.SearchMessages(ctx, "umbrella", 10); err != nil || len(hits) != 1 {
+		t.Fatalf("search right after the commit: %d hits, %v; want 1", len(hits), err)
+	}
+	// A crash after the commit and before the index: the watermark is
+	// behind and the entries are missing. The next start adds them, once.
+	if _, err := st.w.Exec(`DELETE FROM messages_fts`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.w.Exec(`UPDATE search_index_state SET indexed_through = 0`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	st, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.IndexMessages(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := ftsCount(t, st); n != 1 {
+		t.Errorf("after the restart the index has %d entries, want 1", n)
+	}
+	if n, err := st.IndexMessages(ctx); err != nil || n != 0 {
+		t.Errorf("a second catch-up looked at %d messages (%v), want 0", n, err)
+	}
+	// More messages than one batch.
+	for i := 0; i < indexBatch+10; i++ {
+		say(t, st, c.ID, RoleAssistant, "parasol")
+	}
+	if hits, _ := st.SearchMessages(ctx, "parasol", 5000); len(hits) != indexBatch+10 {
+		t.Errorf("found %d of %d", len(hits), indexBatch+10)
+	}
+	// A clean stop leaves the index complete.
+	say(t, st, c.ID, RoleUser, "goodbye")
+	st.Close()
+	st, err = Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var through, maxID int64
+	st.r.QueryRow(`SELECT indexed_through, (SELECT max(id) FROM messages) FROM search_index_state`).Scan(&through, &maxID)
+	if through != maxID {
+		t.Errorf("after a clean stop the index is through message %d of %d", through, maxID)
+	}
+	st.Close()
+}
+
+// Forgetting the customer whose messages have the highest ids lets SQLite
+// hand those ids out again; the watermark comes down with them, so the
+// next messages are still indexed. The same after a reset.
+func TestIndexerAfterDeletions(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.w.Exec(`INSERT INTO customers (email, name, created_at) VALUES ('alice@example.com', 'Alice', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	alice, err := st.CustomerByEmail(ctx, "alice@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, _, _ := st.CreateConversation(ctx, 0, "en")
+	say(t, st, bob.ID, RoleUser, "first")
+	ac, _, _ := st.CreateConversation(ctx, alice.ID, "en")
+	for i := 0; i < 5; i++ {
+		say(t, st, ac.ID, RoleUser, "alice writes")
+	}
+	st.IndexMessages(ctx)
+	if _, err := st.ForgetCustomer(ctx, alice.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	say(t, st, bob.ID, RoleUser, "kumquat")
+	if hits, _ := st.SearchMessages(ctx, "kumquat", 10); len(hits) != 1 {
+		t.Errorf("after forgetting: %d hits for a new message, want 1", len(hits))
+	}
+	if hits, _ := st.SearchMessages(ctx, "alice", 10); len(hits) != 0 {
+		t.Errorf("forgotten messages are still found: %d", len(hits))
+	}
+	if err := st.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ := st.CreateConversation(ctx, 0, "en")
+	say(t, st, c.ID, RoleUser, "durian")
+	if hits, _ := st.SearchMessages(ctx, "durian", 10); len(hits) != 1 {
+		t.Errorf("after a reset: %d hits for a new message, want 1", len(hits))
+	}
+}
