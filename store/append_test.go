@@ -100,3 +100,27 @@ func TestSearchArticlesCacheSeesImport(t *testing.T) {
 		t.Errorf("a caller changed the cache: %q", again[0].Title)
 	}
 }
+
+// The catalog is cached, but an import shows at once, and a caller that
+// changes what it got does not change the cache.
+func TestProductsCacheFollowsImport(t *testing.T) {
+	st := openDemo(t)
+	ctx := context.Background()
+	before, err := st.Products(ctx)
+	if err != nil || len(before) == 0 {
+		t.Fatalf("products: %d, %v", len(before), err)
+	}
+	ds := &store.Dataset{Products: []store.Product{{SKU: "LLAMA-SOCK", Title: "Llama wool socks", Category: "accessories", Price: 1900}}}
+	if _, err := st.Import(ctx, ds); err != nil {
+		t.Fatal(err)
+	}
+	after, err := st.Products(ctx)
+	if err != nil || len(after) != len(before)+1 {
+		t.Fatalf("after the import: %d products (%v), want %d", len(after), err, len(before)+1)
+	}
+	after[0].Title = "changed"
+	again, _ := st.Products(ctx)
+	if again[0].Title == "changed" {
+		t.Errorf("a caller changed the cache")
+	}
+}

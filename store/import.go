@@ -85,6 +85,7 @@ func (s *Store) Import(ctx context.Context, ds *Dataset) (ImportReport, error) {
 		return ImportReport{}, err
 	}
 	s.kb.invalidate()
+	s.products.invalidate()
 	return rep, nil
 }
 

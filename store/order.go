@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -46,10 +47,11 @@ func (s *Store) OrderByNumber(ctx context.Context, number string) (*Order, error
 	if err != nil {
 		return nil, notFound(err, what)
 	}
-	if err := s.fillItems(ctx, o); err != nil {
+	filled := []Order{*o}
+	if err := s.fillItems(ctx, filled...); err != nil {
 		return nil, err
 	}
-	return o, nil
+	return &filled[0], nil
 }
 
 func (s *Store) orderByDigits(ctx context.Context, d string) (*Order, error) {
@@ -83,10 +85,11 @@ func (s *Store) Order(ctx context.Context, id int64) (*Order, error) {
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("order %d", id))
 	}
-	if err := s.fillItems(ctx, o); err != nil {
+	filled := []Order{*o}
+	if err := s.fillItems(ctx, filled...); err != nil {
 		return nil, err
 	}
-	return o, nil
+	return &filled[0], nil
 }
 
 // OrdersByCustomer returns a customer's most recent orders, newest first,
@@ -112,33 +115,47 @@ func (s *Store) OrdersByCustomer(ctx context.Context, customerID int64, limit in
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: unable to list orders: %w", err)
 	}
-	for i := range os {
-		if err := s.fillItems(ctx, &os[i]); err != nil {
-			return nil, err
-		}
+	if err := s.fillItems(ctx, os...); err != nil {
+		return nil, err
 	}
 	return os, nil
 }
 
-func (s *Store) fillItems(ctx context.Context, o *Order) error {
+// fillItems reads the items of orders, all in one query, and sets their
+// totals.
+func (s *Store) fillItems(ctx context.Context, orders ...Order) error {
+	if len(orders) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*Order, len(orders))
+	ids := make([]int64, len(orders))
+	for i := range orders {
+		o := &orders[i]
+		o.Items, o.Subtotal = nil, 0
+		byID[o.ID], ids[i] = o, o.ID
+	}
+	idsJSON, _ := json.Marshal(ids)
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT i.id, p.sku, i.quantity, i.unit_price, p.id, p.title, p.title_zh, p.category, p.final_sale
+		SELECT i.order_id, i.id, p.sku, i.quantity, i.unit_price, p.id, p.title, p.title_zh, p.category, p.final_sale
 		FROM order_items i JOIN products p ON p.id = i.product_id
-		WHERE i.order_id = ? ORDER BY i.id`, o.ID)
+		WHERE i.order_id IN (SELECT value FROM json_each(?)) ORDER BY i.order_id, i.id`, string(idsJSON))
 	if err != nil {
-		return fmt.Errorf("store: unable to fetch items of order %s: %w", o.Number, err)
+		return fmt.Errorf("store: unable to fetch order items: %w", err)
 	}
 	defer rows.Close()
-	o.Items, o.Subtotal = nil, 0
 	for rows.Next() {
+		var orderID int64
 		var it OrderItem
-		if err := rows.Scan(&it.ID, &it.SKU, &it.Quantity, &it.UnitPrice, &it.ProductID, &it.Title, &it.TitleZH, &it.Category, &it.FinalSale); err != nil {
-			return fmt.Errorf("store: unable to fetch items of order %s: %w", o.Number, err)
+		if err := rows.Scan(&orderID, &it.ID, &it.SKU, &it.Quantity, &it.UnitPrice, &it.ProductID, &it.Title, &it.TitleZH, &it.Category, &it.FinalSale); err != nil {
+			return fmt.Errorf("store: unable to fetch order items: %w", err)
 		}
+		o := byID[orderID]
 		o.Items = append(o.Items, it)
 		o.Subtotal += it.UnitPrice * Money(it.Quantity)
 	}
-	o.Total = o.Subtotal + o.Shipping
+	for i := range orders {
+		orders[i].Total = orders[i].Subtotal + orders[i].Shipping
+	}
 	return rows.Err()
 }
 

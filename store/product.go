@@ -14,8 +14,21 @@ type ProductStats struct {
 	AvgRating float64 // 0 when unreviewed
 }
 
-// Products returns the catalog with sales and rating figures, by SKU.
+// Products returns the catalog with sales and rating figures, by SKU. The
+// figures may be up to productTTL old (see productCache).
 func (s *Store) Products(ctx context.Context) ([]ProductStats, error) {
+	ps, gen, ok := s.products.get()
+	if ok {
+		return ps, nil
+	}
+	ps, err := s.readProducts(ctx)
+	if err == nil {
+		s.products.put(gen, ps)
+	}
+	return ps, err
+}
+
+func (s *Store) readProducts(ctx context.Context) ([]ProductStats, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	rows, err := s.r.QueryContext(ctx, `

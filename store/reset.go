@@ -19,6 +19,7 @@ var resetTables = []string{
 // one transaction, so that `kefu seed --reset` starts from an empty shop.
 func (s *Store) Reset(ctx context.Context) error {
 	defer s.kb.invalidate()
+	defer s.products.invalidate()
 	s.ix.mu.Lock()
 	defer s.ix.mu.Unlock()
 	return s.inTx(ctx, func(tx *sql.Tx) error {

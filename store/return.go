@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -98,12 +99,13 @@ func newRMA() string {
 	return "RMA-" + string(b)
 }
 
-// ReturnedQuantities returns, per order item id, how many units are in
-// returns that were not rejected.
-func (s *Store) ReturnedQuantities(ctx context.Context, orderID int64) (map[int64]int, error) {
+// ReturnedQuantities returns, per order item id, how many units of the
+// orders' items are in returns that were not rejected, for all the orders
+// in one query.
+func (s *Store) ReturnedQuantities(ctx context.Context, orderIDs ...int64) (map[int64]int, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	return returnedQuantities(ctx, s.r, orderID)
+	return returnedQuantities(ctx, s.r, orderIDs...)
 }
 
 type querier interface {
@@ -111,15 +113,19 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func returnedQuantities(ctx context.Context, q querier, orderID int64) (map[int64]int, error) {
+func returnedQuantities(ctx context.Context, q querier, orderIDs ...int64) (map[int64]int, error) {
+	m := map[int64]int{}
+	if len(orderIDs) == 0 {
+		return m, nil
+	}
+	ids, _ := json.Marshal(orderIDs)
 	rows, err := q.QueryContext(ctx, `
 		SELECT ri.order_item_id, sum(ri.quantity) FROM return_items ri JOIN returns r ON r.id = ri.return_id
-		WHERE r.order_id = ? AND r.status <> 'rejected' GROUP BY ri.order_item_id`, orderID)
+		WHERE r.order_id IN (SELECT value FROM json_each(?)) AND r.status <> 'rejected' GROUP BY ri.order_item_id`, string(ids))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count returned items: %w", err)
 	}
 	defer rows.Close()
-	m := map[int64]int{}
 	for rows.Next() {
 		var id int64
 		var n int

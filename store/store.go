@@ -45,12 +45,13 @@ type Options struct {
 // SQLITE_BUSY retries; reads use a separate pool that WAL lets run beside
 // the writer.
 type Store struct {
-	w    *sql.DB
-	r    *sql.DB
-	now  func() time.Time
-	path string
-	kb   articleCache
-	ix   indexer // adds messages to the full-text index (search_index.go)
+	w        *sql.DB
+	r        *sql.DB
+	now      func() time.Time
+	path     string
+	kb       articleCache
+	products productCache
+	ix       indexer // adds messages to the full-text index (search_index.go)
 
 	cp             *sql.DB // checkpoints the WAL (checkpoint.go)
 	cpStop, cpDone chan struct{}

@@ -16,7 +16,9 @@ type ListOrders struct {
 }
 
 type returnCounter interface {
-	ReturnedQuantities(ctx context.Context, orderID int64) (map[int64]int, error)
+	// ReturnedQuantities returns, per order item id, the units in returns
+	// that were not rejected, for all the orders given.
+	ReturnedQuantities(ctx context.Context, orderIDs ...int64) (map[int64]int, error)
 }
 
 var _ Tool = (*ListOrders)(nil)
@@ -45,12 +47,17 @@ func (t *ListOrders) Call(ctx context.Context, id Identity, args string) (Result
 	if err != nil {
 		return Result{}, err
 	}
+	ids := make([]int64, len(orders))
+	for i := range orders {
+		ids[i] = orders[i].ID
+	}
+	// Item ids are unique across orders: one map serves them all.
+	returned, err := t.Returns.ReturnedQuantities(ctx, ids...)
+	if err != nil {
+		return Result{}, err
+	}
 	views := make([]orderView, 0, len(orders))
 	for i := range orders {
-		returned, err := t.Returns.ReturnedQuantities(ctx, orders[i].ID)
-		if err != nil {
-			return Result{}, err
-		}
 		views = append(views, viewOrder(&orders[i], returned, t.Policy.withDefaults()))
 	}
 	return ok(map[string]any{"orders": views}), nil

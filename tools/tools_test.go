@@ -146,6 +146,9 @@ func TestListOrders(t *testing.T) {
 	e.run(t, []scenario{
 		{name: "signed in", as: alice, tool: "list_orders", args: ``, wantStatus: "ok",
 			wantContains: []string{"KF-1001", "KF-1008"}, wantNotContains: []string{"KF-2001", "KF-3001"}},
+		// Every order's items, totals and returns, read for all orders at once.
+		{name: "items, totals and returns of each order", as: alice, tool: "list_orders", args: ``, wantStatus: "ok",
+			wantContains: []string{"Blue Rain Jacket", `"total":127.00`, `"shipping":5.95`, `"total":30.95`, `"returned_quantity":1`}},
 		{name: "guest", as: guest, tool: "list_orders", args: `{}`, wantStatus: "needs_info", wantReason: "not_signed_in"},
 	})
 }
