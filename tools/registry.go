@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"time"
 
@@ -20,6 +21,7 @@ const DefaultTimeout = 5 * time.Second
 type Registry struct {
 	tools   []Tool
 	byName  map[string]Tool
+	defs    []llms.Tool // built once: every model call sends them
 	timeout time.Duration
 	actions actionStore
 }
@@ -49,6 +51,9 @@ func NewRegistry(actions actionStore, timeout time.Duration, tools ...Tool) *Reg
 		}
 		r.tools = append(r.tools, t)
 		r.byName[t.Name()] = t
+		r.defs = append(r.defs, llms.Tool{Type: "function", Function: &llms.FunctionDefinition{
+			Name: t.Name(), Description: t.Description(), Parameters: t.Parameters(),
+		}})
 	}
 	return r
 }
@@ -105,13 +110,7 @@ func (r *Registry) Tool(name string) (Tool, bool) {
 // Definitions returns the tools as langchaingo tool definitions for
 // llms.WithTools.
 func (r *Registry) Definitions() []llms.Tool {
-	defs := make([]llms.Tool, 0, len(r.tools))
-	for _, t := range r.tools {
-		defs = append(defs, llms.Tool{Type: "function", Function: &llms.FunctionDefinition{
-			Name: t.Name(), Description: t.Description(), Parameters: t.Parameters(),
-		}})
-	}
-	return defs
+	return slices.Clone(r.defs)
 }
 
 // ErrTimeout is returned when a tool call runs past its time limit.
