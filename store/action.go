@@ -48,7 +48,7 @@ func (s *Store) CreatePendingAction(ctx context.Context, a *PendingAction) error
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = s.now()
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO pending_actions (id, kind, conversation_id, customer_id, order_id, payload, status, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -99,7 +99,7 @@ func (s *Store) FinishAction(ctx context.Context, id, status string, result any)
 	if err != nil {
 		return fmt.Errorf("store: unable to encode action result: %w", err)
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE pending_actions SET status = ?, result = ?, executed_at = ?
 			WHERE id = ? AND status = 'pending'`, status, string(b), ms(s.now()), id)
 		if err != nil {
@@ -116,7 +116,7 @@ func (s *Store) FinishAction(ctx context.Context, id, status string, result any)
 // stored action and ErrActionNotPending.
 func (s *Store) execAction(ctx context.Context, id string, do func(tx *sql.Tx, a *PendingAction) (any, error)) (*PendingAction, error) {
 	var out *PendingAction
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		a, err := scanAction(tx.QueryRowContext(ctx, `SELECT `+actionColumns+` FROM pending_actions WHERE id = ?`, id))
 		if err != nil {
 			return notFound(err, "pending action "+id)

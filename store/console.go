@@ -133,7 +133,7 @@ func (e *ErrTaken) Error() string { return "store: conversation already taken by
 // own conversation again is a no-op. It returns the state it came from.
 func (s *Store) TakeOver(ctx context.Context, id string, staffID int64, staffName string) (string, error) {
 	var from string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var assigned int64
 		var holder string
 		err := tx.QueryRowContext(ctx, `SELECT c.state, COALESCE(c.assigned_staff_id, 0), COALESCE(su.name, '')
@@ -164,7 +164,7 @@ func (s *Store) TakeOver(ctx context.Context, id string, staffID int64, staffNam
 
 // Assign gives a conversation to another staff member.
 func (s *Store) Assign(ctx context.Context, id string, staffID, byStaffID int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := ms(s.now())
 		res, err := tx.ExecContext(ctx, `UPDATE conversations SET assigned_staff_id = ?, updated_at = ? WHERE id = ?`, staffID, now, id)
 		if err != nil {

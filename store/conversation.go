@@ -49,7 +49,7 @@ func (s *Store) CreateConversation(ctx context.Context, customerID int64, locale
 	now := s.now()
 	c := &Conversation{ID: uuid.NewString(), CustomerID: customerID, State: StateBot, Locale: orDefault(locale, "en"),
 		CreatedAt: now, UpdatedAt: now}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO conversations (num, id, customer_id, resume_token_hash, state, locale, created_at, updated_at)
 			VALUES (`+nextNum+`, ?, ?, ?, ?, ?, ?, ?)`, c.ID, nullID(customerID), hashToken(token), c.State, c.Locale, ms(now), ms(now))
@@ -133,7 +133,7 @@ func (s *Store) AddEvent(ctx context.Context, e *Event) error {
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = s.now()
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var data any
 		if len(e.Data) > 0 {
 			data = string(e.Data)
@@ -192,7 +192,7 @@ func (s *Store) Events(ctx context.Context, conversationID string) ([]Event, err
 // "rated" event.
 func (s *Store) RateConversation(ctx context.Context, id string, rating int, comment string) error {
 	data, _ := json.Marshal(map[string]any{"rating": rating, "comment": comment})
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := ms(s.now())
 		res, err := tx.ExecContext(ctx, `UPDATE conversations SET rating = ?, rating_comment = ?, updated_at = ? WHERE id = ?`,
 			rating, comment, now, id)

@@ -24,7 +24,7 @@ func (s *Store) ForgetCustomer(ctx context.Context, customerID int64, actor stri
 	var rep ForgetReport
 	s.ix.mu.Lock()
 	defer s.ix.mu.Unlock()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var exists int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE id = ?`, customerID).Scan(&exists); err != nil || exists == 0 {
 			return fmt.Errorf("store: customer %d: %w", customerID, ErrNotFound)

@@ -74,7 +74,7 @@ func (r ImportReport) String() string {
 // *ValidationError listing every problem.
 func (s *Store) Import(ctx context.Context, ds *Dataset) (ImportReport, error) {
 	var rep ImportReport
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		im := &importer{tx: tx, ds: ds, now: s.now().UTC(), rep: &rep}
 		if err := im.validate(ctx); err != nil {
 			return err

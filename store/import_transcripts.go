@@ -55,7 +55,7 @@ func (s *Store) ImportTranscripts(ctx context.Context, r io.Reader) (TranscriptI
 
 func (s *Store) importTranscript(ctx context.Context, t *TranscriptJSON) (bool, error) {
 	imported := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE id = ?`, t.ID).Scan(&n); err != nil || n > 0 {
 			return err

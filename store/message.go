@@ -55,14 +55,10 @@ func (s *Store) AppendMessage(ctx context.Context, m *Message) (duplicate bool, 
 // AppendMessage does for one: a group commit, so many shoppers' messages
 // share one commit. It reports, per message, whether it was a duplicate.
 // Each conversation's seqs are taken with one update for all its messages
-// in the batch. If the transaction fails, nothing is stored. Once begun,
-// the transaction is not cancelled by ctx (see inHotTx).
+// in the batch. If the transaction fails, nothing is stored.
 func (s *Store) AppendMessages(ctx context.Context, msgs []*Message) ([]bool, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	dups := make([]bool, len(msgs))
-	err := s.inHotTx(func(ctx context.Context, tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := s.now()
 		// Retries first: a client id already stored, or twice in the batch.
 		type key struct{ conv, client string }

@@ -22,7 +22,7 @@ func (s *Store) Reset(ctx context.Context) error {
 	defer s.products.invalidate()
 	s.ix.mu.Lock()
 	defer s.ix.mu.Unlock()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, t := range resetTables {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
 				return fmt.Errorf("store: unable to empty %s: %w", t, err)

@@ -126,7 +126,7 @@ func (s *Store) indexBatch(ctx context.Context) (int, error) {
 	// entry made a segment of its own, and merging them cost five times
 	// the inserts.
 	slices.SortFunc(docs, func(a, b pendingDoc) int { return cmp.Compare(a.docid, b.docid) })
-	err = s.inHotTx(func(ctx context.Context, tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE search_index_state SET indexed_through = ? WHERE id = 1`, through); err != nil {
 			return err
 		}

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // ftsCount counts the full-text index's entries.
@@ -127,5 +129,37 @@ func TestIndexerAfterDeletions(t *testing.T) {
 	say(t, st, c.ID, RoleUser, "durian")
 	if hits, _ := st.SearchMessages(ctx, "durian", 10); len(hits) != 1 {
 		t.Errorf("after a reset: %d hits for a new message, want 1", len(hits))
+	}
+}
+
+// A write transaction ends at its deadline even though its statements
+// run uncancellable: it is rolled back, and nothing it wrote is kept.
+func TestTransactionDeadline(t *testing.T) {
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "kefu.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err = st.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (email, name, created_at) VALUES ('late@example.com', 'Late', 0)`); err != nil {
+			return err
+		}
+		time.Sleep(150 * time.Millisecond) // past the deadline
+		_, err := tx.ExecContext(ctx, `INSERT INTO customers (email, name, created_at) VALUES ('later@example.com', 'Later', 0)`)
+		return err
+	})
+	if err == nil {
+		t.Fatal("a transaction past its deadline committed")
+	}
+	var n int
+	st.r.QueryRow(`SELECT count(*) FROM customers`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d customers kept from a transaction rolled back at its deadline", n)
+	}
+	// The write connection is free again.
+	if _, err := st.IndexMessages(context.Background()); err != nil {
+		t.Errorf("after the deadline: %v", err)
 	}
 }

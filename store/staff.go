@@ -33,7 +33,7 @@ var ErrDuplicate = errors.New("store: already exists")
 // CreateStaff adds a staff member with an already hashed password.
 func (s *Store) CreateStaff(ctx context.Context, st *Staff) error {
 	st.CreatedAt = s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO staff_users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
 			strings.ToLower(strings.TrimSpace(st.Email)), st.Name, st.Role, st.PasswordHash, ms(st.CreatedAt))
 		if err != nil {
@@ -50,7 +50,7 @@ func (s *Store) CreateStaff(ctx context.Context, st *Staff) error {
 // SetStaffPassword replaces a staff member's password hash and ends their
 // sessions.
 func (s *Store) SetStaffPassword(ctx context.Context, id int64, hash string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET password_hash = ? WHERE id = ?`, hash, id)
 		if err != nil {
 			return fmt.Errorf("store: unable to set password: %w", err)
@@ -123,7 +123,7 @@ func (s *Store) StaffList(ctx context.Context) ([]Staff, error) {
 func (s *Store) CreateSession(ctx context.Context, staffID int64, ttl time.Duration) (token, csrf string, err error) {
 	token, csrf = randomToken(), randomToken()
 	now := s.now()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// Expired sessions are swept as new ones are made.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE expires_at < ?`, ms(now)); err != nil {
 			return err
@@ -163,7 +163,7 @@ func (s *Store) Session(ctx context.Context, token string) (*Staff, string, erro
 
 // DeleteSession ends a session.
 func (s *Store) DeleteSession(ctx context.Context, token string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE token_hash = ?`, hashToken(token))
 		return err
 	})

@@ -152,42 +152,34 @@ func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, defaultQueryTimeout)
 }
 
-// inHotTx runs fn in a write transaction that cannot be cancelled, for
-// the writes every turn makes (storing messages, indexing them). With a
-// context that can be cancelled, mattn/go-sqlite3 runs each Exec (BEGIN
-// included) on a goroutine of its own and waits for it; under load,
-// waiting for the scheduler to run those goroutines took three quarters
-// of a commit's time. Such a transaction is still bounded: its statements
-// are small, and lock waits end at busy_timeout.
-func (s *Store) inHotTx(fn func(ctx context.Context, tx *sql.Tx) error) error {
-	ctx := context.Background()
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: unable to begin transaction: %w", err)
-	}
-	if err := fn(ctx, tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: unable to commit: %w", err)
-	}
-	return nil
-}
-
-// inTx runs fn in a write transaction, committing if it returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// inTx runs fn in a write transaction, committing if it returns nil. The
+// transaction ends at ctx's deadline (or defaultQueryTimeout), rolled back
+// between statements; the statements themselves run with a context that
+// cannot be cancelled, which fn is given. With one that can,
+// mattn/go-sqlite3 runs each Exec (BEGIN included) on a goroutine of its
+// own and waits for it; under load, waiting for the scheduler to run those
+// goroutines took three quarters of a commit's time, all of it holding the
+// one write connection. Lock waits still end at busy_timeout.
+func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	tx, err := s.w.BeginTx(ctx, nil)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("store: unable to begin transaction: %w", err)
 	}
-	if err := fn(tx); err != nil {
+	stop := context.AfterFunc(ctx, func() { tx.Rollback() })
+	defer stop()
+	if err := fn(context.WithoutCancel(ctx), tx); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("store: unable to commit: %w", ctx.Err())
+		}
 		return fmt.Errorf("store: unable to commit: %w", err)
 	}
 	return nil

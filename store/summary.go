@@ -33,7 +33,7 @@ func (s *Store) CachedSummary(ctx context.Context, customerID int64) (*CustomerS
 // SaveSummary caches a customer's summary, replacing the previous one.
 func (s *Store) SaveSummary(ctx context.Context, customerID int64, c *CustomerSummary) error {
 	c.CreatedAt = s.now()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO customer_summaries (customer_id, model, text, facts_hash, created_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (customer_id) DO UPDATE SET model = excluded.model, text = excluded.text, facts_hash = excluded.facts_hash,
 			created_at = excluded.created_at`, customerID, c.Model, c.Text, c.FactsHash, ms(c.CreatedAt))

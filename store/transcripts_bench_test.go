@@ -82,16 +82,14 @@ func generate(ctx context.Context, st *Store, n, per int) error {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	const batch = 5000
 	for from := 0; from < n; from += batch {
-		err := st.inTx(ctx, func(tx *sql.Tx) error {
+		err := st.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			conv, _ := tx.PrepareContext(ctx, `INSERT INTO conversations (num, id, customer_id, resume_token_hash, state, locale, last_seq, rating, created_at, updated_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)`)
 			msg, _ := tx.PrepareContext(ctx, `INSERT INTO messages (conversation_id, seq, role, text, tool_calls, model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-			fts, _ := tx.PrepareContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`)
 			ev, _ := tx.PrepareContext(ctx, `INSERT INTO conversation_events (conversation_id, kind, to_state, created_at) VALUES (?, ?, ?, ?)`)
 			tl, _ := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO conversation_tools (conversation_id, tool) VALUES (?, ?)`)
 			defer tl.Close()
 			defer conv.Close()
 			defer msg.Close()
-			defer fts.Close()
 			defer ev.Close()
 			for i := from; i < min(from+batch, n); i++ {
 				id := fmt.Sprintf("conv-%07d", i)
@@ -129,9 +127,6 @@ func generate(ctx context.Context, st *Store, n, per int) error {
 					if _, err := msg.ExecContext(ctx, id, seq, role, text, calls, model, ms(at.Add(time.Duration(seq)*time.Second))); err != nil {
 						return err
 					}
-					if _, err := fts.ExecContext(ctx, int64(i+1)<<seqBits|int64(seq), ftsText(text)); err != nil {
-						return err
-					}
 				}
 				if state == "queued" || state == "human" {
 					if _, err := ev.ExecContext(ctx, id, "handoff_requested", nil, ms(at)); err != nil {
@@ -144,6 +139,9 @@ func generate(ctx context.Context, st *Store, n, per int) error {
 		if err != nil {
 			return err
 		}
+	}
+	if _, err := st.IndexMessages(ctx); err != nil {
+		return err
 	}
 	_, err := st.w.ExecContext(ctx, `ANALYZE`)
 	return err

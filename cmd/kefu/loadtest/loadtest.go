@@ -81,7 +81,7 @@ func (l Latency) String() string {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
 
-// scripts are the shoppers' conversations, cycled: the knowledge base,
+// scripts are the shoppers' conversations, one each: the knowledge base,
 // order lookups and a return that the shopper declines (nothing changes in
 // the shop), in English and Chinese. None asks for a person, since a
 // handed-off conversation waits for staff and the bot stays silent.
@@ -130,8 +130,18 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 					s.ws.Close()
 				}
 			}()
+			// A shopper goes through its script once and leaves; a new
+			// shopper, in a new conversation on a new socket, takes its
+			// place, as in a shop where conversations are a few turns
+			// long.
 			script := scripts[i%len(scripts)]
-			for n := i; ctx.Err() == nil; n++ {
+			for n := 0; ctx.Err() == nil; n++ {
+				if n > 0 && n%len(script) == 0 {
+					s.ws.Close()
+					if s = redial(ctx, o, i, rec); s == nil {
+						return
+					}
+				}
 				ack, reply, err := s.turn(ctx, script[n%len(script)], o.TurnTimeout)
 				if err != nil {
 					if ctx.Err() != nil {
@@ -139,14 +149,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 					}
 					rec.add(err)
 					s.ws.Close()
-					// Go on in a fresh conversation.
-					for s, err = dialShopper(ctx, o, i); err != nil; s, err = dialShopper(ctx, o, i) {
-						if ctx.Err() != nil {
-							return
-						}
-						rec.add(err)
-						time.Sleep(100 * time.Millisecond)
+					// Go on in a fresh conversation, from the start.
+					if s = redial(ctx, o, i, rec); s == nil {
+						return
 					}
+					n = -1
 					continue
 				}
 				if measuring.Load() {
@@ -335,6 +342,22 @@ type shopper struct {
 	ws   *websocket.Conn
 	id   string
 	next int
+}
+
+// redial opens a new conversation for shopper i, retrying until it
+// succeeds or ctx ends (nil).
+func redial(ctx context.Context, o Options, i int, rec *recorder) *shopper {
+	for {
+		s, err := dialShopper(ctx, o, i)
+		if err == nil {
+			return s
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		rec.add(err)
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func dialShopper(ctx context.Context, o Options, i int) (*shopper, error) {
