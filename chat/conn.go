@@ -337,8 +337,11 @@ func (cn *conn) hello(f *inFrame) error {
 		}
 	}
 	if conv == nil {
-		c, tok, err := e.store.CreateConversation(ctx, customerID, orDefault(locale, "en"))
+		c, tok, err := e.store.NewConversation(customerID, orDefault(locale, "en"))
 		if err != nil {
+			return err
+		}
+		if err := e.writer.Create(ctx, c); err != nil {
 			return err
 		}
 		conv, token = c, tok

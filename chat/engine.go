@@ -25,7 +25,7 @@ import (
 
 // Store is what the engine needs from the database.
 type Store interface {
-	CreateConversation(ctx context.Context, customerID int64, locale string) (*store.Conversation, string, error)
+	NewConversation(customerID int64, locale string) (*store.Conversation, string, error)
 	ConversationByResumeToken(ctx context.Context, token string) (*store.Conversation, error)
 	Conversation(ctx context.Context, id string) (*store.Conversation, error)
 	CustomerByExternalID(ctx context.Context, ext string) (*store.Customer, error)
@@ -33,7 +33,7 @@ type Store interface {
 	Messages(ctx context.Context, conversationID string, afterSeq int64, limit int) ([]store.Message, error)
 	LastMessages(ctx context.Context, conversationID string, n int) ([]store.Message, int64, error)
 	ShopperTexts(ctx context.Context, conversationID string, beforeSeq int64, n int) ([]string, error)
-	AppendMessages(ctx context.Context, ms []*store.Message) ([]bool, error)
+	Write(ctx context.Context, convs []*store.Conversation, ms []*store.Message) ([]bool, error)
 	AddEvent(ctx context.Context, e *store.Event) error
 	RateConversation(ctx context.Context, id string, rating int, comment string) error
 	// For staff actions.

@@ -10,19 +10,27 @@ import (
 	"github.com/kefu-dev/kefu/store"
 )
 
+// Batching under load: after a batch of lingerAbove messages or more, the
+// writer waits up to lingerFor for lingerFill messages before committing.
+const (
+	lingerAbove = 8
+	lingerFill  = 64
+	lingerFor   = time.Millisecond
+)
+
 // ErrWriterClosed is returned by AppendAll after Close.
 var ErrWriterClosed = errors.New("chat: writer closed")
 
-// Writer persists messages with group commit: appends that arrive while a
-// transaction is committing wait for the next one, which takes them all, up
-// to MaxBatch. AppendAll returns only after its messages' transaction
-// committed, which is when the engine may acknowledge it.
+// Writer persists messages, and new conversations, with group commit:
+// appends that arrive while a transaction is committing wait for the next
+// one, which takes them all, up to MaxBatch. AppendAll returns only after
+// its messages' transaction committed, which is when the engine may
+// acknowledge it.
 type Writer struct {
-	store interface {
-		AppendMessages(ctx context.Context, ms []*store.Message) ([]bool, error)
-	}
+	store    batchStore
 	reqs     chan *writeReq
 	maxBatch int
+	linger   time.Duration // lingerFor; tests change it
 	onBatch  func(size int, took time.Duration)
 
 	mu     sync.RWMutex
@@ -34,9 +42,15 @@ type Writer struct {
 	OnPanic func(p any, stack []byte)
 }
 
-// writeReq is one caller's messages: stored together in one transaction,
-// or not at all.
+// batchStore stores a batch in one transaction.
+type batchStore interface {
+	Write(ctx context.Context, convs []*store.Conversation, ms []*store.Message) ([]bool, error)
+}
+
+// writeReq is one caller's conversations and messages: stored together in
+// one transaction, or not at all.
 type writeReq struct {
+	convs []*store.Conversation
 	ms    []*store.Message
 	after func(dups []bool) // run by the writer after the commit
 	dups  []bool
@@ -47,13 +61,11 @@ type writeReq struct {
 // NewWriter starts a writer. maxBatch bounds a transaction (zero: 256);
 // onBatch, if set, observes each batch's size and the time it took to
 // store.
-func NewWriter(st interface {
-	AppendMessages(ctx context.Context, ms []*store.Message) ([]bool, error)
-}, maxBatch int, onBatch func(size int, took time.Duration)) *Writer {
+func NewWriter(st batchStore, maxBatch int, onBatch func(size int, took time.Duration)) *Writer {
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
-	w := &Writer{store: st, reqs: make(chan *writeReq, 4*maxBatch), maxBatch: maxBatch, onBatch: onBatch, done: make(chan struct{})}
+	w := &Writer{store: st, reqs: make(chan *writeReq, 4*maxBatch), maxBatch: maxBatch, linger: lingerFor, onBatch: onBatch, done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -66,7 +78,18 @@ func NewWriter(st interface {
 // does for a conversation's messages (send them to its sockets) happens in
 // seq order. It must not block.
 func (w *Writer) AppendAll(ctx context.Context, ms []*store.Message, after func(dups []bool)) ([]bool, error) {
-	r := &writeReq{ms: ms, after: after, done: make(chan struct{})}
+	return w.submit(ctx, &writeReq{ms: ms, after: after, done: make(chan struct{})})
+}
+
+// Create stores a conversation made by store.NewConversation. A new
+// conversation for every shopper's first hello was a transaction of its
+// own, holding the one write connection; now it shares the group commit.
+func (w *Writer) Create(ctx context.Context, c *store.Conversation) error {
+	_, err := w.submit(ctx, &writeReq{convs: []*store.Conversation{c}, done: make(chan struct{})})
+	return err
+}
+
+func (w *Writer) submit(ctx context.Context, r *writeReq) ([]bool, error) {
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -102,9 +125,20 @@ func (w *Writer) Close() {
 func (w *Writer) run() {
 	defer close(w.done)
 	batch := make([]*writeReq, 0, w.maxBatch)
+	last := 0 // messages in the last batch
 	for r := range w.reqs {
 		batch = append(batch[:0], r)
 		n := len(r.ms)
+		// Under load (the last batch was large), wait up to lingerFor for
+		// a fuller batch: a commit has a fixed cost (pages written, the
+		// scheduler's round trips), and more messages share it. A lone
+		// shopper's batches are small and never wait.
+		var linger <-chan time.Time
+		var timer *time.Timer
+		if last >= lingerAbove {
+			timer = time.NewTimer(w.linger)
+			linger = timer.C
+		}
 	fill:
 		for n < w.maxBatch {
 			select {
@@ -113,11 +147,27 @@ func (w *Writer) run() {
 					break fill
 				}
 				batch, n = append(batch, r), n+len(r.ms)
+				continue
 			default:
+			}
+			if linger == nil || n >= lingerFill {
+				break
+			}
+			select {
+			case r, ok := <-w.reqs:
+				if !ok {
+					break fill
+				}
+				batch, n = append(batch, r), n+len(r.ms)
+			case <-linger:
 				break fill
 			}
 		}
+		if timer != nil {
+			timer.Stop()
+		}
 		w.commit(batch, n)
+		last = n
 	}
 }
 
@@ -128,18 +178,20 @@ func (w *Writer) run() {
 func (w *Writer) commit(batch []*writeReq, n int) {
 	start := time.Now()
 	ms := make([]*store.Message, 0, n)
+	var convs []*store.Conversation
 	for _, r := range batch {
 		ms = append(ms, r.ms...)
+		convs = append(convs, r.convs...)
 	}
 	// The writer outlives any one caller: commits are not cancelled by a
 	// shopper leaving, only bounded by the store's own timeout.
-	dups, err := w.store.AppendMessages(context.Background(), ms)
+	dups, err := w.store.Write(context.Background(), convs, ms)
 	if w.onBatch != nil {
 		w.onBatch(n, time.Since(start))
 	}
 	if err != nil && len(batch) > 1 && !store.Unavailable(err) {
 		for _, r := range batch {
-			r.dups, r.err = w.store.AppendMessages(context.Background(), r.ms)
+			r.dups, r.err = w.store.Write(context.Background(), r.convs, r.ms)
 			if r.err == nil {
 				w.runAfter(r)
 			}

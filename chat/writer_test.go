@@ -2,8 +2,11 @@ package chat
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/kefu-dev/kefu/store"
 )
@@ -11,7 +14,7 @@ import (
 // fakeAppender stores nothing and reports no duplicates.
 type fakeAppender struct{ n atomic.Int64 }
 
-func (f *fakeAppender) AppendMessages(ctx context.Context, ms []*store.Message) ([]bool, error) {
+func (f *fakeAppender) Write(ctx context.Context, convs []*store.Conversation, ms []*store.Message) ([]bool, error) {
 	f.n.Add(int64(len(ms)))
 	return make([]bool, len(ms)), nil
 }
@@ -34,5 +37,72 @@ func TestWriterSurvivesPanicInAfter(t *testing.T) {
 	}
 	if reported.Load() != "boom" || !ran || st.n.Load() != 3 {
 		t.Errorf("reported %v, second after ran %v, %d stored", reported.Load(), ran, st.n.Load())
+	}
+}
+
+// batchRecorder records each batch's size; its first Write waits for gate.
+type batchRecorder struct {
+	mu    sync.Mutex
+	sizes []int
+	gate  chan struct{}
+}
+
+func (b *batchRecorder) Write(ctx context.Context, convs []*store.Conversation, ms []*store.Message) ([]bool, error) {
+	if b.gate != nil {
+		<-b.gate
+		b.gate = nil
+	}
+	b.mu.Lock()
+	b.sizes = append(b.sizes, len(ms))
+	b.mu.Unlock()
+	return make([]bool, len(ms)), nil
+}
+
+// Under load the writer waits a moment for a fuller batch; after small
+// batches it commits at once.
+func TestWriterLingersUnderLoad(t *testing.T) {
+	st := &batchRecorder{gate: make(chan struct{})}
+	w := NewWriter(st, 0, nil)
+	defer w.Close()
+	w.linger = 500 * time.Millisecond // long enough for the second message below
+	ctx := context.Background()
+	one := func() {
+		if _, err := w.AppendAll(ctx, []*store.Message{{}}, nil); err != nil {
+			t.Error(err)
+		}
+	}
+	// A lone message, then, while its commit is held, a crowd.
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); one() }()
+	for len(w.reqs) > 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for range 20 {
+		wg.Add(1)
+		go func() { defer wg.Done(); one() }()
+	}
+	for len(w.reqs) < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	close(st.gate)
+	wg.Wait()
+	// After the crowd's batch of 20, two messages 50 ms apart share a
+	// batch: the writer waited for more.
+	wg.Add(2)
+	go func() { defer wg.Done(); one() }()
+	time.Sleep(50 * time.Millisecond)
+	go func() { defer wg.Done(); one() }()
+	wg.Wait()
+	// After that small batch, a lone message is committed without waiting.
+	start := time.Now()
+	one()
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("a lone message after a small batch waited %v", d)
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if want := []int{1, 20, 2, 1}; !slices.Equal(st.sizes, want) {
+		t.Errorf("batches %v, want %v", st.sizes, want)
 	}
 }

@@ -35,12 +35,16 @@ type Conversation struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	ClosedAt        *time.Time
+
+	tokenHash string // set by NewConversation, for its insert
 }
 
-// CreateConversation starts a conversation in the bot state and returns it
-// with the shopper's resume token. Only the token's hash is stored, so a
-// leaked database does not let anyone resume a shopper's chat.
-func (s *Store) CreateConversation(ctx context.Context, customerID int64, locale string) (*Conversation, string, error) {
+// NewConversation makes a conversation in the bot state, with the
+// shopper's resume token, without storing it: Write stores it, in the
+// same transaction as other conversations and messages. Only the token's
+// hash is stored, so a leaked database does not let anyone resume a
+// shopper's chat.
+func (s *Store) NewConversation(customerID int64, locale string) (*Conversation, string, error) {
 	tok := make([]byte, 24)
 	if _, err := rand.Read(tok); err != nil {
 		return nil, "", fmt.Errorf("store: unable to make resume token: %w", err)
@@ -48,20 +52,35 @@ func (s *Store) CreateConversation(ctx context.Context, customerID int64, locale
 	token := base64.RawURLEncoding.EncodeToString(tok)
 	now := s.now()
 	c := &Conversation{ID: uuid.NewString(), CustomerID: customerID, State: StateBot, Locale: orDefault(locale, "en"),
-		CreatedAt: now, UpdatedAt: now}
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO conversations (num, id, customer_id, resume_token_hash, state, locale, created_at, updated_at)
-			VALUES (`+nextNum+`, ?, ?, ?, ?, ?, ?, ?)`, c.ID, nullID(customerID), hashToken(token), c.State, c.Locale, ms(now), ms(now))
-		if err != nil {
-			return fmt.Errorf("store: unable to create conversation: %w", err)
-		}
-		return nil
-	})
+		CreatedAt: now, UpdatedAt: now, tokenHash: hashToken(token)}
+	return c, token, nil
+}
+
+// CreateConversation makes a conversation, as NewConversation does, and
+// stores it.
+func (s *Store) CreateConversation(ctx context.Context, customerID int64, locale string) (*Conversation, string, error) {
+	c, token, err := s.NewConversation(customerID, locale)
 	if err != nil {
 		return nil, "", err
 	}
+	if _, err := s.Write(ctx, []*Conversation{c}, nil); err != nil {
+		return nil, "", err
+	}
 	return c, token, nil
+}
+
+// insertConversation stores a conversation made by NewConversation.
+func insertConversation(ctx context.Context, tx *sql.Tx, c *Conversation) error {
+	if c.tokenHash == "" {
+		return fmt.Errorf("store: conversation %s was not made by NewConversation", c.ID)
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO conversations (num, id, customer_id, resume_token_hash, state, locale, created_at, updated_at)
+		VALUES (`+nextNum+`, ?, ?, ?, ?, ?, ?, ?)`, c.ID, nullID(c.CustomerID), c.tokenHash, c.State, c.Locale, ms(c.CreatedAt), ms(c.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: unable to create conversation: %w", err)
+	}
+	return nil
 }
 
 func hashToken(token string) string {

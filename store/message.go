@@ -57,8 +57,21 @@ func (s *Store) AppendMessage(ctx context.Context, m *Message) (duplicate bool, 
 // Each conversation's seqs are taken with one update for all its messages
 // in the batch. If the transaction fails, nothing is stored.
 func (s *Store) AppendMessages(ctx context.Context, msgs []*Message) ([]bool, error) {
+	return s.Write(ctx, nil, msgs)
+}
+
+// Write stores new conversations (made by NewConversation) and then
+// messages, as AppendMessages does, in one transaction: the batched
+// writer's group commit, which a shopper's first hello shares with other
+// shoppers' messages.
+func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Message) ([]bool, error) {
 	dups := make([]bool, len(msgs))
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, c := range convs {
+			if err := insertConversation(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		now := s.now()
 		// Retries first: a client id already stored, or twice in the batch.
 		type key struct{ conv, client string }
