@@ -40,15 +40,17 @@ func TestWriterSurvivesPanicInAfter(t *testing.T) {
 	}
 }
 
-// batchRecorder records each batch's size; its first Write waits for gate.
+// batchRecorder records each batch's size; its first Write says it has
+// begun (entered) and waits for gate.
 type batchRecorder struct {
-	mu    sync.Mutex
-	sizes []int
-	gate  chan struct{}
+	mu            sync.Mutex
+	sizes         []int
+	entered, gate chan struct{}
 }
 
 func (b *batchRecorder) Write(ctx context.Context, convs []*store.Conversation, ms []*store.Message) ([]bool, error) {
 	if b.gate != nil {
+		close(b.entered)
 		<-b.gate
 		b.gate = nil
 	}
@@ -61,7 +63,7 @@ func (b *batchRecorder) Write(ctx context.Context, convs []*store.Conversation, 
 // Under load the writer waits a moment for a fuller batch; after small
 // batches it commits at once.
 func TestWriterLingersUnderLoad(t *testing.T) {
-	st := &batchRecorder{gate: make(chan struct{})}
+	st := &batchRecorder{entered: make(chan struct{}), gate: make(chan struct{})}
 	w := NewWriter(st, 0, nil)
 	defer w.Close()
 	w.linger = 500 * time.Millisecond // long enough for the second message below
@@ -75,9 +77,7 @@ func TestWriterLingersUnderLoad(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); one() }()
-	for len(w.reqs) > 0 {
-		time.Sleep(time.Millisecond)
-	}
+	<-st.entered
 	for range 20 {
 		wg.Add(1)
 		go func() { defer wg.Done(); one() }()
