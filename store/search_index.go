@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -127,21 +128,35 @@ func (s *Store) indexBatch(ctx context.Context) (int, error) {
 	// the inserts.
 	slices.SortFunc(docs, func(a, b pendingDoc) int { return cmp.Compare(a.docid, b.docid) })
 	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE search_index_state SET indexed_through = ? WHERE id = 1`, through); err != nil {
+		// Another process on the same database (a `kefu import` beside
+		// the server) has an indexer of its own: the watermark moves only
+		// from where this batch read it, and a message deleted since it
+		// was read is not indexed.
+		res, err := tx.ExecContext(ctx, `UPDATE search_index_state SET indexed_through = ? WHERE id = 1 AND indexed_through = ?`, through, from)
+		if err != nil {
 			return err
 		}
+		if moved, _ := res.RowsAffected(); moved == 0 {
+			return errIndexMoved
+		}
 		for _, d := range docs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, d.docid, d.words); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)`,
+				d.docid, d.words, d.id); err != nil {
 				return fmt.Errorf("store: unable to index message %d: %w", d.id, err)
 			}
 		}
 		return nil
 	})
+	if errors.Is(err, errIndexMoved) {
+		return 0, nil // someone else indexed these; the next call goes on from there
+	}
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to index messages: %w", err)
 	}
 	return n, nil
 }
+
+var errIndexMoved = errors.New("store: the index watermark moved")
 
 // indexed reports whether a message goes into the full-text index: the
 // words of shoppers, the bot and staff (not tool results or system

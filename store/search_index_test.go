@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
@@ -161,5 +162,38 @@ func TestTransactionDeadline(t *testing.T) {
 	// The write connection is free again.
 	if _, err := st.IndexMessages(context.Background()); err != nil {
 		t.Errorf("after the deadline: %v", err)
+	}
+}
+
+// Two stores on one file (a `kefu import` beside the server) each run an
+// indexer; every message is indexed once.
+func TestIndexersOfTwoProcesses(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "kefu.db")
+	a, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	c, _, err := a.CreateConversation(ctx, 0, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 300; i++ {
+		say(t, a, c.ID, RoleUser, "pomegranate")
+	}
+	var wg sync.WaitGroup
+	for _, st := range []*Store{a, b, a, b} {
+		wg.Add(1)
+		go func() { defer wg.Done(); st.IndexMessages(ctx) }()
+	}
+	wg.Wait()
+	if hits, err := b.SearchMessages(ctx, "pomegranate", 1000); err != nil || len(hits) != 300 {
+		t.Errorf("%d hits (%v), want 300, each once", len(hits), err)
 	}
 }
