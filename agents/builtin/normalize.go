@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -28,9 +29,17 @@ var typos = map[string]string{
 var punctuation = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "，", ",", "。", ".", "？", "?", "！", "!",
 	"：", ":", "；", ";", "（", "(", "）", ")")
 
+// normalized keeps normalize's results: a turn normalizes the history's
+// texts and the candidate items' titles again and again.
+var normalized = memo.New[string, string](8192)
+
 // normalize folds full-width forms and case, straightens quotes, fixes
 // frequent typos word by word and collapses spaces.
 func normalize(s string) string {
+	return normalized.Get(s, normalizeText)
+}
+
+func normalizeText(s string) string {
 	s = punctuation.Replace(store.Fold(s))
 	words := strings.FieldsFunc(s, unicode.IsSpace)
 	for i, w := range words {
