@@ -206,14 +206,14 @@ func (e *Engine) flushSteps(ctx context.Context, c *conversation) error {
 	if len(steps) == 0 {
 		return nil
 	}
-	_, err := e.appendAll(ctx, steps)
+	_, err := e.appendAll(ctx, steps, nil)
 	return err
 }
 
 // append persists a message and, once committed, sends it to the
 // conversation's sockets.
 func (e *Engine) append(ctx context.Context, m *store.Message) (bool, error) {
-	dups, err := e.appendAll(ctx, []*store.Message{m})
+	dups, err := e.appendAll(ctx, []*store.Message{m}, nil)
 	if err != nil {
 		return false, err
 	}
@@ -221,8 +221,9 @@ func (e *Engine) append(ctx context.Context, m *store.Message) (bool, error) {
 }
 
 // appendAll persists messages in one transaction and, once committed,
-// sends them to the conversation's sockets and the console.
-func (e *Engine) appendAll(ctx context.Context, ms []*store.Message) ([]bool, error) {
+// sends them to the conversation's sockets (but skip, the shopper's tab
+// that sent them, if any) and the console.
+func (e *Engine) appendAll(ctx context.Context, ms []*store.Message, skip *conn) ([]bool, error) {
 	c := e.live(ms[0].ConversationID)
 	var stored []*store.Message
 	// The console's entry for a message: an answer carries its turn's
@@ -240,7 +241,7 @@ func (e *Engine) appendAll(ctx context.Context, ms []*store.Message) ([]bool, er
 		}
 		c.remember(stored...)
 		for _, m := range stored {
-			c.publish(m)
+			c.publish(m, skip)
 			c.mu.Lock()
 			entry, show := c.tools.add(m)
 			c.mu.Unlock()
@@ -405,10 +406,14 @@ func (c *conversation) broadcastExcept(b []byte, seq int64, skip *conn) {
 // publish sends a committed message to the sockets: shopper, assistant and
 // staff messages as they are; tool results become cards and confirm
 // prompts attached to the answer that follows them.
-func (c *conversation) publish(m *store.Message) {
+func (c *conversation) publish(m *store.Message, skip *conn) {
 	switch m.Role {
 	case store.RoleUser, store.RoleStaff:
-		c.broadcast(mustJSON(messageFrame(m, nil)), m.Seq)
+		// The tab that sent the message has it, and its ack. (Most
+		// shoppers have one tab: no frame to encode.)
+		if c.socketsBut(skip) > 0 {
+			c.broadcastExcept(mustJSON(messageFrame(m, nil)), m.Seq, skip)
+		}
 	case store.RoleTool:
 		var r agents.ToolResultRecord
 		if json.Unmarshal(m.ToolResult, &r) != nil {
@@ -510,17 +515,9 @@ func (e *Engine) history(ctx context.Context, c *conversation, afterSeq int64) (
 // commit, and queues an agent turn when the bot is answering.
 func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, f *inFrame, confirmAction string) {
 	m := &store.Message{ConversationID: c.id, Role: store.RoleUser, Text: f.Text, ClientID: f.ClientID}
-	dups, err := e.writer.AppendAll(ctx, []*store.Message{m}, func(dups []bool) {
-		if dups[0] {
-			return
-		}
-		c.remember(m)
-		// The shopper's other tabs show the message; this one has it,
-		// and the ack. (Most shoppers have one tab: no frame to encode.)
-		if c.socketsBut(cn) > 0 {
-			c.broadcastExcept(mustJSON(messageFrame(m, nil)), m.Seq, cn)
-		}
-	})
+	// The shopper's other tabs and staff watching the conversation see the
+	// message as it comes (a person who took over reads the answers live).
+	dups, err := e.appendAll(ctx, []*store.Message{m}, cn)
 	if err != nil {
 		e.log.Error("message not stored", "conversation_id", c.id, "err", err)
 		cn.sendError(&protocolError{Code: CodeNotSaved, ClientID: f.ClientID,
@@ -531,13 +528,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	if dups[0] {
 		return // a retry: acknowledged again, stored and answered once
 	}
-	// Staff watching the conversation see the message as it comes (a
-	// person who took over reads the shopper's answers live).
-	c.mu.Lock()
-	entry, _ := c.tools.add(m)
-	state := c.state
-	c.mu.Unlock()
-	e.staffHub.changed(ctx, e, c.id, []Entry{entry})
+	state, _ := c.currentState()
 	if state == store.StateClosed {
 		// Writing again reopens a closed conversation with the bot.
 		e.setState(ctx, c, store.StateBot, "", 0)

@@ -21,24 +21,35 @@ func (s *Store) startCheckpointer(path string) error {
 	}
 	cp.SetMaxOpenConns(1)
 	s.cp = cp
-	s.cpStop = make(chan struct{})
-	s.cpDone = make(chan struct{})
+	s.stopCheckpoints = every(checkpointEvery, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		cp.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+		cancel()
+	})
+	return nil
+}
+
+// every runs fn every d on a goroutine of its own until stop is called;
+// stop returns once fn is no longer running.
+func every(d time.Duration, fn func()) (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
-		defer close(s.cpDone)
-		t := time.NewTicker(checkpointEvery)
+		defer close(done)
+		t := time.NewTicker(d)
 		defer t.Stop()
 		for {
 			select {
-			case <-s.cpStop:
+			case <-quit:
 				return
 			case <-t.C:
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				cp.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
-				cancel()
+				fn()
 			}
 		}
 	}()
-	return nil
+	return func() {
+		close(quit)
+		<-done
+	}
 }
 
 // stopCheckpointer stops the goroutine and makes a last, full checkpoint,
@@ -47,8 +58,7 @@ func (s *Store) stopCheckpointer() error {
 	if s.cp == nil {
 		return nil
 	}
-	close(s.cpStop)
-	<-s.cpDone
+	s.stopCheckpoints()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	s.cp.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)

@@ -84,8 +84,7 @@ func (s *Store) Import(ctx context.Context, ds *Dataset) (ImportReport, error) {
 	if err != nil {
 		return ImportReport{}, err
 	}
-	s.kb.invalidate()
-	s.products.invalidate()
+	s.shopChanged()
 	return rep, nil
 }
 

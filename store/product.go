@@ -15,15 +15,15 @@ type ProductStats struct {
 }
 
 // Products returns the catalog with sales and rating figures, by SKU. The
-// figures may be up to productTTL old (see productCache).
+// figures may be 10 s old (see newProductCache).
 func (s *Store) Products(ctx context.Context) ([]ProductStats, error) {
-	ps, gen, ok := s.products.get()
+	ps, gen, ok := s.products.get(struct{}{})
 	if ok {
 		return ps, nil
 	}
 	ps, err := s.readProducts(ctx)
 	if err == nil {
-		s.products.put(gen, ps)
+		s.products.put(struct{}{}, gen, ps)
 	}
 	return ps, err
 }

@@ -18,8 +18,7 @@ var resetTables = []string{
 // Reset deletes all shop data and conversations (staff accounts stay), in
 // one transaction, so that `kefu seed --reset` starts from an empty shop.
 func (s *Store) Reset(ctx context.Context) error {
-	defer s.kb.invalidate()
-	defer s.products.invalidate()
+	defer s.shopChanged()
 	s.ix.mu.Lock()
 	defer s.ix.mu.Unlock()
 	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {

@@ -30,25 +30,12 @@ type indexer struct {
 	// mu is held by a catch-up, from reading the messages to committing
 	// their entries, and by deletions of messages, which must not happen
 	// in between.
-	mu         sync.Mutex
-	stop, done chan struct{}
+	mu   sync.Mutex
+	stop func()
 }
 
 func (s *Store) startIndexer() {
-	s.ix.stop, s.ix.done = make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(s.ix.done)
-		t := time.NewTicker(indexEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-s.ix.stop:
-				return
-			case <-t.C:
-				s.IndexMessages(context.Background())
-			}
-		}
-	}()
+	s.ix.stop = every(indexEvery, func() { s.IndexMessages(context.Background()) })
 }
 
 // stopIndexer stops the goroutine and indexes what is left, so that a
@@ -57,8 +44,7 @@ func (s *Store) stopIndexer() error {
 	if s.ix.stop == nil {
 		return nil
 	}
-	close(s.ix.stop)
-	<-s.ix.done
+	s.ix.stop()
 	_, err := s.IndexMessages(context.Background())
 	return err
 }

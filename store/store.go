@@ -49,12 +49,12 @@ type Store struct {
 	r        *sql.DB
 	now      func() time.Time
 	path     string
-	kb       articleCache
-	products productCache
-	ix       indexer // adds messages to the full-text index (search_index.go)
+	kb       *shopCache[articleKey, ArticleHit] // knowledge-base search results (cache.go)
+	products *shopCache[struct{}, ProductStats] // the catalog
+	ix       indexer                            // adds messages to the full-text index (search_index.go)
 
-	cp             *sql.DB // checkpoints the WAL (checkpoint.go)
-	cpStop, cpDone chan struct{}
+	cp              *sql.DB // checkpoints the WAL (checkpoint.go)
+	stopCheckpoints func()
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
@@ -90,7 +90,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(opts.ReadConns)
 	r.SetMaxIdleConns(opts.ReadConns)
-	s := &Store{w: w, r: r, now: opts.Now, path: path}
+	s := &Store{w: w, r: r, now: opts.Now, path: path, kb: newArticleCache(), products: newProductCache()}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
