@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -195,5 +197,79 @@ func TestIndexersOfTwoProcesses(t *testing.T) {
 	wg.Wait()
 	if hits, err := b.SearchMessages(ctx, "pomegranate", 1000); err != nil || len(hits) != 300 {
 		t.Errorf("%d hits (%v), want 300, each once", len(hits), err)
+	}
+}
+
+// A batch goes into the index as one segment. With one savepoint per
+// entry (an INSERT … SELECT opens one, and FTS4 flushes at each), every
+// entry became a segment and the merges cost more than the inserts.
+func TestIndexBatchIsOneSegment(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var convs []string
+	for range 10 {
+		c, _, err := st.CreateConversation(ctx, 0, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		convs = append(convs, c.ID)
+	}
+	var ms []*Message
+	for i := range 100 {
+		ms = append(ms, &Message{ConversationID: convs[i%len(convs)], Role: RoleUser, Text: fmt.Sprintf("parcel %d is late", i)})
+	}
+	if _, err := st.AppendMessages(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.IndexMessages(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var segments int
+	if err := st.r.QueryRow(`SELECT count(*) FROM messages_fts_segdir`).Scan(&segments); err != nil {
+		t.Fatal(err)
+	}
+	if segments != 1 {
+		t.Errorf("100 messages made %d index segments, want 1", segments)
+	}
+	if n := ftsCount(t, st); n != 100 {
+		t.Errorf("index has %d entries, want 100", n)
+	}
+}
+
+// A message deleted after the indexer read it (by another process: in
+// this one, deletions wait for the indexer) is left out of the index.
+func TestIndexSkipsMessagesDeletedSinceRead(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, _, _ := st.CreateConversation(ctx, 0, "en")
+	say(t, st, c.ID, RoleUser, "one")
+	say(t, st, c.ID, RoleUser, "two")
+	say(t, st, c.ID, RoleUser, "three")
+	var from int64
+	st.r.QueryRow(`SELECT indexed_through FROM search_index_state`).Scan(&from)
+	err = st.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		kept, err := stillStored(ctx, tx, from, from+3, 3)
+		if err != nil || kept != nil {
+			t.Errorf("nothing deleted: stillStored = %v, %v; want nil, nil", kept, err)
+		}
+		if _, err := tx.Exec(`DELETE FROM messages WHERE id = ?`, from+2); err != nil {
+			return err
+		}
+		kept, err = stillStored(ctx, tx, from, from+3, 3)
+		if err != nil || len(kept) != 2 || kept[from+2] || !kept[from+1] || !kept[from+3] {
+			t.Errorf("one deleted: stillStored = %v, %v; want ids %d and %d", kept, err, from+1, from+3)
+		}
+		return errors.New("roll back")
+	})
+	if err == nil {
+		t.Fatal("the transaction was not rolled back")
 	}
 }
