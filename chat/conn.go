@@ -357,7 +357,7 @@ func (cn *conn) hello(f *inFrame) error {
 	cn.replaying = true
 	cn.mu.Unlock()
 	var loaded bool
-	cn.conv, loaded = e.attach(conv, name, cn)
+	cn.conv, loaded = e.attach(conv, name, cn, !resumed)
 	state, staff := cn.conv.currentState()
 	w := welcomeFrame{Type: "welcome", ConversationID: conv.ID, ResumeToken: token, State: state, Staff: staff, Resumed: resumed}
 	if name != "" {

@@ -308,13 +308,17 @@ func (e *Engine) newConversation(conv *store.Conversation, customerName string) 
 }
 
 // attach registers a socket with the conversation, loading its live state
-// if needed.
-func (e *Engine) attach(conv *store.Conversation, name string, cn *conn) (c *conversation, loaded bool) {
+// if needed. A conversation just created has no messages yet: its history
+// is known without reading the database.
+func (e *Engine) attach(conv *store.Conversation, name string, cn *conn, created bool) (c *conversation, loaded bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c = e.convs[conv.ID]
 	if c == nil {
 		c, loaded = e.newConversation(conv, name), true
+		if created {
+			c.hist.loaded, c.hist.whole = true, true
+		}
 		e.convs[conv.ID] = c
 	}
 	c.mu.Lock()

@@ -49,7 +49,7 @@ func (c *conversation) remember(ms ...*store.Message) {
 		switch {
 		case m.Seq <= last:
 			continue // already there
-		case last != 0 && m.Seq != last+1:
+		case m.Seq != last+1: // (an empty history's next is seq 1)
 			h.msgs, h.loaded = nil, false
 			return
 		}

@@ -39,6 +39,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 	warmup := fs.Duration("warmup", 2*time.Second, "time before measuring")
 	runs := fs.Int("runs", 1, "runs to make; the summary gives their medians")
 	baseline := fs.Bool("baseline", true, "measure a bare gorilla/websocket echo server with the same shoppers in each run")
+	storeBaseline := fs.Bool("store-baseline", false, "also measure the echo server storing each message and reply through kefu's writer and store (no agent), in each run")
 	url := fs.String("url", "", "the shopper socket of a running kefu, ws://HOST/ws (default: start one on a temporary database)")
 	secret := fs.String("secret", "", "with --url: the server's KEFU_IDENTITY_SECRET, to sign in as its customers (default: guests)")
 	customers := fs.String("customers", "", "customer ids to sign in as, comma-separated (default: the demo shop's 16)")
@@ -111,6 +112,9 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		if err == nil && *baseline {
 			r.Echo, err = echoRun(ctx, o)
 		}
+		if err == nil && *storeBaseline {
+			r.Store, err = storeEchoRun(ctx, o)
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
 			return 1
@@ -135,6 +139,21 @@ func echoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, error) 
 	}
 	defer stop()
 	o.URL, o.MetricsURL, o.Flood, o.Sign, o.Label = url, "", false, nil, "echo"
+	return loadtest.Run(ctx, o)
+}
+
+func storeEchoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, error) {
+	dir, err := os.MkdirTemp("", "kefu-loadtest-store-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	url, stop, err := storeEcho(ctx, filepath.Join(dir, "kefu.db"))
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	o.URL, o.MetricsURL, o.Flood, o.Sign, o.Label = url, "", false, nil, "echo+store"
 	return loadtest.Run(ctx, o)
 }
 
@@ -189,6 +208,7 @@ type runReport struct {
 	Kefu  *loadtest.Result
 	Quiet *loadtest.Result `json:",omitempty"`
 	Echo  *loadtest.Result `json:",omitempty"`
+	Store *loadtest.Result `json:",omitempty"` // the echo server storing each turn
 }
 
 func (r runReport) print(w io.Writer) {
@@ -217,6 +237,7 @@ func (r runReport) print(w io.Writer) {
 		line("kefu", r.Kefu)
 	}
 	line("echo", r.Echo)
+	line("echo+store", r.Store)
 }
 
 func errorsText(errs map[string]int) string {
@@ -264,6 +285,12 @@ func summarise(w io.Writer, rs []runReport) {
 		e99 := med(func(r runReport) float64 { return msOf(r.Echo.Reply.P99) })
 		ratio := med(func(r runReport) float64 { return r.Kefu.TurnsPerSecond() / max(r.Echo.TurnsPerSecond(), 0.001) })
 		fmt.Fprintf(w, "  echo baseline %9.0f turns/s   reply p99 %6.2f ms   (%s: %.3f× the echo server’s turns/s)\n", et, e99, name, ratio)
+	}
+	if r0.Store != nil {
+		st := med(func(r runReport) float64 { return r.Store.TurnsPerSecond() })
+		s99 := med(func(r runReport) float64 { return msOf(r.Store.Reply.P99) })
+		ratio := med(func(r runReport) float64 { return r.Kefu.TurnsPerSecond() / max(r.Store.TurnsPerSecond(), 0.001) })
+		fmt.Fprintf(w, "  echo + store  %9.0f turns/s   reply p99 %6.2f ms   (%s: %.3f× its turns/s)\n", st, s99, name, ratio)
 	}
 }
 

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/kefu-dev/kefu/chat"
+	"github.com/kefu-dev/kefu/store"
+)
+
+// storeEcho serves a second baseline: the echo server plus kefu's store.
+// Each hello stores a new conversation; each message is stored before its
+// ack and the reply (the message's text) before it is sent, through the
+// same group-committing writer and store kefu uses, with no agent. The
+// difference between it and kefu is the conversation engine and the
+// agent; between it and the echo server, what storing a turn costs. The
+// database is a new one at path; stop closes it.
+func storeEcho(ctx context.Context, path string) (url string, stop func(), err error) {
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return "", nil, err
+	}
+	w := chat.NewWriter(st, 0, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		w.Close()
+		st.Close()
+		return "", nil, err
+	}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: storeEchoHandler(st, w)}
+	go srv.Serve(ln)
+	return "ws://" + ln.Addr().String() + "/ws", func() { srv.Close(); w.Close(); st.Close() }, nil
+}
+
+func storeEchoHandler(st *store.Store, w *chat.Writer) http.Handler {
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(rw, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		ctx := r.Context()
+		var conv *store.Conversation
+		for {
+			_, b, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			var in struct {
+				Type     string `json:"type"`
+				ClientID string `json:"client_id"`
+				Text     string `json:"text"`
+			}
+			if json.Unmarshal(b, &in) != nil {
+				continue
+			}
+			switch {
+			case in.Type == "hello":
+				c, token, err := st.NewConversation(0, "en")
+				if err == nil {
+					err = w.Create(ctx, c)
+				}
+				if err != nil {
+					ws.WriteJSON(map[string]any{"type": "error", "code": "store", "message": err.Error()})
+					return
+				}
+				conv = c
+				ws.WriteJSON(map[string]any{"type": "welcome", "conversation_id": c.ID, "resume_token": token, "state": "bot"})
+			case in.Type == "message" && conv != nil:
+				m := &store.Message{ConversationID: conv.ID, Role: store.RoleUser, Text: in.Text, ClientID: in.ClientID}
+				if _, err := w.AppendAll(ctx, []*store.Message{m}, nil); err != nil {
+					ws.WriteJSON(map[string]any{"type": "error", "code": "store", "message": err.Error()})
+					continue
+				}
+				ws.WriteJSON(map[string]any{"type": "ack", "client_id": in.ClientID, "seq": m.Seq})
+				a := &store.Message{ConversationID: conv.ID, Role: store.RoleAssistant, Author: "echo", Text: in.Text}
+				if _, err := w.AppendAll(ctx, []*store.Message{a}, nil); err != nil {
+					ws.WriteJSON(map[string]any{"type": "error", "code": "store", "message": err.Error()})
+					continue
+				}
+				ws.WriteJSON(map[string]any{"type": "message", "seq": a.Seq, "role": "assistant", "text": in.Text})
+			}
+		}
+	})
+}
