@@ -273,3 +273,43 @@ func TestIndexSkipsMessagesDeletedSinceRead(t *testing.T) {
 		t.Fatal("the transaction was not rolled back")
 	}
 }
+
+// BenchmarkIndexMessages measures the indexer: each op adds one message
+// to the full-text index, in the indexer's batches, from 200 conversations
+// whose messages interleave as they do under load.
+func BenchmarkIndexMessages(b *testing.B) {
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(b.TempDir(), "kefu.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	st.ix.stop() // this benchmark runs the catch-ups itself
+	st.ix.stop = nil
+	var convs []*Conversation
+	for range 200 {
+		c, _, err := st.NewConversation(0, "en")
+		if err != nil {
+			b.Fatal(err)
+		}
+		convs = append(convs, c)
+	}
+	if _, err := st.Write(ctx, convs, nil); err != nil {
+		b.Fatal(err)
+	}
+	texts := []string{"where is my order KF-10031? it has not arrived yet", "您好，我的订单什么时候发货？", "Your order KF-10031 shipped on Monday with UPS and should arrive by Friday.", "the zipper on my jacket broke after a week"}
+	var ms []*Message
+	for i := range b.N {
+		ms = append(ms, &Message{ConversationID: convs[i%len(convs)].ID, Role: RoleUser, Text: texts[i%len(texts)]})
+		if len(ms) == 256 || i == b.N-1 {
+			if _, err := st.AppendMessages(ctx, ms); err != nil {
+				b.Fatal(err)
+			}
+			ms = ms[:0]
+		}
+	}
+	b.ResetTimer()
+	if n, err := st.IndexMessages(ctx); err != nil || n != b.N {
+		b.Fatalf("indexed %d of %d: %v", n, b.N, err)
+	}
+}
