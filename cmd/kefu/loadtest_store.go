@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"net"
 	"net/http"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/kefu-dev/kefu/chat"
+	"github.com/kefu-dev/kefu/cmd/kefu/loadtest"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -38,28 +38,12 @@ func storeEcho(ctx context.Context, path string) (url string, stop func(), err e
 }
 
 func storeEchoHandler(st *store.Store, w *chat.Writer) http.Handler {
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		ws, err := up.Upgrade(rw, r, nil)
-		if err != nil {
-			return
-		}
-		defer ws.Close()
-		ctx := r.Context()
+	return loadtest.FrameHandler(func(ctx context.Context) func(ws *websocket.Conn, in loadtest.Frame) {
 		var conv *store.Conversation
-		for {
-			_, b, err := ws.ReadMessage()
-			if err != nil {
-				return
-			}
-			var in struct {
-				Type     string `json:"type"`
-				ClientID string `json:"client_id"`
-				Text     string `json:"text"`
-			}
-			if json.Unmarshal(b, &in) != nil {
-				continue
-			}
+		fail := func(ws *websocket.Conn, err error) {
+			ws.WriteJSON(map[string]any{"type": "error", "code": "store", "message": err.Error()})
+		}
+		return func(ws *websocket.Conn, in loadtest.Frame) {
 			switch {
 			case in.Type == "hello":
 				c, token, err := st.NewConversation(0, "en")
@@ -67,7 +51,8 @@ func storeEchoHandler(st *store.Store, w *chat.Writer) http.Handler {
 					err = w.Create(ctx, c)
 				}
 				if err != nil {
-					ws.WriteJSON(map[string]any{"type": "error", "code": "store", "message": err.Error()})
+					fail(ws, err)
+					ws.Close()
 					return
 				}
 				conv = c
@@ -75,14 +60,14 @@ func storeEchoHandler(st *store.Store, w *chat.Writer) http.Handler {
 			case in.Type == "message" && conv != nil:
 				m := &store.Message{ConversationID: conv.ID, Role: store.RoleUser, Text: in.Text, ClientID: in.ClientID}
 				if _, err := w.AppendAll(ctx, []*store.Message{m}, nil); err != nil {
-					ws.WriteJSON(map[string]any{"type": "error", "code": "store", "message": err.Error()})
-					continue
+					fail(ws, err)
+					return
 				}
 				ws.WriteJSON(map[string]any{"type": "ack", "client_id": in.ClientID, "seq": m.Seq})
 				a := &store.Message{ConversationID: conv.ID, Role: store.RoleAssistant, Author: "echo", Text: in.Text}
 				if _, err := w.AppendAll(ctx, []*store.Message{a}, nil); err != nil {
-					ws.WriteJSON(map[string]any{"type": "error", "code": "store", "message": err.Error()})
-					continue
+					fail(ws, err)
+					return
 				}
 				ws.WriteJSON(map[string]any{"type": "message", "seq": a.Seq, "role": "assistant", "text": in.Text})
 			}

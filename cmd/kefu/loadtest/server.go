@@ -72,27 +72,9 @@ func Echo() (url string, stop func(), err error) {
 
 // EchoHandler is the echo baseline's socket handler.
 func EchoHandler() http.Handler {
-	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, err := up.Upgrade(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer ws.Close()
+	return FrameHandler(func(ctx context.Context) func(ws *websocket.Conn, in Frame) {
 		var seq int64
-		for {
-			_, b, err := ws.ReadMessage()
-			if err != nil {
-				return
-			}
-			var in struct {
-				Type     string `json:"type"`
-				ClientID string `json:"client_id"`
-				Text     string `json:"text"`
-			}
-			if json.Unmarshal(b, &in) != nil {
-				continue
-			}
+		return func(ws *websocket.Conn, in Frame) {
 			switch in.Type {
 			case "hello":
 				ws.WriteJSON(map[string]any{"type": "welcome", "conversation_id": "echo", "resume_token": "echo", "state": "bot"})
@@ -100,6 +82,39 @@ func EchoHandler() http.Handler {
 				seq += 2
 				ws.WriteJSON(map[string]any{"type": "ack", "client_id": in.ClientID, "seq": seq - 1})
 				ws.WriteJSON(map[string]any{"type": "message", "seq": seq, "role": "assistant", "text": in.Text})
+			}
+		}
+	})
+}
+
+// Frame is what a baseline server reads of a shopper's frame.
+type Frame struct {
+	Type     string `json:"type"`
+	ClientID string `json:"client_id"`
+	Text     string `json:"text"`
+}
+
+// FrameHandler is a baseline server's socket handler: it upgrades each
+// request, makes the socket's frame handler with newSocket (given the
+// request's context) and calls it with every frame that decodes, until the
+// socket closes.
+func FrameHandler(newSocket func(ctx context.Context) func(ws *websocket.Conn, in Frame)) http.Handler {
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		handle := newSocket(r.Context())
+		for {
+			_, b, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			var in Frame
+			if json.Unmarshal(b, &in) == nil {
+				handle(ws, in)
 			}
 		}
 	})
