@@ -190,17 +190,18 @@ func (s *state) fillSlots() {
 	var items []string
 	for i := from; i < len(s.c.turns); i++ {
 		t := s.c.turns[i].text
-		if o := orderNumbers(t); len(o) > 0 {
-			s.slots.order = o[len(o)-1]
+		ts := slotsIn(t)
+		if ts.order != "" {
+			s.slots.order = ts.order
 		}
-		if e := emails(t); len(e) > 0 {
-			s.slots.email = e[len(e)-1]
+		if ts.email != "" {
+			s.slots.email = ts.email
 		}
-		if r := rmas(t); len(r) > 0 {
-			s.slots.rma = r[len(r)-1]
+		if ts.rma != "" {
+			s.slots.rma = ts.rma
 		}
-		if r := reason(t); r != "" {
-			s.slots.reason = r
+		if ts.reason != "" {
+			s.slots.reason = ts.reason
 		}
 		items = append(items, t)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -46,6 +47,32 @@ func orderNumbers(text string) []string {
 		}
 	}
 	return out
+}
+
+// textSlots are the details one message gives: the last order number,
+// email, RMA and return reason in it.
+type textSlots struct{ order, email, rma, reason string }
+
+// slotsByText keeps slotsIn's results: every turn gathers the details of
+// all the messages since its task began, with the same regular
+// expressions over the same texts.
+var slotsByText = memo.New[string, textSlots](8192)
+
+func slotsIn(text string) textSlots {
+	return slotsByText.Get(text, func(t string) textSlots {
+		var ts textSlots
+		if o := orderNumbers(t); len(o) > 0 {
+			ts.order = o[len(o)-1]
+		}
+		if e := emails(t); len(e) > 0 {
+			ts.email = e[len(e)-1]
+		}
+		if r := rmas(t); len(r) > 0 {
+			ts.rma = r[len(r)-1]
+		}
+		ts.reason = reason(t)
+		return ts
+	})
 }
 
 func emails(text string) []string { return emailRe.FindAllString(store.Fold(text), -1) }
