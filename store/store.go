@@ -23,6 +23,9 @@ const driverName = "sqlite3_kefu"
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{
 		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			if err := enableQPSG(c); err != nil {
+				return err
+			}
 			return c.RegisterFunc("kefu_bm25", bm25, true)
 		},
 	})
