@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"testing"
 
 	"github.com/mattn/go-sqlite3"
@@ -14,11 +13,7 @@ import (
 // a "column = ?" term is parsed and planned again (see qpsg.go).
 func TestConnectionsHaveQPSG(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openFresh(t)
 	for name, db := range map[string]*sql.DB{"writer": st.w, "reader": st.r, "checkpointer": st.cp} {
 		conn, err := db.Conn(ctx)
 		if err != nil {

@@ -21,6 +21,18 @@ func ftsCount(t *testing.T, st *Store) int {
 	return n
 }
 
+// openFresh opens a new store in a temporary directory, closed when the
+// test ends.
+func openFresh(t testing.TB) *Store {
+	t.Helper()
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "kefu.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 func say(t *testing.T, st *Store, conv, role, text string) {
 	t.Helper()
 	if _, err := st.AppendMessage(context.Background(), &Message{ConversationID: conv, Role: role, Text: text}); err != nil {
@@ -96,11 +108,7 @@ func TestIndexerCatchesUp(t *testing.T) {
 // next messages are still indexed. The same after a reset.
 func TestIndexerAfterDeletions(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openFresh(t)
 	if _, err := st.w.Exec(`INSERT INTO customers (email, name, created_at) VALUES ('alice@example.com', 'Alice', 0)`); err != nil {
 		t.Fatal(err)
 	}
@@ -138,14 +146,10 @@ func TestIndexerAfterDeletions(t *testing.T) {
 // A write transaction ends at its deadline even though its statements
 // run uncancellable: it is rolled back, and nothing it wrote is kept.
 func TestTransactionDeadline(t *testing.T) {
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "kefu.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openFresh(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	err = st.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := st.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (email, name, created_at) VALUES ('late@example.com', 'Late', 0)`); err != nil {
 			return err
 		}
@@ -205,11 +209,7 @@ func TestIndexersOfTwoProcesses(t *testing.T) {
 // entry became a segment and the merges cost more than the inserts.
 func TestIndexBatchIsOneSegment(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openFresh(t)
 	var convs []string
 	for range 10 {
 		c, _, err := st.CreateConversation(ctx, 0, "en")
@@ -244,18 +244,14 @@ func TestIndexBatchIsOneSegment(t *testing.T) {
 // this one, deletions wait for the indexer) is left out of the index.
 func TestIndexSkipsMessagesDeletedSinceRead(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openFresh(t)
 	c, _, _ := st.CreateConversation(ctx, 0, "en")
 	say(t, st, c.ID, RoleUser, "one")
 	say(t, st, c.ID, RoleUser, "two")
 	say(t, st, c.ID, RoleUser, "three")
 	var from int64
 	st.r.QueryRow(`SELECT indexed_through FROM search_index_state`).Scan(&from)
-	err = st.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := st.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		kept, err := stillStored(ctx, tx, from, from+3, 3)
 		if err != nil || kept != nil {
 			t.Errorf("nothing deleted: stillStored = %v, %v; want nil, nil", kept, err)
@@ -279,11 +275,7 @@ func TestIndexSkipsMessagesDeletedSinceRead(t *testing.T) {
 // whose messages interleave as they do under load.
 func BenchmarkIndexMessages(b *testing.B) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(b.TempDir(), "kefu.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openFresh(b)
 	st.ix.stop() // this benchmark runs the catch-ups itself
 	st.ix.stop = nil
 	var convs []*Conversation
