@@ -15,19 +15,8 @@ func BenchmarkAppendMessages(b *testing.B) {
 	for _, batch := range []int{1, 16, 64} {
 		b.Run(fmt.Sprint("batch", batch), func(b *testing.B) {
 			ctx := context.Background()
-			st, err := Open(ctx, filepath.Join(b.TempDir(), "kefu.db"), Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close()
-			var convs []string
-			for range 200 {
-				c, _, err := st.CreateConversation(ctx, 0, "en")
-				if err != nil {
-					b.Fatal(err)
-				}
-				convs = append(convs, c.ID)
-			}
+			st := openFresh(b)
+			convs := newConversations(b, st, 200)
 			b.ResetTimer()
 			for i := 0; i < b.N; i += batch {
 				ms := make([]*Message, 0, batch)
@@ -55,11 +44,7 @@ func BenchmarkAppendMessagesChurn(b *testing.B) {
 	const open, perConv, history, batch = 200, 12, 20000, 32
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "kefu.db")
-	st, err := Open(ctx, path, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openAt(b, path)
 	newConv := func() *Conversation {
 		c, _, err := st.NewConversation(0, "en")
 		if err != nil {
@@ -88,14 +73,8 @@ func BenchmarkAppendMessagesChurn(b *testing.B) {
 		n  int
 	}
 	active := make([]live, open)
-	var fresh []*Conversation
-	for i := range active {
-		c := newConv()
-		fresh = append(fresh, c)
-		active[i] = live{id: c.ID}
-	}
-	if _, err := st.Write(ctx, fresh, nil); err != nil {
-		b.Fatal(err)
+	for i, id := range newConversations(b, st, open) {
+		active[i] = live{id: id}
 	}
 	framesBefore := walFrames(b, path)
 	var frames int64

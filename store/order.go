@@ -47,11 +47,10 @@ func (s *Store) OrderByNumber(ctx context.Context, number string) (*Order, error
 	if err != nil {
 		return nil, notFound(err, what)
 	}
-	filled := []Order{*o}
-	if err := s.fillItems(ctx, filled...); err != nil {
+	if err := s.fillItems(ctx, o); err != nil {
 		return nil, err
 	}
-	return &filled[0], nil
+	return o, nil
 }
 
 func (s *Store) orderByDigits(ctx context.Context, d string) (*Order, error) {
@@ -85,11 +84,10 @@ func (s *Store) Order(ctx context.Context, id int64) (*Order, error) {
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("order %d", id))
 	}
-	filled := []Order{*o}
-	if err := s.fillItems(ctx, filled...); err != nil {
+	if err := s.fillItems(ctx, o); err != nil {
 		return nil, err
 	}
-	return &filled[0], nil
+	return o, nil
 }
 
 // OrdersByCustomer returns a customer's most recent orders, newest first,
@@ -115,7 +113,11 @@ func (s *Store) OrdersByCustomer(ctx context.Context, customerID int64, limit in
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: unable to list orders: %w", err)
 	}
-	if err := s.fillItems(ctx, os...); err != nil {
+	ptrs := make([]*Order, len(os))
+	for i := range os {
+		ptrs[i] = &os[i]
+	}
+	if err := s.fillItems(ctx, ptrs...); err != nil {
 		return nil, err
 	}
 	return os, nil
@@ -123,14 +125,13 @@ func (s *Store) OrdersByCustomer(ctx context.Context, customerID int64, limit in
 
 // fillItems reads the items of orders, all in one query, and sets their
 // totals.
-func (s *Store) fillItems(ctx context.Context, orders ...Order) error {
+func (s *Store) fillItems(ctx context.Context, orders ...*Order) error {
 	if len(orders) == 0 {
 		return nil
 	}
 	byID := make(map[int64]*Order, len(orders))
 	ids := make([]int64, len(orders))
-	for i := range orders {
-		o := &orders[i]
+	for i, o := range orders {
 		o.Items, o.Subtotal = nil, 0
 		byID[o.ID], ids[i] = o, o.ID
 	}
@@ -153,8 +154,8 @@ func (s *Store) fillItems(ctx context.Context, orders ...Order) error {
 		o.Items = append(o.Items, it)
 		o.Subtotal += it.UnitPrice * Money(it.Quantity)
 	}
-	for i := range orders {
-		orders[i].Total = orders[i].Subtotal + orders[i].Shipping
+	for _, o := range orders {
+		o.Total = o.Subtotal + o.Shipping
 	}
 	return rows.Err()
 }

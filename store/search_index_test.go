@@ -24,13 +24,37 @@ func ftsCount(t *testing.T, st *Store) int {
 // openFresh opens a new store in a temporary directory, closed when the
 // test ends.
 func openFresh(t testing.TB) *Store {
+	return openAt(t, filepath.Join(t.TempDir(), "kefu.db"))
+}
+
+// openAt opens the store at path, closed when the test ends.
+func openAt(t testing.TB, path string) *Store {
 	t.Helper()
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "kefu.db"), Options{})
+	st, err := Open(context.Background(), path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// newConversations stores n guest conversations in one write and returns
+// their ids.
+func newConversations(t testing.TB, st *Store, n int) []string {
+	t.Helper()
+	convs := make([]*Conversation, n)
+	ids := make([]string, n)
+	for i := range convs {
+		c, _, err := st.NewConversation(0, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		convs[i], ids[i] = c, c.ID
+	}
+	if _, err := st.Write(context.Background(), convs, nil); err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }
 
 func say(t *testing.T, st *Store, conv, role, text string) {
@@ -176,22 +200,10 @@ func TestTransactionDeadline(t *testing.T) {
 func TestIndexersOfTwoProcesses(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "kefu.db")
-	a, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := Open(ctx, path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	c, _, err := a.CreateConversation(ctx, 0, "en")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := openAt(t, path), openAt(t, path)
+	conv := newConversations(t, a, 1)[0]
 	for i := 0; i < 300; i++ {
-		say(t, a, c.ID, RoleUser, "pomegranate")
+		say(t, a, conv, RoleUser, "pomegranate")
 	}
 	var wg sync.WaitGroup
 	for _, st := range []*Store{a, b, a, b} {
@@ -210,14 +222,7 @@ func TestIndexersOfTwoProcesses(t *testing.T) {
 func TestIndexBatchIsOneSegment(t *testing.T) {
 	ctx := context.Background()
 	st := openFresh(t)
-	var convs []string
-	for range 10 {
-		c, _, err := st.CreateConversation(ctx, 0, "en")
-		if err != nil {
-			t.Fatal(err)
-		}
-		convs = append(convs, c.ID)
-	}
+	convs := newConversations(t, st, 10)
 	var ms []*Message
 	for i := range 100 {
 		ms = append(ms, &Message{ConversationID: convs[i%len(convs)], Role: RoleUser, Text: fmt.Sprintf("parcel %d is late", i)})
@@ -278,21 +283,11 @@ func BenchmarkIndexMessages(b *testing.B) {
 	st := openFresh(b)
 	st.ix.stop() // this benchmark runs the catch-ups itself
 	st.ix.stop = nil
-	var convs []*Conversation
-	for range 200 {
-		c, _, err := st.NewConversation(0, "en")
-		if err != nil {
-			b.Fatal(err)
-		}
-		convs = append(convs, c)
-	}
-	if _, err := st.Write(ctx, convs, nil); err != nil {
-		b.Fatal(err)
-	}
+	convs := newConversations(b, st, 200)
 	texts := []string{"where is my order KF-10031? it has not arrived yet", "您好，我的订单什么时候发货？", "Your order KF-10031 shipped on Monday with UPS and should arrive by Friday.", "the zipper on my jacket broke after a week"}
 	var ms []*Message
 	for i := range b.N {
-		ms = append(ms, &Message{ConversationID: convs[i%len(convs)].ID, Role: RoleUser, Text: texts[i%len(texts)]})
+		ms = append(ms, &Message{ConversationID: convs[i%len(convs)], Role: RoleUser, Text: texts[i%len(texts)]})
 		if len(ms) == 256 || i == b.N-1 {
 			if _, err := st.AppendMessages(ctx, ms); err != nil {
 				b.Fatal(err)

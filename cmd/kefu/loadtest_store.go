@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -26,15 +24,13 @@ func storeEcho(ctx context.Context, path string) (url string, stop func(), err e
 		return "", nil, err
 	}
 	w := chat.NewWriter(st, 0, nil)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stopServer, err := loadtest.Serve(storeEchoHandler(st, w))
 	if err != nil {
 		w.Close()
 		st.Close()
 		return "", nil, err
 	}
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: storeEchoHandler(st, w)}
-	go srv.Serve(ln)
-	return "ws://" + ln.Addr().String() + "/ws", func() { srv.Close(); w.Close(); st.Close() }, nil
+	return url, func() { stopServer(); w.Close(); st.Close() }, nil
 }
 
 func storeEchoHandler(st *store.Store, w *chat.Writer) http.Handler {

@@ -61,11 +61,17 @@ func ReadMemory(ctx context.Context, metricsURL string) (Memory, error) {
 // same shoppers measure the floor under kefu's numbers. It returns the
 // socket's URL and a function that stops it.
 func Echo() (url string, stop func(), err error) {
+	return Serve(EchoHandler())
+}
+
+// Serve serves a baseline's socket handler on a local port of its own and
+// returns the socket's URL and a function that stops it.
+func Serve(h http.Handler) (url string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: EchoHandler()}
+	srv := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: h}
 	go srv.Serve(ln)
 	return "ws://" + ln.Addr().String() + "/ws", func() { srv.Close() }, nil
 }
