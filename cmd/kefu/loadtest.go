@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -128,7 +129,11 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		json.NewEncoder(stdout).Encode(report)
 		return 0
 	}
-	summarise(stdout, report)
+	cores := 0
+	if sameMachine(o.URL) {
+		cores = runtime.NumCPU()
+	}
+	summarise(stdout, report, cores)
 	return 0
 }
 
@@ -165,7 +170,7 @@ func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, stdo
 	}
 	// The same sockets held by the bare echo server, in a process of its
 	// own: the floor under kefu's memory per socket.
-	var echoBefore, echoAfter loadtest.Memory
+	var echoBefore, echoAfter loadtest.Usage
 	if baseline {
 		echo, err := startEchoServer(ctx)
 		if err != nil {
@@ -199,6 +204,21 @@ func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, stdo
 	return 0
 }
 
+// sameMachine reports whether the socket at url is served on this
+// machine, where the server and the shoppers share its cores.
+func sameMachine(url string) bool {
+	host := strings.TrimPrefix(strings.TrimPrefix(url, "ws://"), "wss://")
+	host, _, _ = strings.Cut(host, "/")
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func mb(b int64) float64 { return float64(b) / 1e6 }
 
 // runReport is one run: kefu (with the flood, in flood mode), the same
@@ -222,6 +242,9 @@ func (r runReport) print(w io.Writer) {
 		if res.MemAfter.RSS > 0 {
 			extra = append(extra, fmt.Sprintf("server RSS %.1f MB, %d goroutines", mb(res.MemAfter.RSS), res.MemAfter.Goroutines))
 		}
+		if c := cpuText(res); c != "" {
+			extra = append(extra, c)
+		}
 		if res.FloodSent > 0 {
 			extra = append(extra, fmt.Sprintf("flood: %d sent, %d acked, %d rate-limited", res.FloodSent, res.FloodAcked, res.FloodLimited))
 			if res.FloodCuts > 0 {
@@ -240,6 +263,24 @@ func (r runReport) print(w io.Writer) {
 	line("echo+store", r.Store)
 }
 
+// cpuText is a run's CPU time a turn: the server's and the shoppers' when
+// the server is a process of its own, or both together when it ran in
+// this one.
+func cpuText(res *loadtest.Result) string {
+	if res.Turns == 0 || res.CPUPerTurn() == 0 {
+		return ""
+	}
+	t := fmt.Sprintf("CPU a turn %s", µs(res.CPUPerTurn()))
+	if res.ServerCPU > 0 {
+		t += fmt.Sprintf(" (server %s, shoppers %s)", µs(res.ServerCPU/time.Duration(res.Turns)), µs(res.LocalCPU/time.Duration(res.Turns)))
+	} else {
+		t += " (server and shoppers in one process)"
+	}
+	return t + fmt.Sprintf(", %.2f cores busy", res.CoresBusy())
+}
+
+func µs(d time.Duration) string { return fmt.Sprintf("%d µs", d.Microseconds()) }
+
 func errorsText(errs map[string]int) string {
 	if len(errs) == 0 {
 		return "no errors"
@@ -253,8 +294,10 @@ func errorsText(errs map[string]int) string {
 }
 
 // summarise prints the medians over the runs and the ratios to the
-// baseline measured in the same runs.
-func summarise(w io.Writer, rs []runReport) {
+// baseline measured in the same runs. cores is the machine's, if the
+// server shares it with the shoppers (zero if not): a turn's CPU time
+// then bounds the turns a second that the machine can make at all.
+func summarise(w io.Writer, rs []runReport, cores int) {
 	med := func(f func(runReport) float64) float64 {
 		var v []float64
 		for _, r := range rs {
@@ -291,6 +334,32 @@ func summarise(w io.Writer, rs []runReport) {
 		s99 := med(func(r runReport) float64 { return msOf(r.Store.Reply.P99) })
 		ratio := med(func(r runReport) float64 { return r.Kefu.TurnsPerSecond() / max(r.Store.TurnsPerSecond(), 0.001) })
 		fmt.Fprintf(w, "  echo + store  %9.0f turns/s   reply p99 %6.2f ms   (%s: %.3f× its turns/s)\n", st, s99, name, ratio)
+	}
+	// CPU a turn, the server's and the shoppers' together.
+	cpu := func(label string, res func(runReport) *loadtest.Result) {
+		per := med(func(r runReport) float64 { return float64(res(r).CPUPerTurn()) })
+		if per <= 0 {
+			return
+		}
+		fmt.Fprintf(w, "  %-13s %s", label, µs(time.Duration(per)))
+		if server := med(func(r runReport) float64 { return float64(res(r).ServerCPU) / float64(max(res(r).Turns, 1)) }); server > 0 {
+			fmt.Fprintf(w, " (server %s)", µs(time.Duration(server)))
+		}
+		if cores > 0 {
+			fmt.Fprintf(w, "   at most %.0f turns/s on %d cores", float64(cores)*float64(time.Second)/per, cores)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "CPU a turn, server and shoppers together:\n")
+	if r0.Quiet != nil {
+		cpu("kefu", func(r runReport) *loadtest.Result { return r.Quiet })
+	}
+	cpu(name, func(r runReport) *loadtest.Result { return r.Kefu })
+	if r0.Echo != nil {
+		cpu("echo baseline", func(r runReport) *loadtest.Result { return r.Echo })
+	}
+	if r0.Store != nil {
+		cpu("echo + store", func(r runReport) *loadtest.Result { return r.Store })
 	}
 }
 

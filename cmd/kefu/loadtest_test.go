@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/kefu-dev/kefu/cmd/kefu/loadtest"
 )
@@ -41,19 +42,41 @@ func TestLoadtestCommand(t *testing.T) {
 	if k.Turns == 0 || len(k.Errors) != 0 || k.Reply.P50 <= 0 || k.MemAfter.RSS == 0 || k.MemAfter.Goroutines == 0 {
 		t.Errorf("kefu: %+v", k)
 	}
-	if e.Turns == 0 || len(e.Errors) != 0 {
+	// kefu runs in a process of its own: its CPU time comes from its
+	// /metrics, the shoppers' from this process; the echo server runs in
+	// the load test's process, so only the latter is known.
+	if k.ServerCPU <= 0 || k.LocalCPU <= 0 || k.CPUPerTurn() <= k.ServerCPU/time.Duration(k.Turns) {
+		t.Errorf("kefu's CPU: server %v, shoppers %v, a turn %v", k.ServerCPU, k.LocalCPU, k.CPUPerTurn())
+	}
+	if e.Turns == 0 || len(e.Errors) != 0 || e.ServerCPU != 0 || e.LocalCPU <= 0 {
 		t.Errorf("echo: %+v", e)
 	}
 
 	var idle struct {
 		Sockets       int
-		Before, After loadtest.Memory
-		EchoAfter     loadtest.Memory `json:"echo_after"`
+		Before, After loadtest.Usage
+		EchoAfter     loadtest.Usage `json:"echo_after"`
 	}
 	if err := json.Unmarshal(run("--mode", "idle", "--sockets", "50"), &idle); err != nil {
 		t.Fatal(err)
 	}
 	if idle.Sockets != 50 || idle.Before.RSS == 0 || idle.After.Goroutines < 50 || idle.EchoAfter.Goroutines < 50 {
 		t.Errorf("idle: %+v", idle)
+	}
+}
+
+func TestSameMachine(t *testing.T) {
+	for url, want := range map[string]bool{
+		"ws://127.0.0.1:8080/ws":    true,
+		"ws://localhost:8080/ws":    true,
+		"wss://[::1]:8443/ws":       true,
+		"ws://127.0.0.1/ws":         true,
+		"ws://10.0.0.7:8080/ws":     false,
+		"wss://shop.example.com/ws": false,
+		"ws://localhost.example/ws": false,
+	} {
+		if got := sameMachine(url); got != want {
+			t.Errorf("sameMachine(%q) = %v, want %v", url, got, want)
+		}
 	}
 }

@@ -51,8 +51,30 @@ type Result struct {
 	FloodLimited int    // ...and how many were refused with rate_limited
 	FloodCuts    int    // ...and how many times the server cut it off
 	FloodEnd     string // the last close reason
-	MemBefore    Memory // server memory before the shoppers connected
-	MemAfter     Memory // ...and at the end, with them connected
+	MemBefore    Usage  // the server before the shoppers connected
+	MemAfter     Usage  // ...and at the end, with them connected
+	// CPU time used while measuring: by the server, read from its /metrics
+	// (zero if not known), and by this process (the shoppers, and a
+	// baseline server run in it; zero where not known).
+	ServerCPU, LocalCPU time.Duration
+}
+
+// CPUPerTurn is the CPU time the machine spent on a turn: the server's
+// and the shoppers' together, as measured (see ServerCPU and LocalCPU).
+func (r *Result) CPUPerTurn() time.Duration {
+	if r.Turns == 0 {
+		return 0
+	}
+	return (r.ServerCPU + r.LocalCPU) / time.Duration(r.Turns)
+}
+
+// CoresBusy is how many cores the server and the shoppers kept busy
+// while measuring, on average.
+func (r *Result) CoresBusy() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.ServerCPU+r.LocalCPU) / float64(r.Elapsed)
 }
 
 // TurnsPerSecond is the measured throughput.
@@ -102,7 +124,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		o.TurnTimeout = 10 * time.Second
 	}
 	res := &Result{Shoppers: o.Shoppers, Errors: map[string]int{}}
-	res.MemBefore, _ = ReadMemory(ctx, o.MetricsURL)
+	res.MemBefore, _ = ReadUsage(ctx, o.MetricsURL)
 
 	var (
 		measuring atomic.Bool
@@ -202,13 +224,19 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	wait("warm-up", o.Warmup)
+	server0, _ := ReadUsage(ctx, o.MetricsURL)
+	local0 := processCPU()
 	measuring.Store(true)
 	start := time.Now()
 	wait("measuring", o.Duration)
 	measuring.Store(false)
 	res.Elapsed = time.Since(start)
 	res.Turns = int(turns.Load())
-	res.MemAfter, _ = ReadMemory(ctx, o.MetricsURL)
+	res.LocalCPU = processCPU() - local0
+	res.MemAfter, _ = ReadUsage(ctx, o.MetricsURL)
+	if server0.CPU > 0 && res.MemAfter.CPU > server0.CPU {
+		res.ServerCPU = res.MemAfter.CPU - server0.CPU
+	}
 	if o.Progress != nil {
 		fmt.Fprintln(o.Progress)
 	}
@@ -229,8 +257,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 // Idle opens n shopper sockets, each with a conversation, holds them, and
 // reports the server's memory before and with them open.
-func Idle(ctx context.Context, o Options, n int) (before, after Memory, err error) {
-	before, err = ReadMemory(ctx, o.MetricsURL)
+func Idle(ctx context.Context, o Options, n int) (before, after Usage, err error) {
+	before, err = ReadUsage(ctx, o.MetricsURL)
 	if err != nil {
 		return before, after, err
 	}
@@ -280,7 +308,7 @@ func Idle(ctx context.Context, o Options, n int) (before, after Memory, err erro
 	// Let the server settle (its garbage collector, the socket buffers)
 	// before reading its memory.
 	time.Sleep(2 * time.Second)
-	after, err = ReadMemory(ctx, o.MetricsURL)
+	after, err = ReadUsage(ctx, o.MetricsURL)
 	return before, after, err
 }
 

@@ -14,18 +14,20 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// Memory is a server's memory as its /metrics reports it.
-type Memory struct {
+// Usage is what a server's /metrics reports of its process: its memory
+// and the CPU time it has used.
+type Usage struct {
 	RSS        int64 // resident set size: what the machine gives the process
 	HeapInuse  int64
 	StackInuse int64
 	Goroutines int64
+	CPU        time.Duration // user and system time since the process started
 }
 
-// ReadMemory scrapes a Prometheus /metrics page for the process's memory.
-// An empty URL reads nothing.
-func ReadMemory(ctx context.Context, metricsURL string) (Memory, error) {
-	var m Memory
+// ReadUsage scrapes a Prometheus /metrics page for the process's memory
+// and CPU time. An empty URL reads nothing.
+func ReadUsage(ctx context.Context, metricsURL string) (Usage, error) {
+	var m Usage
 	if metricsURL == "" {
 		return m, nil
 	}
@@ -35,7 +37,7 @@ func ReadMemory(ctx context.Context, metricsURL string) (Memory, error) {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return m, fmt.Errorf("loadtest: reading the server's memory: %w", err)
+		return m, fmt.Errorf("loadtest: reading the server's metrics: %w", err)
 	}
 	defer resp.Body.Close()
 	fields := map[string]*int64{
@@ -48,9 +50,14 @@ func ReadMemory(ctx context.Context, metricsURL string) (Memory, error) {
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
 		name, value, ok := strings.Cut(sc.Text(), " ")
-		if p := fields[name]; ok && p != nil {
-			f, _ := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if !ok {
+			continue
+		}
+		f, _ := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if p := fields[name]; p != nil {
 			*p = int64(f)
+		} else if name == "process_cpu_seconds_total" {
+			m.CPU = time.Duration(f * float64(time.Second))
 		}
 	}
 	return m, sc.Err()
