@@ -13,9 +13,10 @@ import (
 // short messages with one index, written in transactions of 1, 16 and 64
 // rows (WAL, synchronous=NORMAL, as the store runs), and a point read by
 // that index. Each runs on mattn's driver as it comes ("sqlite3") and as
-// the store registers it (driverName: the planner stability guarantee). It is the floor under the store's own benchmarks: a turn
-// stores a few rows and reads one or two, and no store built on this
-// driver does either for less. ns/op is a row (or a read).
+// the store registers it (driverName: the planner stability guarantee).
+// It is the floor under the store's own benchmarks: a turn stores a few
+// rows and reads one or two, and no store built on this driver does
+// either for less. ns/op is a row (or a read).
 func BenchmarkDriverFloor(b *testing.B) {
 	for _, driver := range []string{"sqlite3", driverName} {
 		b.Run(driver, func(b *testing.B) { benchmarkDriverFloor(b, driver) })

@@ -350,6 +350,9 @@ func summarise(w io.Writer, rs []runReport, cores int) {
 		}
 		fmt.Fprintln(w)
 	}
+	if r0.Kefu.CPUPerTurn() == 0 {
+		return
+	}
 	fmt.Fprintf(w, "CPU a turn, server and shoppers together:\n")
 	if r0.Quiet != nil {
 		cpu("kefu", func(r runReport) *loadtest.Result { return r.Quiet })

@@ -51,7 +51,7 @@ type Result struct {
 	FloodLimited int    // ...and how many were refused with rate_limited
 	FloodCuts    int    // ...and how many times the server cut it off
 	FloodEnd     string // the last close reason
-	MemBefore    Usage  // the server before the shoppers connected
+	MemBefore    Usage  // the server's memory before the shoppers connected
 	MemAfter     Usage  // ...and at the end, with them connected
 	// CPU time used while measuring: by the server, read from its /metrics
 	// (zero if not known), and by this process (the shoppers, and a
