@@ -139,35 +139,38 @@ func (w *Writer) run() {
 			timer = time.NewTimer(w.linger)
 			linger = timer.C
 		}
-	fill:
 		for n < w.maxBatch {
-			select {
-			case r, ok := <-w.reqs:
-				if !ok {
-					break fill
-				}
-				batch, n = append(batch, r), n+len(r.ms)
-				continue
-			default:
-			}
-			if linger == nil || n >= lingerFill {
+			r, ok := w.next(linger, n < lingerFill)
+			if !ok {
 				break
 			}
-			select {
-			case r, ok := <-w.reqs:
-				if !ok {
-					break fill
-				}
-				batch, n = append(batch, r), n+len(r.ms)
-			case <-linger:
-				break fill
-			}
+			batch, n = append(batch, r), n+len(r.ms)
 		}
 		if timer != nil {
 			timer.Stop()
 		}
 		w.commit(batch, n)
 		last = n
+	}
+}
+
+// next returns a request already queued or, if wait and linger is set,
+// the first to arrive before linger fires. ok is false if there is none,
+// or the writer is closed.
+func (w *Writer) next(linger <-chan time.Time, wait bool) (r *writeReq, ok bool) {
+	select {
+	case r, ok = <-w.reqs:
+		return r, ok
+	default:
+	}
+	if linger == nil || !wait {
+		return nil, false
+	}
+	select {
+	case r, ok = <-w.reqs:
+		return r, ok
+	case <-linger:
+		return nil, false
 	}
 }
 

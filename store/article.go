@@ -44,23 +44,19 @@ func (s *Store) SearchArticles(ctx context.Context, query, locale string, limit 
 	if limit <= 0 {
 		limit = 3
 	}
-	key := articleKey{query, locale, limit}
-	cached, gen, ok := s.kb.get(key)
-	if ok {
-		return cached, nil
-	}
-	hits, err := s.searchArticles(ctx, match, own, locale, limit)
-	if err == nil && len(hits) == 0 && locale != "" {
-		hits, err = s.searchArticles(ctx, match, own, "", limit)
-	}
-	if err != nil {
-		return nil, err
-	}
-	for i := range hits {
-		hits[i].Excerpt = excerpt(hits[i].Body, query, 280)
-	}
-	s.kb.put(key, gen, hits)
-	return hits, nil
+	return s.kb.load(articleKey{query, locale, limit}, func() ([]ArticleHit, error) {
+		hits, err := s.searchArticles(ctx, match, own, locale, limit)
+		if err == nil && len(hits) == 0 && locale != "" {
+			hits, err = s.searchArticles(ctx, match, own, "", limit)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for i := range hits {
+			hits[i].Excerpt = excerpt(hits[i].Body, query, 280)
+		}
+		return hits, nil
+	})
 }
 
 func (s *Store) searchArticles(ctx context.Context, match string, own int, locale string, limit int) ([]ArticleHit, error) {

@@ -30,6 +30,22 @@ func newShopCache[K comparable, E any](ttl time.Duration, max int) *shopCache[K,
 	return &shopCache[K, E]{ttl: ttl, max: max}
 }
 
+// load returns the cached result for k if it is fresh, and otherwise
+// reads it with read and keeps it, unless the data changed during the
+// read.
+func (c *shopCache[K, E]) load(k K, read func() ([]E, error)) ([]E, error) {
+	v, gen, ok := c.get(k)
+	if ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.put(k, gen, v)
+	return v, nil
+}
+
 // get returns the cached result for k, if fresh, and the generation a
 // caller that reads it anew must hand to put.
 func (c *shopCache[K, E]) get(k K) ([]E, uint64, bool) {

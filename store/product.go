@@ -17,15 +17,7 @@ type ProductStats struct {
 // Products returns the catalog with sales and rating figures, by SKU. The
 // figures may be 10 s old (see newProductCache).
 func (s *Store) Products(ctx context.Context) ([]ProductStats, error) {
-	ps, gen, ok := s.products.get(struct{}{})
-	if ok {
-		return ps, nil
-	}
-	ps, err := s.readProducts(ctx)
-	if err == nil {
-		s.products.put(struct{}{}, gen, ps)
-	}
-	return ps, err
+	return s.products.load(struct{}{}, func() ([]ProductStats, error) { return s.readProducts(ctx) })
 }
 
 func (s *Store) readProducts(ctx context.Context) ([]ProductStats, error) {

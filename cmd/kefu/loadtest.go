@@ -267,12 +267,12 @@ func (r runReport) print(w io.Writer) {
 // the server is a process of its own, or both together when it ran in
 // this one.
 func cpuText(res *loadtest.Result) string {
-	if res.Turns == 0 || res.CPUPerTurn() == 0 {
+	if res.CPUPerTurn() == 0 {
 		return ""
 	}
 	t := fmt.Sprintf("CPU a turn %s", µs(res.CPUPerTurn()))
 	if res.ServerCPU > 0 {
-		t += fmt.Sprintf(" (server %s, shoppers %s)", µs(res.ServerCPU/time.Duration(res.Turns)), µs(res.LocalCPU/time.Duration(res.Turns)))
+		t += fmt.Sprintf(" (server %s, shoppers %s)", µs(res.ServerCPUPerTurn()), µs(res.LocalCPUPerTurn()))
 	} else {
 		t += " (server and shoppers in one process)"
 	}
@@ -342,7 +342,7 @@ func summarise(w io.Writer, rs []runReport, cores int) {
 			return
 		}
 		fmt.Fprintf(w, "  %-13s %s", label, µs(time.Duration(per)))
-		if server := med(func(r runReport) float64 { return float64(res(r).ServerCPU) / float64(max(res(r).Turns, 1)) }); server > 0 {
+		if server := med(func(r runReport) float64 { return float64(res(r).ServerCPUPerTurn()) }); server > 0 {
 			fmt.Fprintf(w, " (server %s)", µs(time.Duration(server)))
 		}
 		if cores > 0 {

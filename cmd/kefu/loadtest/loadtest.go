@@ -61,11 +61,19 @@ type Result struct {
 
 // CPUPerTurn is the CPU time the machine spent on a turn: the server's
 // and the shoppers' together, as measured (see ServerCPU and LocalCPU).
-func (r *Result) CPUPerTurn() time.Duration {
+func (r *Result) CPUPerTurn() time.Duration { return r.perTurn(r.ServerCPU + r.LocalCPU) }
+
+// ServerCPUPerTurn is the server's part of CPUPerTurn, if known.
+func (r *Result) ServerCPUPerTurn() time.Duration { return r.perTurn(r.ServerCPU) }
+
+// LocalCPUPerTurn is this process's part of CPUPerTurn.
+func (r *Result) LocalCPUPerTurn() time.Duration { return r.perTurn(r.LocalCPU) }
+
+func (r *Result) perTurn(d time.Duration) time.Duration {
 	if r.Turns == 0 {
 		return 0
 	}
-	return (r.ServerCPU + r.LocalCPU) / time.Duration(r.Turns)
+	return d / time.Duration(r.Turns)
 }
 
 // CoresBusy is how many cores the server and the shoppers kept busy
