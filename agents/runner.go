@@ -392,6 +392,3 @@ func (r *Runner) logger() *slog.Logger {
 	}
 	return slog.Default()
 }
-
-// IsChinese reports whether text is mostly Chinese.
-func IsChinese(text string) bool { return chinese(Turn{Text: text}) }

@@ -248,11 +248,7 @@ func (cn *conn) readPump() {
 	for {
 		kind, b, err := cn.ws.ReadMessage()
 		if err != nil {
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) && ce.Code == websocket.CloseMessageTooBig {
-				return
-			}
-			return
+			return // closed, timed out, or a frame over MaxFrameBytes
 		}
 		if cn.draining {
 			continue // closing: read what the peer still sends, do nothing

@@ -21,8 +21,6 @@ const (
 	csrfHeader    = "X-CSRF-Token"
 )
 
-type staffKey struct{}
-
 // sessionAuth requires a staff session on every console route, and the
 // session's CSRF token on every state-changing request. A shopper's resume
 // token is not a session: nothing here reads it.
