@@ -342,11 +342,6 @@ func (cn *conn) hello(f *inFrame) error {
 		}
 		conv, token = c, tok
 	}
-	if customerID != 0 && name == "" {
-		if c, err := e.store.Customer(ctx, customerID); err == nil {
-			name = c.Name
-		}
-	}
 	// Hold live frames until the history is sent, so the socket sees
 	// every message once, in order.
 	cn.mu.Lock()
