@@ -278,18 +278,13 @@ func runInjection(t *testing.T, sc injScenario) {
 			if m.Role != store.RoleTool || json.Unmarshal(m.ToolResult, &r) != nil {
 				continue
 			}
-			var out struct {
-				Status string `json:"status"`
-				Data   struct {
-					ActionID string `json:"action_id"`
-				} `json:"data"`
-			}
-			json.Unmarshal([]byte(r.Content), &out)
-			if out.Data.ActionID == "" {
+			out, _ := tools.Decode(r.Name, r.Content)
+			p, ok := out.Data.(*tools.Pending)
+			if !ok || p.ActionID == "" {
 				continue
 			}
-			if a, err := st.PendingAction(ctx, out.Data.ActionID); err != nil || a.Status != store.ActionPending {
-				t.Errorf("the change %s previewed by %s is %+v (%v), want still pending", out.Data.ActionID, r.Name, a, err)
+			if a, err := st.PendingAction(ctx, p.ActionID); err != nil || a.Status != store.ActionPending {
+				t.Errorf("the change %s previewed by %s is %+v (%v), want still pending", p.ActionID, r.Name, a, err)
 			}
 		}
 	}
@@ -312,13 +307,9 @@ func lastPreview(t *testing.T, st *store.Store, conv string) string {
 		if m.Role != store.RoleTool || json.Unmarshal(m.ToolResult, &r) != nil {
 			continue
 		}
-		var out struct {
-			Data struct {
-				ActionID string `json:"action_id"`
-			} `json:"data"`
-		}
-		if json.Unmarshal([]byte(r.Content), &out) == nil && out.Data.ActionID != "" {
-			id = out.Data.ActionID
+		out, _ := tools.Decode(r.Name, r.Content)
+		if p, ok := out.Data.(*tools.Pending); ok && p.ActionID != "" {
+			id = p.ActionID
 		}
 	}
 	return id
@@ -344,12 +335,9 @@ func checkNoLeak(t *testing.T, st *store.Store, self *store.Customer, ms []store
 		}
 		var r agents.ToolResultRecord
 		if m.Role == store.RoleTool && json.Unmarshal(m.ToolResult, &r) == nil {
-			var out struct {
-				Status string `json:"status"`
-			}
-			json.Unmarshal([]byte(r.Content), &out)
+			out, _ := tools.Decode(r.Name, r.Content)
 			results[r.Name] = append(results[r.Name], out.Status)
-			if r.Name == "search_knowledge_base" || r.Name == "recommend_products" {
+			if r.Name == tools.NameSearchKnowledgeBase || r.Name == tools.NameRecommendProducts {
 				named.WriteString(r.Content + "\n")
 				continue
 			}

@@ -65,10 +65,7 @@ func recordedTurns(t *store.TranscriptJSON) []ReplayTurn {
 		case store.RoleTool:
 			var r ToolResultRecord
 			if cur != nil && json.Unmarshal(m.ToolResult, &r) == nil {
-				var res struct {
-					Status string `json:"status"`
-				}
-				json.Unmarshal([]byte(r.Content), &res)
+				res, _ := tools.Decode(r.Name, r.Content)
 				cur.Recorded.Tools = append(cur.Recorded.Tools, ToolOutcome{Name: r.Name, Status: res.Status})
 			}
 		case store.RoleAssistant:

@@ -98,11 +98,13 @@ type Call struct {
 	Arguments string `json:"arguments"`
 	Result    string `json:"result"`
 	Status    string `json:"status"`
+	// Data is the result's typed payload (see tools.Decode), nil if none.
+	Data any `json:"-"`
 }
 
 // confirmTool is the name under which a confirmation the shopper gave is
 // recorded: kefu, not the model, runs it.
-const confirmTool = "confirm_action"
+const confirmTool = tools.NameConfirmAction
 
 func (r *Runner) maxSteps() int {
 	if r.MaxSteps > 0 {
@@ -259,11 +261,11 @@ func (r *Runner) runTool(ctx context.Context, t Turn, c llms.ToolCall, res *Resu
 		r.logger().Error("tool failed", "conversation_id", t.ConversationID, "tool", name, "err", err)
 		out = tools.Result{Status: tools.StatusError, Message: "The tool failed. Apologise, and offer to try again later or to connect the shopper with a person."}
 	}
-	if name == "handoff_to_human" && out.Status == tools.StatusOK {
+	if name == tools.NameHandoffToHuman && out.Status == tools.StatusOK {
 		res.Handoff = true
 	}
 	tr := llms.ToolCallResponse{ToolCallID: c.ID, Name: name, Content: out.JSON()}
-	res.Calls = append(res.Calls, Call{Name: name, Arguments: c.FunctionCall.Arguments, Result: tr.Content, Status: out.Status})
+	res.Calls = append(res.Calls, Call{Name: name, Arguments: c.FunctionCall.Arguments, Result: tr.Content, Status: out.Status, Data: out.Data})
 	err = r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolResult, ToolResult: &tr, Latency: time.Since(start)})
 	return tr, err
 }
@@ -288,7 +290,7 @@ func (r *Runner) confirm(ctx context.Context, t Turn, actionID string, msgs []ll
 		out = tools.Result{Status: tools.StatusError, Message: "The change could not be made. Apologise and offer a person."}
 	}
 	tr := llms.ToolCallResponse{ToolCallID: call.ID, Name: confirmTool, Content: out.JSON()}
-	res.Calls = append(res.Calls, Call{Name: confirmTool, Arguments: string(args), Result: tr.Content, Status: out.Status})
+	res.Calls = append(res.Calls, Call{Name: confirmTool, Arguments: string(args), Result: tr.Content, Status: out.Status, Data: out.Data})
 	if err := r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolResult, ToolResult: &tr, Latency: time.Since(start)}); err != nil {
 		return msgs, err
 	}
@@ -301,7 +303,7 @@ func (r *Runner) confirm(ctx context.Context, t Turn, actionID string, msgs []ll
 // shopper.
 func (r *Runner) handoff(ctx context.Context, t Turn, res *Result, ev Events, reason string) (Result, error) {
 	args, _ := json.Marshal(map[string]string{"reason": reason})
-	call := llms.ToolCall{ID: "handoff_kefu", Type: "function", FunctionCall: &llms.FunctionCall{Name: "handoff_to_human", Arguments: string(args)}}
+	call := llms.ToolCall{ID: "handoff_kefu", Type: "function", FunctionCall: &llms.FunctionCall{Name: tools.NameHandoffToHuman, Arguments: string(args)}}
 	if err := r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolCalls, ToolCalls: []llms.ToolCall{call}, Model: "kefu"}); err != nil {
 		return *res, err
 	}
@@ -370,14 +372,10 @@ func pendingAction(history []llms.MessageContent) string {
 				if !ok {
 					continue
 				}
-				var out struct {
-					Status string `json:"status"`
-					Data   struct {
-						ActionID string `json:"action_id"`
-					} `json:"data"`
-				}
-				if json.Unmarshal([]byte(tr.Content), &out) == nil && out.Status == tools.StatusNeedsConfirmation {
-					return out.Data.ActionID
+				if out, err := tools.Decode(tr.Name, tr.Content); err == nil {
+					if p, ok := out.Data.(*tools.Pending); ok {
+						return p.ActionID
+					}
 				}
 			}
 			return ""

@@ -1,9 +1,10 @@
 package chat
 
 import (
-	"encoding/json"
-	"fmt"
 	"time"
+
+	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/tools"
 )
 
 // Card is something structured the widget draws under a message: an order
@@ -57,121 +58,48 @@ type cardProduct struct {
 	Currency string `json:"currency"`
 }
 
-// toolOutcome is a tool result as the engine reads it.
-type toolOutcome struct {
-	Status string          `json:"status"`
-	Data   json.RawMessage `json:"data"`
-}
-
-type wireOrder struct {
-	Number   string      `json:"number"`
-	Status   string      `json:"status"`
-	Total    json.Number `json:"total"`
-	Currency string      `json:"currency"`
-	Items    []cardItem  `json:"items"`
-}
-
 // cardsFrom builds the cards for one tool result, and the confirm frame
 // when the result is a change waiting for the shopper's yes.
 func cardsFrom(tool, content, locale string) ([]Card, *confirmFrame) {
-	var out toolOutcome
-	if json.Unmarshal([]byte(content), &out) != nil {
+	out, err := tools.Decode(tool, content)
+	if err != nil {
 		return nil, nil
 	}
-	if out.Status == "needs_confirmation" {
-		return nil, confirmFrom(tool, out.Data, locale)
-	}
-	if out.Status != "ok" {
-		return nil, nil
-	}
-	switch tool {
-	case "lookup_order":
-		var d struct {
-			Order wireOrder `json:"order"`
-		}
-		if json.Unmarshal(out.Data, &d) == nil {
-			return []Card{orderCard(d.Order, nil)}, nil
-		}
-	case "track_shipment":
-		var d struct {
-			OrderNumber string `json:"order_number"`
-			OrderStatus string `json:"order_status"`
-			Shipments   []struct {
-				Carrier             string     `json:"carrier"`
-				TrackingNumber      string     `json:"tracking_number"`
-				Status              string     `json:"status"`
-				EstimatedDeliveryAt *time.Time `json:"estimated_delivery_at"`
-				DeliveredAt         *time.Time `json:"delivered_at"`
-				Events              []struct {
-					Location    string `json:"location"`
-					Description string `json:"description"`
-				} `json:"events"`
-			} `json:"shipments"`
-		}
-		if json.Unmarshal(out.Data, &d) != nil {
+	switch d := out.Data.(type) {
+	case *tools.Pending:
+		if d.ActionID == "" {
 			return nil, nil
 		}
+		return nil, &confirmFrame{Type: "confirm", ActionID: d.ActionID, Kind: tool, Summary: d.Summary.In(locale), ExpiresAt: d.ExpiresAt}
+	}
+	if out.Status != tools.StatusOK {
+		return nil, nil
+	}
+	switch d := out.Data.(type) {
+	case *tools.OrderLookup:
+		return []Card{orderCard(&d.Order, nil)}, nil
+	case *tools.Tracking:
+		o := &tools.OrderView{Number: d.OrderNumber, Status: d.OrderStatus}
 		var cards []Card
 		for _, sh := range d.Shipments {
-			t := &cardTracking{Carrier: sh.Carrier, Number: sh.TrackingNumber, Status: sh.Status,
-				EstimatedDeliveryAt: sh.EstimatedDeliveryAt, DeliveredAt: sh.DeliveredAt}
-			if n := len(sh.Events); n > 0 {
-				t.LastEvent = sh.Events[n-1].Description
-				if sh.Events[n-1].Location != "" {
-					t.LastEvent += " — " + sh.Events[n-1].Location
-				}
-			}
-			cards = append(cards, orderCard(wireOrder{Number: d.OrderNumber, Status: d.OrderStatus}, t))
+			cards = append(cards, orderCard(o, trackingCard(sh)))
 		}
 		if len(cards) == 0 {
-			cards = append(cards, orderCard(wireOrder{Number: d.OrderNumber, Status: d.OrderStatus}, nil))
+			cards = append(cards, orderCard(o, nil))
 		}
 		return cards, nil
-	case "return_status":
-		var d struct {
-			Returns []struct {
-				RMA         string      `json:"rma"`
-				OrderNumber string      `json:"order_number"`
-				Status      string      `json:"status"`
-				Refund      json.Number `json:"refund"`
-			} `json:"returns"`
-		}
-		if json.Unmarshal(out.Data, &d) != nil {
-			return nil, nil
-		}
+	case *tools.ReturnList:
 		var cards []Card
 		for _, r := range d.Returns {
-			cards = append(cards, Card{Kind: "return", Return: &cardReturn{RMA: r.RMA, OrderNumber: r.OrderNumber,
-				Status: r.Status, Refund: r.Refund.String(), Currency: "USD"}})
+			cards = append(cards, returnCard(r.RMA, r.OrderNumber, r.Status, r.Refund, r.Currency))
 		}
 		return cards, nil
-	case "confirm_action":
-		var d struct {
-			RMA         string      `json:"rma"`
-			OrderNumber string      `json:"order_number"`
-			Refund      json.Number `json:"refund"`
-			Currency    string      `json:"currency"`
-			Status      string      `json:"status"`
-		}
-		if json.Unmarshal(out.Data, &d) != nil {
-			return nil, nil
-		}
-		if d.RMA != "" {
-			return []Card{{Kind: "return", Return: &cardReturn{RMA: d.RMA, OrderNumber: d.OrderNumber, Status: "open",
-				Refund: d.Refund.String(), Currency: d.Currency}}}, nil
-		}
-		return []Card{orderCard(wireOrder{Number: d.OrderNumber, Status: d.Status, Total: d.Refund, Currency: d.Currency}, nil)}, nil
-	case "recommend_products":
-		var d struct {
-			Products []struct {
-				SKU      string      `json:"sku"`
-				Title    string      `json:"title"`
-				TitleZH  string      `json:"title_zh"`
-				Price    json.Number `json:"price"`
-				Currency string      `json:"currency"`
-			} `json:"products"`
-		}
-		if json.Unmarshal(out.Data, &d) != nil || len(d.Products) == 0 {
+	case *tools.ReturnDone:
+		return []Card{returnCard(d.RMA, d.OrderNumber, "open", d.Refund, d.Currency)}, nil
+	case *tools.CancelDone:
+		return []Card{orderCard(&tools.OrderView{Number: d.OrderNumber, Status: d.Status, Total: d.Refund, Currency: d.Currency}, nil)}, nil
+	case *tools.ProductPicks:
+		if len(d.Products) == 0 {
 			return nil, nil
 		}
 		c := Card{Kind: "products"}
@@ -183,67 +111,53 @@ func cardsFrom(tool, content, locale string) ([]Card, *confirmFrame) {
 	return nil, nil
 }
 
-func orderCard(o wireOrder, t *cardTracking) Card {
-	return Card{Kind: "order", Tracking: t, Order: &cardOrder{Number: o.Number, Status: o.Status, Total: o.Total.String(),
-		Currency: o.Currency, Items: o.Items}}
+func orderCard(o *tools.OrderView, t *cardTracking) Card {
+	c := &cardOrder{Number: o.Number, Status: o.Status, Currency: o.Currency}
+	if o.Total != 0 || o.Currency != "" {
+		c.Total = o.Total.String()
+	}
+	for _, it := range o.Items {
+		c.Items = append(c.Items, cardItem{Title: it.Title, TitleZH: it.TitleZH, Quantity: it.Quantity})
+	}
+	return Card{Kind: "order", Tracking: t, Order: c}
 }
 
-// confirmFrom builds the confirm frame for a previewed change.
-func confirmFrom(tool string, data json.RawMessage, locale string) *confirmFrame {
-	var d struct {
-		ActionID  string    `json:"action_id"`
-		ExpiresAt time.Time `json:"expires_at"`
-		Preview   struct {
-			OrderNumber string      `json:"order_number"`
-			Refund      json.Number `json:"refund"`
-			Currency    string      `json:"currency"`
-			Items       []cardItem  `json:"items"`
-		} `json:"preview"`
-	}
-	if json.Unmarshal(data, &d) != nil || d.ActionID == "" {
-		return nil
-	}
-	p := d.Preview
-	var names string
-	for i, it := range p.Items {
-		n := it.Title
-		if locale == "zh" && it.TitleZH != "" {
-			n = it.TitleZH
+func trackingCard(sh tools.ShipmentView) *cardTracking {
+	t := &cardTracking{Carrier: sh.Carrier, Number: sh.TrackingNumber, Status: sh.Status,
+		EstimatedDeliveryAt: sh.EstimatedDeliveryAt, DeliveredAt: sh.DeliveredAt}
+	if n := len(sh.Events); n > 0 {
+		t.LastEvent = sh.Events[n-1].Description
+		if sh.Events[n-1].Location != "" {
+			t.LastEvent += " — " + sh.Events[n-1].Location
 		}
-		if i > 0 {
-			names += "; "
-		}
-		names += n
 	}
-	refund := "$" + p.Refund.String()
-	var summary string
-	switch {
-	case tool == "cancel_order" && locale == "zh":
-		summary = fmt.Sprintf("取消订单 %s，退款 %s", p.OrderNumber, refund)
-	case tool == "cancel_order":
-		summary = fmt.Sprintf("Cancel order %s, refund %s", p.OrderNumber, refund)
-	case locale == "zh":
-		summary = fmt.Sprintf("退货：订单 %s 的 %s，退款 %s", p.OrderNumber, names, refund)
-	default:
-		summary = fmt.Sprintf("Return %s from %s, refund %s", names, p.OrderNumber, refund)
+	return t
+}
+
+func returnCard(rma, order, status string, refund store.Money, currency string) Card {
+	if currency == "" {
+		currency = "USD" // returns stored before they carried their order's currency
 	}
-	return &confirmFrame{Type: "confirm", ActionID: d.ActionID, Kind: tool, Summary: summary, ExpiresAt: d.ExpiresAt}
+	return Card{Kind: "return", Return: &cardReturn{RMA: rma, OrderNumber: order, Status: status, Refund: refund.String(), Currency: currency}}
+}
+
+var activities = map[string][2]string{
+	tools.NameLookupOrder:         {"Looking up your order…", "正在查询您的订单…"},
+	tools.NameListOrders:          {"Looking up your orders…", "正在查询您的订单…"},
+	tools.NameTrackShipment:       {"Tracking your parcel…", "正在查询物流…"},
+	tools.NameSearchKnowledgeBase: {"Checking our help articles…", "正在查找帮助文章…"},
+	tools.NameStartReturn:         {"Preparing your return…", "正在准备退货…"},
+	tools.NameReturnStatus:        {"Checking your return…", "正在查询退货进度…"},
+	tools.NameCancelOrder:         {"Checking your order…", "正在查询您的订单…"},
+	tools.NameRecommendProducts:   {"Finding products for you…", "正在为您挑选商品…"},
+	tools.NameOfferCoupon:         {"Checking what we can offer…", "正在查看可用的优惠…"},
+	tools.NameHandoffToHuman:      {"Finding a person to help…", "正在为您转接人工客服…"},
+	tools.NameConfirmAction:       {"Making the change…", "正在办理…"},
 }
 
 // activityText is what the shopper sees while a tool runs.
 func activityText(tool, locale string) string {
-	t := map[string][2]string{
-		"lookup_order":          {"Looking up your order…", "正在查询您的订单…"},
-		"list_orders":           {"Looking up your orders…", "正在查询您的订单…"},
-		"track_shipment":        {"Tracking your parcel…", "正在查询物流…"},
-		"search_knowledge_base": {"Checking our help articles…", "正在查找帮助文章…"},
-		"start_return":          {"Preparing your return…", "正在准备退货…"},
-		"return_status":         {"Checking your return…", "正在查询退货进度…"},
-		"cancel_order":          {"Checking your order…", "正在查询您的订单…"},
-		"recommend_products":    {"Finding products for you…", "正在为您挑选商品…"},
-		"handoff_to_human":      {"Finding a person to help…", "正在为您转接人工客服…"},
-		"confirm_action":        {"Making the change…", "正在办理…"},
-	}[tool]
+	t := activities[tool]
 	if t[0] == "" {
 		t = [2]string{"Working on it…", "处理中…"}
 	}

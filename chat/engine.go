@@ -647,7 +647,7 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 	e.metrics.TurnSeconds.Observe(time.Since(start).Seconds())
 	for _, call := range res.Calls {
 		e.metrics.ToolCalls.WithLabelValues(call.Name, call.Status).Inc()
-		if call.Name == "confirm_action" && call.Status == "ok" && strings.Contains(call.Result, `"code"`) {
+		if _, ok := call.Data.(*tools.CouponIssued); ok && call.Status == tools.StatusOK {
 			e.metrics.CouponsIssued.Inc()
 		}
 	}

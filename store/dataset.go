@@ -214,6 +214,7 @@ type ReturnItem struct {
 	// Filled when read from the store.
 	OrderItemID int64  `json:"-"`
 	Title       string `json:"-"`
+	TitleZH     string `json:"-"`
 }
 
 // Review is a customer's rating of a product, keyed by (SKU, customer).

@@ -191,7 +191,7 @@ func (s *Store) returnsWhere(ctx context.Context, where string, arg any) ([]Retu
 
 func (s *Store) returnItems(ctx context.Context, returnID int64) ([]ReturnItem, error) {
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT p.sku, ri.quantity, ri.order_item_id, p.title
+		SELECT p.sku, ri.quantity, ri.order_item_id, p.title, p.title_zh
 		FROM return_items ri JOIN order_items i ON i.id = ri.order_item_id JOIN products p ON p.id = i.product_id
 		WHERE ri.return_id = ? ORDER BY ri.order_item_id`, returnID)
 	if err != nil {
@@ -201,7 +201,7 @@ func (s *Store) returnItems(ctx context.Context, returnID int64) ([]ReturnItem, 
 	var items []ReturnItem
 	for rows.Next() {
 		var it ReturnItem
-		if err := rows.Scan(&it.SKU, &it.Quantity, &it.OrderItemID, &it.Title); err != nil {
+		if err := rows.Scan(&it.SKU, &it.Quantity, &it.OrderItemID, &it.Title, &it.TitleZH); err != nil {
 			return nil, fmt.Errorf("store: unable to fetch return items: %w", err)
 		}
 		items = append(items, it)

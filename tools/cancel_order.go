@@ -28,9 +28,9 @@ type CancelOrder struct {
 
 var _ Tool = (*CancelOrder)(nil)
 
-func (*CancelOrder) Name() string { return "cancel_order" }
+func (*CancelOrder) Name() string { return NameCancelOrder }
 func (*CancelOrder) Risk() Risk   { return Change }
-func (*CancelOrder) kind() string { return "cancel_order" }
+func (*CancelOrder) kind() string { return NameCancelOrder }
 
 func (*CancelOrder) Description() string {
 	return "Cancel an order that has not shipped yet. This only PREVIEWS the cancellation and returns an action_id: " +
@@ -44,14 +44,6 @@ func (*CancelOrder) Parameters() map[string]any {
 		props[k] = v
 	}
 	return schema(props, "order_number", "reason")
-}
-
-type cancelPayload struct {
-	OrderNumber string      `json:"order_number"`
-	Reason      string      `json:"reason"`
-	Refund      store.Money `json:"refund"`
-	Currency    string      `json:"currency"`
-	Items       []itemView  `json:"items"`
 }
 
 func (t *CancelOrder) Call(ctx context.Context, id Identity, args string) (Result, error) {
@@ -76,7 +68,7 @@ func (t *CancelOrder) Call(ctx context.Context, id Identity, args string) (Resul
 	if len(a.Reason) > 500 {
 		return invalid(`"reason" is too long; summarise it in under 500 characters`), nil
 	}
-	p := cancelPayload{OrderNumber: o.Number, Reason: strings.TrimSpace(a.Reason), Currency: o.Currency}
+	p := CancelPreview{OrderNumber: o.Number, Reason: strings.TrimSpace(a.Reason), Currency: o.Currency}
 	if o.Status == store.OrderPaid {
 		p.Refund = o.Total
 	}
@@ -94,7 +86,7 @@ func (t *CancelOrder) Call(ctx context.Context, id Identity, args string) (Resul
 	}
 	return Result{Status: StatusNeedsConfirmation,
 		Message: "Nothing has been done yet. Show the shopper what will be cancelled and refunded and ask them to confirm.",
-		Data:    map[string]any{"action_id": action.ID, "expires_at": action.ExpiresAt, "preview": p}}, nil
+		Data:    pending(action, &p)}, nil
 }
 
 // cancellable applies the cancellation policy: only before shipping.
@@ -119,7 +111,7 @@ func (t *CancelOrder) confirm(ctx context.Context, id Identity, a *store.Pending
 	if r := finished(a); r != nil {
 		return *r, nil
 	}
-	var p cancelPayload
+	var p CancelPreview
 	if err := json.Unmarshal(a.Payload, &p); err != nil {
 		return Result{}, fmt.Errorf("tools: pending cancellation %s: %w", a.ID, err)
 	}
@@ -139,6 +131,6 @@ func (t *CancelOrder) confirm(ctx context.Context, id Identity, a *store.Pending
 		return Result{}, err
 	}
 	return Result{Status: StatusOK, Message: "The order is cancelled. Tell the shopper and mention the refund if any.",
-		Data: map[string]any{"order_number": p.OrderNumber, "status": store.OrderCancelled, "refund": p.Refund,
-			"currency": p.Currency, "refund_timing": "Refunds reach the original payment method within 5–7 business days."}}, nil
+		Data: &CancelDone{Kind: NameCancelOrder, OrderNumber: p.OrderNumber, Status: store.OrderCancelled, Refund: p.Refund,
+			Currency: p.Currency, RefundTiming: "Refunds reach the original payment method within 5–7 business days."}}, nil
 }

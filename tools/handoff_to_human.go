@@ -19,7 +19,7 @@ type HandoffToHuman struct {
 
 var _ Tool = (*HandoffToHuman)(nil)
 
-func (*HandoffToHuman) Name() string { return "handoff_to_human" }
+func (*HandoffToHuman) Name() string { return NameHandoffToHuman }
 func (*HandoffToHuman) Risk() Risk   { return Read }
 
 func (*HandoffToHuman) Description() string {
@@ -56,5 +56,5 @@ func (t *HandoffToHuman) Call(ctx context.Context, id Identity, args string) (Re
 		return Result{}, err
 	}
 	return Result{Status: StatusOK, Message: "A person has been asked to join. Tell the shopper, briefly, that a member of the support team will take over.",
-		Data: map[string]any{"handoff": "requested"}}, nil
+		Data: &HandoffRequested{Handoff: "requested"}}, nil
 }

@@ -23,7 +23,7 @@ type returnCounter interface {
 
 var _ Tool = (*ListOrders)(nil)
 
-func (*ListOrders) Name() string { return "list_orders" }
+func (*ListOrders) Name() string { return NameListOrders }
 func (*ListOrders) Risk() Risk   { return Read }
 
 func (*ListOrders) Description() string {
@@ -56,9 +56,9 @@ func (t *ListOrders) Call(ctx context.Context, id Identity, args string) (Result
 	if err != nil {
 		return Result{}, err
 	}
-	views := make([]orderView, 0, len(orders))
+	views := make([]OrderView, 0, len(orders))
 	for i := range orders {
 		views = append(views, viewOrder(&orders[i], returned, t.Policy.withDefaults()))
 	}
-	return ok(map[string]any{"orders": views}), nil
+	return ok(&OrderList{Orders: views}), nil
 }

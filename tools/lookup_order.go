@@ -13,7 +13,7 @@ type LookupOrder struct {
 
 var _ Tool = (*LookupOrder)(nil)
 
-func (*LookupOrder) Name() string { return "lookup_order" }
+func (*LookupOrder) Name() string { return NameLookupOrder }
 func (*LookupOrder) Risk() Risk   { return Read }
 
 func (*LookupOrder) Description() string {
@@ -38,7 +38,7 @@ func (t *LookupOrder) Call(ctx context.Context, id Identity, args string) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	return ok(map[string]any{"order": viewOrder(o, returned, t.Policy.withDefaults())}), nil
+	return ok(&OrderLookup{Order: viewOrder(o, returned, t.Policy.withDefaults())}), nil
 }
 
 func deref(r *Result) Result {

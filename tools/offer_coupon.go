@@ -34,9 +34,9 @@ var _ Tool = (*OfferCoupon)(nil)
 // couponEvery is how often a customer may get a coupon.
 const couponEvery = 30 * 24 * time.Hour
 
-func (*OfferCoupon) Name() string { return "offer_coupon" }
+func (*OfferCoupon) Name() string { return NameOfferCoupon }
 func (*OfferCoupon) Risk() Risk   { return Change }
-func (*OfferCoupon) kind() string { return "offer_coupon" }
+func (*OfferCoupon) kind() string { return NameOfferCoupon }
 
 func (*OfferCoupon) Description() string {
 	return "Offer a signed-in shopper a discount coupon for their next order, as an apology when something went wrong. " +
@@ -49,13 +49,6 @@ func (*OfferCoupon) Parameters() map[string]any {
 	return schema(map[string]any{
 		"situation": str("One sentence on what went wrong, for the record (e.g. \"parcel arrived a week late\")."),
 	}, "situation")
-}
-
-type couponPayload struct {
-	Percent  int              `json:"percent"`
-	Reason   string           `json:"reason"`
-	Evidence []store.Evidence `json:"evidence"`
-	Note     string           `json:"situation"`
 }
 
 func (t *OfferCoupon) Call(ctx context.Context, id Identity, args string) (Result, error) {
@@ -81,7 +74,7 @@ func (t *OfferCoupon) Call(ctx context.Context, id Identity, args string) (Resul
 	if len(evidence) == 0 {
 		return refused("no_evidence", "Nothing in the shop's data justifies a coupon (no late delivery, faulty return or repeated problem). Do not offer one."), nil
 	}
-	payload := couponPayload{Percent: p.CouponPercent, Reason: evidence[0].Kind, Evidence: evidence, Note: clipText(a.Situation, 300)}
+	payload := CouponOffer{Percent: p.CouponPercent, Reason: evidence[0].Kind, Evidence: evidence, Note: clipText(a.Situation, 300)}
 	b, _ := json.Marshal(payload)
 	// The pending change is filed under the order the evidence is about.
 	o, err := t.Store.OrderByNumber(ctx, evidence[0].OrderNumber)
@@ -96,14 +89,14 @@ func (t *OfferCoupon) Call(ctx context.Context, id Identity, args string) (Resul
 	}
 	return Result{Status: StatusNeedsConfirmation,
 		Message: fmt.Sprintf("Offer the shopper a %d%% coupon for their next order, because: %s. Ask whether they want it.", p.CouponPercent, evidence[0].Detail),
-		Data:    map[string]any{"action_id": action.ID, "expires_at": action.ExpiresAt, "preview": payload}}, nil
+		Data:    pending(action, &payload)}, nil
 }
 
 func (t *OfferCoupon) confirm(ctx context.Context, id Identity, a *store.PendingAction) (Result, error) {
 	if r := finished(a); r != nil {
 		return *r, nil
 	}
-	var p couponPayload
+	var p CouponOffer
 	if err := json.Unmarshal(a.Payload, &p); err != nil {
 		return Result{}, fmt.Errorf("tools: pending coupon %s: %w", a.ID, err)
 	}
@@ -124,7 +117,7 @@ func (t *OfferCoupon) confirm(ctx context.Context, id Identity, a *store.Pending
 		return Result{}, err
 	}
 	return Result{Status: StatusOK, Message: "Give the shopper the code and say how much it takes off and until when.",
-		Data: map[string]any{"code": c.Code, "percent": c.Percent, "expires_at": c.ExpiresAt}}, nil
+		Data: &CouponIssued{Kind: NameOfferCoupon, Code: c.Code, Percent: c.Percent, ExpiresAt: c.ExpiresAt}}, nil
 }
 
 func clipText(s string, n int) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/kefu-dev/kefu/store"
 )
@@ -67,38 +66,8 @@ func authorizedOrder(ctx context.Context, f orderFinder, id Identity, a orderArg
 	return o, nil, nil
 }
 
-// orderView is an order as tools show it to the model.
-type orderView struct {
-	Number      string      `json:"number"`
-	Status      string      `json:"status"`
-	PlacedAt    time.Time   `json:"placed_at"`
-	PaidAt      *time.Time  `json:"paid_at,omitempty"`
-	ShippedAt   *time.Time  `json:"shipped_at,omitempty"`
-	DeliveredAt *time.Time  `json:"delivered_at,omitempty"`
-	CancelledAt *time.Time  `json:"cancelled_at,omitempty"`
-	ShipTo      string      `json:"ship_to,omitempty"`
-	Currency    string      `json:"currency"`
-	Subtotal    store.Money `json:"subtotal"`
-	Shipping    store.Money `json:"shipping"`
-	Total       store.Money `json:"total"`
-	Items       []itemView  `json:"items"`
-	// ReturnBy is the last moment a return can be started, for delivered
-	// orders.
-	ReturnBy *time.Time `json:"return_by,omitempty"`
-}
-
-type itemView struct {
-	SKU       string      `json:"sku"`
-	Title     string      `json:"title"`
-	TitleZH   string      `json:"title_zh,omitempty"`
-	Quantity  int         `json:"quantity"`
-	UnitPrice store.Money `json:"unit_price"`
-	FinalSale bool        `json:"final_sale,omitempty"`
-	Returned  int         `json:"returned_quantity,omitempty"`
-}
-
-func viewOrder(o *store.Order, returned map[int64]int, p Policy) orderView {
-	v := orderView{
+func viewOrder(o *store.Order, returned map[int64]int, p Policy) OrderView {
+	v := OrderView{
 		Number: o.Number, Status: o.Status, PlacedAt: o.PlacedAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt,
 		DeliveredAt: o.DeliveredAt, CancelledAt: o.CancelledAt, ShipTo: o.ShipTo, Currency: o.Currency,
 		Subtotal: o.Subtotal, Shipping: o.Shipping, Total: o.Total,
@@ -108,7 +77,7 @@ func viewOrder(o *store.Order, returned map[int64]int, p Policy) orderView {
 		v.ReturnBy = &by
 	}
 	for _, it := range o.Items {
-		v.Items = append(v.Items, itemView{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Quantity: it.Quantity,
+		v.Items = append(v.Items, ItemView{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Quantity: it.Quantity,
 			UnitPrice: it.UnitPrice, FinalSale: it.FinalSale, Returned: returned[it.ID]})
 	}
 	return v

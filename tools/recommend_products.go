@@ -19,7 +19,7 @@ type RecommendProducts struct {
 
 var _ Tool = (*RecommendProducts)(nil)
 
-func (*RecommendProducts) Name() string { return "recommend_products" }
+func (*RecommendProducts) Name() string { return NameRecommendProducts }
 func (*RecommendProducts) Risk() Risk   { return Read }
 
 func (*RecommendProducts) Description() string {
@@ -32,17 +32,6 @@ func (*RecommendProducts) Parameters() map[string]any {
 	return schema(map[string]any{
 		"limit": map[string]any{"type": "integer", "minimum": 1, "maximum": 10, "description": "How many products; default 4."},
 	})
-}
-
-type productView struct {
-	SKU       string      `json:"sku"`
-	Title     string      `json:"title"`
-	TitleZH   string      `json:"title_zh,omitempty"`
-	Category  string      `json:"category"`
-	Price     store.Money `json:"price"`
-	Currency  string      `json:"currency"`
-	AvgRating float64     `json:"avg_rating,omitempty"`
-	Why       string      `json:"why"` // matches_your_categories, in_your_price_range, best_seller
 }
 
 func (t *RecommendProducts) Call(ctx context.Context, id Identity, args string) (Result, error) {
@@ -63,7 +52,7 @@ func (t *RecommendProducts) Call(ctx context.Context, id Identity, args string) 
 		return Result{}, err
 	}
 	basis := "best_sellers"
-	var picks []productView
+	var picks []ProductPick
 	if !id.Guest() {
 		purchases, err := t.Catalog.PurchasesByCustomer(ctx, id.CustomerID)
 		if err != nil {
@@ -81,16 +70,16 @@ func (t *RecommendProducts) Call(ctx context.Context, id Identity, args string) 
 	if picks == nil {
 		picks = bestSellers(products, nil, a.Limit)
 	}
-	return ok(map[string]any{"basis": basis, "products": picks}), nil
+	return ok(&ProductPicks{Basis: basis, Products: picks}), nil
 }
 
-func view(p store.ProductStats, why string) productView {
-	return productView{SKU: p.SKU, Title: p.Title, TitleZH: p.TitleZH, Category: p.Category, Price: p.Price,
+func view(p store.ProductStats, why string) ProductPick {
+	return ProductPick{SKU: p.SKU, Title: p.Title, TitleZH: p.TitleZH, Category: p.Category, Price: p.Price,
 		Currency: p.Currency, AvgRating: p.AvgRating, Why: why}
 }
 
 // bestSellers ranks by units sold, then rating, leaving out skip.
-func bestSellers(products []store.ProductStats, skip map[int64]bool, limit int) []productView {
+func bestSellers(products []store.ProductStats, skip map[int64]bool, limit int) []ProductPick {
 	ps := append([]store.ProductStats(nil), products...)
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].Sold != ps[j].Sold {
@@ -98,7 +87,7 @@ func bestSellers(products []store.ProductStats, skip map[int64]bool, limit int) 
 		}
 		return ps[i].AvgRating > ps[j].AvgRating
 	})
-	var out []productView
+	var out []ProductPick
 	for _, p := range ps {
 		if len(out) == limit {
 			break
@@ -113,7 +102,7 @@ func bestSellers(products []store.ProductStats, skip map[int64]bool, limit int) 
 // personal scores each product the shopper does not own by how much they
 // buy in its category (less for categories they rated badly), whether its
 // price is in the band they buy in, its popularity and its rating.
-func personal(products []store.ProductStats, purchases []store.PurchasedItem, reviews []store.Review, limit int) []productView {
+func personal(products []store.ProductStats, purchases []store.PurchasedItem, reviews []store.Review, limit int) []ProductPick {
 	owned := map[int64]bool{}
 	affinity := map[string]float64{}
 	var prices []int64
@@ -170,7 +159,7 @@ func personal(products []store.ProductStats, purchases []store.PurchasedItem, re
 		cands = append(cands, s)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	var out []productView
+	var out []ProductPick
 	for _, c := range cands {
 		if len(out) == limit {
 			break

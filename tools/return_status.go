@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/kefu-dev/kefu/store"
 )
@@ -23,7 +22,7 @@ type ReturnStatus struct {
 
 var _ Tool = (*ReturnStatus)(nil)
 
-func (*ReturnStatus) Name() string { return "return_status" }
+func (*ReturnStatus) Name() string { return NameReturnStatus }
 func (*ReturnStatus) Risk() Risk   { return Read }
 
 func (*ReturnStatus) Description() string {
@@ -36,23 +35,6 @@ func (*ReturnStatus) Parameters() map[string]any {
 		"rma_or_order_number": str("The RMA number or the order number the shopper gave."),
 		"email":               orderProps["email"],
 	}, "rma_or_order_number")
-}
-
-type returnView struct {
-	RMA         string           `json:"rma"`
-	OrderNumber string           `json:"order_number"`
-	Status      string           `json:"status"`
-	Reason      string           `json:"reason"`
-	Refund      store.Money      `json:"refund"`
-	CreatedAt   time.Time        `json:"created_at"`
-	UpdatedAt   time.Time        `json:"updated_at"`
-	Items       []returnItemView `json:"items"`
-}
-
-type returnItemView struct {
-	SKU      string `json:"sku"`
-	Title    string `json:"title"`
-	Quantity int    `json:"quantity"`
 }
 
 func (t *ReturnStatus) Call(ctx context.Context, id Identity, args string) (Result, error) {
@@ -95,16 +77,16 @@ func (t *ReturnStatus) Call(ctx context.Context, id Identity, args string) (Resu
 			return Result{}, err
 		}
 	}
-	views := make([]returnView, 0, len(returns))
+	views := make([]ReturnView, 0, len(returns))
 	for _, r := range returns {
-		v := returnView{RMA: r.RMA, OrderNumber: r.OrderNumber, Status: r.Status, Reason: r.Reason,
-			Refund: r.Refund, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		v := ReturnView{RMA: r.RMA, OrderNumber: r.OrderNumber, Status: r.Status, Reason: r.Reason,
+			Refund: r.Refund, Currency: o.Currency, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 		for _, it := range r.Items {
-			v.Items = append(v.Items, returnItemView{SKU: it.SKU, Title: it.Title, Quantity: it.Quantity})
+			v.Items = append(v.Items, ReturnItemView{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Quantity: it.Quantity})
 		}
 		views = append(views, v)
 	}
-	res2 := ok(map[string]any{"order_number": o.Number, "returns": views})
+	res2 := ok(&ReturnList{OrderNumber: o.Number, Returns: views})
 	if len(views) == 0 {
 		res2.Message = "Order " + o.Number + " has no returns."
 	}

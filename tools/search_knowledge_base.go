@@ -16,7 +16,7 @@ type SearchKnowledgeBase struct {
 
 var _ Tool = (*SearchKnowledgeBase)(nil)
 
-func (*SearchKnowledgeBase) Name() string { return "search_knowledge_base" }
+func (*SearchKnowledgeBase) Name() string { return NameSearchKnowledgeBase }
 func (*SearchKnowledgeBase) Risk() Risk   { return Read }
 
 func (*SearchKnowledgeBase) Description() string {
@@ -31,13 +31,6 @@ func (*SearchKnowledgeBase) Parameters() map[string]any {
 		"query":  str("The shopper's question or its key words, in the shopper's language."),
 		"locale": map[string]any{"type": "string", "enum": []string{"en", "zh"}, "description": "Language of the articles; defaults to the shopper's."},
 	}, "query")
-}
-
-type articleView struct {
-	Slug    string `json:"slug"`
-	Title   string `json:"title"`
-	Locale  string `json:"locale"`
-	Excerpt string `json:"excerpt"`
 }
 
 func (t *SearchKnowledgeBase) Call(ctx context.Context, id Identity, args string) (Result, error) {
@@ -70,9 +63,9 @@ func (t *SearchKnowledgeBase) Call(ctx context.Context, id Identity, args string
 		return Result{Status: StatusNotFound, Reason: "no_articles",
 			Message: "The knowledge base has nothing on this. Say so honestly and offer to connect the shopper with a person."}, nil
 	}
-	views := make([]articleView, 0, len(hits))
+	views := make([]ArticleView, 0, len(hits))
 	for _, h := range hits {
-		views = append(views, articleView{Slug: h.Slug, Title: h.Title, Locale: h.Locale, Excerpt: h.Excerpt})
+		views = append(views, ArticleView{Slug: h.Slug, Title: h.Title, Locale: h.Locale, Excerpt: h.Excerpt})
 	}
-	return ok(map[string]any{"articles": views}), nil
+	return ok(&ArticleHits{Articles: views}), nil
 }

@@ -31,9 +31,9 @@ type StartReturn struct {
 
 var _ Tool = (*StartReturn)(nil)
 
-func (*StartReturn) Name() string { return "start_return" }
+func (*StartReturn) Name() string { return NameStartReturn }
 func (*StartReturn) Risk() Risk   { return Change }
-func (*StartReturn) kind() string { return "start_return" }
+func (*StartReturn) kind() string { return NameStartReturn }
 
 func (*StartReturn) Description() string {
 	return "Start a return for items of a delivered order. This only PREVIEWS the return (items, refund, how to send " +
@@ -72,27 +72,6 @@ type returnArgs struct {
 	Reason string `json:"reason"`
 }
 
-// returnPayload is what a pending return stores and its preview shows.
-type returnPayload struct {
-	OrderID     int64        `json:"order_id"`
-	OrderNumber string       `json:"order_number"`
-	Items       []returnLine `json:"items"`
-	Reason      string       `json:"reason"`
-	Refund      store.Money  `json:"refund"`
-	Currency    string       `json:"currency"`
-	Shipping    string       `json:"return_shipping"` // prepaid_label or customer_paid
-	HowToReturn string       `json:"how_to_return"`
-}
-
-type returnLine struct {
-	OrderItemID int64       `json:"order_item_id"`
-	SKU         string      `json:"sku"`
-	Title       string      `json:"title"`
-	TitleZH     string      `json:"title_zh,omitempty"`
-	Quantity    int         `json:"quantity"`
-	Refund      store.Money `json:"refund"`
-}
-
 func (t *StartReturn) Call(ctx context.Context, id Identity, args string) (Result, error) {
 	var a returnArgs
 	if err := decodeArgs(args, &a); err != nil {
@@ -119,7 +98,7 @@ func (t *StartReturn) Call(ctx context.Context, id Identity, args string) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	p := returnPayload{OrderID: o.ID, OrderNumber: o.Number, Reason: strings.TrimSpace(a.Reason), Currency: o.Currency}
+	p := ReturnPreview{OrderID: o.ID, OrderNumber: o.Number, Reason: strings.TrimSpace(a.Reason), Currency: o.Currency}
 	seen := map[int64]bool{}
 	for i, want := range a.Items {
 		it, r := matchItem(o, want.Item)
@@ -145,7 +124,7 @@ func (t *StartReturn) Call(ctx context.Context, id Identity, args string) (Resul
 		case qty > left:
 			return refused("quantity_exceeds", fmt.Sprintf("Only %d of %q can still be returned.", left, it.Title)), nil
 		}
-		line := returnLine{OrderItemID: it.ID, SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Quantity: qty,
+		line := ReturnLine{OrderItemID: it.ID, SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Quantity: qty,
 			Refund: it.UnitPrice * store.Money(qty)}
 		p.Items = append(p.Items, line)
 		p.Refund += line.Refund
@@ -164,7 +143,12 @@ func (t *StartReturn) Call(ctx context.Context, id Identity, args string) (Resul
 	}
 	return Result{Status: StatusNeedsConfirmation,
 		Message: "Nothing has been done yet. Show the shopper this return preview and ask them to confirm it.",
-		Data:    map[string]any{"action_id": action.ID, "expires_at": action.ExpiresAt, "preview": p}}, nil
+		Data:    pending(action, &p)}, nil
+}
+
+// pending is the preview of action for the model and the shopper.
+func pending(a *store.PendingAction, p preview) *Pending {
+	return &Pending{ActionID: a.ID, ExpiresAt: a.ExpiresAt, Summary: p.summary(), Preview: p}
 }
 
 // returnableOrder applies the order-level return policy at time now.
@@ -267,7 +251,7 @@ func (t *StartReturn) confirm(ctx context.Context, id Identity, a *store.Pending
 	if r := finished(a); r != nil {
 		return *r, nil
 	}
-	var p returnPayload
+	var p ReturnPreview
 	if err := json.Unmarshal(a.Payload, &p); err != nil {
 		return Result{}, fmt.Errorf("tools: pending return %s: %w", a.ID, err)
 	}
@@ -299,9 +283,9 @@ func (t *StartReturn) confirm(ctx context.Context, id Identity, a *store.Pending
 		return Result{}, err
 	}
 	return Result{Status: StatusOK, Message: "The return is confirmed. Give the shopper the RMA number and the instructions.",
-		Data: map[string]any{"rma": ret.RMA, "order_number": p.OrderNumber, "items": p.Items, "refund": ret.Refund,
-			"currency": p.Currency, "return_shipping": p.Shipping, "how_to_return": p.HowToReturn,
-			"refund_timing": "Refunded to the original payment method within 5–7 business days after the parcel reaches the warehouse."}}, nil
+		Data: &ReturnDone{Kind: NameStartReturn, RMA: ret.RMA, OrderNumber: p.OrderNumber, Items: p.Items, Refund: ret.Refund,
+			Currency: p.Currency, Shipping: p.Shipping, HowToReturn: p.HowToReturn,
+			RefundTiming: "Refunded to the original payment method within 5–7 business days after the parcel reaches the warehouse."}}, nil
 }
 
 // finished is the answer for an action confirmed again after it already
@@ -316,9 +300,8 @@ func finished(a *store.PendingAction) *Result {
 		return nil
 	case store.ActionDone:
 		r = Result{Status: StatusAlreadyDone, Message: "This change was already confirmed and done; nothing more was done."}
-		var data map[string]any
-		if json.Unmarshal(a.Result, &data) == nil {
-			r.Data = data
+		if json.Valid(a.Result) {
+			r.Data = json.RawMessage(a.Result)
 		}
 	default:
 		if json.Unmarshal(a.Result, &r) != nil || r.Status == "" {

@@ -213,7 +213,7 @@ func (e *env) preview(t *testing.T, as int64, tool, args string) string {
 	if err != nil || res.Status != tools.StatusNeedsConfirmation {
 		t.Fatalf("%s preview: %v %s", tool, err, res.JSON())
 	}
-	return res.Data.(map[string]any)["action_id"].(string)
+	return res.Data.(*tools.Pending).ActionID
 }
 
 func (e *env) returnsOf(t *testing.T, number string) []store.Return {
@@ -254,7 +254,7 @@ func TestStartReturnConfirm(t *testing.T) {
 	if err != nil || res.Status != tools.StatusOK {
 		t.Fatalf("confirm: %v %s", err, res.JSON())
 	}
-	rma := res.Data.(map[string]any)["rma"].(string)
+	rma := res.Data.(*tools.ReturnDone).RMA
 	if !strings.HasPrefix(rma, "RMA-") || !strings.Contains(res.JSON(), `"refund":108.00`) {
 		t.Errorf("confirmation = %s", res.JSON())
 	}
@@ -511,7 +511,7 @@ func TestOfferCoupon(t *testing.T) {
 	if err != nil || res.Status != tools.StatusOK {
 		t.Fatalf("confirm: %v %s", err, res.JSON())
 	}
-	code := res.Data.(map[string]any)["code"].(string)
+	code := res.Data.(*tools.CouponIssued).Code
 	if !strings.HasPrefix(code, "SORRY-") {
 		t.Fatalf("code %q", code)
 	}

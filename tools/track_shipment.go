@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-	"time"
 
 	"github.com/kefu-dev/kefu/store"
 )
@@ -17,7 +16,7 @@ type TrackShipment struct {
 
 var _ Tool = (*TrackShipment)(nil)
 
-func (*TrackShipment) Name() string { return "track_shipment" }
+func (*TrackShipment) Name() string { return NameTrackShipment }
 func (*TrackShipment) Risk() Risk   { return Read }
 
 func (*TrackShipment) Description() string {
@@ -27,16 +26,6 @@ func (*TrackShipment) Description() string {
 }
 
 func (*TrackShipment) Parameters() map[string]any { return schema(orderProps, "order_number") }
-
-type shipmentView struct {
-	Carrier             string                `json:"carrier"`
-	TrackingNumber      string                `json:"tracking_number"`
-	Status              string                `json:"status"`
-	ShippedAt           *time.Time            `json:"shipped_at,omitempty"`
-	EstimatedDeliveryAt *time.Time            `json:"estimated_delivery_at,omitempty"`
-	DeliveredAt         *time.Time            `json:"delivered_at,omitempty"`
-	Events              []store.TrackingEvent `json:"events"`
-}
 
 func (t *TrackShipment) Call(ctx context.Context, id Identity, args string) (Result, error) {
 	var a orderArgs
@@ -51,20 +40,17 @@ func (t *TrackShipment) Call(ctx context.Context, id Identity, args string) (Res
 	if err != nil {
 		return Result{}, err
 	}
-	data := map[string]any{"order_number": o.Number, "order_status": o.Status}
+	data := &Tracking{OrderNumber: o.Number, OrderStatus: o.Status, Shipments: make([]ShipmentView, 0, len(shs))}
 	if len(shs) == 0 {
-		data["shipments"] = []shipmentView{}
 		msg := "This order has not shipped yet, so there is no tracking."
 		if o.Status == store.OrderCancelled {
 			msg = "This order was cancelled and will not ship."
 		}
 		return Result{Status: StatusOK, Message: msg, Data: data}, nil
 	}
-	views := make([]shipmentView, 0, len(shs))
 	for _, sh := range shs {
-		views = append(views, shipmentView{Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber, Status: sh.Status,
+		data.Shipments = append(data.Shipments, ShipmentView{Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber, Status: sh.Status,
 			ShippedAt: sh.ShippedAt, EstimatedDeliveryAt: sh.EstimatedDeliveryAt, DeliveredAt: sh.DeliveredAt, Events: sh.Events})
 	}
-	data["shipments"] = views
 	return ok(data), nil
 }

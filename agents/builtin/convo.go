@@ -1,13 +1,13 @@
 package builtin
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/tmc/langchaingo/llms"
 
 	"github.com/kefu-dev/kefu/agents/internal/memo"
+	"github.com/kefu-dev/kefu/tools"
 )
 
 // convo is the conversation as the model reads it from the messages it is
@@ -32,7 +32,7 @@ type toolEvent struct {
 	index  int // position of the result among all messages
 	name   string
 	args   string
-	result toolResult
+	result tools.Result
 }
 
 type answerEvent struct {
@@ -40,23 +40,14 @@ type answerEvent struct {
 	text  string
 }
 
-// toolResult is the shape of tools.Result as JSON.
-type toolResult struct {
-	Status  string          `json:"status"`
-	Message string          `json:"message"`
-	Reason  string          `json:"reason"`
-	Missing string          `json:"missing"`
-	Data    json.RawMessage `json:"data"`
-}
+// decodedResults are tool results already decoded, keyed by tool name and
+// content: the same ones are in the history turn after turn. (Their Data
+// is shared: read it, never change it.)
+var decodedResults = memo.New[string, tools.Result](4096)
 
-// decodedResults are tool results already decoded: the same ones are in
-// the history turn after turn. (Their Data is shared: read it, never
-// change it.)
-var decodedResults = memo.New[string, toolResult](4096)
-
-func decodeResult(s string) toolResult {
-	var r toolResult
-	json.Unmarshal([]byte(s), &r)
+func decodeResult(key string) tools.Result {
+	name, content, _ := strings.Cut(key, "\x00")
+	r, _ := tools.Decode(name, content)
 	return r
 }
 
@@ -100,7 +91,7 @@ func parseConvo(msgs []llms.MessageContent) *convo {
 						ev.name = tc.FunctionCall.Name
 					}
 				}
-				ev.result = decodedResults.Get(tr.Content, decodeResult)
+				ev.result = decodedResults.Get(ev.name+"\x00"+tr.Content, decodeResult)
 				c.events = append(c.events, ev)
 			}
 		}
@@ -155,9 +146,4 @@ func (c *convo) lastAnswerBefore(i int) string {
 		}
 	}
 	return ""
-}
-
-// data decodes a tool result's data.
-func (e toolEvent) data(v any) bool {
-	return len(e.result.Data) > 0 && json.Unmarshal(e.result.Data, v) == nil
 }

@@ -3,15 +3,17 @@ package builtin
 import (
 	"strings"
 	"unicode"
+
+	"github.com/kefu-dev/kefu/tools"
 )
 
 // The intents that ask kefu to do something with an order, and the tools
 // whose answer settles each.
 var taskTools = map[string][]string{
-	IntentOrderStatus: {"lookup_order", "track_shipment"},
-	IntentStartReturn: {"start_return"},
-	IntentReturnStat:  {"return_status"},
-	IntentCancel:      {"cancel_order"},
+	IntentOrderStatus: {tools.NameLookupOrder, tools.NameTrackShipment},
+	IntentStartReturn: {tools.NameStartReturn},
+	IntentReturnStat:  {tools.NameReturnStatus},
+	IntentCancel:      {tools.NameCancelOrder},
 }
 
 // confident is the probability above which a message's own intent wins
@@ -174,7 +176,7 @@ func (s *state) openTask(i int) (string, int) {
 
 func settles(status string) bool {
 	switch status {
-	case "ok", "refused", "needs_confirmation", "already_done":
+	case tools.StatusOK, tools.StatusRefused, tools.StatusNeedsConfirmation, tools.StatusAlreadyDone:
 		return true
 	}
 	return false
@@ -248,7 +250,7 @@ func (m *Model) slotOnly(text string) bool {
 // result in the same turn: only after a look-up that the task needs, never
 // after a change, a miss or a question.
 func chainable(e toolEvent) bool {
-	return (e.name == "list_orders" || e.name == "lookup_order") && e.result.Status == "ok"
+	return (e.name == tools.NameListOrders || e.name == tools.NameLookupOrder) && e.result.Status == tools.StatusOK
 }
 
 func (s *state) calledThisTurn(a action) bool {

@@ -1,11 +1,10 @@
 package builtin
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
-	"github.com/kefu-dev/kefu/agents/internal/memo"
+	"github.com/kefu-dev/kefu/tools"
 )
 
 // trackingCues mark a question about where a parcel is, rather than about
@@ -25,8 +24,8 @@ func (s *state) plan() action {
 				sl.order = o
 			} else if o := s.onlyActiveOrder(); o != "" && s.listedThisTurn() {
 				sl.order = o
-			} else if s.c.signedIn && s.offers("list_orders") && !s.listedThisTurn() {
-				return call("list_orders", map[string]any{})
+			} else if s.c.signedIn && s.offers(tools.NameListOrders) && !s.listedThisTurn() {
+				return call(tools.NameListOrders, map[string]any{})
 			} else if s.c.signedIn {
 				return s.answerOrders()
 			} else {
@@ -36,9 +35,9 @@ func (s *state) plan() action {
 		if needEmail {
 			return s.askEmail()
 		}
-		tool := "lookup_order"
-		if containsAny(normalize(s.taskText()), trackingCues) && s.offers("track_shipment") {
-			tool = "track_shipment"
+		tool := tools.NameLookupOrder
+		if containsAny(normalize(s.taskText()), trackingCues) && s.offers(tools.NameTrackShipment) {
+			tool = tools.NameTrackShipment
 		}
 		return call(tool, s.orderArgs(sl.order))
 
@@ -47,8 +46,8 @@ func (s *state) plan() action {
 			sl.order = s.orderByItem()
 		}
 		if sl.order == "" {
-			if s.c.signedIn && s.offers("list_orders") && !s.listedThisTurn() && !s.haveOrderList() {
-				return call("list_orders", map[string]any{})
+			if s.c.signedIn && s.offers(tools.NameListOrders) && !s.listedThisTurn() && !s.haveOrderList() {
+				return call(tools.NameListOrders, map[string]any{})
 			}
 			if s.c.signedIn && s.haveOrderList() {
 				return s.askItem(nil)
@@ -61,8 +60,8 @@ func (s *state) plan() action {
 		s.slots.order = sl.order
 		od, known := s.orderData(sl.order)
 		if !known {
-			if s.offers("lookup_order") && !s.calledThisTurn(action{tool: "lookup_order"}) {
-				return call("lookup_order", s.orderArgs(sl.order))
+			if s.offers(tools.NameLookupOrder) && !s.calledThisTurn(action{tool: tools.NameLookupOrder}) {
+				return call(tools.NameLookupOrder, s.orderArgs(sl.order))
 			}
 			return s.askItem(nil)
 		}
@@ -72,7 +71,7 @@ func (s *state) plan() action {
 		if why := noReturn(od, s.c.today); why != "" {
 			var e toolEvent
 			e.result.Reason = why
-			e.result.Data, _ = json.Marshal(map[string]any{"delivered_at": od.DeliveredAt, "return_by": od.ReturnBy})
+			e.result.Data = &tools.ReturnWindow{DeliveredAt: od.DeliveredAt, ReturnBy: od.ReturnBy}
 			return say(s.refusal(e))
 		}
 		items := s.chosenItems(od)
@@ -88,15 +87,15 @@ func (s *state) plan() action {
 			list = append(list, map[string]any{"item": it.SKU})
 		}
 		args["items"], args["reason"] = list, sl.reason
-		return call("start_return", args)
+		return call(tools.NameStartReturn, args)
 
 	case IntentCancel:
 		if sl.order == "" {
 			sl.order = s.orderByItem()
 		}
 		if sl.order == "" {
-			if s.c.signedIn && s.offers("list_orders") && !s.listedThisTurn() && !s.haveOrderList() {
-				return call("list_orders", map[string]any{})
+			if s.c.signedIn && s.offers(tools.NameListOrders) && !s.listedThisTurn() && !s.haveOrderList() {
+				return call(tools.NameListOrders, map[string]any{})
 			}
 			if s.c.signedIn && s.haveOrderList() {
 				return s.askWhichOrder([]string{"pending_payment", "paid"})
@@ -112,7 +111,7 @@ func (s *state) plan() action {
 		if sl.reason != "" {
 			args["reason"] = sl.reason
 		}
-		return call("cancel_order", args)
+		return call(tools.NameCancelOrder, args)
 
 	case IntentReturnStat:
 		switch {
@@ -124,7 +123,7 @@ func (s *state) plan() action {
 				}
 				args["email"] = sl.email
 			}
-			return call("return_status", args)
+			return call(tools.NameReturnStatus, args)
 		case sl.order != "":
 			if needEmail {
 				return s.askEmail()
@@ -133,12 +132,12 @@ func (s *state) plan() action {
 			if !s.c.signedIn {
 				args["email"] = sl.email
 			}
-			return call("return_status", args)
-		case s.c.signedIn && s.offers("list_orders") && !s.listedThisTurn():
-			return call("list_orders", map[string]any{})
+			return call(tools.NameReturnStatus, args)
+		case s.c.signedIn && s.offers(tools.NameListOrders) && !s.listedThisTurn():
+			return call(tools.NameListOrders, map[string]any{})
 		case s.c.signedIn:
 			if o := s.orderWithReturn(); o != "" {
-				return call("return_status", map[string]any{"rma_or_order_number": o})
+				return call(tools.NameReturnStatus, map[string]any{"rma_or_order_number": o})
 			}
 			return say(s.t("I don't see a return on your recent orders. Could you give me the RMA number or the order number?",
 				"您最近的订单里没有找到退货记录。请提供退货授权号（RMA）或订单号。"))
@@ -158,12 +157,12 @@ func (s *state) chat() action {
 	case IntentComplaint:
 		return s.handoff("The shopper is upset: " + clip(s.cur.text, 200))
 	case IntentFAQ:
-		if s.offers("search_knowledge_base") {
-			return call("search_knowledge_base", map[string]any{"query": clip(s.cur.text, 400), "locale": s.lang})
+		if s.offers(tools.NameSearchKnowledgeBase) {
+			return call(tools.NameSearchKnowledgeBase, map[string]any{"query": clip(s.cur.text, 400), "locale": s.lang})
 		}
 	case IntentRecommend:
-		if s.offers("recommend_products") {
-			return call("recommend_products", map[string]any{"limit": 4})
+		if s.offers(tools.NameRecommendProducts) {
+			return call(tools.NameRecommendProducts, map[string]any{"limit": 4})
 		}
 	case IntentGreeting:
 		return say(s.t("Hello! I'm the shop's assistant. I can check an order, track a parcel, start a return or answer questions about shipping, returns and more. How can I help?",
@@ -215,11 +214,11 @@ func (s *state) recentFailures() int {
 }
 
 func (s *state) handoff(reason string) action {
-	if !s.offers("handoff_to_human") {
+	if !s.offers(tools.NameHandoffToHuman) {
 		return say(s.t("I can't bring in a person from here, sorry. You can email support@shop.example.com and the team will reply within one business day.",
 			"抱歉，这里无法为您转接人工。您可以发邮件至 support@shop.example.com，客服会在一个工作日内回复。"))
 	}
-	return call("handoff_to_human", map[string]any{"reason": reason})
+	return call(tools.NameHandoffToHuman, map[string]any{"reason": reason})
 }
 
 func (s *state) orderArgs(number string) map[string]any {
@@ -240,7 +239,7 @@ func (s *state) taskText() string {
 
 func (s *state) listedThisTurn() bool {
 	for _, e := range s.this {
-		if e.name == "list_orders" {
+		if e.name == tools.NameListOrders {
 			return true
 		}
 	}
@@ -253,63 +252,38 @@ func (s *state) haveOrderList() bool {
 }
 
 // orderList is the latest list_orders result in the conversation.
-func (s *state) orderList() ([]orderData, bool) {
+func (s *state) orderList() ([]tools.OrderView, bool) {
 	for j := len(s.c.events) - 1; j >= 0; j-- {
 		e := s.c.events[j]
-		if e.name == "list_orders" && e.result.Status == "ok" {
-			if d := decodedOrders.Get(string(e.result.Data), decodeOrders); d.ok {
-				return d.orders, true
-			}
+		if d, ok := e.result.Data.(*tools.OrderList); ok && e.result.Status == tools.StatusOK {
+			return d.Orders, true
 		}
 	}
 	return nil, false
 }
 
-// decodedOrders are list_orders results already decoded: a turn reads the
-// list several times, and the next turns read it again. (Shared: read
-// them, never change them.)
-var decodedOrders = memo.New[string, ordersResult](1024)
-
-type ordersResult struct {
-	orders []orderData
-	ok     bool
-}
-
-func decodeOrders(data string) ordersResult {
-	var d struct {
-		Orders []orderData `json:"orders"`
-	}
-	err := json.Unmarshal([]byte(data), &d)
-	return ordersResult{d.Orders, err == nil && len(data) > 0}
-}
-
 // orderData is the latest data the conversation has on an order.
-func (s *state) orderData(number string) (orderData, bool) {
+func (s *state) orderData(number string) (tools.OrderView, bool) {
 	key := orderKey(number)
 	for j := len(s.c.events) - 1; j >= 0; j-- {
 		e := s.c.events[j]
-		if e.result.Status != "ok" {
+		if e.result.Status != tools.StatusOK {
 			continue
 		}
-		switch e.name {
-		case "lookup_order":
-			var d struct {
-				Order orderData `json:"order"`
-			}
-			if e.data(&d) && orderKey(d.Order.Number) == key {
+		switch d := e.result.Data.(type) {
+		case *tools.OrderLookup:
+			if orderKey(d.Order.Number) == key {
 				return d.Order, true
 			}
-		case "list_orders":
-			if d := decodedOrders.Get(string(e.result.Data), decodeOrders); d.ok {
-				for _, o := range d.orders {
-					if orderKey(o.Number) == key {
-						return o, true
-					}
+		case *tools.OrderList:
+			for _, o := range d.Orders {
+				if orderKey(o.Number) == key {
+					return o, true
 				}
 			}
 		}
 	}
-	return orderData{}, false
+	return tools.OrderView{}, false
 }
 
 // orderKey compares order numbers loosely: digits decide ("10042" is
@@ -361,8 +335,8 @@ func (s *state) orderByItem() string {
 
 // chosenItems are the order's items the shopper means: the one item of a
 // single-item order, or those their words name.
-func (s *state) chosenItems(o orderData) []itemData {
-	var open []itemData
+func (s *state) chosenItems(o tools.OrderView) []tools.ItemView {
+	var open []tools.ItemView
 	for _, it := range o.Items {
 		if it.Quantity > it.Returned {
 			open = append(open, it)
@@ -376,7 +350,7 @@ func (s *state) chosenItems(o orderData) []itemData {
 		cands = append(cands, item{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH})
 	}
 	found := matchItems(s.slots.itemText, cands)
-	var out []itemData
+	var out []tools.ItemView
 	for _, f := range found {
 		for _, it := range o.Items {
 			if it.SKU == f.SKU {
@@ -422,7 +396,7 @@ func (s *state) orderWithReturn() string {
 
 // noReturn is the refusal reason for returning anything from an order, or
 // "" if it may be returnable.
-func noReturn(o orderData, today time.Time) string {
+func noReturn(o tools.OrderView, today time.Time) string {
 	switch o.Status {
 	case "delivered":
 		if o.ReturnBy != nil && !today.IsZero() && today.After(*o.ReturnBy) {

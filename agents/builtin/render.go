@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/tools"
 )
 
 // Questions the model asks. askedFor recognises them in the next turn, so
@@ -25,7 +28,7 @@ func (s *state) askEmail() action {
 		fmt.Sprintf("好的。为了查询订单 %s，请告诉我下单时使用的邮箱。", s.slots.order)))
 }
 
-func (s *state) askItem(o *orderData) action {
+func (s *state) askItem(o *tools.OrderView) action {
 	if o == nil {
 		orders, _ := s.orderList()
 		var lines []string
@@ -46,7 +49,7 @@ func (s *state) askItem(o *orderData) action {
 		fmt.Sprintf("请问您想退订单 %s 中的哪件商品：%s？", o.Number, s.itemNames(o.Items))))
 }
 
-func (s *state) askReason(items []itemData) action {
+func (s *state) askReason(items []tools.ItemView) action {
 	return say(s.t(fmt.Sprintf("Sure. Why would you like to return %s?", s.itemNames(items)),
 		fmt.Sprintf("好的。请问退%s的原因是什么？", s.itemNames(items))))
 }
@@ -104,17 +107,17 @@ func (s *state) answer(e toolEvent) action {
 		}
 	}
 	switch r.Status {
-	case "not_found":
+	case tools.StatusNotFound:
 		switch e.name {
-		case "search_knowledge_base":
+		case tools.NameSearchKnowledgeBase:
 			return say(s.t("I'm sorry, I don't have information about that. Would you like me to connect you with a person from our support team?",
 				"抱歉，我这里没有相关信息。需要我为您转接人工客服吗？"))
-		case "return_status":
+		case tools.NameReturnStatus:
 			if r.Reason == "return_not_found" {
 				return s.failed(s.t("I couldn't find that return. Please check the RMA number (it looks like RMA-7K3Q9X).",
 					"没有找到这个退货记录，请核对退货授权号（格式如 RMA-7K3Q9X）。"))
 			}
-		case "confirm_action":
+		case tools.NameConfirmAction:
 			return say(s.t("That change is no longer waiting for confirmation. Shall we start again?", "这个操作已失效，需要重新办理吗？"))
 		}
 		if s.c.signedIn {
@@ -123,12 +126,12 @@ func (s *state) answer(e toolEvent) action {
 		}
 		return s.failed(s.t(fmt.Sprintf("I couldn't find an order %s with that email address. Please check the order number and the email you used for the order.", s.slots.order),
 			fmt.Sprintf("没有找到与该邮箱匹配的订单 %s。请核对订单号和下单时使用的邮箱。", s.slots.order)))
-	case "needs_info":
+	case tools.StatusNeedsInfo:
 		switch r.Missing {
 		case "email":
 			return s.askEmail()
 		case "reason":
-			if e.name == "cancel_order" {
+			if e.name == tools.NameCancelOrder {
 				return say(s.t(fmt.Sprintf("I can cancel order %s. Why would you like to cancel it? A few words are enough.", s.slots.order),
 					fmt.Sprintf("订单 %s 可以取消。请问取消的原因是什么？简单说一下就可以。", s.slots.order)))
 			}
@@ -139,48 +142,45 @@ func (s *state) answer(e toolEvent) action {
 			}
 		}
 		return s.askOrder()
-	case "refused":
+	case tools.StatusRefused:
 		return say(s.refusal(e))
-	case "needs_confirmation":
+	case tools.StatusNeedsConfirmation:
 		return say(s.preview(e))
-	case "already_done":
+	case tools.StatusAlreadyDone:
 		return say(s.t("That was already done earlier; nothing more was changed.", "这个操作之前已经完成，没有再做更改。"))
-	case "error", "invalid_arguments":
+	case tools.StatusError, tools.StatusInvalidArguments:
 		return say(s.t("Sorry, something went wrong on our side. Please try again in a moment, or I can connect you with a person.",
 			"抱歉，系统出了点问题。请稍后再试，或者我可以为您转接人工客服。"))
 	}
 	switch e.name {
-	case "lookup_order":
-		var d struct {
-			Order orderData `json:"order"`
+	case tools.NameLookupOrder:
+		d, _ := e.result.Data.(*tools.OrderLookup)
+		if d == nil {
+			d = &tools.OrderLookup{}
 		}
-		e.data(&d)
 		return say(s.orderSummary(d.Order))
-	case "track_shipment":
+	case tools.NameTrackShipment:
 		return say(s.tracking(e))
-	case "list_orders":
+	case tools.NameListOrders:
 		return s.answerOrders()
-	case "return_status":
+	case tools.NameReturnStatus:
 		return say(s.returns(e))
-	case "recommend_products":
+	case tools.NameRecommendProducts:
 		return say(s.recommendations(e))
-	case "search_knowledge_base":
-		var d struct {
-			Articles []articleData `json:"articles"`
-		}
-		e.data(&d)
-		if len(d.Articles) == 0 {
+	case tools.NameSearchKnowledgeBase:
+		d, _ := e.result.Data.(*tools.ArticleHits)
+		if d == nil || len(d.Articles) == 0 {
 			return say(s.t("I'm sorry, I don't have information about that.", "抱歉，我这里没有相关信息。"))
 		}
 		a := d.Articles[0]
 		return say(s.t(fmt.Sprintf("From our help article “%s”: %s", a.Title, a.Excerpt),
 			fmt.Sprintf("根据帮助文章《%s》：%s", a.Title, a.Excerpt)))
-	case "handoff_to_human":
+	case tools.NameHandoffToHuman:
 		return say(s.t("I've asked a member of our support team to join this chat. They'll reply here as soon as they can.",
 			"已为您转接人工客服，工作人员会尽快在这里回复您。"))
-	case "confirm_action":
+	case tools.NameConfirmAction:
 		return say(s.done(e))
-	case "start_return", "cancel_order":
+	case tools.NameStartReturn, tools.NameCancelOrder:
 		return say(s.preview(e))
 	}
 	return say(s.t("Done.", "已完成。"))
@@ -189,13 +189,13 @@ func (s *state) answer(e toolEvent) action {
 // failed is an answer that did not help; the second in a row brings in a
 // person.
 func (s *state) failed(text string) action {
-	if s.recentFailures() >= 1 && s.offers("handoff_to_human") {
+	if s.recentFailures() >= 1 && s.offers(tools.NameHandoffToHuman) {
 		return s.handoff("The assistant could not find what the shopper asked for, twice: " + clip(s.cur.text, 200))
 	}
 	return say(text)
 }
 
-func (s *state) orderSummary(o orderData) string {
+func (s *state) orderSummary(o tools.OrderView) string {
 	items := s.itemNames(o.Items)
 	total := money(o.Total, o.Currency)
 	switch o.Status {
@@ -224,12 +224,10 @@ func (s *state) orderSummary(o orderData) string {
 }
 
 func (s *state) tracking(e toolEvent) string {
-	var d struct {
-		OrderNumber string         `json:"order_number"`
-		OrderStatus string         `json:"order_status"`
-		Shipments   []shipmentData `json:"shipments"`
+	d, _ := e.result.Data.(*tools.Tracking)
+	if d == nil {
+		d = &tools.Tracking{}
 	}
-	e.data(&d)
 	if len(d.Shipments) == 0 {
 		if d.OrderStatus == "cancelled" {
 			return s.t(fmt.Sprintf("Order %s was cancelled, so there is nothing to track.", d.OrderNumber),
@@ -278,11 +276,10 @@ func (s *state) tracking(e toolEvent) string {
 
 // refusal explains a policy refusal in the shopper's language.
 func (s *state) refusal(e toolEvent) string {
-	var d struct {
-		ReturnBy    *time.Time `json:"return_by"`
-		DeliveredAt *time.Time `json:"delivered_at"`
+	d, _ := e.result.Data.(*tools.ReturnWindow)
+	if d == nil {
+		d = &tools.ReturnWindow{}
 	}
-	e.data(&d)
 	o := s.slots.order
 	switch e.result.Reason {
 	case "outside_return_window":
@@ -316,65 +313,56 @@ func (s *state) refusal(e toolEvent) string {
 
 // preview shows a change waiting for the shopper's yes.
 func (s *state) preview(e toolEvent) string {
-	if e.name == "offer_coupon" {
-		var c struct {
-			Preview struct {
-				Percent int `json:"percent"`
-			} `json:"preview"`
-		}
-		e.data(&c)
-		return s.t(fmt.Sprintf("I'm sorry about that. I can offer you a %d%% coupon for your next order. Shall I go ahead? Please answer yes or no.", c.Preview.Percent),
-			fmt.Sprintf("非常抱歉给您带来不便。可以为您提供一张%d%%的优惠券，下次购物使用。请回复“确认”领取，或回复“不用了”。", c.Preview.Percent))
+	d, _ := e.result.Data.(*tools.Pending)
+	if d == nil {
+		d = &tools.Pending{}
 	}
-	var d previewData
-	e.data(&d)
-	p := d.Preview
+	var p *tools.ReturnPreview
+	switch pv := d.Preview.(type) {
+	case *tools.CouponOffer:
+		return s.t(fmt.Sprintf("I'm sorry about that. I can offer you a %d%% coupon for your next order. Shall I go ahead? Please answer yes or no.", pv.Percent),
+			fmt.Sprintf("非常抱歉给您带来不便。可以为您提供一张%d%%的优惠券，下次购物使用。请回复“确认”领取，或回复“不用了”。", pv.Percent))
+	case *tools.CancelPreview:
+		refund := money(pv.Refund, pv.Currency)
+		return s.t(fmt.Sprintf("I can cancel order %s (%s) and refund %s. Shall I go ahead? Please answer yes or no.", pv.OrderNumber, s.itemNames(pv.Items), refund),
+			fmt.Sprintf("可以为您取消订单 %s（%s），退款 %s。请回复“确认”继续，或回复“不用了”。", pv.OrderNumber, s.itemNames(pv.Items), refund))
+	case *tools.ReturnPreview:
+		p = pv
+	default:
+		p = &tools.ReturnPreview{}
+	}
 	refund := money(p.Refund, p.Currency)
-	if e.name == "cancel_order" {
-		var items struct {
-			Preview struct {
-				Items []itemData `json:"items"`
-			} `json:"preview"`
-		}
-		e.data(&items)
-		return s.t(fmt.Sprintf("I can cancel order %s (%s) and refund %s. Shall I go ahead? Please answer yes or no.", p.OrderNumber, s.itemNames(items.Preview.Items), refund),
-			fmt.Sprintf("可以为您取消订单 %s（%s），退款 %s。请回复“确认”继续，或回复“不用了”。", p.OrderNumber, s.itemNames(items.Preview.Items), refund))
-	}
 	ship := s.t("You'll get a prepaid return label by email.", "我们会通过邮件发送预付退货面单。")
 	if p.Shipping == "customer_paid" {
 		ship = s.t("Return shipping is paid by you for international orders; we'll give you the address.", "国际订单的退货运费由您承担，我们会提供退货地址。")
 	}
-	return s.t(fmt.Sprintf("Here's the return for order %s: %s, refund %s. %s Shall I go ahead? Please answer yes or no.", p.OrderNumber, s.itemNames(p.Items), refund, ship),
-		fmt.Sprintf("订单 %s 的退货信息：%s，退款 %s。%s请回复“确认”继续办理，或回复“不用了”。", p.OrderNumber, s.itemNames(p.Items), refund, ship))
+	items := lineItems(p.Items)
+	return s.t(fmt.Sprintf("Here's the return for order %s: %s, refund %s. %s Shall I go ahead? Please answer yes or no.", p.OrderNumber, s.itemNames(items), refund, ship),
+		fmt.Sprintf("订单 %s 的退货信息：%s，退款 %s。%s请回复“确认”继续办理，或回复“不用了”。", p.OrderNumber, s.itemNames(items), refund, ship))
 }
 
 // done reports a change the shopper confirmed.
 func (s *state) done(e toolEvent) string {
-	var coupon struct {
-		Code      string    `json:"code"`
-		Percent   int       `json:"percent"`
-		ExpiresAt time.Time `json:"expires_at"`
-	}
-	if e.data(&coupon) && coupon.Code != "" {
+	switch d := e.result.Data.(type) {
+	case *tools.CouponIssued:
+		coupon := d
 		return s.t(fmt.Sprintf("Done — your coupon code is %s: %d%% off your next order, valid until %s.", coupon.Code, coupon.Percent, s.date(&coupon.ExpiresAt)),
 			fmt.Sprintf("已为您发放优惠券，券码 %s：下次购物享%d%%优惠，有效期至%s。", coupon.Code, coupon.Percent, s.date(&coupon.ExpiresAt)))
-	}
-	var d doneData
-	e.data(&d)
-	if d.RMA != "" {
+	case *tools.ReturnDone:
 		return s.t(fmt.Sprintf("Done — your return is confirmed. Your RMA number is %s. Refund: %s, to your original payment method within 5–7 business days after the parcel reaches our warehouse. %s", d.RMA, money(d.Refund, d.Currency), d.HowToReturn),
 			fmt.Sprintf("已为您办理退货，退货授权号（RMA）是 %s。退款 %s，仓库收到包裹后5–7个工作日内原路退回。请在包裹上注明RMA号，并在14天内寄出。", d.RMA, money(d.Refund, d.Currency)))
+	case *tools.CancelDone:
+		return s.t(fmt.Sprintf("Done — order %s is cancelled. Refund: %s, back to your original payment method within 5–7 business days.", d.OrderNumber, money(d.Refund, d.Currency)),
+			fmt.Sprintf("订单 %s 已取消。退款 %s 会在5–7个工作日内原路退回。", d.OrderNumber, money(d.Refund, d.Currency)))
 	}
-	return s.t(fmt.Sprintf("Done — order %s is cancelled. Refund: %s, back to your original payment method within 5–7 business days.", d.OrderNumber, money(d.Refund, d.Currency)),
-		fmt.Sprintf("订单 %s 已取消。退款 %s 会在5–7个工作日内原路退回。", d.OrderNumber, money(d.Refund, d.Currency)))
+	return s.t("Done.", "已完成。")
 }
 
 func (s *state) returns(e toolEvent) string {
-	var d struct {
-		OrderNumber string       `json:"order_number"`
-		Returns     []returnData `json:"returns"`
+	d, _ := e.result.Data.(*tools.ReturnList)
+	if d == nil {
+		d = &tools.ReturnList{}
 	}
-	e.data(&d)
 	if len(d.Returns) == 0 {
 		return s.t(fmt.Sprintf("Order %s has no returns.", d.OrderNumber), fmt.Sprintf("订单 %s 没有退货记录。", d.OrderNumber))
 	}
@@ -382,7 +370,7 @@ func (s *state) returns(e toolEvent) string {
 	for _, r := range d.Returns {
 		var names []string
 		for _, it := range r.Items {
-			names = append(names, it.Title)
+			names = append(names, titleIn(it.Title, it.TitleZH, s.lang))
 		}
 		status := map[string][2]string{
 			"open":     {"open — we're waiting for the parcel to reach our warehouse", "处理中，等待包裹寄回仓库"},
@@ -391,26 +379,19 @@ func (s *state) returns(e toolEvent) string {
 			"rejected": {"rejected", "未通过"},
 		}[r.Status]
 		lines = append(lines, s.t(fmt.Sprintf("Return %s (%s): %s. Refund %s.", r.RMA, strings.Join(names, ", "), status[0], money(r.Refund, "USD")),
-			fmt.Sprintf("退货 %s（%s）：%s，退款 %s。", r.RMA, strings.Join(names, "、"), status[1], money(r.Refund, "USD"))))
+			fmt.Sprintf("退货 %s（%s）：%s，退款 %s。", r.RMA, strings.Join(names, "、"), status[1], money(r.Refund, r.Currency))))
 	}
 	return strings.Join(lines, "\n")
 }
 
 func (s *state) recommendations(e toolEvent) string {
-	var d struct {
-		Basis    string        `json:"basis"`
-		Products []productData `json:"products"`
-	}
-	e.data(&d)
-	if len(d.Products) == 0 {
+	d, _ := e.result.Data.(*tools.ProductPicks)
+	if d == nil || len(d.Products) == 0 {
 		return s.t("I don't have a recommendation right now.", "暂时没有可推荐的商品。")
 	}
 	var lines []string
 	for _, p := range d.Products {
-		title := p.Title
-		if s.lang == "zh" && p.TitleZH != "" {
-			title = p.TitleZH
-		}
+		title := p.TitleIn(s.lang)
 		lines = append(lines, "• "+title+" — "+money(p.Price, p.Currency))
 	}
 	head := s.t("Our best sellers right now:", "目前的热销商品：")
@@ -421,13 +402,10 @@ func (s *state) recommendations(e toolEvent) string {
 }
 
 // itemNames lists items in the shopper's language, with quantities.
-func (s *state) itemNames(items []itemData) string {
+func (s *state) itemNames(items []tools.ItemView) string {
 	var names []string
 	for _, it := range items {
-		n := it.Title
-		if s.lang == "zh" && it.TitleZH != "" {
-			n = it.TitleZH
-		}
+		n := it.TitleIn(s.lang)
 		if it.Quantity > 1 {
 			n += fmt.Sprintf(" ×%d", it.Quantity)
 		}
@@ -438,7 +416,7 @@ func (s *state) itemNames(items []itemData) string {
 	return strings.Join(names, s.t("; ", "、"))
 }
 
-func (s *state) status(o orderData) string {
+func (s *state) status(o tools.OrderView) string {
 	m := map[string][2]string{
 		"pending_payment": {"waiting for payment", "待付款"},
 		"paid":            {"paid, not shipped yet", "已付款，待发货"},
@@ -462,16 +440,20 @@ func (s *state) date(t *time.Time) string {
 	return t.Format("Jan 2")
 }
 
-func money(n json.Number, currency string) string {
-	v := n.String()
-	if v == "" {
-		v = "0.00"
+func money(m store.Money, currency string) string { return tools.Amount(m, currency) }
+
+// lineItems are a return's lines as items, to name them.
+func lineItems(lines []tools.ReturnLine) []tools.ItemView {
+	items := make([]tools.ItemView, len(lines))
+	for i, l := range lines {
+		items[i] = tools.ItemView{SKU: l.SKU, Title: l.Title, TitleZH: l.TitleZH, Quantity: l.Quantity}
 	}
-	switch currency {
-	case "", "USD":
-		return "$" + v
-	case "CNY":
-		return "¥" + v
+	return items
+}
+
+func titleIn(en, zh, locale string) string {
+	if locale == "zh" && zh != "" {
+		return zh
 	}
-	return currency + " " + v
+	return en
 }
