@@ -266,7 +266,7 @@ func (r *Runner) runTool(ctx context.Context, t Turn, c llms.ToolCall, res *Resu
 	}
 	tr := llms.ToolCallResponse{ToolCallID: c.ID, Name: name, Content: out.JSON()}
 	res.Calls = append(res.Calls, Call{Name: name, Arguments: c.FunctionCall.Arguments, Result: tr.Content, Status: out.Status, Data: out.Data})
-	err = r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolResult, ToolResult: &tr, Latency: time.Since(start)})
+	err = r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolResult, ToolResult: &tr, Shown: out.Shown, Latency: time.Since(start)})
 	return tr, err
 }
 

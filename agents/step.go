@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/tmc/langchaingo/llms"
+
+	"github.com/kefu-dev/kefu/tools"
 )
 
 // StepKind says what a recorded step is.
@@ -29,6 +31,7 @@ type Step struct {
 	Text       string                 // answer or notice text; text the assistant said with its tool calls
 	ToolCalls  []llms.ToolCall        // StepToolCalls
 	ToolResult *llms.ToolCallResponse // StepToolResult
+	Shown      *tools.Shown           // StepToolResult: the order the tool showed the shopper, if any
 	Model      string                 // the model that produced it
 	Latency    time.Duration          // time the model call or tool took
 	TokensIn   int                    // prompt tokens, when the provider says

@@ -49,6 +49,9 @@ func (l *StoreLog) Record(ctx context.Context, conversationID string, s Step) er
 			return fmt.Errorf("agents: encode tool result: %w", err)
 		}
 		m.Role, m.Author, m.ToolResult = store.RoleTool, s.ToolResult.Name, b
+		if s.Shown != nil {
+			m.ShownOrder, m.ShownEmail = s.Shown.OrderNumber, s.Shown.Email
+		}
 	case StepAnswer:
 		m.Role = store.RoleAssistant
 	case StepNotice:

@@ -234,3 +234,35 @@ func (s *Store) RateConversation(ctx context.Context, id string, rating int, com
 		return nil
 	})
 }
+
+// OrderShown is an order a conversation was shown, with the email a guest
+// gave for it.
+type OrderShown struct {
+	OrderNumber string
+	Email       string
+	FirstAt     time.Time
+}
+
+// OrdersShown returns the orders conversation id was shown, first shown
+// first.
+func (s *Store) OrdersShown(ctx context.Context, id string) ([]OrderShown, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `SELECT order_number, email, first_at FROM conversation_orders
+		WHERE conversation_id = ? ORDER BY first_at, order_number`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch the orders shown: %w", err)
+	}
+	defer rows.Close()
+	var out []OrderShown
+	for rows.Next() {
+		var o OrderShown
+		var at int64
+		if err := rows.Scan(&o.OrderNumber, &o.Email, &at); err != nil {
+			return nil, fmt.Errorf("store: unable to fetch the orders shown: %w", err)
+		}
+		o.FirstAt = fromMS(at)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}

@@ -41,6 +41,7 @@ func (s *Store) ForgetCustomer(ctx context.Context, customerID int64, actor stri
 			{`DELETE FROM conversation_events WHERE conversation_id IN (` + convs + `)`, []any{customerID}, nil},
 			{`DELETE FROM pending_actions WHERE customer_id = ? OR conversation_id IN (` + convs + `)`, []any{customerID, customerID}, nil},
 			{`DELETE FROM conversation_tools WHERE conversation_id IN (` + convs + `)`, []any{customerID}, nil},
+			{`DELETE FROM conversation_orders WHERE conversation_id IN (` + convs + `)`, []any{customerID}, nil},
 			{`UPDATE coupons SET conversation_id = NULL WHERE customer_id = ?`, []any{customerID}, nil},
 			{`DELETE FROM customer_summaries WHERE customer_id = ?`, []any{customerID}, nil},
 			{`DELETE FROM conversations WHERE customer_id = ?`, []any{customerID}, &rep.Conversations},

@@ -37,6 +37,13 @@ type Message struct {
 	ClientID       string // shopper's idempotency key
 	StaffID        int64
 	CreatedAt      time.Time
+
+	// ShownOrder is, on a tool result, the order the tool showed or acted
+	// on for this shopper (kefu checked it was theirs), and ShownEmail its
+	// email when a guest gave it. Stored in conversation_orders, not with
+	// the message: read them with OrdersShown.
+	ShownOrder string
+	ShownEmail string
 }
 
 // AppendMessage stores m at the end of its conversation and sets m.Seq,
@@ -198,6 +205,14 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
 		return fmt.Errorf("store: unable to append message: %w", err)
 	}
 	m.ID, _ = res.LastInsertId()
+	if m.ShownOrder != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_orders (conversation_id, order_number, email, first_at, last_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (conversation_id, order_number) DO UPDATE SET last_at = excluded.last_at,
+			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE email END`,
+			m.ConversationID, m.ShownOrder, m.ShownEmail, ms(m.CreatedAt), ms(m.CreatedAt)); err != nil {
+			return fmt.Errorf("store: unable to record the order shown: %w", err)
+		}
+	}
 	if len(m.ToolCalls) > 0 {
 		// Index the tools used, for the transcript filter.
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO conversation_tools (conversation_id, tool)

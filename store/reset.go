@@ -10,7 +10,7 @@ import (
 // deleting in this order never trips a foreign key.
 var resetTables = []string{
 	"messages_fts", "kb_fts",
-	"customer_summaries", "coupons", "pending_actions", "conversation_events", "conversation_tools", "messages", "conversations",
+	"customer_summaries", "coupons", "pending_actions", "conversation_events", "conversation_tools", "conversation_orders", "messages", "conversations",
 	"return_items", "returns", "reviews", "tracking_events", "shipments", "order_items", "orders",
 	"products", "customers", "kb_articles",
 }

@@ -47,11 +47,7 @@ func (*CancelOrder) Parameters() map[string]any {
 }
 
 func (t *CancelOrder) Call(ctx context.Context, id Identity, args string) (Result, error) {
-	var a struct {
-		OrderNumber string `json:"order_number"`
-		Email       string `json:"email"`
-		Reason      string `json:"reason"`
-	}
+	var a cancelArgs
 	if err := decodeArgs(args, &a); err != nil {
 		return invalid(err.Error()), nil
 	}
@@ -59,6 +55,19 @@ func (t *CancelOrder) Call(ctx context.Context, id Identity, args string) (Resul
 	if res != nil || err != nil {
 		return deref(res), err
 	}
+	r, err := t.preview(ctx, id, o, a)
+	return r.about(o, id), err
+}
+
+type cancelArgs struct {
+	OrderNumber string `json:"order_number"`
+	Email       string `json:"email"`
+	Reason      string `json:"reason"`
+}
+
+// preview checks that the shopper's order o can be cancelled and files
+// the cancellation as a pending action.
+func (t *CancelOrder) preview(ctx context.Context, id Identity, o *store.Order, a cancelArgs) (Result, error) {
 	if r := cancellable(o); r != nil {
 		return *r, nil
 	}

@@ -38,7 +38,7 @@ func (t *LookupOrder) Call(ctx context.Context, id Identity, args string) (Resul
 	if err != nil {
 		return Result{}, err
 	}
-	return ok(&OrderLookup{Order: viewOrder(o, returned, t.Policy.withDefaults())}), nil
+	return ok(&OrderLookup{Order: viewOrder(o, returned, t.Policy.withDefaults())}).about(o, id), nil
 }
 
 func deref(r *Result) Result {

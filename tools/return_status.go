@@ -90,5 +90,5 @@ func (t *ReturnStatus) Call(ctx context.Context, id Identity, args string) (Resu
 	if len(views) == 0 {
 		res2.Message = "Order " + o.Number + " has no returns."
 	}
-	return res2, nil
+	return res2.about(o, id), nil
 }

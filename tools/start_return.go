@@ -81,6 +81,13 @@ func (t *StartReturn) Call(ctx context.Context, id Identity, args string) (Resul
 	if res != nil || err != nil {
 		return deref(res), err
 	}
+	r, err := t.preview(ctx, id, o, a)
+	return r.about(o, id), err
+}
+
+// preview checks the return of a's items of the shopper's order o against
+// policy and files it as a pending action.
+func (t *StartReturn) preview(ctx context.Context, id Identity, o *store.Order, a returnArgs) (Result, error) {
 	if len(a.Items) == 0 {
 		return needsInfo("items", "Ask the shopper which items of order "+o.Number+" they want to return."), nil
 	}

@@ -10,6 +10,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"github.com/kefu-dev/kefu/store"
 )
 
 // Risk says how much harm a tool can do with a wrong call.
@@ -74,6 +76,26 @@ type Result struct {
 	Reason  string `json:"reason,omitempty"`  // machine-readable refusal reason
 	Missing string `json:"missing,omitempty"` // what to ask the shopper for
 	Data    any    `json:"data,omitempty"`
+	// Shown is the order the call showed or acted on, set only once kefu
+	// checked the shopper may see it. kefu stores it in typed columns
+	// beside the result (not in its JSON): what a conversation revealed,
+	// and the evidence of contact about an order.
+	Shown *Shown `json:"-"`
+}
+
+// Shown is an order a tool showed to the shopper it belongs to.
+type Shown struct {
+	OrderNumber string
+	Email       string // the order's email, when a guest gave it; "" for a signed-in shopper
+}
+
+// about marks r as showing order o to the shopper id.
+func (r Result) about(o *store.Order, id Identity) Result {
+	r.Shown = &Shown{OrderNumber: o.Number}
+	if id.Guest() {
+		r.Shown.Email = o.Email
+	}
+	return r
 }
 
 // JSON encodes r for a tool message.

@@ -46,11 +46,11 @@ func (t *TrackShipment) Call(ctx context.Context, id Identity, args string) (Res
 		if o.Status == store.OrderCancelled {
 			msg = "This order was cancelled and will not ship."
 		}
-		return Result{Status: StatusOK, Message: msg, Data: data}, nil
+		return Result{Status: StatusOK, Message: msg, Data: data}.about(o, id), nil
 	}
 	for _, sh := range shs {
 		data.Shipments = append(data.Shipments, ShipmentView{Carrier: sh.Carrier, TrackingNumber: sh.TrackingNumber, Status: sh.Status,
 			ShippedAt: sh.ShippedAt, EstimatedDeliveryAt: sh.EstimatedDeliveryAt, DeliveredAt: sh.DeliveredAt, Events: sh.Events})
 	}
-	return ok(data), nil
+	return ok(data).about(o, id), nil
 }

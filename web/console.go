@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,11 +78,6 @@ func (h *handler) conversation(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"conversation": chat.SummaryView(sm), "timeline": chat.Timeline(ms, evs, staffName)})
 }
 
-var (
-	revealedEmail = regexp.MustCompile(`"email"\s*:\s*"([^"]{3,200})"`)
-	revealedOrder = regexp.MustCompile(`"(?:order_number|rma_or_order_number)"\s*:\s*"([^"]{1,40})"`)
-)
-
 func (h *handler) customer(c echo.Context) error {
 	ctx := c.Request().Context()
 	conv, err := h.deps.Store.Conversation(ctx, c.Param("id"))
@@ -91,25 +86,16 @@ func (h *handler) customer(c echo.Context) error {
 	}
 	out := map[string]any{"customer": nil, "orders": []any{}, "returns": []any{}, "conversations": []any{}}
 	if conv.CustomerID == 0 {
-		// A guest: what the conversation's look-ups revealed.
-		ms, err := h.deps.Store.Messages(ctx, conv.ID, 0, 5000)
+		// A guest: the orders kefu showed them, and the emails they gave.
+		shown, err := h.deps.Store.OrdersShown(ctx, conv.ID)
 		if err != nil {
 			return err
 		}
 		emails, orders := []string{}, []string{}
-		seen := map[string]bool{}
-		for _, m := range ms {
-			for _, x := range revealedEmail.FindAllStringSubmatch(string(m.ToolCalls), -1) {
-				if !seen[x[1]] {
-					seen[x[1]] = true
-					emails = append(emails, x[1])
-				}
-			}
-			for _, x := range revealedOrder.FindAllStringSubmatch(string(m.ToolCalls), -1) {
-				if !seen[x[1]] {
-					seen[x[1]] = true
-					orders = append(orders, x[1])
-				}
+		for _, o := range shown {
+			orders = append(orders, o.OrderNumber)
+			if o.Email != "" && !slices.Contains(emails, o.Email) {
+				emails = append(emails, o.Email)
 			}
 		}
 		out["revealed"] = map[string]any{"emails": emails, "orders": orders}
