@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -22,100 +21,98 @@ type Coupon struct {
 	ExpiresAt  time.Time
 }
 
-// Evidence is a fact in the data that can justify a coupon.
-type Evidence struct {
-	Kind        string    `json:"kind"` // late_delivery, defective_return, repeat_contact
-	OrderNumber string    `json:"order_number,omitempty"`
-	Detail      string    `json:"detail"`
-	At          time.Time `json:"at"`
+// LateDelivery is a parcel delivered after its estimate.
+type LateDelivery struct {
+	OrderNumber string
+	EstimatedAt time.Time
+	DeliveredAt time.Time
 }
 
-// CouponEvidence finds reasons in the customer's data to offer a coupon,
-// as of now: a delivery that came more than a day after its estimate (in
-// the last 60 days), a return of a faulty item (90 days), or the same
-// order looked up in two or more conversations (14 days).
-func (s *Store) CouponEvidence(ctx context.Context, customerID int64) ([]Evidence, error) {
+// LateDeliveries returns the customer's parcels delivered since since more
+// than late after their estimated delivery.
+func (s *Store) LateDeliveries(ctx context.Context, customerID int64, since time.Time, late time.Duration) ([]LateDelivery, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	now := s.now()
-	var out []Evidence
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT o.number, sh.estimated_delivery_at, sh.delivered_at FROM shipments sh JOIN orders o ON o.id = sh.order_id
 		WHERE o.customer_id = ? AND sh.delivered_at IS NOT NULL AND sh.estimated_delivery_at IS NOT NULL
-		  AND sh.delivered_at > sh.estimated_delivery_at + 86400000 AND sh.delivered_at >= ?`, customerID, ms(now.Add(-60*24*time.Hour)))
+		  AND sh.delivered_at > sh.estimated_delivery_at + ? AND sh.delivered_at >= ?
+		ORDER BY sh.delivered_at`, customerID, late.Milliseconds(), ms(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to look for late deliveries: %w", err)
 	}
-	for rows.Next() {
-		var number string
-		var est, del int64
-		if err := rows.Scan(&number, &est, &del); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		days := float64(del-est) / float64(24*time.Hour/time.Millisecond)
-		out = append(out, Evidence{Kind: "late_delivery", OrderNumber: number, Detail: fmt.Sprintf("delivered %.0f day(s) after the estimate", days), At: fromMS(del)})
-	}
-	rows.Close()
-
-	rows, err = s.r.QueryContext(ctx, `
-		SELECT o.number, r.rma, r.reason, r.created_at FROM returns r JOIN orders o ON o.id = r.order_id
-		WHERE o.customer_id = ? AND r.status <> 'rejected' AND r.created_at >= ?`, customerID, ms(now.Add(-90*24*time.Hour)))
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to look for faulty returns: %w", err)
-	}
-	for rows.Next() {
-		var number, rma, reason string
-		var at int64
-		if err := rows.Scan(&number, &rma, &reason, &at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if faulty(reason) {
-			out = append(out, Evidence{Kind: "defective_return", OrderNumber: number, Detail: rma + ": " + reason, At: fromMS(at)})
-		}
-	}
-	rows.Close()
-
-	rows, err = s.r.QueryContext(ctx, `
-		SELECT json_extract(j.value, '$.arguments'), count(DISTINCT m.conversation_id), max(m.created_at)
-		FROM messages m JOIN conversations c ON c.id = m.conversation_id, json_each(m.tool_calls) j
-		WHERE c.customer_id = ? AND m.tool_calls IS NOT NULL AND m.created_at >= ?
-		GROUP BY json_extract(json_extract(j.value, '$.arguments'), '$.order_number')
-		HAVING json_extract(json_extract(j.value, '$.arguments'), '$.order_number') IS NOT NULL AND count(DISTINCT m.conversation_id) >= 2`,
-		customerID, ms(now.Add(-14*24*time.Hour)))
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to look for repeated contacts: %w", err)
-	}
 	defer rows.Close()
+	var out []LateDelivery
 	for rows.Next() {
-		var args string
-		var n int
-		var at int64
-		if err := rows.Scan(&args, &n, &at); err != nil {
-			return nil, err
+		var d LateDelivery
+		var est, del int64
+		if err := rows.Scan(&d.OrderNumber, &est, &del); err != nil {
+			return nil, fmt.Errorf("store: unable to look for late deliveries: %w", err)
 		}
-		var a struct {
-			OrderNumber string `json:"order_number"`
-		}
-		json.Unmarshal([]byte(args), &a)
-		out = append(out, Evidence{Kind: "repeat_contact", OrderNumber: a.OrderNumber,
-			Detail: fmt.Sprintf("asked about in %d conversations in 14 days", n), At: fromMS(at)})
+		d.EstimatedAt, d.DeliveredAt = fromMS(est), fromMS(del)
+		out = append(out, d)
 	}
 	return out, rows.Err()
 }
 
-var faultyWords = []string{"defect", "broke", "broken", "faulty", "damaged", "cracked", "torn", "stopped working", "doesn't work",
-	"not working", "坏", "破", "质量", "故障", "开胶", "瑕疵"}
-
-func faulty(reason string) bool {
-	r := Fold(reason)
-	for _, w := range faultyWords {
-		if strings.Contains(r, w) {
-			return true
-		}
+// ReturnsByCustomer returns the customer's returns not rejected, started
+// since since, oldest first (without their items).
+func (s *Store) ReturnsByCustomer(ctx context.Context, customerID int64, since time.Time) ([]Return, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT o.number, r.rma, r.reason, r.status, r.created_at FROM returns r JOIN orders o ON o.id = r.order_id
+		WHERE o.customer_id = ? AND r.status <> 'rejected' AND r.created_at >= ? ORDER BY r.created_at`, customerID, ms(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch the customer's returns: %w", err)
 	}
-	return false
+	defer rows.Close()
+	var out []Return
+	for rows.Next() {
+		var r Return
+		var at int64
+		if err := rows.Scan(&r.OrderNumber, &r.RMA, &r.Reason, &r.Status, &at); err != nil {
+			return nil, fmt.Errorf("store: unable to fetch the customer's returns: %w", err)
+		}
+		r.CreatedAt = fromMS(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// OrderContact is how many of a customer's conversations were shown one
+// of their orders.
+type OrderContact struct {
+	OrderNumber   string
+	Conversations int
+	LastAt        time.Time
+}
+
+// OrderContacts returns, for each of the customer's orders that kefu
+// showed them since since, in how many conversations (see OrdersShown).
+func (s *Store) OrderContacts(ctx context.Context, customerID int64, since time.Time) ([]OrderContact, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT co.order_number, count(DISTINCT co.conversation_id), max(co.last_at)
+		FROM conversation_orders co JOIN conversations c ON c.id = co.conversation_id
+		WHERE c.customer_id = ? AND co.last_at >= ?
+		GROUP BY co.order_number ORDER BY co.order_number`, customerID, ms(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count contacts about orders: %w", err)
+	}
+	defer rows.Close()
+	var out []OrderContact
+	for rows.Next() {
+		var c OrderContact
+		var at int64
+		if err := rows.Scan(&c.OrderNumber, &c.Conversations, &at); err != nil {
+			return nil, fmt.Errorf("store: unable to count contacts about orders: %w", err)
+		}
+		c.LastAt = fromMS(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 const couponColumns = `id, code, customer_id, percent, reason, evidence, created_at, expires_at`

@@ -250,11 +250,11 @@ func excerpt(body, query string, max int) string {
 			best, bestScore = para, score
 		}
 	}
-	return truncate(best, max)
+	return Truncate(best, max)
 }
 
-// truncate shortens s to at most max runes, ending with "…" when cut.
-func truncate(s string, max int) string {
+// Truncate shortens s to at most max runes, ending with "…" when cut.
+func Truncate(s string, max int) string {
 	if utf8.RuneCountInString(s) <= max {
 		return s
 	}

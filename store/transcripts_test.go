@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/tools/insight"
 )
 
 // transcriptFixture writes conversations with known traits:
@@ -301,7 +302,7 @@ func TestCustomerHistory(t *testing.T) {
 	transcriptFixture(t, st)
 	ctx := context.Background()
 	alice, _ := st.CustomerByEmail(ctx, "alice.johnson@example.com")
-	tl, needs, err := st.CustomerHistory(ctx, alice.ID)
+	tl, needs, err := insight.History(ctx, st, alice.ID, st.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +316,7 @@ func TestCustomerHistory(t *testing.T) {
 	if kinds["order"] < 2 || kinds["review"] == 0 || kinds["conversation"] != 2 {
 		t.Errorf("timeline kinds %v", kinds)
 	}
-	got := map[string]store.NeedsLine{}
+	got := map[string]insight.NeedsLine{}
 	for _, l := range needs {
 		got[l.Aspect] = l
 		if len(l.Evidence) == 0 {

@@ -68,7 +68,7 @@ type cancelArgs struct {
 // preview checks that the shopper's order o can be cancelled and files
 // the cancellation as a pending action.
 func (t *CancelOrder) preview(ctx context.Context, id Identity, o *store.Order, a cancelArgs) (Result, error) {
-	if r := cancellable(o); r != nil {
+	if r := cancellable(o, t.Policy.withDefaults()); r != nil {
 		return *r, nil
 	}
 	if strings.TrimSpace(a.Reason) == "" {
@@ -99,7 +99,7 @@ func (t *CancelOrder) preview(ctx context.Context, id Identity, o *store.Order, 
 }
 
 // cancellable applies the cancellation policy: only before shipping.
-func cancellable(o *store.Order) *Result {
+func cancellable(o *store.Order, p Policy) *Result {
 	var r Result
 	switch o.Status {
 	case store.OrderPendingPayment, store.OrderPaid:
@@ -108,7 +108,7 @@ func cancellable(o *store.Order) *Result {
 		r = refused("already_cancelled", fmt.Sprintf("Order %s is already cancelled.", o.Number))
 	case store.OrderShipped:
 		r = refused("already_shipped", fmt.Sprintf("Order %s has already shipped, so it can no longer be cancelled. "+
-			"Once it is delivered the shopper can return it within 30 days.", o.Number))
+			"Once it is delivered the shopper can return it within %s.", o.Number, p.days()))
 	default:
 		r = refused("already_shipped", fmt.Sprintf("Order %s was already delivered, so it cannot be cancelled; "+
 			"offer a return instead.", o.Number))

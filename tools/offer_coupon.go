@@ -19,7 +19,7 @@ import (
 type OfferCoupon struct {
 	Store interface {
 		orderFinder
-		CouponEvidence(ctx context.Context, customerID int64) ([]store.Evidence, error)
+		evidenceSource
 		LastCoupon(ctx context.Context, customerID int64) (*store.Coupon, error)
 		CreatePendingAction(ctx context.Context, a *store.PendingAction) error
 		IssueCoupon(ctx context.Context, actionID string, c store.Coupon, every time.Duration) (*store.Coupon, *store.PendingAction, error)
@@ -67,7 +67,7 @@ func (t *OfferCoupon) Call(ctx context.Context, id Identity, args string) (Resul
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Result{}, err
 	}
-	evidence, err := t.Store.CouponEvidence(ctx, id.CustomerID)
+	evidence, err := couponEvidence(ctx, t.Store, id.CustomerID, t.Store.Now())
 	if err != nil {
 		return Result{}, err
 	}

@@ -10,11 +10,14 @@ import (
 // RecommendProducts suggests products: for a signed-in shopper from their
 // purchase history and reviews, for a guest the best sellers.
 type RecommendProducts struct {
-	Catalog interface {
-		Products(ctx context.Context) ([]store.ProductStats, error)
-		PurchasesByCustomer(ctx context.Context, customerID int64) ([]store.PurchasedItem, error)
-		ReviewsByCustomer(ctx context.Context, customerID int64) ([]store.Review, error)
-	}
+	Catalog Catalog
+}
+
+// Catalog is what recommendations are made from.
+type Catalog interface {
+	Products(ctx context.Context) ([]store.ProductStats, error)
+	PurchasesByCustomer(ctx context.Context, customerID int64) ([]store.PurchasedItem, error)
+	ReviewsByCustomer(ctx context.Context, customerID int64) ([]store.Review, error)
 }
 
 var _ Tool = (*RecommendProducts)(nil)
@@ -47,30 +50,35 @@ func (t *RecommendProducts) Call(ctx context.Context, id Identity, args string) 
 	case a.Limit < 0 || a.Limit > 10:
 		return invalid(`"limit" must be between 1 and 10`), nil
 	}
-	products, err := t.Catalog.Products(ctx)
+	picks, err := Recommend(ctx, t.Catalog, id.CustomerID, a.Limit)
 	if err != nil {
 		return Result{}, err
 	}
-	basis := "best_sellers"
-	var picks []ProductPick
-	if !id.Guest() {
-		purchases, err := t.Catalog.PurchasesByCustomer(ctx, id.CustomerID)
+	return ok(picks), nil
+}
+
+// Recommend picks limit products for a customer (0: a guest) from what they
+// bought and reviewed, or the shop's best sellers when there is nothing to
+// go on.
+func Recommend(ctx context.Context, c Catalog, customerID int64, limit int) (*ProductPicks, error) {
+	products, err := c.Products(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if customerID != 0 {
+		purchases, err := c.PurchasesByCustomer(ctx, customerID)
 		if err != nil {
-			return Result{}, err
+			return nil, err
 		}
-		reviews, err := t.Catalog.ReviewsByCustomer(ctx, id.CustomerID)
+		reviews, err := c.ReviewsByCustomer(ctx, customerID)
 		if err != nil {
-			return Result{}, err
+			return nil, err
 		}
 		if len(purchases) > 0 {
-			basis = "purchase_history"
-			picks = personal(products, purchases, reviews, a.Limit)
+			return &ProductPicks{Basis: "purchase_history", Products: personal(products, purchases, reviews, limit)}, nil
 		}
 	}
-	if picks == nil {
-		picks = bestSellers(products, nil, a.Limit)
-	}
-	return ok(&ProductPicks{Basis: basis, Products: picks}), nil
+	return &ProductPicks{Basis: "best_sellers", Products: bestSellers(products, nil, limit)}, nil
 }
 
 func view(p store.ProductStats, why string) ProductPick {

@@ -259,10 +259,10 @@ func (p *CancelPreview) summary() Summary {
 // CouponOffer is a coupon offered and not yet accepted; it is also what
 // the pending action stores.
 type CouponOffer struct {
-	Percent  int              `json:"percent"`
-	Reason   string           `json:"reason"`
-	Evidence []store.Evidence `json:"evidence"`
-	Note     string           `json:"situation"`
+	Percent  int        `json:"percent"`
+	Reason   string     `json:"reason"`
+	Evidence []Evidence `json:"evidence"`
+	Note     string     `json:"situation"`
 }
 
 func (p *CouponOffer) summary() Summary {

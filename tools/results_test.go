@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kefu-dev/kefu/tools"
 )
@@ -135,5 +136,16 @@ func TestDecodeOldPreview(t *testing.T) {
 	var bad json.RawMessage = []byte(`{"status":"ok","data":{"order":{"total":"lots"}}}`)
 	if _, err := tools.Decode(tools.NameLookupOrder, string(bad)); err == nil {
 		t.Error("a result whose data has the wrong shape decoded without error")
+	}
+}
+
+// TestReturnWindowInDescription: the model is told the shop's own return
+// window, not a fixed 30 days.
+func TestReturnWindowInDescription(t *testing.T) {
+	e := newEnv(t)
+	reg := tools.Default(e.st, tools.Policy{ReturnWindow: 14 * 24 * time.Hour})
+	st, _ := reg.Tool(tools.NameStartReturn)
+	if d := st.Description(); !strings.Contains(d, "within 14 days of delivery") || strings.Contains(d, "30 days") {
+		t.Errorf("start_return's description: %s", d)
 	}
 }

@@ -35,10 +35,10 @@ func (*StartReturn) Name() string { return NameStartReturn }
 func (*StartReturn) Risk() Risk   { return Change }
 func (*StartReturn) kind() string { return NameStartReturn }
 
-func (*StartReturn) Description() string {
+func (t *StartReturn) Description() string {
 	return "Start a return for items of a delivered order. This only PREVIEWS the return (items, refund, how to send " +
 		"them back) and returns an action_id: show the preview and ask the shopper to confirm; nothing happens until " +
-		"they do. Returns are accepted within 30 days of delivery, never for final-sale items, and an item cannot be " +
+		"they do. Returns are accepted within " + t.Policy.withDefaults().days() + " of delivery, never for final-sale items, and an item cannot be " +
 		"returned twice: if the result is \"refused\", explain the reason to the shopper. Same access rules as " +
 		"lookup_order. Ask which items and why if the shopper has not said."
 }
@@ -229,24 +229,10 @@ func itemList(items []store.OrderItem) string {
 	return strings.Join(parts, ", ")
 }
 
-// defectWords mark a reason for which the shop pays return shipping
-// everywhere: the item is faulty or not what was ordered.
-var defectWords = []string{"defect", "broke", "broken", "damage", "faulty", "doesn't work", "does not work",
-	"not working", "wrong item", "wrong size sent", "wrong colour sent", "wrong color sent", "torn", "ripped",
-	"坏", "破", "质量问题", "发错", "寄错", "瑕疵", "不能用", "故障"}
-
 // returnShipping says who pays the return parcel: a prepaid label for US
 // orders and for faulty or wrong items anywhere, the shopper otherwise.
 func returnShipping(o *store.Order, reason string) (string, string) {
-	r := store.Fold(reason)
-	defect := false
-	for _, w := range defectWords {
-		if strings.Contains(r, w) {
-			defect = true
-			break
-		}
-	}
-	if strings.HasSuffix(strings.TrimSpace(o.ShipTo), "US") || o.ShipTo == "" || defect {
+	if strings.HasSuffix(strings.TrimSpace(o.ShipTo), "US") || o.ShipTo == "" || Faulty(reason) {
 		return "prepaid_label", "A prepaid return label is emailed to " + o.Email +
 			" once the return is confirmed. Pack the items unworn with tags, write the RMA number on the parcel and drop it at any carrier location within 14 days."
 	}

@@ -9,6 +9,7 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/kefu-dev/kefu/store"
@@ -130,6 +131,15 @@ type Policy struct {
 	// CouponPercent is the discount offer_coupon gives, capped at 30.
 	// Zero value: 10.
 	CouponPercent int
+}
+
+// days is the return window in words, "30 days".
+func (p Policy) days() string {
+	d := int(p.ReturnWindow.Hours() / 24)
+	if d == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", d)
 }
 
 func (p Policy) withDefaults() Policy {

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -18,6 +15,7 @@ import (
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
 	"github.com/kefu-dev/kefu/tools"
+	"github.com/kefu-dev/kefu/tools/insight"
 )
 
 func member(c echo.Context) chat.StaffMember {
@@ -306,42 +304,28 @@ func (h *handler) customerPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	timeline, needs, err := h.deps.Store.CustomerHistory(ctx, id)
+	timeline, needs, err := insight.History(ctx, h.deps.Store, id, h.deps.Now())
 	if err != nil {
 		return err
 	}
-	rec, err := (&tools.RecommendProducts{Catalog: h.deps.Store}).Call(ctx, tools.Identity{CustomerID: id}, `{"limit":4}`)
+	rec, err := tools.Recommend(ctx, h.deps.Store, id, 4)
 	if err != nil {
 		return err
 	}
 	// With the built-in model the needs profile is the summary; with a
 	// hosted one, a written summary once staff asked for it.
 	var summary any
-	if cached, err := h.deps.Store.CachedSummary(ctx, id); err == nil && cached.FactsHash == factsHash(needs) {
+	if cached, err := h.deps.Store.CachedSummary(ctx, id); err == nil && cached.FactsHash == insight.FactsHash(needs) {
 		summary = cached
 	}
 	return c.JSON(http.StatusOK, map[string]any{
 		"customer":        map[string]any{"id": cu.ID, "name": cu.Name, "email": cu.Email, "locale": cu.Locale, "since": cu.CreatedAt},
 		"needs":           needs,
 		"timeline":        timeline,
-		"recommendations": rec.Data,
+		"recommendations": rec,
 		"summary":         summary,
 		"can_summarise":   h.deps.Summary.Model != nil,
 	})
-}
-
-// facts is the needs profile as text for a model.
-func facts(needs []store.NeedsLine) string {
-	var b strings.Builder
-	for _, n := range needs {
-		fmt.Fprintf(&b, "- %s: %s (%s)\n", n.Aspect, n.Summary, strings.Join(n.Evidence, "; "))
-	}
-	return b.String()
-}
-
-func factsHash(needs []store.NeedsLine) string {
-	sum := sha256.Sum256([]byte(facts(needs)))
-	return hex.EncodeToString(sum[:])
 }
 
 // summarise asks the hosted model for a short summary of the customer from
@@ -358,15 +342,15 @@ func (h *handler) summarise(c echo.Context) error {
 	if _, err := h.deps.Store.Customer(ctx, id); err != nil {
 		return err
 	}
-	_, needs, err := h.deps.Store.CustomerHistory(ctx, id)
+	_, needs, err := insight.History(ctx, h.deps.Store, id, h.deps.Now())
 	if err != nil {
 		return err
 	}
-	hash := factsHash(needs)
+	hash := insight.FactsHash(needs)
 	if cached, err := h.deps.Store.CachedSummary(ctx, id); err == nil && cached.FactsHash == hash {
 		return c.JSON(http.StatusOK, map[string]any{"summary": cached, "cached": true})
 	}
-	text, err := agents.Summarise(ctx, h.deps.Summary, facts(needs), 30*time.Second)
+	text, err := agents.Summarise(ctx, h.deps.Summary, insight.Facts(needs), 30*time.Second)
 	if err != nil {
 		h.deps.Log.Warn("customer summary failed", "customer_id", id, "err", err)
 		return echo.NewHTTPError(http.StatusBadGateway, "the model could not write a summary; the needs profile below has the facts")

@@ -1,11 +1,21 @@
-package store
+// Package insight reads a customer's relationship with the shop from the
+// store's rows: a dated timeline and a needs profile whose every line names
+// the facts it rests on, for the staff console and a hosted model's
+// summary. It is business reading, not storage: the store returns rows,
+// this decides what they mean.
+package insight
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/tools"
 )
 
 // NeedsLine is one finding of a customer's needs profile with the facts
@@ -24,11 +34,19 @@ type TimelineItem struct {
 	Detail string    `json:"detail"`
 }
 
-// CustomerHistory builds a customer's timeline (newest first) and needs
-// profile from their orders, returns, reviews, conversations and coupons,
-// as of the store's clock.
-func (s *Store) CustomerHistory(ctx context.Context, customerID int64) ([]TimelineItem, []NeedsLine, error) {
-	now := s.now()
+// Source is the store as a history reads it.
+type Source interface {
+	OrdersByCustomer(ctx context.Context, customerID int64, limit int) ([]store.Order, error)
+	ReturnsByOrder(ctx context.Context, orderID int64) ([]store.Return, error)
+	ReviewsByCustomer(ctx context.Context, customerID int64) ([]store.Review, error)
+	ConversationsByCustomer(ctx context.Context, customerID int64, limit int) ([]store.Summary, []bool, error)
+	CouponsByCustomer(ctx context.Context, customerID int64) ([]store.Coupon, error)
+}
+
+// History builds a customer's timeline (newest first) and needs profile
+// from their orders, returns, reviews, conversations and coupons, as of
+// now.
+func History(ctx context.Context, s Source, customerID int64, now time.Time) ([]TimelineItem, []NeedsLine, error) {
 	orders, err := s.OrdersByCustomer(ctx, customerID, 200)
 	if err != nil {
 		return nil, nil, err
@@ -50,13 +68,13 @@ func (s *Store) CustomerHistory(ctx context.Context, customerID int64) ([]Timeli
 
 	cats := map[string]int{}
 	catEvidence := map[string][]string{}
-	var prices []Money
+	var prices []store.Money
 	var open, faultyReturns []string
 	for _, o := range orders {
 		var titles []string
 		for _, it := range o.Items {
 			titles = append(titles, it.Title)
-			if o.Status != OrderCancelled {
+			if o.Status != store.OrderCancelled {
 				cats[it.Category] += it.Quantity
 				catEvidence[it.Category] = append(catEvidence[it.Category], o.Number+": "+it.Title)
 				prices = append(prices, it.UnitPrice)
@@ -64,7 +82,7 @@ func (s *Store) CustomerHistory(ctx context.Context, customerID int64) ([]Timeli
 		}
 		tl = append(tl, TimelineItem{At: o.PlacedAt, Kind: "order", Ref: o.Number, Detail: o.Status + " — " + strings.Join(titles, "; ")})
 		switch o.Status {
-		case OrderPendingPayment, OrderPaid, OrderShipped:
+		case store.OrderPendingPayment, store.OrderPaid, store.OrderShipped:
 			open = append(open, o.Number+" is "+strings.ReplaceAll(o.Status, "_", " "))
 		}
 		rs, err := s.ReturnsByOrder(ctx, o.ID)
@@ -73,10 +91,10 @@ func (s *Store) CustomerHistory(ctx context.Context, customerID int64) ([]Timeli
 		}
 		for _, r := range rs {
 			tl = append(tl, TimelineItem{At: r.CreatedAt, Kind: "return", Ref: r.RMA, Detail: r.Status + " — " + r.Reason})
-			if r.Status == ReturnOpen || r.Status == ReturnReceived {
+			if r.Status == store.ReturnOpen || r.Status == store.ReturnReceived {
 				open = append(open, r.RMA+" ("+o.Number+") is "+r.Status)
 			}
-			if faulty(r.Reason) {
+			if tools.Faulty(r.Reason) {
 				faultyReturns = append(faultyReturns, r.RMA+": "+r.Reason)
 			}
 		}
@@ -142,7 +160,7 @@ func (s *Store) CustomerHistory(ctx context.Context, customerID int64) ([]Timeli
 		if now.Sub(c.CreatedAt) < 90*24*time.Hour {
 			recent++
 		}
-		if c.State == StateQueued || c.State == StateHuman {
+		if c.State == store.StateQueued || c.State == store.StateHuman {
 			open = append(open, "a conversation waits for a person")
 		}
 	}
@@ -204,5 +222,21 @@ func orNone(s []string) string {
 }
 
 func clipRunes(s string, n int) string {
-	return truncate(strings.Join(strings.Fields(s), " "), n)
+	return store.Truncate(strings.Join(strings.Fields(s), " "), n)
+}
+
+// Facts is the needs profile as text for a model.
+func Facts(needs []NeedsLine) string {
+	var b strings.Builder
+	for _, n := range needs {
+		fmt.Fprintf(&b, "- %s: %s (%s)\n", n.Aspect, n.Summary, strings.Join(n.Evidence, "; "))
+	}
+	return b.String()
+}
+
+// FactsHash identifies a needs profile: a summary written from it stays
+// valid while the hash is the same.
+func FactsHash(needs []NeedsLine) string {
+	sum := sha256.Sum256([]byte(Facts(needs)))
+	return hex.EncodeToString(sum[:])
 }
