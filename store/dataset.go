@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -243,43 +242,4 @@ type Article struct {
 	Body      string    `json:"body"`
 	Tags      []string  `json:"tags,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-}
-
-// DecodeDataset reads a Dataset from JSON, refusing unknown fields so that a
-// typo in a field name is reported rather than silently ignored.
-func DecodeDataset(b []byte) (*Dataset, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var ds Dataset
-	if err := dec.Decode(&ds); err != nil {
-		return nil, describeJSONError(b, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("unexpected data after the top-level object")
-	}
-	return &ds, nil
-}
-
-// describeJSONError adds a line and column to a JSON syntax or type error.
-func describeJSONError(b []byte, err error) error {
-	var off int64
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
-		if e.Field != "" {
-			return fmt.Errorf("%s: want %s, got JSON %s (line %d)", e.Field, e.Type, e.Value, lineOf(b, off))
-		}
-	default:
-		return err
-	}
-	return fmt.Errorf("line %d: %w", lineOf(b, off), err)
-}
-
-func lineOf(b []byte, off int64) int {
-	if off > int64(len(b)) {
-		off = int64(len(b))
-	}
-	return bytes.Count(b[:off], []byte("\n")) + 1
 }

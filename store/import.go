@@ -5,25 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/mail"
 	"sort"
 	"strings"
 	"time"
 	"unicode"
 )
-
-// ValidationError lists every problem found in a Dataset, each prefixed by
-// its path in the file, e.g. `orders[3].items[0].sku: unknown product "X"`.
-type ValidationError struct {
-	Problems []string
-}
-
-func (e *ValidationError) Error() string {
-	if len(e.Problems) == 1 {
-		return "invalid data: " + e.Problems[0]
-	}
-	return fmt.Sprintf("invalid data (%d problems):\n  %s", len(e.Problems), strings.Join(e.Problems, "\n  "))
-}
 
 // ImportReport counts what an import did, per kind of record.
 type ImportReport struct {
@@ -100,378 +86,11 @@ type importer struct {
 	products  map[string]*Product
 	customers map[string]bool   // lower-case email
 	orders    map[string]*Order // number
+	seen      seen
 }
 
 func (im *importer) problem(path, format string, args ...any) {
 	im.problems = append(im.problems, path+": "+fmt.Sprintf(format, args...))
-}
-
-var (
-	orderStatuses    = set(OrderPendingPayment, OrderPaid, OrderShipped, OrderDelivered, OrderCancelled)
-	shipmentStatuses = set(ShipmentLabelCreated, ShipmentInTransit, ShipmentOutForDelivery, ShipmentDelivered, ShipmentException)
-	returnStatuses   = set(ReturnOpen, ReturnReceived, ReturnRefunded, ReturnRejected)
-	locales          = set("en", "zh")
-)
-
-func set(vs ...string) map[string]bool {
-	m := map[string]bool{}
-	for _, v := range vs {
-		m[v] = true
-	}
-	return m
-}
-
-func keys(m map[string]bool) string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return strings.Join(ks, ", ")
-}
-
-func (im *importer) validate(ctx context.Context) error {
-	ds := im.ds
-	im.products = map[string]*Product{}
-	im.customers = map[string]bool{}
-	im.orders = map[string]*Order{}
-
-	for i := range ds.Products {
-		p := &ds.Products[i]
-		path := fmt.Sprintf("products[%d]", i)
-		switch {
-		case strings.TrimSpace(p.SKU) == "":
-			im.problem(path+".sku", "required")
-		case im.products[p.SKU] != nil:
-			im.problem(path+".sku", "duplicate SKU %q", p.SKU)
-		default:
-			im.products[p.SKU] = p
-		}
-		if strings.TrimSpace(p.Title) == "" {
-			im.problem(path+".title", "required")
-		}
-		if strings.TrimSpace(p.Category) == "" {
-			im.problem(path+".category", "required")
-		}
-		if p.Price < 0 {
-			im.problem(path+".price", "must not be negative")
-		}
-		im.checkCurrency(path+".currency", p.Currency)
-	}
-
-	externalIDs := map[string]bool{}
-	for i, c := range ds.Customers {
-		path := fmt.Sprintf("customers[%d]", i)
-		email := strings.ToLower(strings.TrimSpace(c.Email))
-		switch {
-		case email == "":
-			im.problem(path+".email", "required")
-		case !validEmail(email):
-			im.problem(path+".email", "invalid email address %q", c.Email)
-		case im.customers[email]:
-			im.problem(path+".email", "duplicate email %q", c.Email)
-		default:
-			im.customers[email] = true
-		}
-		if c.ExternalID != "" {
-			var other string
-			switch {
-			case externalIDs[c.ExternalID]:
-				im.problem(path+".external_id", "duplicate external id %q", c.ExternalID)
-			case im.tx.QueryRowContext(ctx, `SELECT email FROM customers WHERE external_id = ? AND email != ?`, c.ExternalID, email).Scan(&other) == nil:
-				im.problem(path+".external_id", "external id %q belongs to the shop's existing customer %q", c.ExternalID, other)
-			}
-			externalIDs[c.ExternalID] = true
-		}
-		if strings.TrimSpace(c.Name) == "" {
-			im.problem(path+".name", "required")
-		}
-		if c.Locale != "" && !locales[c.Locale] {
-			im.problem(path+".locale", "unknown locale %q (want one of %s)", c.Locale, keys(locales))
-		}
-	}
-
-	numberKeys := map[string]string{}
-	tracking := map[string]bool{}
-	for i := range ds.Orders {
-		o := &ds.Orders[i]
-		path := fmt.Sprintf("orders[%d]", i)
-		key := NumberKey(o.Number)
-		switch {
-		case key == "":
-			im.problem(path+".number", "required")
-		case numberKeys[key] != "":
-			im.problem(path+".number", "duplicate order number %q (same as %q)", o.Number, numberKeys[key])
-		case im.otherOrder(ctx, o.Number, key) != "":
-			// Order numbers are looked up without case and punctuation:
-			// "kf 10031" and "KF-10031" are the same order.
-			im.problem(path+".number", "order number %q is the same as the shop's existing order %q", o.Number, im.otherOrder(ctx, o.Number, key))
-		default:
-			numberKeys[key] = o.Number
-			im.orders[o.Number] = o
-		}
-		if o.CustomerEmail != "" && !im.customerKnown(ctx, o.CustomerEmail) {
-			im.problem(path+".customer_email", "unknown customer %q", o.CustomerEmail)
-		}
-		if o.CustomerEmail == "" && o.Email == "" {
-			im.problem(path+".email", "required for a guest order (no customer_email)")
-		}
-		if o.Email != "" && !validEmail(o.Email) {
-			im.problem(path+".email", "invalid email address %q", o.Email)
-		}
-		if !orderStatuses[o.Status] {
-			im.problem(path+".status", "unknown status %q (want one of %s)", o.Status, keys(orderStatuses))
-		}
-		if o.PlacedAt.IsZero() {
-			im.problem(path+".placed_at", "required")
-		}
-		need := map[string]*time.Time{}
-		switch o.Status {
-		case OrderPaid:
-			need["paid_at"] = o.PaidAt
-		case OrderShipped:
-			need["paid_at"], need["shipped_at"] = o.PaidAt, o.ShippedAt
-		case OrderDelivered:
-			need["paid_at"], need["shipped_at"], need["delivered_at"] = o.PaidAt, o.ShippedAt, o.DeliveredAt
-		case OrderCancelled:
-			need["cancelled_at"] = o.CancelledAt
-		}
-		for name, t := range need {
-			if t == nil || t.IsZero() {
-				im.problem(path+"."+name, "required for status %q", o.Status)
-			}
-		}
-		im.checkCurrency(path+".currency", o.Currency)
-		if o.Shipping < 0 {
-			im.problem(path+".shipping", "must not be negative")
-		}
-		if len(o.Items) == 0 {
-			im.problem(path+".items", "an order needs at least one item")
-		}
-		skus := map[string]bool{}
-		total := float64(o.Shipping) // an estimate, to refuse totals int64 cents cannot hold
-		for j, it := range o.Items {
-			ipath := fmt.Sprintf("%s.items[%d]", path, j)
-			if !im.productKnown(ctx, it.SKU) {
-				im.problem(ipath+".sku", "unknown product %q", it.SKU)
-			}
-			if skus[it.SKU] {
-				im.problem(ipath+".sku", "product %q listed twice; use quantity", it.SKU)
-			}
-			skus[it.SKU] = true
-			if it.Quantity <= 0 {
-				im.problem(ipath+".quantity", "must be at least 1")
-			}
-			if it.UnitPrice < 0 {
-				im.problem(ipath+".unit_price", "must not be negative")
-			}
-			price := it.UnitPrice
-			if price == 0 {
-				if p := im.products[it.SKU]; p != nil {
-					price = p.Price
-				} else {
-					price = im.productPrice(ctx, it.SKU)
-				}
-			}
-			total += float64(price) * float64(it.Quantity)
-		}
-		if total > maxOrderTotal {
-			im.problem(path+".items", "the order's total is over %s", Money(maxOrderTotal))
-		}
-		for j, sh := range o.Shipments {
-			spath := fmt.Sprintf("%s.shipments[%d]", path, j)
-			if strings.TrimSpace(sh.Carrier) == "" {
-				im.problem(spath+".carrier", "required")
-			}
-			switch {
-			case strings.TrimSpace(sh.TrackingNumber) == "":
-				im.problem(spath+".tracking_number", "required")
-			case tracking[sh.TrackingNumber]:
-				im.problem(spath+".tracking_number", "duplicate tracking number %q", sh.TrackingNumber)
-			}
-			tracking[sh.TrackingNumber] = true
-			if !shipmentStatuses[sh.Status] {
-				im.problem(spath+".status", "unknown status %q (want one of %s)", sh.Status, keys(shipmentStatuses))
-			}
-			for k, ev := range sh.Events {
-				epath := fmt.Sprintf("%s.events[%d]", spath, k)
-				if ev.At.IsZero() {
-					im.problem(epath+".at", "required")
-				}
-				if strings.TrimSpace(ev.Description) == "" {
-					im.problem(epath+".description", "required")
-				}
-			}
-		}
-	}
-
-	rmas := map[string]bool{}
-	for i, r := range ds.Returns {
-		path := fmt.Sprintf("returns[%d]", i)
-		switch {
-		case strings.TrimSpace(r.RMA) == "":
-			im.problem(path+".rma", "required")
-		case rmas[r.RMA]:
-			im.problem(path+".rma", "duplicate RMA %q", r.RMA)
-		}
-		rmas[r.RMA] = true
-		if !returnStatuses[r.Status] {
-			im.problem(path+".status", "unknown status %q (want one of %s)", r.Status, keys(returnStatuses))
-		}
-		if strings.TrimSpace(r.Reason) == "" {
-			im.problem(path+".reason", "required")
-		}
-		if r.CreatedAt.IsZero() {
-			im.problem(path+".created_at", "required")
-		}
-		ordered, ok := im.orderQuantities(ctx, r.OrderNumber)
-		if !ok {
-			im.problem(path+".order_number", "unknown order %q", r.OrderNumber)
-			continue
-		}
-		if len(r.Items) == 0 {
-			im.problem(path+".items", "a return needs at least one item")
-		}
-		for j, it := range r.Items {
-			ipath := fmt.Sprintf("%s.items[%d]", path, j)
-			q, ok := ordered[it.SKU]
-			switch {
-			case !ok:
-				im.problem(ipath+".sku", "product %q is not in order %q", it.SKU, r.OrderNumber)
-			case it.Quantity <= 0:
-				im.problem(ipath+".quantity", "must be at least 1")
-			case it.Quantity > q:
-				im.problem(ipath+".quantity", "%d is more than the %d ordered", it.Quantity, q)
-			}
-		}
-	}
-
-	reviewed := map[string]bool{}
-	for i, rv := range ds.Reviews {
-		path := fmt.Sprintf("reviews[%d]", i)
-		if !im.productKnown(ctx, rv.SKU) {
-			im.problem(path+".sku", "unknown product %q", rv.SKU)
-		}
-		if !im.customerKnown(ctx, rv.CustomerEmail) {
-			im.problem(path+".customer_email", "unknown customer %q", rv.CustomerEmail)
-		}
-		k := rv.SKU + "\x00" + strings.ToLower(rv.CustomerEmail)
-		if reviewed[k] {
-			im.problem(path, "a second review of %q by %q", rv.SKU, rv.CustomerEmail)
-		}
-		reviewed[k] = true
-		if rv.Rating < 1 || rv.Rating > 5 {
-			im.problem(path+".rating", "%d is not between 1 and 5", rv.Rating)
-		}
-		if strings.TrimSpace(rv.Body) == "" {
-			im.problem(path+".body", "required")
-		}
-		if rv.Locale != "" && !locales[rv.Locale] {
-			im.problem(path+".locale", "unknown locale %q (want one of %s)", rv.Locale, keys(locales))
-		}
-		if rv.CreatedAt.IsZero() {
-			im.problem(path+".created_at", "required")
-		}
-	}
-
-	articles := map[string]bool{}
-	for i, a := range ds.Articles {
-		path := fmt.Sprintf("articles[%d]", i)
-		if strings.TrimSpace(a.Slug) == "" {
-			im.problem(path+".slug", "required")
-		}
-		if !locales[a.Locale] {
-			im.problem(path+".locale", "unknown locale %q (want one of %s)", a.Locale, keys(locales))
-		}
-		if articles[a.Slug+"\x00"+a.Locale] {
-			im.problem(path, "duplicate article %q in locale %q", a.Slug, a.Locale)
-		}
-		articles[a.Slug+"\x00"+a.Locale] = true
-		if strings.TrimSpace(a.Title) == "" {
-			im.problem(path+".title", "required")
-		}
-		if strings.TrimSpace(a.Body) == "" {
-			im.problem(path+".body", "required")
-		}
-	}
-
-	if len(im.problems) > 0 {
-		return &ValidationError{Problems: im.problems}
-	}
-	return nil
-}
-
-// maxOrderTotal bounds an order's total, in minor units (as ParseMoney
-// bounds one amount), so that sums of its lines never overflow.
-const maxOrderTotal = 1e14
-
-func (im *importer) checkCurrency(path, c string) {
-	if c == "" {
-		return
-	}
-	if len(c) != 3 || strings.ToUpper(c) != c || strings.IndexFunc(c, func(r rune) bool { return !unicode.IsUpper(r) }) >= 0 {
-		im.problem(path, "invalid currency %q (want an ISO 4217 code such as USD)", c)
-	}
-}
-
-func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && a.Name == ""
-}
-
-func (im *importer) productKnown(ctx context.Context, sku string) bool {
-	if im.products[sku] != nil {
-		return true
-	}
-	var id int64
-	return im.tx.QueryRowContext(ctx, `SELECT id FROM products WHERE sku = ?`, sku).Scan(&id) == nil
-}
-
-// otherOrder is the number of a stored order with the same key as number
-// but written differently, if there is one.
-func (im *importer) otherOrder(ctx context.Context, number, key string) string {
-	var other string
-	if im.tx.QueryRowContext(ctx, `SELECT number FROM orders WHERE number_key = ? AND number != ?`, key, number).Scan(&other) != nil {
-		return ""
-	}
-	return other
-}
-
-func (im *importer) customerKnown(ctx context.Context, email string) bool {
-	if im.customers[strings.ToLower(email)] {
-		return true
-	}
-	var id int64
-	return im.tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE email = ?`, email).Scan(&id) == nil
-}
-
-// orderQuantities returns the quantity ordered per SKU of an order in the
-// file or, failing that, in the database.
-func (im *importer) orderQuantities(ctx context.Context, number string) (map[string]int, bool) {
-	if o := im.orders[number]; o != nil {
-		q := map[string]int{}
-		for _, it := range o.Items {
-			q[it.SKU] += it.Quantity
-		}
-		return q, true
-	}
-	rows, err := im.tx.QueryContext(ctx, `
-		SELECT p.sku, i.quantity FROM order_items i
-		JOIN orders o ON o.id = i.order_id JOIN products p ON p.id = i.product_id
-		WHERE o.number = ?`, number)
-	if err != nil {
-		return nil, false
-	}
-	defer rows.Close()
-	q := map[string]int{}
-	for rows.Next() {
-		var sku string
-		var n int
-		if rows.Scan(&sku, &n) == nil {
-			q[sku] = n
-		}
-	}
-	return q, len(q) > 0
 }
 
 func (im *importer) write(ctx context.Context) error {
@@ -576,7 +195,7 @@ func (im *importer) writeOrder(ctx context.Context, o Order) error {
 	if err != nil {
 		return err
 	}
-	for _, it := range o.Items {
+	for _, it := range mergeItems(o.Items) {
 		pid := im.productID(ctx, it.SKU)
 		price := it.UnitPrice
 		if price == 0 {
@@ -629,7 +248,7 @@ func (im *importer) writeReturn(ctx context.Context, r Return) error {
 	}
 	var lines []line
 	var refund Money
-	for _, it := range r.Items {
+	for _, it := range mergeReturnItems(r.Items) {
 		var itemID, price int64
 		err := im.tx.QueryRowContext(ctx, `
 			SELECT i.id, i.unit_price FROM order_items i JOIN products p ON p.id = i.product_id
@@ -676,6 +295,34 @@ func (im *importer) writeReturn(ctx context.Context, r Return) error {
 	}
 	im.rep.add("returns", rc)
 	return nil
+}
+
+// mergeItems adds together the lines of an order that name the same
+// product, keeping the first line's place and price (validate has checked
+// that the lines agree on the price).
+func mergeItems(items []OrderItem) []OrderItem {
+	return mergeLines(items, func(it OrderItem) string { return it.SKU }, func(into *OrderItem, it OrderItem) { into.Quantity += it.Quantity })
+}
+
+// mergeReturnItems adds together the lines of a return that name the same
+// product.
+func mergeReturnItems(items []ReturnItem) []ReturnItem {
+	return mergeLines(items, func(it ReturnItem) string { return it.SKU }, func(into *ReturnItem, it ReturnItem) { into.Quantity += it.Quantity })
+}
+
+// mergeLines folds each line into the first one with the same key.
+func mergeLines[T any](lines []T, key func(T) string, add func(into *T, l T)) []T {
+	var out []T
+	first := map[string]int{}
+	for _, l := range lines {
+		if k, ok := first[key(l)]; ok {
+			add(&out[k], l)
+			continue
+		}
+		first[key(l)] = len(out)
+		out = append(out, l)
+	}
+	return out
 }
 
 // merge combines the outcome of a record with that of one of its parts: a

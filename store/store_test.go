@@ -269,7 +269,7 @@ func TestDecodeDataset(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{`{"products":[{"sku":"A","titel":"x"}]}`, `unknown field "titel"`},
 		{`{"products":[{"sku":"A","price":"12.345"}]}`, "at most two decimals"},
-		{`{"orders":[{"number":5}]}`, "orders.number: want string"},
+		{`{"orders":[{"number":5}]}`, "orders[0].number: want a string, got 5 (line 1, column 22)"},
 		{"{\n\"products\": [\n}", "line 3"},
 		{`{"products":[]} {}`, "after the top-level object"},
 	} {
