@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -69,6 +70,9 @@ func FuzzImport(f *testing.F) {
 		`{"products":` + strings.Repeat("[", 10000),
 		"\xef\xbb\xbf{}",
 		`null`,
+		`{"products":[{"sku":"A","title":"A","category":"c","price":"12,50","tags":"a"}],"orders":[{"number":"A-1","qty":1,"items":{}}]}`,
+		`{"orders":[{"number":"A-1","email":"a@example.com","status":"paid","placed_at":"2026-10-01T09:30:00Z","paid_at":"2026-10-01T09:31:00Z","items":[{"sku":"MUG-01","quantity":1},{"sku":"MUG-01","quantity":2}]}]}`,
+		`{"returns":[{"rma":"RMA-3","order_number":"A-5001","reason":"x","status":"open","created_at":"2026-10-10T10:00:00Z","items":[{"sku":"MUG-01","quantity":1},{"sku":"MUG-01","quantity":1}]}]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -78,6 +82,16 @@ func FuzzImport(f *testing.F) {
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatalf("DecodeDataset(%q) failed without a message", b)
+			}
+			// A file that reads as JSON but does not fit the format is
+			// refused with every misfit, each with its path and line:column.
+			var verr *store.ValidationError
+			if errors.As(err, &verr) {
+				for _, p := range verr.Problems {
+					if path, msg, ok := strings.Cut(p, ": "); !ok || path == "" || msg == "" || !placed.MatchString(msg) {
+						t.Fatalf("DecodeDataset(%q): problem %q does not say where it is", b, p)
+					}
+				}
 			}
 			return // nothing was handed to the database
 		}
@@ -118,6 +132,9 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
+// placed is how a problem found while decoding ends: its line and column.
+var placed = regexp.MustCompile(`\(line [1-9][0-9]*, column [1-9][0-9]*\)$`)
 
 // checkAmounts fails unless the stored order's subtotal and total are the
 // exact sums of its lines and shipping.
