@@ -227,3 +227,9 @@ func (w *Writer) runAfter(r *writeReq) {
 	}()
 	r.after(r.dups)
 }
+
+// Writer is the engine's batched writer. kefu's wiring hands it to the
+// load test's store baseline, which stores turns through it with no engine
+// and no agent, to measure what storing costs; the product writes only
+// through the engine.
+func (e *Engine) Writer() *Writer { return e.writer }

@@ -15,17 +15,16 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/chat"
+	"github.com/kefu-dev/kefu/cmd/kefu/stack"
 	"github.com/kefu-dev/kefu/store"
-	"github.com/kefu-dev/kefu/store/demo"
 	"github.com/kefu-dev/kefu/web"
 )
 
 // newStack runs the whole of kefu over a temporary demo database: store,
-// agent, chat engine and web server.
+// agent, chat engine and web server, built by stack.New as the binary
+// builds them.
 func newStack(t *testing.T, opts ...func(*web.Deps)) (*httptest.Server, *store.Store) {
 	t.Helper()
 	return newStackWith(t, chat.Config{}, opts...)
@@ -35,40 +34,35 @@ func newStack(t *testing.T, opts ...func(*web.Deps)) (*httptest.Server, *store.S
 // is set here).
 func newStackWith(t *testing.T, cfg chat.Config, opts ...func(*web.Deps)) (*httptest.Server, *store.Store) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Import(ctx, demo.Dataset(time.Now())); err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	runner, err := agents.NewRunner(ctx, st, agents.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
 	secret := []byte("browser-test-secret-0123456789abcdef")
-	reg := prometheus.NewRegistry()
-	cfg.IdentitySecret = secret
-	engine := chat.NewEngine(st, runner, cfg, log, reg)
-	replay := func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error) {
-		return agents.ReplayOnSnapshot(ctx, st, recorded, agents.Options{Logger: log})
+	s, err := stack.New(context.Background(), stack.Config{DB: filepath.Join(t.TempDir(), "kefu.db"), IdentitySecret: secret, Demo: true},
+		stack.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Seed: true,
+			// The engine runs with cfg instead of the configuration made
+			// from the settings, whose zero values are the same defaults.
+			Chat: func(c *chat.Config) {
+				made := *c
+				*c = cfg
+				c.IdentitySecret = made.IdentitySecret
+				if c.Now == nil {
+					c.Now = made.Now
+				}
+			},
+			Deps: func(d *web.Deps) {
+				for _, o := range opts {
+					o(d)
+				}
+			}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	deps := web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Replay: replay}
-	for _, o := range opts {
-		o(&deps)
-	}
-	srv := web.New(web.Options{Demo: true, DemoSecret: secret}, deps)
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewServer(s.Server.Handler())
 	t.Cleanup(func() {
 		hs.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		engine.Shutdown(ctx)
-		st.Close()
+		s.Shutdown(ctx)
 	})
-	return hs, st
+	return hs, s.Store
 }
 
 // chromium finds the browser; in CI a missing browser fails the test

@@ -5,15 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 
 	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/cmd/kefu/stack"
 	"github.com/kefu-dev/kefu/store"
-	"github.com/kefu-dev/kefu/store/demo"
 	"github.com/kefu-dev/kefu/tools"
 )
 
@@ -23,52 +20,40 @@ const maxChatLine = 4000
 
 // cmdChat talks to the agent in the terminal, one shopper line at a time,
 // over the same runner the gateway uses, logging to the database.
-func cmdChat(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("kefu chat", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func cmdChat(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags()
 	as := fs.String("as", "", "chat as the demo customer with this email (default: a guest)")
 	asJSON := fs.Bool("json", false, "print one JSON object per assistant turn")
 	verbose := fs.Bool("v", false, "show tool calls and their results")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if _, err := c.parse(fs, args); err != nil {
+		return err
 	}
-	st, err := openStore(ctx, cfg, log)
+	cfg, log, err := c.config()
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu chat: %v\n", err)
-		return 1
+		return err
 	}
-	defer st.Close()
-	if has, err := st.HasShopData(ctx); err == nil && !has {
-		if _, err := st.Import(ctx, demo.Dataset(st.Now())); err != nil {
-			fmt.Fprintf(stderr, "kefu chat: seeding the demo shop: %v\n", err)
-			return 1
-		}
-		log.Info("seeded the demo shop into an empty database", "path", cfg.DB)
+	s, err := stack.New(ctx, cfg.Config, stack.Options{Log: log, Version: version, Seed: true})
+	if err != nil {
+		return err
 	}
+	defer s.Shutdown(context.Background())
+	st := s.Store
 
 	id := tools.Identity{Locale: "en"}
 	name := ""
 	if *as != "" {
-		c, err := st.CustomerByEmail(ctx, *as)
+		cus, err := st.CustomerByEmail(ctx, *as)
 		if errors.Is(err, store.ErrNotFound) {
-			fmt.Fprintf(stderr, "kefu chat: no customer with email %q (see docs/demo.md)\n", *as)
-			return 1
+			return fmt.Errorf("no customer with email %q (see docs/demo.md)", *as)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "kefu chat: %v\n", err)
-			return 1
+			return err
 		}
-		id.CustomerID, id.Locale, name = c.ID, c.Locale, c.Name
-	}
-	runner, err := newRunner(ctx, cfg, st, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu chat: %v\n", err)
-		return 1
+		id.CustomerID, id.Locale, name = cus.ID, cus.Locale, cus.Name
 	}
 	conv, _, err := st.CreateConversation(ctx, id.CustomerID, id.Locale)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu chat: %v\n", err)
-		return 1
+		return err
 	}
 	id.ConversationID = conv.ID
 	if !*asJSON {
@@ -76,12 +61,12 @@ func cmdChat(ctx context.Context, cfg Config, log *slog.Logger, args []string, s
 		if name != "" {
 			who = name
 		}
-		fmt.Fprintf(stderr, "Chatting as %s (conversation %s). Type a message; Ctrl-D to end.\n", who, conv.ID)
+		fmt.Fprintf(c.stderr, "Chatting as %s (conversation %s). Type a message; Ctrl-D to end.\n", who, conv.ID)
 	}
 
-	sc := bufio.NewScanner(stdin)
+	sc := bufio.NewScanner(c.stdin)
 	sc.Buffer(make([]byte, 64*1024), 64*1024)
-	enc := json.NewEncoder(stdout)
+	enc := json.NewEncoder(c.stdout)
 	enc.SetEscapeHTML(false)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -89,40 +74,40 @@ func cmdChat(ctx context.Context, cfg Config, log *slog.Logger, args []string, s
 			continue
 		}
 		if len([]rune(line)) > maxChatLine {
-			fmt.Fprintf(stderr, "kefu chat: message longer than %d characters; not sent\n", maxChatLine)
+			fmt.Fprintf(c.stderr, "%s: message longer than %d characters; not sent\n", c.name, maxChatLine)
 			continue
 		}
 		if _, err := st.AppendMessage(ctx, &store.Message{ConversationID: conv.ID, Role: store.RoleUser, Text: line}); err != nil {
-			fmt.Fprintf(stderr, "kefu chat: %v\n", err)
-			return 1
+			return err
 		}
 		var ev agents.Events
 		if !*asJSON {
-			fmt.Fprint(stdout, "kefu> ")
-			ev.Delta = func(s string) { fmt.Fprint(stdout, s) }
+			fmt.Fprint(c.stdout, "kefu> ")
+			ev.Delta = func(s string) { fmt.Fprint(c.stdout, s) }
 		}
-		res, err := runner.Turn(ctx, agents.Turn{ConversationID: conv.ID, Identity: id, ShopperName: name, Text: line}, ev)
+		res, err := s.Runner.Turn(ctx, agents.Turn{ConversationID: conv.ID, Identity: id, ShopperName: name, Text: line}, ev)
 		if err != nil {
-			fmt.Fprintf(stderr, "\nkefu chat: %v\n", err)
-			return 1
+			if !*asJSON {
+				fmt.Fprintln(c.stdout)
+			}
+			return err
 		}
 		if *asJSON {
 			enc.Encode(turnJSON(res))
 			continue
 		}
-		fmt.Fprintln(stdout)
+		fmt.Fprintln(c.stdout)
 		if *verbose {
-			for _, c := range res.Calls {
-				fmt.Fprintf(stdout, "  · %s %s → %s\n", c.Name, c.Arguments, c.Result)
+			for _, call := range res.Calls {
+				fmt.Fprintf(c.stdout, "  · %s %s → %s\n", call.Name, call.Arguments, call.Result)
 			}
-			fmt.Fprintf(stdout, "  · model %s, %d step(s)%s\n", res.Model, res.Steps, map[bool]string{true: ", fallback"}[res.Fallback])
+			fmt.Fprintf(c.stdout, "  · model %s, %d step(s)%s\n", res.Model, res.Steps, map[bool]string{true: ", fallback"}[res.Fallback])
 		}
 	}
 	if err := sc.Err(); err != nil {
-		fmt.Fprintf(stderr, "kefu chat: reading input: %v\n", err)
-		return 1
+		return fmt.Errorf("reading input: %w", err)
 	}
-	return 0
+	return nil
 }
 
 // turnJSON is the --json form of a turn.

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -14,87 +13,196 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/cmd/kefu/stack"
 )
 
-// Environment variables, all under one prefix.
-const (
-	envPrefix           = "KEFU_"
-	envDB               = "KEFU_DB"
-	envReturnWindowDays = "KEFU_RETURN_WINDOW_DAYS"
-	envLogLevel         = "KEFU_LOG_LEVEL"
-	envLogFormat        = "KEFU_LOG_FORMAT"
-	envLLM              = "KEFU_LLM"
-	envLLMBaseURL       = "KEFU_LLM_BASE_URL"
-	envLLMAPIKey        = "KEFU_LLM_API_KEY"
-	envLLMAPIKeyFile    = "KEFU_LLM_API_KEY_FILE"
-	envLLMModel         = "KEFU_LLM_MODEL"
-	envLLMTimeout       = "KEFU_LLM_TIMEOUT"
-	envLLMMaxSteps      = "KEFU_LLM_MAX_STEPS"
-	envAddr             = "KEFU_ADDR"
-	envAllowedOrigins   = "KEFU_ALLOWED_ORIGINS"
-	envIdentitySecret   = "KEFU_IDENTITY_SECRET"
-	envIdentitySecretF  = "KEFU_IDENTITY_SECRET_FILE"
-	envDemo             = "KEFU_DEMO"
-	envStaticDir        = "KEFU_STATIC_DIR"
-	envShutdownTimeout  = "KEFU_SHUTDOWN_TIMEOUT"
-	envCouponPercent    = "KEFU_COUPON_PERCENT"
-	envAdminEmail       = "KEFU_ADMIN_EMAIL"
-	envAdminPassword    = "KEFU_ADMIN_PASSWORD"
-	envMessageRate      = "KEFU_MESSAGE_RATE"
-	envMessageBurst     = "KEFU_MESSAGE_BURST"
-	envIPRate           = "KEFU_IP_RATE"
-	envIPBurst          = "KEFU_IP_BURST"
-	envDebugAddr        = "KEFU_DEBUG_ADDR"
-)
-
-// knownEnv lists every variable kefu reads, so a typo in one (KEFU_DATABASE)
-// is reported instead of silently falling back to a default.
-var knownEnv = map[string]bool{envDB: true, envReturnWindowDays: true, envLogLevel: true, envLogFormat: true,
-	envLLM: true, envLLMBaseURL: true, envLLMAPIKey: true, envLLMAPIKeyFile: true, envLLMModel: true,
-	envLLMTimeout: true, envLLMMaxSteps: true, envAddr: true, envAllowedOrigins: true, envIdentitySecret: true,
-	envIdentitySecretF: true, envDemo: true, envStaticDir: true, envShutdownTimeout: true, envAdminEmail: true, envAdminPassword: true, envCouponPercent: true,
-	envMessageRate: true, envMessageBurst: true, envIPRate: true, envIPBurst: true, envDebugAddr: true}
+// envPrefix is the prefix of every setting.
+const envPrefix = "KEFU_"
 
 // Config is kefu's configuration, read from the environment once at start
 // and passed down explicitly.
 type Config struct {
-	DB              string        // SQLite file; default kefu.db in the working directory
-	ReturnWindow    time.Duration // how long after delivery returns are accepted; default 30 days
-	CouponPercent   int           // the discount offer_coupon gives; default 10, at most 30
-	LogLevel        slog.Level    // default info
-	LogFormat       string        // text or json; default text
-	LLM             agents.ProviderConfig
-	LLMTimeout      time.Duration // per model call; default 30s
-	LLMMaxSteps     int           // model calls per turn; default 6
-	Addr            string        // listen address; default :8080
-	AllowedOrigins  []string      // origins besides kefu's own that may open sockets
-	IdentitySecret  []byte        // verifies signed shopper identities; default: a random one per start
-	SecretGenerated bool          // IdentitySecret was generated, not configured
-	Demo            bool          // serve the demo API; default: on when no secret is configured
-	StaticDir       string        // serve front-end files from here instead of the binary
-	ShutdownTimeout time.Duration // default 10s
-	AdminEmail      string        // the first admin, created on a start with no staff
-	AdminPassword   string
-	MessageRate     float64  // shopper messages per second per socket; default 5
-	MessageBurst    int      // default 10
-	IPRate          float64  // shopper messages per second per client address; default 20
-	IPBurst         int      // default 60
-	DebugAddr       string   // serves Go's profiler (net/http/pprof) here; default: off
-	Unknown         []string // KEFU_ variables kefu does not know
+	stack.Config
+	Unknown []string // KEFU_ variables that are not settings
 }
 
-// Redacted returns the configuration as it may be shown or logged.
-func (c Config) Redacted() Config {
-	if c.LLM.APIKey != "" {
-		c.LLM.APIKey = "[redacted]"
+// setting is one environment variable kefu reads. The table of them,
+// settings, is the only list: the parsing, the check for unknown
+// variables, `kefu help` and the README's table all come from it.
+type setting struct {
+	name string
+	// def is the default as help and the README show it: either a value,
+	// which parse reads when the variable is unset, or "(a description)"
+	// of a default that depends on other settings, which unset applies.
+	def  string
+	help string // one line; `code` in backticks
+	// secret: the value may instead be in the file that name_FILE names
+	// (Docker secrets), and no message shows it.
+	secret bool
+	raw    bool   // the value is used as given, not trimmed of white space
+	strict bool   // set but blank is refused; otherwise blank means unset
+	alias  string // a variable read when this one is unset or blank (OPENAI_*)
+	parse  func(cfg *Config, v string) error
+	unset  func(cfg *Config) // applies a described default; runs in table order
+}
+
+var settings = []setting{
+	{name: "KEFU_DB", def: "kefu.db", help: "SQLite database file", strict: true,
+		parse: func(cfg *Config, v string) error { cfg.DB = v; return nil }},
+	{name: "KEFU_RETURN_WINDOW_DAYS", def: "30", help: "days after delivery that returns are accepted (1–365)", strict: true,
+		parse: func(cfg *Config, v string) error {
+			days, err := whole(v, 1, 365, "a whole number of days from 1 to 365")
+			cfg.ReturnWindow = time.Duration(days) * 24 * time.Hour
+			return err
+		}},
+	{name: "KEFU_COUPON_PERCENT", def: "10", help: "the discount `offer_coupon` gives (1–30)", strict: true,
+		parse: func(cfg *Config, v string) (err error) {
+			cfg.CouponPercent, err = whole(v, 1, 30, "a whole percentage from 1 to 30")
+			return err
+		}},
+	{name: "KEFU_LOG_LEVEL", def: "info", help: "`debug`, `info`, `warn` or `error`", strict: true,
+		parse: func(cfg *Config, v string) error {
+			if cfg.LogLevel.UnmarshalText([]byte(v)) != nil {
+				return errors.New("want debug, info, warn or error")
+			}
+			return nil
+		}},
+	{name: "KEFU_LOG_FORMAT", def: "text", help: "`text` or `json`", strict: true,
+		parse: func(cfg *Config, v string) error {
+			switch v = strings.ToLower(v); v {
+			case "text", "json":
+				cfg.LogFormat = v
+				return nil
+			}
+			return errors.New("want text or json")
+		}},
+	{name: "KEFU_LLM", def: agents.ProviderBuiltin, help: "`builtin` (offline) or `openai` (any OpenAI-compatible endpoint)",
+		parse: func(cfg *Config, v string) error { cfg.LLM.Kind = strings.ToLower(v); return nil }},
+	{name: "KEFU_LLM_BASE_URL", def: agents.DefaultOpenAIBaseURL, alias: "OPENAI_BASE_URL", help: "the endpoint, ending in `/v1`",
+		parse: func(cfg *Config, v string) error { cfg.LLM.BaseURL = v; return nil }},
+	{name: "KEFU_LLM_API_KEY", alias: "OPENAI_API_KEY", help: "API key", secret: true,
+		parse: func(cfg *Config, v string) error { cfg.LLM.APIKey = v; return nil }},
+	{name: "KEFU_LLM_MODEL", alias: "OPENAI_MODEL", help: "model name",
+		parse: func(cfg *Config, v string) error { cfg.LLM.Model = v; return nil }},
+	{name: "KEFU_LLM_TIMEOUT", def: "30s", help: "time limit of one model call (1s–10m)",
+		parse: func(cfg *Config, v string) (err error) {
+			cfg.LLMTimeout, err = duration(v, time.Second, 10*time.Minute, "a duration from 1s to 10m, such as 30s")
+			return err
+		}},
+	{name: "KEFU_LLM_MAX_STEPS", def: "6", help: "model calls per turn (1–20)",
+		parse: func(cfg *Config, v string) (err error) {
+			cfg.LLMMaxSteps, err = whole(v, 1, 20, "a number from 1 to 20")
+			return err
+		}},
+	{name: "KEFU_ADDR", def: ":8080", help: "listen address",
+		parse: func(cfg *Config, v string) error {
+			cfg.Addr = v
+			return hostPort(v, "host:port or :port, such as :8080")
+		}},
+	{name: "KEFU_ALLOWED_ORIGINS", def: "(same origin only)", help: "comma-separated origins of shop pages that embed the widget",
+		parse: func(cfg *Config, v string) error {
+			var errs []string
+			for _, o := range strings.Split(v, ",") {
+				o = strings.TrimRight(strings.TrimSpace(o), "/")
+				if o == "" {
+					continue
+				}
+				u, err := url.Parse(o)
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+					errs = append(errs, fmt.Sprintf("%q is not an origin such as https://shop.example.com", o))
+					continue
+				}
+				cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
+			}
+			if len(errs) > 0 {
+				return errors.New(strings.Join(errs, "; "))
+			}
+			return nil
+		}},
+	{name: "KEFU_IDENTITY_SECRET", def: "(random per start)", help: "32+ characters; signs shopper identities", secret: true, raw: true,
+		parse: func(cfg *Config, v string) error {
+			if len(v) < 32 {
+				return errors.New("must be at least 32 characters (use a random value, e.g. openssl rand -hex 32)")
+			}
+			cfg.IdentitySecret = []byte(v)
+			return nil
+		},
+		unset: func(cfg *Config) {
+			cfg.IdentitySecret, cfg.SecretGenerated = make([]byte, 32), true
+			rand.Read(cfg.IdentitySecret)
+		}},
+	{name: "KEFU_DEMO", def: "(`true` without a secret)", help: "serves `/api/demo`, which signs any demo customer's identity; turn off in production",
+		parse: func(cfg *Config, v string) (err error) {
+			if cfg.Demo, err = strconv.ParseBool(v); err != nil {
+				return errors.New("want true or false")
+			}
+			return nil
+		},
+		unset: func(cfg *Config) { cfg.Demo = cfg.SecretGenerated }},
+	{name: "KEFU_STATIC_DIR", def: "(embedded)", help: "serve the front-end files from a folder, for front-end work without rebuilding",
+		parse: func(cfg *Config, v string) error { cfg.StaticDir = v; return nil }},
+	{name: "KEFU_SHUTDOWN_TIMEOUT", def: "10s", help: "time allowed for a graceful shutdown (1s–5m)",
+		parse: func(cfg *Config, v string) (err error) {
+			cfg.ShutdownTimeout, err = duration(v, time.Second, 5*time.Minute, "a duration from 1s to 5m")
+			return err
+		}},
+	{name: "KEFU_MESSAGE_RATE", def: "5", help: "shopper messages per second one socket may send; more get a `rate_limited` error",
+		parse: func(cfg *Config, v string) (err error) { cfg.MessageRate, err = perSecond(v); return err }},
+	{name: "KEFU_MESSAGE_BURST", def: "10", help: "messages one socket may send in a burst before that rate applies",
+		parse: func(cfg *Config, v string) (err error) { cfg.MessageBurst, err = burst(v); return err }},
+	{name: "KEFU_IP_RATE", def: "20", help: "shopper messages per second per client address, across its sockets",
+		parse: func(cfg *Config, v string) (err error) { cfg.IPRate, err = perSecond(v); return err }},
+	{name: "KEFU_IP_BURST", def: "60", help: "messages one client address may send in a burst before that rate applies",
+		parse: func(cfg *Config, v string) (err error) { cfg.IPBurst, err = burst(v); return err }},
+	{name: "KEFU_ADMIN_EMAIL", def: "admin@kefu.local", help: "the first admin, created when there is no staff",
+		parse: func(cfg *Config, v string) error { cfg.AdminEmail = v; return nil }},
+	{name: "KEFU_ADMIN_PASSWORD", def: "(one-time, logged)", help: "their password", secret: true, raw: true,
+		parse: func(cfg *Config, v string) error { cfg.AdminPassword = v; return nil }},
+	{name: "KEFU_DEBUG_ADDR", def: "(off)", help: "serves Go's profiler (`/debug/pprof/`) on this address, e.g. `127.0.0.1:6060`; keep it off public networks",
+		parse: func(cfg *Config, v string) error {
+			cfg.DebugAddr = v
+			return hostPort(v, "host:port, such as 127.0.0.1:6060")
+		}},
+}
+
+// described reports whether the default is a description, not a value.
+func (s setting) described() bool { return s.def == "" || strings.HasPrefix(s.def, "(") }
+
+// value finds the setting's value in env: the variable, else its alias,
+// else the file its _FILE variant names. ok is false when it is unset.
+func (s setting) value(env map[string]string) (v string, ok bool, err error) {
+	v, ok = env[s.name]
+	if !s.raw {
+		v = strings.TrimSpace(v)
 	}
-	if c.AdminPassword != "" {
-		c.AdminPassword = "[redacted]"
+	if s.alias != "" && v == "" {
+		v, ok = env[s.alias]
+		v = strings.TrimSpace(v)
 	}
-	if len(c.IdentitySecret) > 0 {
-		c.IdentitySecret = []byte("[redacted]")
+	if f := strings.TrimSpace(env[s.name+"_FILE"]); s.secret && f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", false, fmt.Errorf("%s_FILE: %v", s.name, err)
+		}
+		v, ok = strings.TrimSpace(string(b)), true
 	}
-	return c
+	switch {
+	case !ok || v != "":
+	case s.strict:
+		return "", false, fmt.Errorf("%s is set but empty; unset it to use %s", s.name, s.def)
+	default:
+		ok = false
+	}
+	return v, ok, nil
+}
+
+// refused names the setting and the value parse refused; a secret's
+// value is never shown.
+func (s setting) refused(v string, err error) error {
+	if s.secret {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	return fmt.Errorf("%s=%q: %w", s.name, v, err)
 }
 
 // loadConfig reads the configuration from environment entries
@@ -105,47 +213,36 @@ func loadConfig(environ []string) (Config, error) {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
-	cfg := Config{DB: "kefu.db", ReturnWindow: 30 * 24 * time.Hour, LogFormat: "text", LLMTimeout: 30 * time.Second, LLMMaxSteps: 6}
+	var cfg Config
 	var errs []error
-	if v, ok := env[envDB]; ok {
-		cfg.DB = strings.TrimSpace(v)
-		if cfg.DB == "" {
-			errs = append(errs, fmt.Errorf("%s is set but empty; unset it to use kefu.db", envDB))
+	known := map[string]bool{}
+	for _, s := range settings {
+		known[s.name] = true
+		if s.secret {
+			known[s.name+"_FILE"] = true
+		}
+		v, ok, err := s.value(env)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+			continue
+		case !ok && s.described():
+			if s.unset != nil {
+				s.unset(&cfg)
+			}
+			continue
+		case !ok:
+			v = s.def
+		}
+		if err := s.parse(&cfg, v); err != nil {
+			errs = append(errs, s.refused(v, err))
 		}
 	}
-	if v, ok := env[envReturnWindowDays]; ok {
-		days, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil || days < 1 || days > 365 {
-			errs = append(errs, fmt.Errorf("%s=%q: want a whole number of days from 1 to 365", envReturnWindowDays, v))
-		} else {
-			cfg.ReturnWindow = time.Duration(days) * 24 * time.Hour
-		}
+	if err := cfg.LLM.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("KEFU_LLM=%s: %w", cfg.LLM.Kind, err))
 	}
-	cfg.CouponPercent = 10
-	if v, ok := env[envCouponPercent]; ok {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil || n < 1 || n > 30 {
-			errs = append(errs, fmt.Errorf("%s=%q: want a whole percentage from 1 to 30", envCouponPercent, v))
-		} else {
-			cfg.CouponPercent = n
-		}
-	}
-	if v, ok := env[envLogLevel]; ok {
-		if err := cfg.LogLevel.UnmarshalText([]byte(strings.TrimSpace(v))); err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: want debug, info, warn or error", envLogLevel, v))
-		}
-	}
-	if v, ok := env[envLogFormat]; ok {
-		switch v = strings.ToLower(strings.TrimSpace(v)); v {
-		case "text", "json":
-			cfg.LogFormat = v
-		default:
-			errs = append(errs, fmt.Errorf("%s=%q: want text or json", envLogFormat, v))
-		}
-	}
-	errs = append(errs, loadLLM(env, &cfg), loadServer(env, &cfg))
 	for k := range env {
-		if strings.HasPrefix(k, envPrefix) && !knownEnv[k] {
+		if strings.HasPrefix(k, envPrefix) && !known[k] {
 			cfg.Unknown = append(cfg.Unknown, k)
 		}
 	}
@@ -153,143 +250,90 @@ func loadConfig(environ []string) (Config, error) {
 	return cfg, errors.Join(errs...)
 }
 
-// loadLLM reads the model provider settings, falling back to the usual
-// OPENAI_* variables so an existing OpenAI setup works unchanged.
-func loadLLM(env map[string]string, cfg *Config) error {
-	var errs []error
-	first := func(keys ...string) string {
-		for _, k := range keys {
-			if v := strings.TrimSpace(env[k]); v != "" {
-				return v
-			}
-		}
-		return ""
+func whole(v string, lo, hi int, want string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, errors.New("want " + want)
 	}
-	cfg.LLM.Kind = strings.ToLower(first(envLLM))
-	cfg.LLM.BaseURL = first(envLLMBaseURL, "OPENAI_BASE_URL")
-	cfg.LLM.Model = first(envLLMModel, "OPENAI_MODEL")
-	cfg.LLM.APIKey = first(envLLMAPIKey, "OPENAI_API_KEY")
-	if f := first(envLLMAPIKeyFile); f != "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %v", envLLMAPIKeyFile, err))
-		}
-		cfg.LLM.APIKey = strings.TrimSpace(string(b))
-	}
-	if v := first(envLLMTimeout); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < time.Second || d > 10*time.Minute {
-			errs = append(errs, fmt.Errorf("%s=%q: want a duration from 1s to 10m, such as 30s", envLLMTimeout, v))
-		} else {
-			cfg.LLMTimeout = d
-		}
-	}
-	if v := first(envLLMMaxSteps); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 20 {
-			errs = append(errs, fmt.Errorf("%s=%q: want a number from 1 to 20", envLLMMaxSteps, v))
-		} else {
-			cfg.LLMMaxSteps = n
-		}
-	}
-	if err := cfg.LLM.Validate(); err != nil {
-		errs = append(errs, fmt.Errorf("%s=%s: %w", envLLM, cfg.LLM.Kind, err))
-	}
-	return errors.Join(errs...)
+	return n, nil
 }
 
-// loadServer reads the gateway's settings.
-func loadServer(env map[string]string, cfg *Config) error {
-	var errs []error
-	cfg.Addr = ":8080"
-	cfg.ShutdownTimeout = 10 * time.Second
-	if v := strings.TrimSpace(env[envAddr]); v != "" {
-		if _, _, err := net.SplitHostPort(v); err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: want host:port or :port, such as :8080", envAddr, v))
-		}
-		cfg.Addr = v
+func duration(v string, lo, hi time.Duration, want string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < lo || d > hi {
+		return 0, errors.New("want " + want)
 	}
-	for _, o := range strings.Split(env[envAllowedOrigins], ",") {
-		o = strings.TrimRight(strings.TrimSpace(o), "/")
-		if o == "" {
-			continue
-		}
-		u, err := url.Parse(o)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
-			errs = append(errs, fmt.Errorf("%s: %q is not an origin such as https://shop.example.com", envAllowedOrigins, o))
-			continue
-		}
-		cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
+	return d, nil
+}
+
+func hostPort(v, want string) error {
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return errors.New("want " + want)
 	}
-	secret := env[envIdentitySecret]
-	if f := strings.TrimSpace(env[envIdentitySecretF]); f != "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %v", envIdentitySecretF, err))
+	return nil
+}
+
+func perSecond(v string) (float64, error) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 || f > 1e6 {
+		return 0, errors.New("want messages per second, more than 0 and at most 1000000")
+	}
+	return f, nil
+}
+
+func burst(v string) (int, error) {
+	return whole(v, 1, 1e6, "a whole number of messages from 1 to 1000000")
+}
+
+// settingsHelp is the settings part of `kefu help`.
+func settingsHelp() string {
+	var b strings.Builder
+	for _, s := range settings {
+		text := plain(s.help)
+		if s.secret {
+			text += fmt.Sprintf("; %s_FILE reads it from a file", s.name)
 		}
-		secret = strings.TrimSpace(string(b))
+		if d := plain(defaultText(s)); d != "" {
+			d = "default " + strings.Trim(d, "()")
+			if strings.HasSuffix(text, ")") { // "(1–30)" becomes "(1–30; default 10)"
+				text = strings.TrimSuffix(text, ")") + "; " + d + ")"
+			} else {
+				text += " (" + d + ")"
+			}
+		}
+		fmt.Fprintf(&b, "  %-24s %s\n", s.name, text)
+	}
+	return b.String()
+}
+
+// settingsMarkdown is the README's table of settings.
+func settingsMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| variable | default | |\n|---|---|---|\n")
+	for _, s := range settings {
+		text := s.help
+		if s.secret {
+			text += fmt.Sprintf("; `%s_FILE` reads it from a file", s.name)
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", s.name, defaultText(s), text)
+	}
+	return b.String()
+}
+
+// defaultText is a setting's default in Markdown.
+func defaultText(s setting) string {
+	var parts []string
+	if s.alias != "" {
+		parts = append(parts, "`"+s.alias+"`")
 	}
 	switch {
-	case secret == "":
-		b := make([]byte, 32)
-		rand.Read(b)
-		cfg.IdentitySecret, cfg.SecretGenerated = b, true
-	case len(secret) < 32:
-		errs = append(errs, fmt.Errorf("%s must be at least 32 characters (use a random value, e.g. openssl rand -hex 32)", envIdentitySecret))
+	case s.def == "":
+	case s.described():
+		parts = append(parts, s.def)
 	default:
-		cfg.IdentitySecret = []byte(secret)
+		parts = append(parts, "`"+s.def+"`")
 	}
-	cfg.Demo = cfg.SecretGenerated
-	if v := strings.TrimSpace(env[envDemo]); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: want true or false", envDemo, v))
-		}
-		cfg.Demo = b
-	}
-	cfg.StaticDir = strings.TrimSpace(env[envStaticDir])
-	if v := strings.TrimSpace(env[envDebugAddr]); v != "" {
-		if _, _, err := net.SplitHostPort(v); err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: want host:port, such as 127.0.0.1:6060", envDebugAddr, v))
-		}
-		cfg.DebugAddr = v
-	}
-	cfg.AdminEmail, cfg.AdminPassword = strings.TrimSpace(env[envAdminEmail]), env[envAdminPassword]
-	for _, r := range []struct {
-		name string
-		rate *float64
-		def  float64
-	}{{envMessageRate, &cfg.MessageRate, 5}, {envIPRate, &cfg.IPRate, 20}} {
-		*r.rate = r.def
-		if v := strings.TrimSpace(env[r.name]); v != "" {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil || f <= 0 || f > 1e6 {
-				errs = append(errs, fmt.Errorf("%s=%q: want messages per second, more than 0 and at most 1000000", r.name, v))
-			}
-			*r.rate = f
-		}
-	}
-	for _, b := range []struct {
-		name  string
-		burst *int
-		def   int
-	}{{envMessageBurst, &cfg.MessageBurst, 10}, {envIPBurst, &cfg.IPBurst, 60}} {
-		*b.burst = b.def
-		if v := strings.TrimSpace(env[b.name]); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 1e6 {
-				errs = append(errs, fmt.Errorf("%s=%q: want a whole number of messages from 1 to 1000000", b.name, v))
-			}
-			*b.burst = n
-		}
-	}
-	if v := strings.TrimSpace(env[envShutdownTimeout]); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < time.Second || d > 5*time.Minute {
-			errs = append(errs, fmt.Errorf("%s=%q: want a duration from 1s to 5m", envShutdownTimeout, v))
-		} else {
-			cfg.ShutdownTimeout = d
-		}
-	}
-	return errors.Join(errs...)
+	return strings.Join(parts, ", else ")
 }
+
+func plain(s string) string { return strings.ReplaceAll(s, "`", "") }

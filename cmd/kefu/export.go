@@ -5,8 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/user"
 	"strconv"
@@ -65,36 +63,35 @@ func transcriptFlags(fs *flag.FlagSet) func(ctx context.Context, st *store.Store
 }
 
 // cmdExport streams transcripts as JSONL or CSV, in constant memory.
-func cmdExport(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("kefu export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func cmdExport(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags()
 	format := fs.String("format", "jsonl", "jsonl (everything, one conversation per line) or csv (one row per message)")
 	out := fs.String("o", "", "write to this file instead of stdout")
 	filter := transcriptFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if _, err := c.parse(fs, args); err != nil {
+		return err
 	}
 	if *format != "jsonl" && *format != "csv" {
-		fmt.Fprintln(stderr, "kefu export: --format is jsonl or csv")
-		return 2
+		return usagef("--format is jsonl or csv")
+	}
+	cfg, log, err := c.config()
+	if err != nil {
+		return err
 	}
 	st, err := openStore(ctx, cfg, log)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu export: %v\n", err)
-		return 1
+		return err
 	}
 	defer st.Close()
 	f, err := filter(ctx, st)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu export: %v\n", err)
-		return 2
+		return usageError{err}
 	}
-	w := stdout
+	w := c.stdout
 	if *out != "" {
 		file, err := os.Create(*out)
 		if err != nil {
-			fmt.Fprintf(stderr, "kefu export: %v\n", err)
-			return 1
+			return err
 		}
 		defer file.Close()
 		w = file
@@ -110,35 +107,34 @@ func cmdExport(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 		err = bw.Flush()
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu export: %v\n", err)
-		return 1
+		return err
 	}
-	fmt.Fprintf(stderr, "Exported %d conversation(s).\n", n)
-	return 0
+	fmt.Fprintf(c.stderr, "Exported %d conversation(s).\n", n)
+	return nil
 }
 
 // cmdForget answers a privacy request for one customer.
-func cmdForget(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("kefu forget", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func cmdForget(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags()
 	customer := fs.String("customer", "", "customer email or id")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if _, err := c.parse(fs, args); err != nil {
+		return err
 	}
 	if *customer == "" {
-		fmt.Fprintln(stderr, "usage: kefu forget --customer EMAIL|ID")
-		return 2
+		return usagef("--customer is required")
+	}
+	cfg, log, err := c.config()
+	if err != nil {
+		return err
 	}
 	st, err := openStore(ctx, cfg, log)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu forget: %v\n", err)
-		return 1
+		return err
 	}
 	defer st.Close()
 	id, err := lookupCustomer(ctx, st, *customer)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu forget: %v\n", err)
-		return 1
+		return err
 	}
 	actor := "cli"
 	if u, err := user.Current(); err == nil {
@@ -146,12 +142,11 @@ func cmdForget(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 	}
 	rep, err := st.ForgetCustomer(ctx, id, actor)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu forget: %v\n", err)
-		return 1
+		return err
 	}
-	fmt.Fprintf(stdout, "Forgot customer %d: %d conversation(s) and %d message(s) deleted, %d order(s) anonymised. Recorded in the audit log as %s.\n",
+	fmt.Fprintf(c.stdout, "Forgot customer %d: %d conversation(s) and %d message(s) deleted, %d order(s) anonymised. Recorded in the audit log as %s.\n",
 		id, rep.Conversations, rep.Messages, rep.Orders, actor)
-	return 0
+	return nil
 }
 
 // lookupCustomer finds a customer by id or email, as the command-line

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -30,9 +29,9 @@ import (
 // cmdLoadtest drives a kefu with simulated shoppers: by default a kefu it
 // starts as a child process on a temporary database (so that the server's
 // memory is its own, not the shoppers'), or the one at --url.
-func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
-	fs := flag.NewFlagSet("kefu loadtest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags()
+	stdout, stderr := c.stdout, c.stderr
 	mode := fs.String("mode", "turns", "turns (shoppers chatting), flood (the same plus one shopper flooding), or idle (open sockets, for memory)")
 	shoppers := fs.Int("shoppers", 200, "concurrent shoppers")
 	sockets := fs.Int("sockets", 10000, "idle mode: sockets to hold open")
@@ -47,28 +46,22 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	msgRate := fs.Int("message-rate", 1000, "the started kefu's KEFU_MESSAGE_RATE (and burst): messages a second one socket may send")
 	echoAddr := fs.String("serve-echo", "", "run only the echo baseline, with /metrics, on this address (the idle mode starts one)")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if _, err := c.parse(fs, args); err != nil {
+		return err
 	}
 	if *echoAddr != "" {
-		if err := serveEcho(ctx, *echoAddr); err != nil {
-			fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
-			return 1
-		}
-		return 0
+		return serveEcho(ctx, *echoAddr)
 	}
 	if *mode != "turns" && *mode != "flood" && *mode != "idle" {
-		fmt.Fprintln(stderr, "kefu loadtest: --mode is turns, flood or idle")
-		return 2
+		return usagef("--mode is turns, flood or idle")
 	}
 	if *shoppers < 1 || *runs < 1 || *sockets < 1 {
-		fmt.Fprintln(stderr, "kefu loadtest: --shoppers, --sockets and --runs must be at least 1")
-		return 2
+		return usagef("--shoppers, --sockets and --runs must be at least 1")
 	}
 	o := loadtest.Options{URL: *url, Shoppers: *shoppers, Duration: *duration, Warmup: *warmup, Progress: stderr, Label: "kefu"}
-	for _, c := range strings.Split(*customers, ",") {
-		if c = strings.TrimSpace(c); c != "" {
-			o.Customers = append(o.Customers, c)
+	for _, id := range strings.Split(*customers, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			o.Customers = append(o.Customers, id)
 		}
 	}
 	if len(o.Customers) == 0 {
@@ -77,14 +70,13 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		}
 	}
 	if *url == "" {
-		srv, err := startServer(ctx, environ, *msgRate)
+		srv, err := startServer(ctx, c.environ, *msgRate)
 		if err != nil {
-			fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
-			return 1
+			return err
 		}
 		defer srv.stop()
 		o.URL, o.MetricsURL, *secret = srv.ws, srv.metrics, srv.secret
-		fmt.Fprintf(stderr, "kefu loadtest: started kefu (pid %d) on %s with a temporary database; its log: %s\n", srv.cmd.Process.Pid, srv.addr, srv.log)
+		fmt.Fprintf(stderr, "%s: started kefu (pid %d) on %s with a temporary database; its log: %s\n", c.name, srv.cmd.Process.Pid, srv.addr, srv.log)
 	} else {
 		o.MetricsURL = strings.Replace(strings.Replace(strings.TrimSuffix(*url, "/ws"), "wss://", "https://", 1), "ws://", "http://", 1) + "/metrics"
 	}
@@ -94,7 +86,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 	}
 
 	if *mode == "idle" {
-		return idleRun(ctx, o, *sockets, *baseline, stdout, stderr, *asJSON)
+		return idleRun(ctx, o, *sockets, *baseline, stdout, *asJSON)
 	}
 	var report []runReport
 	for i := range *runs {
@@ -117,8 +109,7 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 			r.Store, err = storeEchoRun(ctx, o)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
-			return 1
+			return err
 		}
 		if !*asJSON {
 			r.print(stdout)
@@ -126,15 +117,14 @@ func cmdLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer, e
 		report = append(report, r)
 	}
 	if *asJSON {
-		json.NewEncoder(stdout).Encode(report)
-		return 0
+		return json.NewEncoder(stdout).Encode(report)
 	}
 	cores := 0
 	if sameMachine(o.URL) {
 		cores = runtime.NumCPU()
 	}
 	summarise(stdout, report, cores)
-	return 0
+	return nil
 }
 
 func echoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, error) {
@@ -162,11 +152,10 @@ func storeEchoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, er
 	return loadtest.Run(ctx, o)
 }
 
-func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, stdout, stderr io.Writer, asJSON bool) int {
+func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, stdout io.Writer, asJSON bool) error {
 	before, after, err := loadtest.Idle(ctx, o, n)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu loadtest: %v\n", err)
-		return 1
+		return err
 	}
 	// The same sockets held by the bare echo server, in a process of its
 	// own: the floor under kefu's memory per socket.
@@ -174,22 +163,19 @@ func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, stdo
 	if baseline {
 		echo, err := startEchoServer(ctx)
 		if err != nil {
-			fmt.Fprintf(stderr, "kefu loadtest: the echo baseline: %v\n", err)
-			return 1
+			return fmt.Errorf("the echo baseline: %w", err)
 		}
 		eo := o
 		eo.URL, eo.MetricsURL, eo.Sign = echo.ws, echo.metrics, nil
 		echoBefore, echoAfter, err = loadtest.Idle(ctx, eo, n)
 		echo.stop()
 		if err != nil {
-			fmt.Fprintf(stderr, "kefu loadtest: the echo baseline: %v\n", err)
-			return 1
+			return fmt.Errorf("the echo baseline: %w", err)
 		}
 	}
 	if asJSON {
-		json.NewEncoder(stdout).Encode(map[string]any{"sockets": n, "before": before, "after": after,
+		return json.NewEncoder(stdout).Encode(map[string]any{"sockets": n, "before": before, "after": after,
 			"echo_before": echoBefore, "echo_after": echoAfter})
-		return 0
 	}
 	perSocket := func(a, b int64) float64 { return float64(b-a) / float64(n) / 1024 }
 	fmt.Fprintf(stdout, "idle: %d shopper sockets open, each with its conversation\n", n)
@@ -201,7 +187,7 @@ func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, stdo
 		fmt.Fprintf(stdout, "  echo baseline RSS %7.1f MB before, %7.1f MB with them open: %.1f KiB per socket (kefu: %.2f× the echo server's memory per socket)\n",
 			mb(echoBefore.RSS), mb(echoAfter.RSS), e, perSocket(before.RSS, after.RSS)/max(e, 0.001))
 	}
-	return 0
+	return nil
 }
 
 // sameMachine reports whether the socket at url is served on this

@@ -2,35 +2,36 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 
 	"github.com/gorilla/websocket"
 
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/cmd/kefu/loadtest"
+	"github.com/kefu-dev/kefu/cmd/kefu/stack"
 	"github.com/kefu-dev/kefu/store"
 )
 
 // storeEcho serves a second baseline: the echo server plus kefu's store.
 // Each hello stores a new conversation; each message is stored before its
 // ack and the reply (the message's text) before it is sent, through the
-// same group-committing writer and store kefu uses, with no agent. The
-// difference between it and kefu is the conversation engine and the
-// agent; between it and the echo server, what storing a turn costs. The
-// database is a new one at path; stop closes it.
+// same group-committing writer and store kefu uses (those of a kefu built
+// by stack.New), with no engine and no agent. The difference between it
+// and kefu is the conversation engine and the agent; between it and the
+// echo server, what storing a turn costs. The database is a new one at
+// path; stop closes it.
 func storeEcho(ctx context.Context, path string) (url string, stop func(), err error) {
-	st, err := store.Open(ctx, path, store.Options{})
+	s, err := stack.New(ctx, stack.Config{DB: path}, stack.Options{Log: slog.New(slog.DiscardHandler), Version: version})
 	if err != nil {
 		return "", nil, err
 	}
-	w := chat.NewWriter(st, 0, nil)
-	url, stopServer, err := loadtest.Serve(storeEchoHandler(st, w))
+	url, stopServer, err := loadtest.Serve(storeEchoHandler(s.Store, s.Engine.Writer()))
 	if err != nil {
-		w.Close()
-		st.Close()
+		s.Shutdown(context.Background())
 		return "", nil, err
 	}
-	return url, func() { stopServer(); w.Close(); st.Close() }, nil
+	return url, func() { stopServer(); s.Shutdown(context.Background()) }, nil
 }
 
 func storeEchoHandler(st *store.Store, w *chat.Writer) http.Handler {

@@ -3,45 +3,46 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 
 	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/cmd/kefu/stack"
 	"github.com/kefu-dev/kefu/store"
-	"github.com/kefu-dev/kefu/tools"
 )
 
 // cmdReplay re-runs the shopper turns of recorded conversations against
 // the current agent, on a snapshot of the database (so no real order is
 // touched), and reports where tool calls or answers changed.
-func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("kefu replay", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func cmdReplay(ctx context.Context, c *cli, args []string) error {
+	fs := c.flags()
 	model := fs.String("model", "", "builtin, or openai (uses the KEFU_LLM_* settings); default: the configured model")
 	failOn := fs.String("fail-on", "", "exit 1 if any conversation is changed (or worse), or worse")
 	limit := fs.Int("limit", 100, "replay at most this many conversations (the most recently active; at most 500)")
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of the report")
 	disable := fs.String("disable-tool", "", "replay as if this tool were removed (to see what depends on it)")
 	filter := transcriptFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if _, err := c.parse(fs, args); err != nil {
+		return err
 	}
 	if *failOn != "" && *failOn != agents.VerdictChanged && *failOn != agents.VerdictWorse {
-		fmt.Fprintln(stderr, "kefu replay: --fail-on is changed or worse")
-		return 2
+		return usagef("--fail-on is changed or worse")
 	}
-	st, err := openStore(ctx, cfg, log)
+	if *model != "" && *model != "builtin" && *model != "openai" {
+		return usagef("--model is builtin or openai")
+	}
+	cfg, log, err := c.config()
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
-		return 1
+		return err
 	}
-	defer st.Close()
+	s, err := stack.New(ctx, cfg.Config, stack.Options{Log: log, Version: version})
+	if err != nil {
+		return err
+	}
+	defer s.Shutdown(context.Background())
+	st := s.Store
 	f, err := filter(ctx, st)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
-		return 2
+		return usageError{err}
 	}
 	// The most recently active conversations first, as the console lists
 	// them.
@@ -55,50 +56,37 @@ func cmdReplay(ctx context.Context, cfg Config, log *slog.Logger, args []string,
 		recorded = append(recorded, t)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
-		return 1
+		return err
 	}
 
 	provider := cfg.LLM
 	if *model == "builtin" {
 		provider = agents.ProviderConfig{}
-	} else if *model != "" && *model != "openai" {
-		fmt.Fprintln(stderr, "kefu replay: --model is builtin or openai")
-		return 2
 	}
 	var off []string
 	if *disable != "" {
 		off = []string{*disable}
 	}
-	results, err := replayOnSnapshot(ctx, cfg, log, st, recorded, provider, off)
+	results, err := s.Replay(ctx, recorded, provider, off)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu replay: %v\n", err)
-		return 1
+		return err
 	}
 	counts := map[string]int{}
 	if *asJSON {
 		for _, r := range results {
 			counts[r.Verdict]++
 		}
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(results)
 	} else {
-		counts = agents.WriteReplayReport(stdout, results)
+		counts = agents.WriteReplayReport(c.stdout, results)
 	}
 	switch {
-	case *failOn == agents.VerdictWorse && counts[agents.VerdictWorse] > 0,
-		*failOn == agents.VerdictChanged && counts[agents.VerdictWorse]+counts[agents.VerdictChanged] > 0:
-		return 1
+	case *failOn == agents.VerdictWorse && counts[agents.VerdictWorse] > 0:
+		return fmt.Errorf("%d conversation(s) worse (--fail-on worse)", counts[agents.VerdictWorse])
+	case *failOn == agents.VerdictChanged && counts[agents.VerdictWorse]+counts[agents.VerdictChanged] > 0:
+		return fmt.Errorf("%d conversation(s) changed or worse (--fail-on changed)", counts[agents.VerdictWorse]+counts[agents.VerdictChanged])
 	}
-	return 0
-}
-
-// replayOnSnapshot replays recorded conversations against the agent built
-// with provider, on a throwaway copy of the database.
-func replayOnSnapshot(ctx context.Context, cfg Config, log *slog.Logger, st *store.Store, recorded []*store.TranscriptJSON,
-	provider agents.ProviderConfig, disable []string) ([]agents.ReplayResult, error) {
-	return agents.ReplayOnSnapshot(ctx, st, recorded, agents.Options{Provider: provider, DisableTools: disable,
-		Policy: tools.Policy{ReturnWindow: cfg.ReturnWindow, CouponPercent: cfg.CouponPercent}, Logger: log,
-		Config: agents.Config{MaxSteps: cfg.LLMMaxSteps, ModelTimeout: cfg.LLMTimeout}})
+	return nil
 }

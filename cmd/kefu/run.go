@@ -1,124 +1,219 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-
-	"github.com/kefu-dev/kefu/store"
-	"github.com/kefu-dev/kefu/store/demo"
+	"strings"
+	"unicode/utf8"
 )
 
-const usage = `kefu — an AI customer-service gateway for online stores
+// command is one of kefu's subcommands. Its run parses its own flags and
+// arguments (refusing any it does not know) and returns an error, which
+// run prints once.
+type command struct {
+	name     string
+	synopsis string // how it is called; a second line, if any, is indented
+	help     string
+	run      func(ctx context.Context, c *cli, args []string) error
+}
 
-Usage:
-  kefu [serve]            run the gateway: the demo shop at http://localhost:8080, the widget, the chat socket
-  kefu healthcheck        exit 0 if the local server is ready (for container health checks)
-  kefu seed [--reset]     load the demo shop into an empty database (--reset: empty it first)
-  kefu import FILE.json   load a shop's products, customers, orders and articles (see docs/import.md)
-  kefu import --transcripts FILE.jsonl
-                          load conversations from a kefu export
-  kefu user add --email E --name N --role admin|agent   add a staff member (password from stdin)
-  kefu user passwd --email E                             change a staff password (from stdin)
-  kefu export [filters] [--format jsonl|csv] [-o FILE]
-                          stream transcripts (filters: --text --from --to --state --customer --lang
-                          --tool --escalated --resolved --min-rating --max-rating)
-  kefu replay [filters] [--model builtin|openai] [--fail-on changed|worse] [--json]
-                          re-run recorded conversations against the current agent, on a snapshot
-  kefu forget --customer EMAIL|ID
-                          delete a customer's conversations and personal data (privacy request)
-  kefu chat [--as EMAIL] [--json] [-v]
-                          talk to the agent in the terminal as a demo customer (or a guest)
-  kefu loadtest [--mode turns|flood|idle] [--shoppers N] [--sockets N] [--duration D] [--runs N] [--url ws://HOST/ws]
-                          drive a kefu (default: one started on a temporary database) with simulated
-                          shoppers over WebSockets; prints turns/s, ack and reply latency, errors, memory
-  kefu version            print the version
+// commands are kefu's subcommands, in the order help lists them. (They
+// are set in init because help's own entry lists them.)
+var commands []command
 
-Environment:
-  KEFU_DB                  SQLite database file (default kefu.db)
-  KEFU_RETURN_WINDOW_DAYS  days after delivery that returns are accepted (default 30)
-  KEFU_COUPON_PERCENT      the discount offer_coupon gives, 1–30 (default 10)
-  KEFU_LOG_LEVEL           debug, info, warn or error (default info)
-  KEFU_LOG_FORMAT          text or json (default text)
-  KEFU_LLM                 builtin (default, offline) or openai (any OpenAI-compatible endpoint)
-  KEFU_LLM_BASE_URL        endpoint ending in /v1 (default OPENAI_BASE_URL or https://api.openai.com/v1)
-  KEFU_LLM_API_KEY         API key (or KEFU_LLM_API_KEY_FILE; default OPENAI_API_KEY)
-  KEFU_LLM_MODEL           model name (default OPENAI_MODEL)
-  KEFU_LLM_TIMEOUT         time limit per model call (default 30s)
-  KEFU_LLM_MAX_STEPS       model calls per turn (default 6)
-  KEFU_ADDR                listen address (default :8080)
-  KEFU_ALLOWED_ORIGINS     comma-separated origins of shop pages that embed the widget
-  KEFU_IDENTITY_SECRET     secret for signed shopper identities, 32+ characters (or KEFU_IDENTITY_SECRET_FILE)
-  KEFU_DEMO                serve the demo API that signs demo identities (default: true without a secret)
-  KEFU_STATIC_DIR          serve the front-end files from this folder instead of the binary
-  KEFU_SHUTDOWN_TIMEOUT    time allowed for a graceful shutdown (default 10s)
-  KEFU_ADMIN_EMAIL         first admin created when there is no staff (default admin@kefu.local)
-  KEFU_ADMIN_PASSWORD      their password (default: a one-time password printed to the log)
-`
-
-// maxImportSize bounds the file `kefu import` reads into memory.
-const maxImportSize = 256 << 20
-
-// run is kefu's entry point, separate from main so that tests can call it.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
-	fs := flag.NewFlagSet("kefu", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	if err := fs.Parse(args); err != nil {
-		return 2
+func init() {
+	commands = []command{
+		{"serve", "kefu [serve]", "run the gateway: the demo shop at http://localhost:8080, the widget, the chat socket", cmdServe},
+		{"healthcheck", "kefu healthcheck", "exit 0 if the local server is ready (for container health checks)", cmdHealthcheck},
+		{"seed", "kefu seed [--reset]", "load the demo shop into an empty database (--reset: empty it first)", cmdSeed},
+		{"import", "kefu import FILE.json\nkefu import --transcripts FILE.jsonl",
+			"load a shop's products, customers, orders and articles (see docs/import.md), or conversations from a kefu export", cmdImport},
+		{"user", "kefu user add --email E --name N --role admin|agent\nkefu user passwd --email E",
+			"add a staff member, or change a staff password (read from stdin)", cmdUser},
+		{"export", "kefu export [filters] [--format jsonl|csv] [-o FILE]",
+			"stream transcripts (filters: --text --from --to --state --customer --lang --tool --escalated --resolved --min-rating --max-rating)", cmdExport},
+		{"replay", "kefu replay [filters] [--model builtin|openai] [--fail-on changed|worse] [--json]",
+			"re-run recorded conversations against the current agent, on a snapshot", cmdReplay},
+		{"forget", "kefu forget --customer EMAIL|ID", "delete a customer's conversations and personal data (privacy request)", cmdForget},
+		{"chat", "kefu chat [--as EMAIL] [--json] [-v]", "talk to the agent in the terminal as a demo customer (or a guest)", cmdChat},
+		{"loadtest", "kefu loadtest [--mode turns|flood|idle] [--shoppers N] [--sockets N] [--duration D] [--runs N] [--url ws://HOST/ws]",
+			"drive a kefu (default: one started on a temporary database) with simulated shoppers over WebSockets; prints turns/s, ack and reply latency, errors, memory, CPU a turn", cmdLoadtest},
+		{"version", "kefu version", "print the version", cmdVersion},
+		{"help", "kefu help", "print this help", cmdHelp},
 	}
-	cmd, rest := fs.Arg(0), fs.Args()
-	if len(rest) > 0 {
-		rest = rest[1:]
-	}
-	switch cmd {
-	case "help":
-		fmt.Fprint(stdout, usage)
-		return 0
-	case "version":
-		fmt.Fprintf(stdout, "kefu %s %s\n", version, commit)
-		return 0
-	}
+}
 
-	cfg, err := loadConfig(environ)
+// usage is `kefu help`: every command and every setting.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("kefu — an AI customer-service gateway for online stores\n\nUsage:\n")
+	for _, c := range commands {
+		lines := strings.Split(c.synopsis, "\n")
+		for _, l := range lines[:len(lines)-1] {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+		help := wrap(c.help, 26, 100)
+		if last := lines[len(lines)-1]; len(last) <= 22 {
+			fmt.Fprintf(&b, "  %-22s  %s\n", last, help)
+		} else {
+			fmt.Fprintf(&b, "  %s\n  %-22s  %s\n", last, "", help)
+		}
+	}
+	b.WriteString("\nEnvironment (a KEFU_ variable not listed here is reported at start):\n")
+	b.WriteString(settingsHelp())
+	return b.String()
+}
+
+// wrap breaks text into lines of at most width columns, the second and
+// later indented by indent columns (the first is where the caller put it).
+func wrap(text string, indent, width int) string {
+	var b strings.Builder
+	col := indent
+	for i, w := range strings.Fields(text) {
+		n := utf8.RuneCountInString(w)
+		if i > 0 && col+1+n > width {
+			b.WriteString("\n" + strings.Repeat(" ", indent))
+			col = indent
+		} else if i > 0 {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += n
+	}
+	return b.String()
+}
+
+// cli is what a command runs with: the process's streams and environment.
+type cli struct {
+	name    string // "kefu seed", which starts each of its messages
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	environ []string
+}
+
+// usageError is a command called wrongly: an unknown flag, a missing or
+// stray argument, a bad flag value. kefu exits 2 after it.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// helpRequest is -h or --help: the command's flags, printed by run.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (helpRequest) Error() string { return "help requested" }
+
+// flags returns a flag set for the command. It prints nothing: run
+// reports a parsing error once, with the command's usage.
+func (c *cli) flags() *flag.FlagSet {
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parse parses args with fs and returns the arguments after the flags,
+// which must be exactly one for each name given.
+func (c *cli) parse(fs *flag.FlagSet, args []string, names ...string) ([]string, error) {
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil, helpRequest{fs}
+	} else if err != nil {
+		return nil, usageError{err}
+	}
+	rest := fs.Args()
+	if len(rest) < len(names) {
+		return nil, usagef("missing %s", strings.Join(names[len(rest):], " "))
+	}
+	if len(rest) > len(names) {
+		return nil, usagef("unexpected argument %q", rest[len(names)])
+	}
+	return rest, nil
+}
+
+// config reads the configuration and builds the logger, warning of
+// KEFU_ variables that are not settings.
+func (c *cli) config() (Config, *slog.Logger, error) {
+	cfg, err := loadConfig(c.environ)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu: invalid configuration:\n%v\n", err)
-		return 1
+		return cfg, nil, fmt.Errorf("invalid configuration:\n%w", err)
 	}
-	log := newLogger(cfg, stderr)
+	log := newLogger(cfg, c.stderr)
 	for _, k := range cfg.Unknown {
 		log.Warn("unknown environment variable ignored", "name", k)
 	}
+	return cfg, log, nil
+}
 
-	switch cmd {
-	case "", "serve":
-		return cmdServe(ctx, cfg, log, nil)
-	case "healthcheck":
-		return cmdHealthcheck(ctx, cfg, stdout, stderr)
-	case "seed":
-		return cmdSeed(ctx, cfg, log, rest, stdout, stderr)
-	case "import":
-		return cmdImport(ctx, cfg, log, rest, stdout, stderr)
-	case "chat":
-		return cmdChat(ctx, cfg, log, rest, stdin, stdout, stderr)
-	case "user":
-		return cmdUser(ctx, cfg, log, rest, stdin, stdout, stderr)
-	case "export":
-		return cmdExport(ctx, cfg, log, rest, stdout, stderr)
-	case "forget":
-		return cmdForget(ctx, cfg, log, rest, stdout, stderr)
-	case "replay":
-		return cmdReplay(ctx, cfg, log, rest, stdout, stderr)
-	case "loadtest":
-		return cmdLoadtest(ctx, rest, stdout, stderr, environ)
-	default:
-		fmt.Fprintf(stderr, "kefu: unknown command %q\n\n%s", cmd, usage)
+// run is kefu's entry point, separate from main so that tests can call it.
+// It prints a command's error once, as "kefu <command>: …", and returns
+// the exit code: 0, 1 for a failure, 2 for a command called wrongly.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	} else if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		name, args = "help", args[1:]
+	} else if len(args) > 0 {
+		fmt.Fprintf(stderr, "kefu: unknown flag %s (flags come after the command)\n\n%s", args[0], usage())
 		return 2
 	}
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == name {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "kefu: unknown command %q\n\n%s", name, usage())
+		return 2
+	}
+	c := &cli{name: "kefu " + name, stdin: stdin, stdout: stdout, stderr: stderr, environ: environ}
+	err := cmd.run(ctx, c, args)
+	var help helpRequest
+	var uerr usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &help):
+		fmt.Fprintf(stdout, "usage: %s\n\n%s\n", strings.ReplaceAll(cmd.synopsis, "\n", "\n       "), cmd.help)
+		var flags bytes.Buffer
+		help.fs.SetOutput(&flags)
+		help.fs.PrintDefaults()
+		if flags.Len() > 0 {
+			fmt.Fprintf(stdout, "\nflags:\n%s", flags.String())
+		}
+		return 0
+	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "%s: %v\nusage: %s\n", c.name, err, strings.ReplaceAll(cmd.synopsis, "\n", "\n       "))
+		return 2
+	default:
+		fmt.Fprintf(stderr, "%s: %v\n", c.name, err)
+		return 1
+	}
+}
+
+func cmdHelp(ctx context.Context, c *cli, args []string) error {
+	if _, err := c.parse(c.flags(), args); err != nil {
+		return err
+	}
+	fmt.Fprint(c.stdout, usage())
+	return nil
+}
+
+func cmdVersion(ctx context.Context, c *cli, args []string) error {
+	if _, err := c.parse(c.flags(), args); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "kefu %s %s\n", version, commit)
+	return nil
 }
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
@@ -127,122 +222,4 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DB, store.Options{})
-	if err != nil {
-		return nil, err
-	}
-	log.Debug("database open", "path", cfg.DB, "schema_version", store.SchemaVersion())
-	return st, nil
-}
-
-func cmdSeed(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("kefu seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	reset := fs.Bool("reset", false, "delete all shop data and conversations first")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	st, err := openStore(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu seed: %v\n", err)
-		return 1
-	}
-	defer st.Close()
-	if *reset {
-		if err := st.Reset(ctx); err != nil {
-			fmt.Fprintf(stderr, "kefu seed: %v\n", err)
-			return 1
-		}
-	} else if has, err := st.HasShopData(ctx); err != nil {
-		fmt.Fprintf(stderr, "kefu seed: %v\n", err)
-		return 1
-	} else if has {
-		fmt.Fprintf(stderr, "kefu seed: %s already has shop data; use `kefu seed --reset` to replace it with the demo shop\n", cfg.DB)
-		return 1
-	}
-	rep, err := st.Import(ctx, demo.Dataset(st.Now()))
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu seed: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "Seeded the demo shop into %s:\n%s", cfg.DB, rep)
-	return 0
-}
-
-func cmdImport(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 2 && args[0] == "--transcripts" {
-		return cmdImportTranscripts(ctx, cfg, log, args[1], stdout, stderr)
-	}
-	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: kefu import FILE.json\n       kefu import --transcripts FILE.jsonl")
-		return 2
-	}
-	ds, err := readDataset(args[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu import: %s: %v\n", args[0], err)
-		return 1
-	}
-	st, err := openStore(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu import: %v\n", err)
-		return 1
-	}
-	defer st.Close()
-	rep, err := st.Import(ctx, ds)
-	var verr *store.ValidationError
-	if errors.As(err, &verr) {
-		fmt.Fprintf(stderr, "kefu import: %s: nothing was imported; %d problem(s):\n", args[0], len(verr.Problems))
-		for _, p := range verr.Problems {
-			fmt.Fprintf(stderr, "  %s\n", p)
-		}
-		return 1
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu import: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "Imported %s into %s:\n%s", args[0], cfg.DB, rep)
-	return 0
-}
-
-func readDataset(path string) (*store.Dataset, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxImportSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxImportSize {
-		return nil, fmt.Errorf("file is larger than %d MiB", maxImportSize>>20)
-	}
-	return store.DecodeDataset(b)
-}
-
-// cmdImportTranscripts loads conversations from a `kefu export` JSONL file.
-func cmdImportTranscripts(ctx context.Context, cfg Config, log *slog.Logger, path string, stdout, stderr io.Writer) int {
-	f, err := os.Open(path)
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu import: %v\n", err)
-		return 1
-	}
-	defer f.Close()
-	st, err := openStore(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu import: %v\n", err)
-		return 1
-	}
-	defer st.Close()
-	rep, err := st.ImportTranscripts(ctx, f)
-	if err != nil {
-		fmt.Fprintf(stderr, "kefu import: %s: %v (%d imported before it)\n", path, err, rep.Imported)
-		return 1
-	}
-	fmt.Fprintf(stdout, "Imported %d conversation(s) from %s; %d already there.\n", rep.Imported, path, rep.Skipped)
-	return 0
 }

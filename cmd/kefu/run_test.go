@@ -104,7 +104,7 @@ func TestImportCommand(t *testing.T) {
 	broken := filepath.Join(dir, "broken.json")
 	os.WriteFile(broken, []byte("{\"products\": [\n  {\"sku\": 1}\n]}"), 0o644)
 	code, _, errOut = kefu(t, env, "import", broken)
-	if code != 1 || !strings.Contains(errOut, "products.sku: want string") {
+	if code != 1 || !strings.Contains(errOut, "products[0].sku: want a string") {
 		t.Fatalf("broken file: code %d\n%s", code, errOut)
 	}
 	if code, _, _ := kefu(t, env, "import"); code != 2 {

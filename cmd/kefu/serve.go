@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,88 +11,69 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"golang.org/x/time/rate"
-
-	"github.com/kefu-dev/kefu/agents"
-	"github.com/kefu-dev/kefu/chat"
-	"github.com/kefu-dev/kefu/store"
-	"github.com/kefu-dev/kefu/store/demo"
-	"github.com/kefu-dev/kefu/web"
+	"github.com/kefu-dev/kefu/cmd/kefu/stack"
 )
 
-// cmdServe runs the gateway until ctx ends (SIGINT or SIGTERM), then shuts
+func cmdServe(ctx context.Context, c *cli, args []string) error {
+	if _, err := c.parse(c.flags(), args); err != nil {
+		return err
+	}
+	cfg, log, err := c.config()
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, log, nil)
+}
+
+// serve runs the gateway until ctx ends (SIGINT or SIGTERM), then shuts
 // down in order: stop accepting, tell connected shoppers, finish the turns
 // and commits in flight, close the database; all within
-// KEFU_SHUTDOWN_TIMEOUT, after which the process exits anyway.
-func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- string) int {
+// KEFU_SHUTDOWN_TIMEOUT, after which the process exits anyway. ready, if
+// set, receives the address once it listens.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- string) error {
 	log.Info("starting kefu", "version", version, "commit", commit, "addr", cfg.Addr, "db", cfg.DB, "model", modelName(cfg))
-	st, err := openStore(ctx, cfg, log)
+	s, err := stack.New(ctx, cfg.Config, stack.Options{Log: log, Version: version, Seed: true})
 	if err != nil {
-		log.Error("cannot open the database", "err", err)
-		return 1
+		return err
 	}
-	defer st.Close()
-	if err := seedIfEmpty(ctx, st, cfg, log); err != nil {
-		log.Error("cannot seed the demo shop", "err", err)
-		return 1
-	}
-	if err := ensureAdmin(ctx, st, cfg, log); err != nil {
-		log.Error("cannot create the first admin", "err", err)
-		return 1
-	}
-	runner, err := newRunner(ctx, cfg, st, log)
-	if err != nil {
-		log.Error("cannot start the agent", "err", err)
-		return 1
+	started := false
+	defer func() {
+		if !started { // shut down below otherwise
+			s.Shutdown(context.Background())
+		}
+	}()
+	if err := ensureAdmin(ctx, s.Store, cfg, log); err != nil {
+		return fmt.Errorf("creating the first admin: %w", err)
 	}
 	if cfg.DebugAddr != "" {
 		stop, err := serveDebug(cfg.DebugAddr, log)
 		if err != nil {
-			log.Error("cannot listen for the profiler", "addr", cfg.DebugAddr, "err", err)
-			return 1
+			return fmt.Errorf("listening for the profiler on %s: %w", cfg.DebugAddr, err)
 		}
 		defer stop()
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	engine := chat.NewEngine(st, runner, chat.Config{IdentitySecret: cfg.IdentitySecret, AllowedOrigins: cfg.AllowedOrigins, Now: st.Now,
-		MessageRate: rate.Limit(cfg.MessageRate), MessageBurst: cfg.MessageBurst, IPRate: rate.Limit(cfg.IPRate), IPBurst: cfg.IPBurst}, log, reg)
 	if cfg.Demo {
 		log.Warn("demo mode: /api/demo signs any demo customer's identity; set KEFU_IDENTITY_SECRET and KEFU_DEMO=false in production")
 	}
-	// A hosted model, when configured, also writes customer summaries.
-	summary, _, err := agents.NewProviderModel(cfg.LLM)
-	if err != nil {
-		log.Error("cannot start the model provider", "err", err)
-		return 1
-	}
-	srv := web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: version},
-		web.Deps{Store: st, Engine: engine, Gatherer: reg, Log: log, Now: st.Now,
-			Replay: func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error) {
-				return replayOnSnapshot(ctx, cfg, log, st, recorded, cfg.LLM, nil)
-			}, Summary: summary})
-
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		log.Error("cannot listen", "addr", cfg.Addr, "err", err)
-		return 1
+		return err
 	}
+	started = true
 	log.Info("kefu is ready", "url", "http://"+displayAddr(l.Addr().String()))
 	if ready != nil {
 		ready <- l.Addr().String()
 	}
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(l) }()
+	go func() { served <- s.Server.Serve(l) }()
 
 	select {
 	case err := <-served:
+		s.Shutdown(context.Background())
 		if err != nil {
-			log.Error("server failed", "err", err)
-			return 1
+			return fmt.Errorf("server failed: %w", err)
 		}
-		return 0
+		return nil
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
@@ -104,25 +85,13 @@ func cmdServe(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- st
 	defer hard.Stop()
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+	if err := s.Server.Shutdown(sctx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
-	if err := engine.Shutdown(sctx); err != nil {
+	if err := s.Shutdown(sctx); err != nil {
 		log.Warn("turns cancelled at the shutdown deadline", "err", err)
 	}
 	log.Info("stopped")
-	return 0
-}
-
-func seedIfEmpty(ctx context.Context, st *store.Store, cfg Config, log *slog.Logger) error {
-	has, err := st.HasShopData(ctx)
-	if err != nil || has {
-		return err
-	}
-	if _, err := st.Import(ctx, demo.Dataset(st.Now())); err != nil {
-		return err
-	}
-	log.Info("seeded the demo shop into an empty database", "path", cfg.DB)
 	return nil
 }
 
@@ -143,21 +112,26 @@ func displayAddr(a string) string {
 
 // cmdHealthcheck asks the local server whether it is ready: the container
 // image has no curl.
-func cmdHealthcheck(ctx context.Context, cfg Config, stdout, stderr io.Writer) int {
+func cmdHealthcheck(ctx context.Context, c *cli, args []string) error {
+	if _, err := c.parse(c.flags(), args); err != nil {
+		return err
+	}
+	cfg, _, err := c.config()
+	if err != nil {
+		return err
+	}
 	_, port, _ := net.SplitHostPort(cfg.Addr)
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/readyz", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu healthcheck: %v\n", err)
-		return 1
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(stderr, "kefu healthcheck: %s\n", resp.Status)
-		return 1
+		return errors.New(resp.Status)
 	}
-	fmt.Fprintln(stdout, "ok")
-	return 0
+	fmt.Fprintln(c.stdout, "ok")
+	return nil
 }

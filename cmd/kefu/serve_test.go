@@ -26,13 +26,13 @@ func TestServeGracefulShutdown(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	ready := make(chan string, 1)
-	exited := make(chan int, 1)
-	go func() { exited <- cmdServe(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ready) }()
+	exited := make(chan error, 1)
+	go func() { exited <- serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), ready) }()
 	var addr string
 	select {
 	case addr = <-ready:
-	case code := <-exited:
-		t.Fatalf("serve exited with %d", code)
+	case err := <-exited:
+		t.Fatalf("serve exited: %v", err)
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not start")
 	}
@@ -87,9 +87,9 @@ func TestServeGracefulShutdown(t *testing.T) {
 		t.Errorf("close code %d, want 4010", closeCode)
 	}
 	select {
-	case code := <-exited:
-		if code != 0 {
-			t.Fatalf("serve exited with %d", code)
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("serve exited: %v", err)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop")

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,74 +18,75 @@ import (
 // cmdUser manages staff accounts: `kefu user add --email E --name N --role
 // admin|agent` and `kefu user passwd --email E`, reading the password from
 // the first line of stdin (a prompt on a terminal, or a pipe).
-func cmdUser(ctx context.Context, cfg Config, log *slog.Logger, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdUser(ctx context.Context, c *cli, args []string) error {
 	if len(args) == 0 || (args[0] != "add" && args[0] != "passwd") {
-		fmt.Fprintln(stderr, "usage: kefu user add --email E --name N --role admin|agent\n       kefu user passwd --email E\n(the password is read from stdin)")
-		return 2
+		return usagef("want add or passwd")
 	}
-	fs := flag.NewFlagSet("kefu user "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	action := args[0]
+	c.name += " " + action
+	fs := c.flags()
 	email := fs.String("email", "", "staff email (sign-in name)")
-	name := fs.String("name", "", "name shown to shoppers, e.g. Mei")
-	role := fs.String("role", store.RoleAgent, "admin or agent")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	var name, role *string
+	if action == "add" {
+		name = fs.String("name", "", "name shown to shoppers, e.g. Mei")
+		role = fs.String("role", store.RoleAgent, "admin or agent")
 	}
-	if *email == "" || (args[0] == "add" && (*name == "" || (*role != store.RoleAdmin && *role != store.RoleAgent))) {
-		fmt.Fprintln(stderr, "kefu user: --email is required; add also needs --name and --role admin|agent")
-		return 2
+	if _, err := c.parse(fs, args[1:]); err != nil {
+		return err
 	}
-	fmt.Fprint(stderr, "Password (10+ characters): ")
-	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if *email == "" {
+		return usagef("--email is required")
+	}
+	if action == "add" && (*name == "" || (*role != store.RoleAdmin && *role != store.RoleAgent)) {
+		return usagef("add needs --name and --role admin|agent")
+	}
+	cfg, log, err := c.config()
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(c.stderr, "Password (10+ characters): ")
+	line, err := bufio.NewReader(c.stdin).ReadString('\n')
+	fmt.Fprintln(c.stderr)
 	if err != nil && !errors.Is(err, io.EOF) {
-		fmt.Fprintf(stderr, "\nkefu user: %v\n", err)
-		return 1
+		return err
 	}
-	fmt.Fprintln(stderr)
 	hash, err := web.HashPassword(strings.TrimRight(line, "\r\n"))
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu user: %v\n", err)
-		return 1
+		return err
 	}
 	st, err := openStore(ctx, cfg, log)
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu user: %v\n", err)
-		return 1
+		return err
 	}
 	defer st.Close()
-	if args[0] == "add" {
+	if action == "add" {
 		s := &store.Staff{Email: *email, Name: *name, Role: *role, PasswordHash: hash}
 		if err := st.CreateStaff(ctx, s); err != nil {
-			fmt.Fprintf(stderr, "kefu user: %v\n", err)
-			return 1
+			return err
 		}
-		fmt.Fprintf(stdout, "Added %s <%s> as %s.\n", s.Name, strings.ToLower(*email), s.Role)
-		return 0
+		fmt.Fprintf(c.stdout, "Added %s <%s> as %s.\n", s.Name, strings.ToLower(*email), s.Role)
+		return nil
 	}
 	s, err := st.StaffByEmail(ctx, *email)
 	if err == nil {
 		err = st.SetStaffPassword(ctx, s.ID, hash)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "kefu user: %v\n", err)
-		return 1
+		return err
 	}
-	fmt.Fprintf(stdout, "Changed the password of %s; their sessions are signed out.\n", s.Email)
-	return 0
+	fmt.Fprintf(c.stdout, "Changed the password of %s; their sessions are signed out.\n", s.Email)
+	return nil
 }
 
 // ensureAdmin creates the first admin on a start with no staff: from
-// KEFU_ADMIN_EMAIL and KEFU_ADMIN_PASSWORD when set, or with a one-time
-// password printed to the log.
+// KEFU_ADMIN_EMAIL (which has a default) and KEFU_ADMIN_PASSWORD when set,
+// or with a one-time password printed to the log.
 func ensureAdmin(ctx context.Context, st *store.Store, cfg Config, log *slog.Logger) error {
 	list, err := st.StaffList(ctx)
 	if err != nil || len(list) > 0 {
 		return err
 	}
 	email, pw, generated := cfg.AdminEmail, cfg.AdminPassword, false
-	if email == "" {
-		email = "admin@kefu.local"
-	}
 	if pw == "" {
 		b := make([]byte, 12)
 		rand.Read(b)

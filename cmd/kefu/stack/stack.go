@@ -1,0 +1,169 @@
+// Package stack is the wiring of cmd/kefu: one constructor, New, builds
+// kefu's store, tools, agent, chat engine and web server from its
+// configuration. It is exported so that the end-to-end tests run the same
+// kefu the binary runs; nothing in the product imports it.
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/time/rate"
+
+	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/chat"
+	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/store/demo"
+	"github.com/kefu-dev/kefu/tools"
+	"github.com/kefu-dev/kefu/web"
+)
+
+// Config is kefu's configuration. cmd/kefu reads it from the environment
+// through its table of settings, which gives each field's variable and
+// default; New takes the zero value of a field it uses to mean that
+// default too (the packages it wires document theirs), except DB, which
+// is required.
+type Config struct {
+	DB              string        // SQLite file
+	ReturnWindow    time.Duration // how long after delivery returns are accepted
+	CouponPercent   int           // the discount offer_coupon gives
+	LogLevel        slog.Level
+	LogFormat       string // text or json
+	LLM             agents.ProviderConfig
+	LLMTimeout      time.Duration // per model call
+	LLMMaxSteps     int           // model calls per turn
+	Addr            string        // listen address
+	AllowedOrigins  []string      // origins besides kefu's own that may open sockets
+	IdentitySecret  []byte        // verifies signed shopper identities
+	SecretGenerated bool          // IdentitySecret was generated, not configured
+	Demo            bool          // serve the demo API that signs demo identities
+	StaticDir       string        // serve front-end files from here instead of the binary
+	ShutdownTimeout time.Duration
+	AdminEmail      string // the first admin, created on a start with no staff
+	AdminPassword   string
+	MessageRate     float64 // shopper messages per second per socket
+	MessageBurst    int
+	IPRate          float64 // shopper messages per second per client address
+	IPBurst         int
+	DebugAddr       string // serves Go's profiler here; empty: off
+}
+
+// Options are what a caller adds to the configuration.
+type Options struct {
+	Log     *slog.Logger // nil: slog.Default()
+	Version string       // the build, shown by the server
+	// Seed loads the demo shop into the database if it has no shop data,
+	// before the agent reads the catalog.
+	Seed bool
+	// Chat, if set, adjusts the engine's configuration made from Config
+	// (tests shorten its timings).
+	Chat func(*chat.Config)
+	// Deps, if set, adjusts the web server's dependencies (tests replace
+	// the summary model).
+	Deps func(*web.Deps)
+}
+
+// Stack is one kefu: its parts, wired together.
+type Stack struct {
+	Config  Config
+	Store   *store.Store
+	Runner  *agents.Runner
+	Engine  *chat.Engine
+	Server  *web.Server
+	Metrics *prometheus.Registry // Go, process, engine and agent metrics, served on /metrics
+	log     *slog.Logger
+}
+
+// New opens the database at cfg.DB (applying its migrations) and builds
+// the tools, the agent, the chat engine and the web server over it. The
+// server is not listening: serve it with Server.Serve, or mount
+// Server.Handler. Shutdown undoes New.
+func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
+	log := o.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	st, err := store.Open(ctx, cfg.DB, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			st.Close()
+		}
+	}()
+	log.Debug("database open", "path", cfg.DB, "schema_version", store.SchemaVersion())
+	if o.Seed {
+		if err := seedIfEmpty(ctx, st, cfg.DB, log); err != nil {
+			return nil, fmt.Errorf("seeding the demo shop: %w", err)
+		}
+	}
+	s := &Stack{Config: cfg, Store: st, log: log}
+	if s.Runner, err = agents.NewRunner(ctx, st, s.agentOptions(cfg.LLM, nil)); err != nil {
+		return nil, fmt.Errorf("starting the agent: %w", err)
+	}
+	// A hosted model, when configured, also writes customer summaries.
+	summary, _, err := agents.NewProviderModel(cfg.LLM)
+	if err != nil {
+		return nil, fmt.Errorf("starting the model provider: %w", err)
+	}
+	s.Metrics = prometheus.NewRegistry()
+	s.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	cc := chat.Config{IdentitySecret: cfg.IdentitySecret, AllowedOrigins: cfg.AllowedOrigins, Now: st.Now,
+		MessageRate: rate.Limit(cfg.MessageRate), MessageBurst: cfg.MessageBurst, IPRate: rate.Limit(cfg.IPRate), IPBurst: cfg.IPBurst}
+	if o.Chat != nil {
+		o.Chat(&cc)
+	}
+	s.Engine = chat.NewEngine(st, s.Runner, cc, log, s.Metrics)
+	deps := web.Deps{Store: st, Engine: s.Engine, Gatherer: s.Metrics, Log: log, Now: st.Now, Summary: summary,
+		Replay: func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error) {
+			return s.Replay(ctx, recorded, cfg.LLM, nil)
+		}}
+	if o.Deps != nil {
+		o.Deps(&deps)
+	}
+	s.Server = web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: o.Version}, deps)
+	return s, nil
+}
+
+// agentOptions are the agent's options from the configuration, with the
+// model provider and the tools to leave out.
+func (s *Stack) agentOptions(provider agents.ProviderConfig, disable []string) agents.Options {
+	return agents.Options{Provider: provider, DisableTools: disable, Logger: s.log,
+		Policy: tools.Policy{ReturnWindow: s.Config.ReturnWindow, CouponPercent: s.Config.CouponPercent},
+		Config: agents.Config{MaxSteps: s.Config.LLMMaxSteps, ModelTimeout: s.Config.LLMTimeout}}
+}
+
+// Replay re-runs recorded conversations against an agent built like the
+// stack's but with provider and without the disabled tools, on a
+// throwaway copy of the database, so that no real order is touched.
+func (s *Stack) Replay(ctx context.Context, recorded []*store.TranscriptJSON, provider agents.ProviderConfig, disable []string) ([]agents.ReplayResult, error) {
+	return agents.ReplayOnSnapshot(ctx, s.Store, recorded, s.agentOptions(provider, disable))
+}
+
+// Shutdown closes the engine's sockets, waits for the turns in flight
+// (cancelling them when ctx ends) and the writer's last commits, then
+// closes the database. The web server, if it was serving, must have been
+// shut down first.
+func (s *Stack) Shutdown(ctx context.Context) error {
+	err := s.Engine.Shutdown(ctx)
+	return errors.Join(err, s.Store.Close())
+}
+
+// seedIfEmpty loads the demo shop into a database with no shop data.
+func seedIfEmpty(ctx context.Context, st *store.Store, path string, log *slog.Logger) error {
+	has, err := st.HasShopData(ctx)
+	if err != nil || has {
+		return err
+	}
+	if _, err := st.Import(ctx, demo.Dataset(st.Now())); err != nil {
+		return err
+	}
+	log.Info("seeded the demo shop into an empty database", "path", path)
+	return nil
+}
