@@ -47,8 +47,10 @@ func FuzzImport(f *testing.F) {
 	f.Cleanup(func() { db.Close() })
 
 	f.Add(shop)
-	if b, err := os.ReadFile(filepath.Join("testdata", "shop_invalid.json")); err == nil {
-		f.Add(b)
+	for _, name := range []string{"shop_invalid.json", "shop_misfit.json"} {
+		if b, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(b)
+		}
 	}
 	for _, s := range []string{
 		`{}`,

@@ -50,29 +50,17 @@ func checkProblems(t *testing.T, got, want []string) {
 // A file that does not fit the format is refused with every misfit, each
 // with its path and line:column, not only the first one encoding/json met.
 func TestImportReportsEveryShapeProblem(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "shop_misfit.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	misfit := string(b)
 	for _, c := range []struct {
 		name, body string
 		want       []string
 	}{{
-		name: "the three of docs/import.md",
-		body: `{
-  "products": [
-    {"sku": "MUG-01", "title": "Stoneware Mug", "category": "kitchen", "price": 18.50},
-    {"sku": "TEA-01", "title": "Jasmine Tea", "category": "kitchen", "price": "12,50"}
-  ],
-  "orders": [
-    {"number": "A-1", "email": "a@example.com", "status": "paid",
-     "placed_at": "2026-10-01T09:30:00Z", "paid_at": "2026-10-01T09:31:00Z",
-     "items": [{"sku": "MUG-01", "quantity": 1}]},
-    {"number": "A-2", "email": "a@example.com", "status": "shipped",
-     "placed_at": "2026-10-01T09:30:00Z", "paid_at": "2026-10-01T09:31:00Z", "shipped_at": "2026-10-02T09:00:00Z",
-     "items": [{"sku": "MUG-01", "quantity": 1}],
-     "shipments": [{"carrier": "UPS", "tracking_number": "1Z1", "status": "in_transit", "shipped_at": "2026-10-02"}]},
-    {"number": "A-3", "email": "a@example.com", "status": "paid",
-     "placed_at": "2026-10-01T09:30:00Z", "paid_at": "2026-10-01T09:31:00Z",
-     "items": [{"sku": "MUG-01", "qty": 2}]}
-  ]
-}`,
+		name: "testdata/shop_misfit.json, the three of docs/import.md",
+		body: misfit,
 		want: []string{
 			`products[1].price: want a number with at most two decimals, got "12,50" (line 4, column 79)`,
 			`orders[1].shipments[0].shipped_at: want an RFC 3339 time such as 2026-10-01T09:30:00Z, got "2026-10-02" (line 13, column 103)`,
