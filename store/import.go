@@ -96,33 +96,14 @@ func (im *importer) problem(path, format string, args ...any) {
 func (im *importer) write(ctx context.Context) error {
 	ds := im.ds
 	for _, p := range ds.Products {
-		_, o, err := upsert(ctx, im.tx, "products", []col{{name: "sku", val: p.SKU}}, []col{
-			{name: "title", val: p.Title},
-			{name: "title_zh", val: p.TitleZH},
-			{name: "category", val: p.Category},
-			{name: "price", val: int64(p.Price)},
-			{name: "currency", val: orDefault(p.Currency, "USD")},
-			{name: "tags", val: strings.Join(p.Tags, " ")},
-			{name: "description", val: p.Description},
-			{name: "final_sale", val: boolInt(p.FinalSale)},
-		})
-		if err != nil {
+		if err := im.writeProduct(ctx, p); err != nil {
 			return fmt.Errorf("product %q: %w", p.SKU, err)
 		}
-		im.rep.add("products", o)
 	}
 	for _, c := range ds.Customers {
-		created := c.CreatedAt
-		_, o, err := upsert(ctx, im.tx, "customers", []col{{name: "email", val: strings.ToLower(c.Email)}}, []col{
-			{name: "external_id", val: nullString(c.ExternalID)},
-			{name: "name", val: c.Name},
-			{name: "locale", val: orDefault(c.Locale, "en")},
-			{name: "created_at", val: ms(orNow(created, im.now)), insertOnly: created.IsZero()},
-		})
-		if err != nil {
+		if err := im.writeCustomer(ctx, c); err != nil {
 			return fmt.Errorf("customer %q: %w", c.Email, err)
 		}
-		im.rep.add("customers", o)
 	}
 	for _, o := range ds.Orders {
 		if err := im.writeOrder(ctx, o); err != nil {
@@ -135,36 +116,83 @@ func (im *importer) write(ctx context.Context) error {
 		}
 	}
 	for _, rv := range ds.Reviews {
-		key := []col{{name: "product_id", val: im.productID(ctx, rv.SKU)}, {name: "customer_id", val: im.customerID(ctx, rv.CustomerEmail)}}
-		_, o, err := upsert(ctx, im.tx, "reviews", key, []col{
-			{name: "rating", val: int64(rv.Rating)},
-			{name: "title", val: rv.Title},
-			{name: "body", val: rv.Body},
-			{name: "locale", val: orDefault(rv.Locale, "en")},
-			{name: "created_at", val: ms(rv.CreatedAt)},
-		})
-		if err != nil {
+		if err := im.writeReview(ctx, rv); err != nil {
 			return fmt.Errorf("review of %q by %q: %w", rv.SKU, rv.CustomerEmail, err)
 		}
-		im.rep.add("reviews", o)
 	}
 	for _, a := range ds.Articles {
-		id, o, err := upsert(ctx, im.tx, "kb_articles", []col{{name: "slug", val: a.Slug}, {name: "locale", val: a.Locale}}, []col{
-			{name: "title", val: a.Title},
-			{name: "body", val: a.Body},
-			{name: "tags", val: strings.Join(a.Tags, " ")},
-			{name: "updated_at", val: ms(orNow(a.UpdatedAt, im.now)), insertOnly: a.UpdatedAt.IsZero()},
-		})
-		if err != nil {
+		if err := im.writeArticle(ctx, a); err != nil {
 			return fmt.Errorf("article %q (%s): %w", a.Slug, a.Locale, err)
 		}
-		if o != Unchanged {
-			if err := indexArticle(ctx, im.tx, id, a); err != nil {
-				return err
-			}
-		}
-		im.rep.add("articles", o)
 	}
+	return nil
+}
+
+func (im *importer) writeProduct(ctx context.Context, p Product) error {
+	_, o, err := upsert(ctx, im.tx, "products", []col{{name: "sku", val: p.SKU}}, []col{
+		{name: "title", val: p.Title},
+		{name: "title_zh", val: p.TitleZH},
+		{name: "category", val: p.Category},
+		{name: "price", val: int64(p.Price)},
+		{name: "currency", val: orDefault(p.Currency, "USD")},
+		{name: "tags", val: strings.Join(p.Tags, " ")},
+		{name: "description", val: p.Description},
+		{name: "final_sale", val: boolInt(p.FinalSale)},
+	})
+	if err != nil {
+		return err
+	}
+	im.rep.add("products", o)
+	return nil
+}
+
+func (im *importer) writeCustomer(ctx context.Context, c Customer) error {
+	created := c.CreatedAt
+	_, o, err := upsert(ctx, im.tx, "customers", []col{{name: "email", val: strings.ToLower(c.Email)}}, []col{
+		{name: "external_id", val: nullString(c.ExternalID)},
+		{name: "name", val: c.Name},
+		{name: "locale", val: orDefault(c.Locale, "en")},
+		{name: "created_at", val: ms(orNow(created, im.now)), insertOnly: created.IsZero()},
+	})
+	if err != nil {
+		return err
+	}
+	im.rep.add("customers", o)
+	return nil
+}
+
+func (im *importer) writeReview(ctx context.Context, rv Review) error {
+	key := []col{{name: "product_id", val: im.productID(ctx, rv.SKU)}, {name: "customer_id", val: im.customerID(ctx, rv.CustomerEmail)}}
+	_, o, err := upsert(ctx, im.tx, "reviews", key, []col{
+		{name: "rating", val: int64(rv.Rating)},
+		{name: "title", val: rv.Title},
+		{name: "body", val: rv.Body},
+		{name: "locale", val: orDefault(rv.Locale, "en")},
+		{name: "created_at", val: ms(rv.CreatedAt)},
+	})
+	if err != nil {
+		return err
+	}
+	im.rep.add("reviews", o)
+	return nil
+}
+
+func (im *importer) writeArticle(ctx context.Context, a Article) error {
+	id, o, err := upsert(ctx, im.tx, "kb_articles", []col{{name: "slug", val: a.Slug}, {name: "locale", val: a.Locale}}, []col{
+		{name: "title", val: a.Title},
+		{name: "body", val: a.Body},
+		{name: "tags", val: strings.Join(a.Tags, " ")},
+		{name: "updated_at", val: ms(orNow(a.UpdatedAt, im.now)), insertOnly: a.UpdatedAt.IsZero()},
+	})
+	if err != nil {
+		return err
+	}
+	if o != Unchanged {
+		if err := indexArticle(ctx, im.tx, id, a); err != nil {
+			return err
+		}
+	}
+	im.rep.add("articles", o)
 	return nil
 }
 
@@ -211,30 +239,41 @@ func (im *importer) writeOrder(ctx context.Context, o Order) error {
 		oc = merge(oc, ic)
 	}
 	for _, sh := range o.Shipments {
-		shipID, sc, err := upsert(ctx, im.tx, "shipments", []col{{name: "tracking_number", val: sh.TrackingNumber}}, []col{
-			{name: "order_id", val: orderID},
-			{name: "carrier", val: sh.Carrier},
-			{name: "status", val: sh.Status},
-			{name: "shipped_at", val: msPtr(sh.ShippedAt)},
-			{name: "estimated_delivery_at", val: msPtr(sh.EstimatedDeliveryAt)},
-			{name: "delivered_at", val: msPtr(sh.DeliveredAt)},
-		})
+		sc, err := im.writeShipment(ctx, orderID, sh)
 		if err != nil {
 			return err
 		}
 		oc = merge(oc, sc)
-		for _, ev := range sh.Events {
-			_, ec, err := upsert(ctx, im.tx, "tracking_events",
-				[]col{{name: "shipment_id", val: shipID}, {name: "at", val: ms(ev.At)}, {name: "description", val: ev.Description}},
-				[]col{{name: "location", val: ev.Location}, {name: "status", val: ev.Status}})
-			if err != nil {
-				return err
-			}
-			oc = merge(oc, ec)
-		}
 	}
 	im.rep.add("orders", oc)
 	return nil
+}
+
+// writeShipment writes a shipment of an order and its tracking events, and
+// returns what became of the shipment: created, updated (itself or one of
+// its events) or unchanged.
+func (im *importer) writeShipment(ctx context.Context, orderID int64, sh Shipment) (Outcome, error) {
+	shipID, sc, err := upsert(ctx, im.tx, "shipments", []col{{name: "tracking_number", val: sh.TrackingNumber}}, []col{
+		{name: "order_id", val: orderID},
+		{name: "carrier", val: sh.Carrier},
+		{name: "status", val: sh.Status},
+		{name: "shipped_at", val: msPtr(sh.ShippedAt)},
+		{name: "estimated_delivery_at", val: msPtr(sh.EstimatedDeliveryAt)},
+		{name: "delivered_at", val: msPtr(sh.DeliveredAt)},
+	})
+	if err != nil {
+		return sc, err
+	}
+	for _, ev := range sh.Events {
+		_, ec, err := upsert(ctx, im.tx, "tracking_events",
+			[]col{{name: "shipment_id", val: shipID}, {name: "at", val: ms(ev.At)}, {name: "description", val: ev.Description}},
+			[]col{{name: "location", val: ev.Location}, {name: "status", val: ev.Status}})
+		if err != nil {
+			return sc, err
+		}
+		sc = merge(sc, ec)
+	}
+	return sc, nil
 }
 
 func (im *importer) writeReturn(ctx context.Context, r Return) error {
