@@ -115,6 +115,11 @@ func TestImportReportsEveryShapeProblem(t *testing.T) {
 			`products[0].price: want a number with at most two decimals, got "x" (line 1, column 94)`,
 		},
 	}, {
+		// An amount is read by Money.UnmarshalJSON, which refuses null.
+		name: "a null amount",
+		body: `{"products":[{"sku":"A","price":null}]}`,
+		want: []string{`products[0].price: want a number with at most two decimals, got null (line 1, column 33)`},
+	}, {
 		name: "the top level is not an object",
 		body: "\n  [{\"sku\": \"A\"}]",
 		want: []string{`top level: want an object, got a list (line 2, column 3)`},
