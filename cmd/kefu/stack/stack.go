@@ -25,9 +25,10 @@ import (
 
 // Config is kefu's configuration. cmd/kefu reads it from the environment
 // through its table of settings, which gives each field's variable and
-// default; New takes the zero value of a field it uses to mean that
-// default too (the packages it wires document theirs), except DB, which
-// is required.
+// default. DB is required; New passes the other fields to the packages it
+// wires, which read a zero value as documented there: for the limits,
+// time-outs and policy, the same defaults as the settings'; an empty
+// IdentitySecret refuses every signed identity.
 type Config struct {
 	DB              string        // SQLite file
 	ReturnWindow    time.Duration // how long after delivery returns are accepted
