@@ -24,6 +24,37 @@ type NeedsLine struct {
 	Aspect   string   `json:"aspect"` // categories, price_band, praises, complaints, open_issues, contact, satisfaction
 	Summary  string   `json:"summary"`
 	Evidence []string `json:"evidence"`
+	// Figures are what Summary states, for a reader that words it in its
+	// own language (the console, in English and Chinese).
+	Figures Figures `json:"figures"`
+}
+
+// Figures are the numbers and names a needs line rests on; each aspect
+// sets the ones it states.
+type Figures struct {
+	// Count: praises, complaints and open_issues; for contact, the
+	// conversations of the last 90 days.
+	Count      int      `json:"count"`
+	Handoffs   int      `json:"handoffs,omitempty"`   // contact
+	Total      int      `json:"total,omitempty"`      // contact: conversations in all; price_band: items bought
+	Categories []Bought `json:"categories,omitempty"` // the top categories, most bought first
+	// price_band: the lowest, median and highest price paid for an item,
+	// as decimals in Currency.
+	Low      string `json:"low,omitempty"`
+	Median   string `json:"median,omitempty"`
+	High     string `json:"high,omitempty"`
+	Currency string `json:"currency,omitempty"`
+	// satisfaction: none, one (Late is the rating), improving, declining
+	// or steady (Early and Late are the averages compared).
+	Trend string  `json:"trend,omitempty"`
+	Early float64 `json:"early,omitempty"`
+	Late  float64 `json:"late,omitempty"`
+}
+
+// Bought is a category and how many of its items a customer bought.
+type Bought struct {
+	Category string `json:"category"`
+	Items    int    `json:"items"`
 }
 
 // TimelineItem is one dated thing in a customer's history.
@@ -69,6 +100,7 @@ func History(ctx context.Context, s Source, customerID int64, now time.Time) ([]
 	cats := map[string]int{}
 	catEvidence := map[string][]string{}
 	var prices []store.Money
+	var currency string
 	var open, faultyReturns []string
 	for _, o := range orders {
 		var titles []string
@@ -78,6 +110,9 @@ func History(ctx context.Context, s Source, customerID int64, now time.Time) ([]
 				cats[it.Category] += it.Quantity
 				catEvidence[it.Category] = append(catEvidence[it.Category], o.Number+": "+it.Title)
 				prices = append(prices, it.UnitPrice)
+				if currency == "" {
+					currency = o.Currency
+				}
 			}
 		}
 		tl = append(tl, TimelineItem{At: o.PlacedAt, Kind: "order", Ref: o.Number, Detail: o.Status + " — " + strings.Join(titles, "; ")})
@@ -110,20 +145,25 @@ func History(ctx context.Context, s Source, customerID int64, now time.Time) ([]
 		}
 		sort.Slice(top, func(i, j int) bool { return top[i].v > top[j].v || (top[i].v == top[j].v && top[i].k < top[j].k) })
 		var names, ev []string
+		var bought []Bought
 		for i, c := range top {
 			if i == 3 {
 				break
 			}
 			names = append(names, fmt.Sprintf("%s (%d)", c.k, c.v))
+			bought = append(bought, Bought{Category: c.k, Items: c.v})
 			ev = append(ev, catEvidence[c.k]...)
 		}
-		lines = append(lines, NeedsLine{Aspect: "categories", Summary: "Buys " + strings.Join(names, ", "), Evidence: firstN(ev, 8)})
+		lines = append(lines, NeedsLine{Aspect: "categories", Summary: "Buys " + strings.Join(names, ", "), Evidence: firstN(ev, 8),
+			Figures: Figures{Categories: bought}})
 	}
 	if len(prices) > 0 {
 		sort.Slice(prices, func(i, j int) bool { return prices[i] < prices[j] })
+		low, median, high := prices[0], prices[len(prices)/2], prices[len(prices)-1]
 		lines = append(lines, NeedsLine{Aspect: "price_band",
-			Summary:  fmt.Sprintf("Usually pays %s–%s per item (median %s)", prices[0], prices[len(prices)-1], prices[len(prices)/2]),
-			Evidence: []string{fmt.Sprintf("%d items bought", len(prices))}})
+			Summary:  fmt.Sprintf("Usually pays %s–%s per item (median %s)", low, high, median),
+			Evidence: []string{fmt.Sprintf("%d items bought", len(prices))},
+			Figures:  Figures{Total: len(prices), Low: low.String(), Median: median.String(), High: high.String(), Currency: currency}})
 	}
 	var praise, complain, reviewRatings []string
 	for _, r := range reviews {
@@ -139,10 +179,12 @@ func History(ctx context.Context, s Source, customerID int64, now time.Time) ([]
 	}
 	complain = append(complain, faultyReturns...)
 	if len(praise) > 0 {
-		lines = append(lines, NeedsLine{Aspect: "praises", Summary: fmt.Sprintf("%d positive review(s)", len(praise)), Evidence: firstN(praise, 5)})
+		lines = append(lines, NeedsLine{Aspect: "praises", Summary: fmt.Sprintf("%d positive review(s)", len(praise)), Evidence: firstN(praise, 5),
+			Figures: Figures{Count: len(praise)}})
 	}
 	if len(complain) > 0 {
-		lines = append(lines, NeedsLine{Aspect: "complaints", Summary: fmt.Sprintf("%d complaint(s) in reviews and returns", len(complain)), Evidence: firstN(complain, 5)})
+		lines = append(lines, NeedsLine{Aspect: "complaints", Summary: fmt.Sprintf("%d complaint(s) in reviews and returns", len(complain)), Evidence: firstN(complain, 5),
+			Figures: Figures{Count: len(complain)}})
 	}
 	recent, handoffs := 0, 0
 	var ratings []string
@@ -165,12 +207,14 @@ func History(ctx context.Context, s Source, customerID int64, now time.Time) ([]
 		}
 	}
 	if len(open) > 0 {
-		lines = append(lines, NeedsLine{Aspect: "open_issues", Summary: fmt.Sprintf("%d open issue(s)", len(open)), Evidence: open})
+		lines = append(lines, NeedsLine{Aspect: "open_issues", Summary: fmt.Sprintf("%d open issue(s)", len(open)), Evidence: open,
+			Figures: Figures{Count: len(open)}})
 	}
 	lines = append(lines, NeedsLine{Aspect: "contact", Summary: fmt.Sprintf("%d conversation(s) in the last 90 days, %d handed to a person", recent, handoffs),
-		Evidence: []string{fmt.Sprintf("%d conversation(s) in all", len(convs))}})
+		Evidence: []string{fmt.Sprintf("%d conversation(s) in all", len(convs))}, Figures: Figures{Count: recent, Handoffs: handoffs, Total: len(convs)}})
 	if len(ratings)+len(reviewRatings) > 0 {
-		lines = append(lines, NeedsLine{Aspect: "satisfaction", Summary: trend(ratings),
+		summary, figures := trend(ratings)
+		lines = append(lines, NeedsLine{Aspect: "satisfaction", Summary: summary, Figures: figures,
 			Evidence: []string{"chat ratings, oldest first: " + orNone(ratings), "review ratings, newest first: " + orNone(reviewRatings)}})
 	}
 	for _, c := range coupons {
@@ -181,12 +225,14 @@ func History(ctx context.Context, s Source, customerID int64, now time.Time) ([]
 }
 
 // trend compares the later half of the chat ratings with the earlier.
-func trend(ratings []string) string {
+func trend(ratings []string) (string, Figures) {
 	if len(ratings) < 2 {
 		if len(ratings) == 1 {
-			return "Rated one chat " + ratings[0] + "★"
+			var r float64
+			fmt.Sscan(ratings[0], &r)
+			return "Rated one chat " + ratings[0] + "★", Figures{Trend: "one", Late: r}
 		}
-		return "No chat ratings yet"
+		return "No chat ratings yet", Figures{Trend: "none"}
 	}
 	avg := func(rs []string) float64 {
 		var sum float64
@@ -200,11 +246,11 @@ func trend(ratings []string) string {
 	early, late := avg(ratings[:len(ratings)/2]), avg(ratings[len(ratings)/2:])
 	switch {
 	case late > early+0.4:
-		return fmt.Sprintf("Improving: chat ratings %.1f★ → %.1f★", early, late)
+		return fmt.Sprintf("Improving: chat ratings %.1f★ → %.1f★", early, late), Figures{Trend: "improving", Early: early, Late: late}
 	case late < early-0.4:
-		return fmt.Sprintf("Declining: chat ratings %.1f★ → %.1f★", early, late)
+		return fmt.Sprintf("Declining: chat ratings %.1f★ → %.1f★", early, late), Figures{Trend: "declining", Early: early, Late: late}
 	}
-	return fmt.Sprintf("Steady: chat ratings around %.1f★", late)
+	return fmt.Sprintf("Steady: chat ratings around %.1f★", late), Figures{Trend: "steady", Early: early, Late: late}
 }
 
 func firstN(s []string, n int) []string {
