@@ -456,7 +456,9 @@ func (cn *conn) handle(f *inFrame) {
 		if err := e.store.RateConversation(cn.ctx, c.id, f.Rating, f.Comment); err != nil {
 			e.log.Error("rating not stored", "conversation_id", c.id, "err", err)
 			cn.sendError(&protocolError{Code: CodeNotSaved, Message: cn.say("Your rating could not be saved. Please try again.", "评价未能保存，请重试。")})
+			return
 		}
+		e.staffHub.changed(cn.ctx, e, c.id, []Entry{{Kind: "event", Type: "rated", Text: f.Comment, At: e.cfg.Now()}})
 	}
 }
 

@@ -125,13 +125,14 @@ func (e *Engine) Assign(ctx context.Context, id string, to, by StaffMember) erro
 	if human {
 		c.broadcast(mustJSON(stateFrame{Type: "state", State: store.StateHuman, Staff: to.Name}), 0)
 	}
-	e.staffHub.changed(ctx, e, id, []Entry{{Kind: "event", Type: "assigned", Staff: by.Name, Text: "assigned to " + to.Name, At: e.cfg.Now()}})
+	e.staffHub.changed(ctx, e, id, []Entry{{Kind: "event", Type: "assigned", Staff: by.Name, Text: to.Name, At: e.cfg.Now()}})
 	return nil
 }
 
 // HandBack returns a conversation to the bot. The model's history gets a
 // note that a person handled the conversation from when to when, so the bot
-// resumes instead of staying silent.
+// resumes instead of staying silent. The shopper is told the assistant is
+// back, and the assistant answers the message that waited for the person.
 func (e *Engine) HandBack(ctx context.Context, id string, s StaffMember) error {
 	sm, err := e.store.ConversationSummary(ctx, id)
 	if err != nil {
@@ -140,6 +141,7 @@ func (e *Engine) HandBack(ctx context.Context, id string, s StaffMember) error {
 	if sm.State != store.StateHuman && sm.State != store.StateQueued {
 		return fmt.Errorf("chat: conversation is %s: %w", sm.State, ErrNotYours)
 	}
+	waiting := e.unanswered(ctx, id)
 	since := sm.UpdatedAt
 	if evs, err := e.store.Events(ctx, id); err == nil {
 		for _, ev := range evs {
@@ -158,7 +160,38 @@ func (e *Engine) HandBack(ctx context.Context, id string, s StaffMember) error {
 	if err != nil {
 		return err
 	}
-	return e.setState(ctx, c, store.StateBot, s.Name, s.ID) // setState tells the console
+	if err := e.setState(ctx, c, store.StateBot, s.Name, s.ID); err != nil { // setState tells the console
+		return err
+	}
+	back := "You're chatting with the shop's assistant again. A person can join again whenever you ask."
+	if c.locale == "zh" {
+		back = "现在由店铺的智能客服助手继续为您服务。如需人工客服，随时告诉我。"
+	}
+	if _, err := e.append(ctx, &store.Message{ConversationID: id, Role: store.RoleAssistant, Author: "kefu", Text: back}); err != nil {
+		return err
+	}
+	if waiting != "" {
+		e.queueTurn(c, queuedTurn{text: waiting})
+	}
+	return nil
+}
+
+// unanswered is the shopper's last message if nobody answered it (staff
+// notes and notes for the model do not answer), else "".
+func (e *Engine) unanswered(ctx context.Context, id string) string {
+	ms, _, err := e.store.LastMessages(ctx, id, 20)
+	if err != nil {
+		return ""
+	}
+	for i := len(ms) - 1; i >= 0; i-- {
+		switch ms[i].Role {
+		case store.RoleUser:
+			return ms[i].Text
+		case store.RoleStaff, store.RoleAssistant:
+			return ""
+		}
+	}
+	return ""
 }
 
 // Close closes the conversation; the shopper is asked for a rating.

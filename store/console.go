@@ -162,9 +162,14 @@ func (s *Store) TakeOver(ctx context.Context, id string, staffID int64, staffNam
 	return from, err
 }
 
-// Assign gives a conversation to another staff member.
+// Assign gives a conversation to another staff member. The event records
+// whom, by id and by name (its text, as the timeline shows it).
 func (s *Store) Assign(ctx context.Context, id string, staffID, byStaffID int64) error {
 	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var name string
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM staff_users WHERE id = ?`, staffID).Scan(&name); err != nil {
+			return notFound(err, fmt.Sprintf("staff member %d", staffID))
+		}
 		now := ms(s.now())
 		res, err := tx.ExecContext(ctx, `UPDATE conversations SET assigned_staff_id = ?, updated_at = ? WHERE id = ?`, staffID, now, id)
 		if err != nil {
@@ -173,7 +178,7 @@ func (s *Store) Assign(ctx context.Context, id string, staffID, byStaffID int64)
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: conversation %s: %w", id, ErrNotFound)
 		}
-		data, _ := json.Marshal(map[string]int64{"assigned_to": staffID})
+		data, _ := json.Marshal(map[string]any{"assigned_to": staffID, "text": name})
 		_, err = tx.ExecContext(ctx, `INSERT INTO conversation_events (conversation_id, kind, staff_id, data, created_at) VALUES (?, 'assigned', ?, ?, ?)`,
 			id, byStaffID, string(data), now)
 		return err

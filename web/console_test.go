@@ -255,7 +255,8 @@ func TestTakeoverRace(t *testing.T) {
 
 // A staff member takes over, replies (the shopper sees it with the staff
 // name), writes a note (the shopper never sees it), hands back, and the
-// bot answers the next message with the hand-back marker in its history.
+// bot answers what waited and the next message, with the hand-back marker
+// in its history.
 func TestTakeoverReplyNoteHandback(t *testing.T) {
 	hs, st := newStack(t)
 	addStaff(t, st, "mei@shop.example.com", "Mei", store.RoleAgent)
@@ -317,6 +318,17 @@ func TestTakeoverReplyNoteHandback(t *testing.T) {
 		t.Fatalf("handback: %d", code)
 	}
 	readUntil(t, ws, func(f map[string]any) bool { return f["type"] == "state" && f["state"] == "bot" })
+	// The shopper is told the assistant is back, and it answers the message
+	// Mei left unanswered (asking for the order's email).
+	isAnswer := func(f map[string]any) bool { return f["type"] == "message" && f["role"] == "assistant" }
+	for _, want := range []string{"assistant", "KF-10031"} {
+		got := readUntil(t, ws, isAnswer)
+		if text, _ := got[len(got)-1]["text"].(string); !strings.Contains(text, want) {
+			t.Fatalf("after hand-back the shopper got %q, want it to mention %q", text, want)
+		}
+	}
+	ws.WriteJSON(map[string]any{"type": "message", "client_id": "email", "text": "hannah.schmidt@example.com"})
+	readUntil(t, ws, isAnswer)
 	ws.WriteJSON(map[string]any{"type": "message", "client_id": "after", "text": "thanks! and how long does shipping to Canada take?"})
 	ans := readUntil(t, ws, func(f map[string]any) bool { return f["type"] == "message" && f["role"] == "assistant" })
 	if !strings.Contains(ans[len(ans)-1]["text"].(string), "7–14") {
