@@ -13,7 +13,8 @@ import (
 // A shift in two browsers: a shopper on the demo shop asks for a person,
 // the conversation appears in the staff member's inbox, they take over and
 // reply, the shopper sees the reply and the staff name, the staff member
-// hands back and the bot answers the next question. HTML typed on either
+// hands back and the bot answers what the shopper said last, then the next
+// question. HTML typed on either
 // side shows as text and runs nothing.
 func TestBrowserConsoleTakeover(t *testing.T) {
 	hs, st := newStack(t)
@@ -60,10 +61,16 @@ func TestBrowserConsoleTakeover(t *testing.T) {
 	waitJS(t, staffTab, "the shopper's answer in the open transcript", `[...document.querySelectorAll('[data-console=entry][data-kind=message][data-role=user]')]
 		.some(e => e.innerText.includes('thanks Mei'))`)
 
-	// Hand back: the bot answers the next question.
+	// Hand back: the bot answers the message Mei left (it asks for the
+	// order's email), then the next question.
 	waitJS(t, staffTab, "the hand-back button", `!!document.querySelector('button[data-console=handback]') && !document.querySelector('button[data-console=handback]').hidden`)
 	run(t, staffTab, `(() => { document.querySelector('button[data-console=handback]').click(); return true; })()`)
 	waitJS(t, staffTab, "the bot state", `!!document.querySelector('[data-console=row][data-state=bot]')`)
+	waitJS(t, shopperTab, "the bot asking for the order's email", shadow(`return [...root.querySelectorAll('[data-kefu=message][data-role=assistant]')]
+		.some(m => m.innerText.includes('KF-10031') && m.innerText.includes('email'))`))
+	say(t, shopperTab, "hannah.schmidt@example.com")
+	waitJS(t, shopperTab, "the order", shadow(`return [...root.querySelectorAll('[data-kefu=message][data-role=assistant]')]
+		.some(m => m.innerText.includes('was delivered'))`))
 	say(t, shopperTab, "thanks! how long does shipping to Canada take?")
 	waitJS(t, shopperTab, "the bot's answer", shadow(`return [...root.querySelectorAll('[data-kefu=message][data-role=assistant]')]
 		.some(m => m.innerText.includes('7–14'))`))

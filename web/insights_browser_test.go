@@ -23,7 +23,7 @@ func TestBrowserSegmentsCustomerDashboard(t *testing.T) {
 	waitJS(t, tab, "Alice among the outdoor buyers", `[...document.querySelectorAll('[data-console=segment-row]')].some(r => r.innerText.includes('Alice Johnson'))`)
 	run(t, tab, `(() => { [...document.querySelectorAll('[data-console=segment-row]')].find(r => r.innerText.includes('Alice Johnson')).click(); return true; })()`)
 	waitJS(t, tab, "the needs profile with evidence", `!!document.querySelector('[data-console=customer-page][data-state=ready]') &&
-		document.querySelector('[data-console=need][data-aspect=categories]').innerText.includes('outdoor') &&
+		document.querySelector('[data-console=need][data-aspect=categories]').innerText.includes('Outdoor gear') &&
 		document.querySelectorAll('[data-console=timeline-item][data-kind=order]').length >= 2`)
 	run(t, tab, `(() => { document.querySelector('[data-console=tab-dashboard]').click(); return true; })()`)
 	waitJS(t, tab, "the dashboard counting today's conversation", `!!document.querySelector('[data-console=kpi][data-kpi=conversations]') &&
