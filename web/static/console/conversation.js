@@ -80,6 +80,7 @@ async function load(id, keepScroll) {
   try {
     j = await api('GET', convPath(id));
   } catch (e) {
+    if (!open) tr.removeAttribute('aria-busy');
     if (!open || open.id !== id) return;
     tr.removeAttribute('aria-busy');
     if (e.status === 404) { gone(id); return; }
@@ -87,7 +88,8 @@ async function load(id, keepScroll) {
     fail(e);
     return;
   }
-  if (!open || open.id !== id) return;
+  if (!open) tr.removeAttribute('aria-busy');
+  if (!open || open.id !== id) return; // another conversation is open: its own fetch clears aria-busy
   tr.removeAttribute('aria-busy');
   if (j && j.conversation) inbox.upsert(j.conversation);
   const atBottom = !keepScroll || nearBottom(), top = tr.scrollTop;
