@@ -193,6 +193,21 @@ function summaryCard(j, cid) {
   return el('section', { class: 'card cp-summary', 'data-console': 'customer-summary' }, el('h2', null, t('summary'), btn), body, meta);
 }
 
+// The page's head: who, since when, and how much history of each kind.
+function head(c, cid, tl) {
+  const counts = {};
+  for (const x of tl) counts[x.kind] = (counts[x.kind] || 0) + 1;
+  return el('div', { class: 'cp-head' },
+    el('button', { type: 'button', class: 'btn ghost sm', 'data-console': 'customer-back', onclick: back }, t('back')),
+    el('div', { class: 'avatar big', 'aria-hidden': 'true' }, initial(c.name || c.email)),
+    el('div', { class: 'cp-title' },
+      el('h1', { class: 'cp-name', 'data-console': 'customer-name' }, c.name || t('noName')),
+      el('div', { class: 'cp-sub' }, c.email ? el('span', { class: 'cp-mail' }, c.email) : null, el('span', { class: 'lang' }, langTag(c.locale)),
+        el('span', { class: 'dim' }, t('customerNo', { id: String(cid) })), c.since && dateText(c.since) ? el('span', { class: 'dim' }, t('since', { when: dateText(c.since) })) : null)),
+    el('div', { class: 'cp-counts' }, KINDS.map((k) => el('span', { class: 'cp-count', 'data-kind': k }, el('b', null, num(counts[k] || 0)), ' ' + t('count_' + k, { n: counts[k] || 0 }))),
+      el('a', { class: 'cust-tx', href: txHash({ customer: String(cid) }, 0, null), 'data-console': 'customer-transcripts' }, t('transcriptsArrow'))));
+}
+
 function render() {
   const j = cp.data, id = cp.id;
   const c = j.customer && typeof j.customer === 'object' ? j.customer : { id }, cid = c.id != null ? c.id : id;
@@ -201,18 +216,8 @@ function render() {
   const tl = arr(j.timeline).filter((x) => x && typeof x === 'object').sort((a, b) => (Date.parse(b.at) || 0) - (Date.parse(a.at) || 0));
   const rec = j.recommendations && typeof j.recommendations === 'object' ? j.recommendations : {};
   const prods = arr(rec.products).filter((x) => x && typeof x === 'object');
-  const counts = {};
-  for (const x of tl) counts[x.kind] = (counts[x.kind] || 0) + 1;
   const box = clear($('cp-body'));
-  box.appendChild(el('div', { class: 'cp-head' },
-    el('button', { type: 'button', class: 'btn ghost sm', 'data-console': 'customer-back', onclick: back }, t('back')),
-    el('div', { class: 'avatar big', 'aria-hidden': 'true' }, initial(c.name || c.email)),
-    el('div', { class: 'cp-title' },
-      el('h1', { class: 'cp-name', 'data-console': 'customer-name' }, c.name || t('noName')),
-      el('div', { class: 'cp-sub' }, c.email ? el('span', { class: 'cp-mail' }, c.email) : null, el('span', { class: 'lang' }, langTag(c.locale)),
-        el('span', { class: 'dim' }, t('customerNo', { id: String(cid) })), c.since && dateText(c.since) ? el('span', { class: 'dim' }, t('since', { when: dateText(c.since) })) : null)),
-    el('div', { class: 'cp-counts' }, KINDS.map((k) => el('span', { class: 'cp-count', 'data-kind': k }, el('b', null, num(counts[k] || 0)), ' ' + t('count_' + k, { n: counts[k] || 0 }))),
-      el('a', { class: 'cust-tx', href: txHash({ customer: String(cid) }, 0, null), 'data-console': 'customer-transcripts' }, t('transcriptsArrow')))));
+  box.appendChild(head(c, cid, tl));
   const sum = summaryCard(j, cid);
   if (sum) box.appendChild(sum);
   const zh = current() === 'zh' || /^zh/i.test(c.locale || '');

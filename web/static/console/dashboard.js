@@ -156,6 +156,21 @@ function render() {
     .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const from = isoDayOf(j.from), last = j.to ? addDays(isoDayOf(j.to), -1) : '';
   if (!dash.f.to && !dash.f.from && last) dash.last = last; // the server's today, for the quick ranges
+  renderRange(err, from, last);
+  if (err) {
+    add(clear($('d-kpis')), el('p', { class: 'none err', role: 'alert' }, err));
+    for (const id of TABLES.slice(1)) clear($(id));
+    return;
+  }
+  const s = totals(days);
+  renderKpis(s, days.length);
+  renderCharts(allDays(days, from, last), s);
+  renderDays(days, s);
+  renderTools(j.tools);
+}
+
+// The range in words, and which quick range it is.
+function renderRange(err, from, last) {
   $('d-range').textContent = err || !(from && last) ? '' : t('dRange', {
     from: dayText(from, LONG), to: dayText(last, LONG),
     dflt: dash.f.from || dash.f.to ? '' : t('dLast30'),
@@ -166,15 +181,10 @@ function render() {
     const on = !err && from && last && (n === 30 ? !dash.f.from && !dash.f.to : dash.last && last === dash.last && addDays(last, 1 - n) === from);
     b.setAttribute('aria-pressed', String(!!on));
   }
+}
 
-  const kp = clear($('d-kpis'));
-  if (err) {
-    kp.appendChild(el('p', { class: 'none err', role: 'alert' }, err));
-    for (const id of TABLES.slice(1)) clear($(id));
-    return;
-  }
-  const s = totals(days), nd = days.length;
-  add(kp, [
+function renderKpis(s, nd) {
+  add(clear($('d-kpis')), [
     kpi('conversations', t('kConvs'), num(s.conversations), nd ? t('kOnDays', { n: nd }) : t('kNoneInRange'), s.conversations),
     kpi('resolution_rate', t('kResolution'), pct(s.resolution), s.conversations ? t('kByBot', { n: s.resolved }) : '', s.resolution),
     kpi('handoff_rate', t('kHandoff'), pct(s.handoff), s.conversations ? t('kHanded', { n: s.handoffs }) : '', s.handoff),
@@ -183,8 +193,9 @@ function render() {
     kpi('coupons', t('kCoupons'), num(s.coupons), t('kGiven'), s.coupons),
     kpi('recommendation_clicks', t('kClicks'), s.hasClicks ? num(s.clicks) : '—', t(s.hasClicks ? 'kOnSuggested' : 'kNotCounted'), s.hasClicks ? s.clicks : null),
   ]);
+}
 
-  const all = allDays(days, from, last);
+function renderCharts(all, s) {
   const other = (d) => Math.max(0, n0(d.conversations) - n0(d.resolved_by_bot) - n0(d.handoffs));
   barChart($('d-chart-conv'), all, [
     { cls: 's-bot', get: (d) => d.resolved_by_bot },
@@ -205,9 +216,12 @@ function render() {
     { max: 1, fmt: pct, label: t('cCsatLabel', { v: pct(s.csat) }), none: t('cCsatNone'),
       has: (d) => n0(d.ratings) > 0,
       tip: (d) => (n0(d.ratings) ? t('cCsatTip', { v: pct(n0(d.csat)), n: n0(d.ratings) }) : t('kNoRatings')) });
+}
 
+// The table by day, newest first, with the range's totals.
+function renderDays(days, s) {
   const tb = clear($('d-days-body')), tf = clear($('d-days-foot'));
-  if (!days.length) tb.appendChild(el('tr', null, el('td', { colspan: '11', class: 'none' }, t('dNoConvs'))));
+  if (!days.length) { tb.appendChild(el('tr', null, el('td', { colspan: '11', class: 'none' }, t('dNoConvs')))); return; }
   for (const d of days.slice().reverse()) {
     const c = n0(d.conversations), cell = (col, v) => el('td', { class: 'num', 'data-col': col }, v);
     tb.appendChild(el('tr', { 'data-console': 'day-row', 'data-day': d.day },
@@ -223,13 +237,10 @@ function render() {
       cell('coupons', num(n0(d.coupons))),
       cell('recommendation_clicks', d.recommendation_clicks == null ? '—' : num(n0(d.recommendation_clicks)))));
   }
-  if (days.length) {
-    const td = (v) => el('td', { class: 'num' }, v);
-    tf.appendChild(el('tr', { 'data-console': 'day-total' }, el('th', { scope: 'row' }, t('dAllDays', { n: nd })),
-      td(num(s.conversations)), td(num(s.resolved)), td(num(s.handoffs)), td(pct(s.resolution)), td(pct(s.handoff)), td(secText(s.fr)),
-      td(num(s.ratings)), td(pct(s.csat)), td(num(s.coupons)), td(s.hasClicks ? num(s.clicks) : '—')));
-  }
-  renderTools(j.tools);
+  const td = (v) => el('td', { class: 'num' }, v);
+  tf.appendChild(el('tr', { 'data-console': 'day-total' }, el('th', { scope: 'row' }, t('dAllDays', { n: days.length })),
+    td(num(s.conversations)), td(num(s.resolved)), td(num(s.handoffs)), td(pct(s.resolution)), td(pct(s.handoff)), td(secText(s.fr)),
+    td(num(s.ratings)), td(pct(s.csat)), td(num(s.coupons)), td(s.hasClicks ? num(s.clicks) : '—')));
 }
 
 function renderTools(tools) {

@@ -1,7 +1,7 @@
 // The inbox: every listed conversation's summary, in sections (waiting,
 // bot, mine, colleagues', closed), the waiting badge and the page title.
 // It owns the summaries; the open conversation reads them from here.
-import { $, el, add, clear, focusedId, store } from './dom.js';
+import { $, el, clear, focusedId, store } from './dom.js';
 import { t } from './i18n.js';
 import { api, fail } from './api.js';
 import * as session from './session.js';
