@@ -11,7 +11,7 @@ export function onSessionEnd(fn) { sessionEnded = fn; }
 // The console's own words for a status; the server's message is used in
 // English, where it is more precise ("Mei from support has it").
 function message(status, server) {
-  const own = { 0: 'errOffline', 401: 'errSignIn', 403: 'errForbidden', 404: 'errNotFound', 409: 'errConflict', 429: 'errTooMany' }[status] ||
+  const own = { 0: 'errOffline', 400: 'errBadRequest', 401: 'errSignIn', 403: 'errForbidden', 404: 'errNotFound', 409: 'errConflict', 413: 'errBadRequest', 429: 'errTooMany' }[status] ||
     (status >= 500 ? 'errServer' : '');
   if (server && (current() === 'en' || !own)) return server;
   return own ? t(own) : t('errStatus', { status: String(status) });

@@ -108,7 +108,7 @@ $('login-form').addEventListener('submit', async (e) => {
     $('login-password').value = '';
     signedIn(j);
   } catch (err) {
-    toast(err.message);
+    toast(err.status === 401 ? t('loginWrong') : err.message);
     $('login-password').select();
   }
   b.disabled = false;

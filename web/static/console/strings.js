@@ -7,11 +7,11 @@ export const en = {
   title: 'kefu console', console: 'console', loading: 'Loading…', dismiss: 'Dismiss',
   // signing in
   signIn: 'Sign in', signingIn: 'Signing in…', signOut: 'Sign out', loginFor: 'For support staff of this shop.',
-  email: 'Email', password: 'Password', loginMissing: 'Enter your email and password.',
+  email: 'Email', password: 'Password', loginMissing: 'Enter your email and password.', loginWrong: 'Wrong email or password.',
   sessionEnded: 'Your session has ended. Please sign in again.',
   role_admin: 'admin', role_agent: 'agent',
   // errors
-  errOffline: 'Cannot reach the server. Check your connection.', errSignIn: 'Please sign in again.',
+  errOffline: 'Cannot reach the server. Check your connection.', errSignIn: 'Please sign in again.', errBadRequest: 'The request was not accepted.',
   errForbidden: 'You are not allowed to do that.', errNotFound: 'Not found.', errConflict: 'Someone else changed this conversation.',
   errTooMany: 'Too many attempts. Please wait a minute.', errServer: 'The server had a problem. Please try again.',
   errStatus: 'Request failed ({status}).', errSomething: 'Something went wrong.',
@@ -188,10 +188,10 @@ export const en = {
 export const zh = {
   title: 'kefu 客服台', console: '客服台', loading: '加载中…', dismiss: '关闭',
   signIn: '登录', signingIn: '正在登录…', signOut: '退出', loginFor: '供本店客服人员使用。',
-  email: '邮箱', password: '密码', loginMissing: '请输入邮箱和密码。',
+  email: '邮箱', password: '密码', loginMissing: '请输入邮箱和密码。', loginWrong: '邮箱或密码不正确。',
   sessionEnded: '登录已过期，请重新登录。',
   role_admin: '管理员', role_agent: '客服',
-  errOffline: '无法连接服务器，请检查网络。', errSignIn: '请重新登录。',
+  errOffline: '无法连接服务器，请检查网络。', errSignIn: '请重新登录。', errBadRequest: '请求未被接受。',
   errForbidden: '您没有权限执行此操作。', errNotFound: '未找到。', errConflict: '其他同事已更改此会话。',
   errTooMany: '尝试次数过多，请稍等一分钟。', errServer: '服务器出错，请重试。',
   errStatus: '请求失败（{status}）。', errSomething: '出错了。',
