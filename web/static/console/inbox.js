@@ -77,7 +77,7 @@ export async function load(beepNew) {
     return true;
   }
   const m = {};
-  for (const list of lists) for (const c of list) if (c && c.id) m[c.id] = c;
+  for (const list of lists) for (const c of list) if (c && c.id) m[c.id] = older(c, convs[c.id]) ? convs[c.id] : c;
   const openListed = !openId || !!m[openId];
   if (openId && convs[openId] && !m[openId]) m[openId] = convs[openId]; // an old closed one stays while open
   // A frame that came while the lists were on their way is newer than them.
@@ -94,10 +94,15 @@ export async function load(beepNew) {
   return openListed;
 }
 
+// Every change to a conversation moves its updated_at: a fetched summary
+// older than the one shown was read before a frame that came first.
+const older = (c, than) => !!than && (Date.parse(c.updated_at) || 0) < (Date.parse(than.updated_at) || 0);
+
 // A conversation changed (a socket frame, or a fetch of it).
 export function upsert(c, fromFrame) {
   if (!c || !c.id) return;
   const prev = convs[c.id];
+  if (!fromFrame && older(c, prev)) return;
   if (fromFrame) touched[c.id] = Date.now();
   convs[c.id] = c;
   if (c.state === 'queued' && (!prev || prev.state !== 'queued')) beep();
