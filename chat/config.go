@@ -1,0 +1,69 @@
+package chat
+
+import (
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Config tunes the engine. Zero values mean the documented defaults.
+type Config struct {
+	// IdentitySecret verifies signed shopper identities. Empty: every
+	// identity is refused and shoppers chat as guests.
+	IdentitySecret []byte
+	// AllowedOrigins may open sockets besides kefu's own host, as
+	// scheme://host[:port]. Zero value: same origin only.
+	AllowedOrigins []string
+	HelloTimeout   time.Duration // zero: 10s
+	IdleTimeout    time.Duration // a socket with no shopper frame for this long is closed; zero: 30m
+	PingPeriod     time.Duration // zero: 25s
+	PongWait       time.Duration // zero: PingPeriod + 10s
+	WriteWait      time.Duration // zero: 2s
+	SendQueue      int           // frames queued per socket before it counts as slow; zero: 512
+	TurnTimeout    time.Duration // zero: 2m
+	FeedDelay      time.Duration // a turn shows typing, activity and streamed text after this long; zero: 150ms; negative: at once
+	MaxQueuedTurns int           // shopper messages waiting for the agent per conversation; zero: 16
+	MessageRate    rate.Limit    // messages per second per socket; zero: 5
+	MessageBurst   int           // zero: 10
+	IPRate         rate.Limit    // messages per second per client IP; zero: 20
+	IPBurst        int           // zero: 60
+	Now            func() time.Time
+}
+
+func (c *Config) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.HelloTimeout, 10*time.Second)
+	def(&c.IdleTimeout, 30*time.Minute)
+	def(&c.PingPeriod, 25*time.Second)
+	def(&c.PongWait, c.PingPeriod+10*time.Second)
+	def(&c.WriteWait, 2*time.Second)
+	def(&c.TurnTimeout, 2*time.Minute)
+	if c.FeedDelay == 0 {
+		c.FeedDelay = 150 * time.Millisecond
+	}
+	if c.SendQueue <= 0 {
+		c.SendQueue = 512
+	}
+	if c.MaxQueuedTurns <= 0 {
+		c.MaxQueuedTurns = 16
+	}
+	if c.MessageRate <= 0 {
+		c.MessageRate, c.MessageBurst = 5, max(c.MessageBurst, 10)
+	}
+	if c.MessageBurst <= 0 {
+		c.MessageBurst = 10
+	}
+	if c.IPRate <= 0 {
+		c.IPRate, c.IPBurst = 20, max(c.IPBurst, 60)
+	}
+	if c.IPBurst <= 0 {
+		c.IPBurst = 60
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
