@@ -67,6 +67,17 @@ type Turn struct {
 	// ConfirmAction is set when the shopper pressed "yes" on a previewed
 	// change: it runs if it is the change the last answer previewed.
 	ConfirmAction string
+	// Log is where this turn's history comes from and its steps go. Nil:
+	// the runner's Log. (The chat engine passes its own, which commits a
+	// turn's steps with its answer and shows them as they commit.)
+	Log Log
+}
+
+func (r *Runner) logOf(t Turn) Log {
+	if t.Log != nil {
+		return t.Log
+	}
+	return r.Log
 }
 
 // Events receive what happens during a turn, for the live view. Either may
@@ -132,7 +143,7 @@ func (r *Runner) now() time.Time {
 // is answered by the fallback or a handoff instead.
 func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 	log := r.logger().With("conversation_id", t.ConversationID)
-	history, err := r.Log.History(ctx, t.ConversationID)
+	history, err := r.logOf(t).History(ctx, t.ConversationID)
 	if err != nil {
 		return Result{}, fmt.Errorf("agents: load history: %w", err)
 	}
@@ -166,7 +177,7 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 			if r.Fallback.Model != nil && model.Model != r.Fallback.Model {
 				log.Warn("model failed; falling back", "model", model.Name, "fallback", r.Fallback.Name, "err", err)
 				note := fmt.Sprintf("The model %s failed (%v); the built-in model %s answers this turn.", model.Name, clip(err.Error(), 200), r.Fallback.Name)
-				if err := r.Log.Record(ctx, t.ConversationID, Step{Kind: StepNotice, Text: note, Model: model.Name, Latency: latency}); err != nil {
+				if err := r.logOf(t).Record(ctx, t.ConversationID, Step{Kind: StepNotice, Text: note, Model: model.Name, Latency: latency}); err != nil {
 					return res, err
 				}
 				model, res.Fallback = r.Fallback, true
@@ -181,14 +192,14 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 		if len(calls) == 0 {
 			text := answerText(resp)
 			rec := Step{Kind: StepAnswer, Text: text, Model: model.Name, Latency: latency, TokensIn: in, TokensOut: out}
-			if err := r.Log.Record(ctx, t.ConversationID, rec); err != nil {
+			if err := r.logOf(t).Record(ctx, t.ConversationID, rec); err != nil {
 				return res, err
 			}
 			res.Reply, res.Model = text, model.Name
 			return res, nil
 		}
 		said := answerText(resp)
-		if err := r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolCalls, Text: said, ToolCalls: calls,
+		if err := r.logOf(t).Record(ctx, t.ConversationID, Step{Kind: StepToolCalls, Text: said, ToolCalls: calls,
 			Model: model.Name, Latency: latency, TokensIn: in, TokensOut: out}); err != nil {
 			return res, err
 		}
@@ -266,7 +277,7 @@ func (r *Runner) runTool(ctx context.Context, t Turn, c llms.ToolCall, res *Resu
 	}
 	tr := llms.ToolCallResponse{ToolCallID: c.ID, Name: name, Content: out.JSON()}
 	res.Calls = append(res.Calls, Call{Name: name, Arguments: c.FunctionCall.Arguments, Result: tr.Content, Status: out.Status, Data: out.Data})
-	err = r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolResult, ToolResult: &tr, Shown: out.Shown, Latency: time.Since(start)})
+	err = r.logOf(t).Record(ctx, t.ConversationID, Step{Kind: StepToolResult, ToolResult: &tr, Shown: out.Shown, Latency: time.Since(start)})
 	return tr, err
 }
 
@@ -277,7 +288,7 @@ func (r *Runner) confirm(ctx context.Context, t Turn, actionID string, msgs []ll
 	args, _ := json.Marshal(map[string]string{"action_id": actionID})
 	call := llms.ToolCall{ID: "confirm_" + actionID[:min(8, len(actionID))], Type: "function",
 		FunctionCall: &llms.FunctionCall{Name: confirmTool, Arguments: string(args)}}
-	if err := r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolCalls, ToolCalls: []llms.ToolCall{call}, Model: "kefu"}); err != nil {
+	if err := r.logOf(t).Record(ctx, t.ConversationID, Step{Kind: StepToolCalls, ToolCalls: []llms.ToolCall{call}, Model: "kefu"}); err != nil {
 		return msgs, err
 	}
 	if ev.Activity != nil {
@@ -291,7 +302,7 @@ func (r *Runner) confirm(ctx context.Context, t Turn, actionID string, msgs []ll
 	}
 	tr := llms.ToolCallResponse{ToolCallID: call.ID, Name: confirmTool, Content: out.JSON()}
 	res.Calls = append(res.Calls, Call{Name: confirmTool, Arguments: string(args), Result: tr.Content, Status: out.Status, Data: out.Data})
-	if err := r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolResult, ToolResult: &tr, Latency: time.Since(start)}); err != nil {
+	if err := r.logOf(t).Record(ctx, t.ConversationID, Step{Kind: StepToolResult, ToolResult: &tr, Latency: time.Since(start)}); err != nil {
 		return msgs, err
 	}
 	return append(msgs,
@@ -304,7 +315,7 @@ func (r *Runner) confirm(ctx context.Context, t Turn, actionID string, msgs []ll
 func (r *Runner) handoff(ctx context.Context, t Turn, res *Result, ev Events, reason string) (Result, error) {
 	args, _ := json.Marshal(map[string]string{"reason": reason})
 	call := llms.ToolCall{ID: "handoff_kefu", Type: "function", FunctionCall: &llms.FunctionCall{Name: tools.NameHandoffToHuman, Arguments: string(args)}}
-	if err := r.Log.Record(ctx, t.ConversationID, Step{Kind: StepToolCalls, ToolCalls: []llms.ToolCall{call}, Model: "kefu"}); err != nil {
+	if err := r.logOf(t).Record(ctx, t.ConversationID, Step{Kind: StepToolCalls, ToolCalls: []llms.ToolCall{call}, Model: "kefu"}); err != nil {
 		return *res, err
 	}
 	if _, err := r.runTool(ctx, t, call, res, ev); err != nil {
@@ -322,7 +333,7 @@ func (r *Runner) finish(ctx context.Context, t Turn, res *Result, model, text st
 	if ev.Delta != nil {
 		ev.Delta(text)
 	}
-	if err := r.Log.Record(ctx, t.ConversationID, Step{Kind: StepAnswer, Text: text, Model: model}); err != nil {
+	if err := r.logOf(t).Record(ctx, t.ConversationID, Step{Kind: StepAnswer, Text: text, Model: model}); err != nil {
 		return *res, err
 	}
 	res.Reply, res.Model = text, model

@@ -17,6 +17,11 @@ import (
 // handled the conversation; the model sees it in its history.
 const HandbackAuthor = "handback"
 
+// NoticeAuthor marks an assistant message kefu shows the shopper about the
+// service itself ("you're chatting with the assistant again"): not part of
+// the dialogue, so the model does not see it.
+const NoticeAuthor = "kefu-notice"
+
 // StoreLog keeps conversations in the store: the history the model sees is
 // rebuilt from stored messages, and every step is stored as a message.
 type StoreLog struct {
@@ -168,6 +173,9 @@ func toMessageContent(m store.Message) (llms.MessageContent, bool) {
 	case store.RoleUser:
 		return llms.TextParts(llms.ChatMessageTypeHuman, m.Text), true
 	case store.RoleAssistant:
+		if m.Author == NoticeAuthor {
+			return llms.MessageContent{}, false
+		}
 		mc := llms.MessageContent{Role: llms.ChatMessageTypeAI}
 		if m.Text != "" {
 			mc.Parts = append(mc.Parts, llms.TextPart(m.Text))

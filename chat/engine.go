@@ -42,12 +42,13 @@ type Store interface {
 // sent to a socket while holding Engine.mu or conversation.mu: frames are
 // queued on the socket's bounded channel, which never blocks.
 type Engine struct {
-	cfg     Config
-	store   Store
-	agent   *agents.Runner
-	writer  *Writer
-	log     *slog.Logger
-	metrics *Metrics
+	cfg      Config
+	store    Store
+	agent    Agent
+	agentLog agents.Log // the agent records its steps through the engine
+	writer   *Writer
+	log      *slog.Logger
+	metrics  *Metrics
 
 	baseCtx    context.Context // cancelled when shutdown runs out of time
 	cancelBase context.CancelFunc
@@ -63,10 +64,16 @@ type Engine struct {
 	staffHub staffHub
 }
 
+// Agent answers a shopper's message: agents.Runner.
+type Agent interface {
+	Turn(ctx context.Context, t agents.Turn, ev agents.Events) (agents.Result, error)
+}
+
 // NewEngine returns an engine over the store and the agent. The agent's
-// steps are recorded through the engine, so that each stored message
-// reaches the shopper's sockets as it commits.
-func NewEngine(st Store, agent *agents.Runner, cfg Config, log *slog.Logger, reg prometheus.Registerer) *Engine {
+// steps are recorded through the engine (each turn is given the engine's
+// log), so that each stored message reaches the shopper's sockets as it
+// commits.
+func NewEngine(st Store, agent Agent, cfg Config, log *slog.Logger, reg prometheus.Registerer) *Engine {
 	cfg.defaults()
 	if log == nil {
 		log = slog.Default()
@@ -82,7 +89,7 @@ func NewEngine(st Store, agent *agents.Runner, cfg Config, log *slog.Logger, reg
 	e.writer.OnPanic = func(p any, stack []byte) {
 		e.log.Error("publishing stored messages panicked", "panic", p, "stack", string(stack))
 	}
-	agent.Log = &agents.StoreLog{Store: engineLog{e}}
+	e.agentLog = &agents.StoreLog{Store: engineLog{e}}
 	// Small read buffers (frames are at most 16 KiB whatever the buffer)
 	// and pooled write buffers, held only while writing: an idle socket
 	// costs little memory.

@@ -167,7 +167,7 @@ func (e *Engine) HandBack(ctx context.Context, id string, s StaffMember) error {
 	if c.locale == "zh" {
 		back = "现在由店铺的智能客服助手继续为您服务。如需人工客服，随时告诉我。"
 	}
-	if _, err := e.append(ctx, &store.Message{ConversationID: id, Role: store.RoleAssistant, Author: "kefu", Text: back}); err != nil {
+	if _, err := e.append(ctx, &store.Message{ConversationID: id, Role: store.RoleAssistant, Author: agents.NoticeAuthor, Text: back}); err != nil {
 		return err
 	}
 	if waiting != "" {

@@ -149,7 +149,7 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 	c.mu.Unlock()
 	id := tools.Identity{CustomerID: c.customerID, ConversationID: c.id, Locale: c.locale}
 	res, err := e.agent.Turn(ctx, agents.Turn{ConversationID: c.id, Identity: id, ShopperName: c.customerName,
-		Text: q.text, ConfirmAction: q.confirmAction}, agents.Events{
+		Text: q.text, ConfirmAction: q.confirmAction, Log: e.agentLog}, agents.Events{
 		Delta: feed.delta,
 		Reset: feed.reset,
 		Activity: func(tool string) {
