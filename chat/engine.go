@@ -2,9 +2,7 @@ package chat
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -30,7 +28,7 @@ type Store interface {
 	AddEvent(ctx context.Context, e *store.Event) error
 	RateConversation(ctx context.Context, id string, rating int, comment string) error
 	// For staff actions.
-	TakeOver(ctx context.Context, id string, staffID int64, staffName string) (string, error)
+	ChangeState(ctx context.Context, ch store.StateChange) error
 	Assign(ctx context.Context, id string, staffID, byStaffID int64) error
 	ConversationSummary(ctx context.Context, id string) (*store.Summary, error)
 	Events(ctx context.Context, conversationID string) ([]store.Event, error)
@@ -220,8 +218,9 @@ type conversation struct {
 	locale       string
 
 	mu      sync.Mutex
-	state   string
-	staff   string // the staff member's name in the human state
+	state    string
+	assigned int64  // the staff member it is assigned to, as stored
+	staff    string // the staff member's name in the human state
 	conns   map[*conn]struct{}
 	queue   []queuedTurn
 	running bool
@@ -241,7 +240,7 @@ type queuedTurn struct {
 // newConversation is the live state of a stored conversation.
 func (e *Engine) newConversation(conv *store.Conversation, customerName string) *conversation {
 	return &conversation{e: e, id: conv.ID, customerID: conv.CustomerID, customerName: customerName, locale: conv.Locale,
-		state: conv.State, conns: map[*conn]struct{}{}}
+		state: conv.State, assigned: conv.AssignedStaffID, conns: map[*conn]struct{}{}}
 }
 
 // attach registers a socket with the conversation, loading its live state
@@ -275,47 +274,6 @@ func (e *Engine) detach(c *conversation, cn *conn) {
 	if idle {
 		delete(e.convs, c.id)
 	}
-}
-
-// setState moves a conversation to a new state, records the transition
-// and tells its sockets. A turn in flight is cancelled when a person takes
-// over, and its late output is not shown.
-func (e *Engine) setState(ctx context.Context, c *conversation, to, staffName string, staffID int64) error {
-	c.mu.Lock()
-	from := c.state
-	if from == to {
-		c.mu.Unlock()
-		return nil
-	}
-	c.state, c.staff = to, staffName
-	if to != store.StateBot && c.cancel != nil {
-		c.cancel()
-	}
-	c.mu.Unlock()
-	data, _ := json.Marshal(map[string]string{"staff": staffName})
-	if err := e.store.AddEvent(context.WithoutCancel(ctx), &store.Event{ConversationID: c.id, Kind: store.EventState,
-		FromState: from, ToState: to, StaffID: staffID, Data: data}); err != nil {
-		e.log.Error("state change not stored", "conversation_id", c.id, "to", to, "err", err)
-		return err
-	}
-	c.broadcast(mustJSON(stateFrame{Type: "state", State: to, Staff: staffName}), 0)
-	e.staffHub.changed(ctx, e, c.id, []Entry{{Kind: "event", Type: store.EventState, From: from, To: to, Staff: staffName, At: e.cfg.Now()}})
-	return nil
-}
-
-// SetState moves a conversation to another state (bot, queued, human,
-// closed), as staff do from the console.
-func (e *Engine) SetState(ctx context.Context, conversationID, to, staffName string, staffID int64) error {
-	switch to {
-	case store.StateBot, store.StateQueued, store.StateHuman, store.StateClosed:
-	default:
-		return fmt.Errorf("chat: unknown state %q", to)
-	}
-	c, err := e.conv(ctx, conversationID)
-	if err != nil {
-		return err
-	}
-	return e.setState(ctx, c, to, staffName, staffID)
 }
 
 // ErrShuttingDown is returned when the engine no longer accepts sockets.

@@ -511,7 +511,7 @@ func TestHandoffAndHumanState(t *testing.T) {
 	if !strings.Contains(strings.Join(kinds, ","), "handoff_requested:,state:queued") {
 		t.Errorf("events = %v", kinds)
 	}
-	if err := ts.engine.SetState(context.Background(), w.ConversationID, store.StateHuman, "Mei", 0); err != nil {
+	if err := ts.engine.SetState(context.Background(), w.ConversationID, store.StateHuman, StaffMember{Name: "Mei"}); err != nil {
 		t.Fatal(err)
 	}
 	if f, _ := c.until(isType("state")); f.State != "human" {

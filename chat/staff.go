@@ -43,27 +43,40 @@ func (e *Engine) conv(ctx context.Context, id string) (*conversation, error) {
 // TakeOver hands a bot or queued conversation to a staff member: the bot
 // stops at once (a turn in flight is cancelled and its late output
 // dropped) and the shopper is told who joined. Of two staff taking over at
-// the same moment exactly one wins; the other gets *store.ErrTaken.
+// the same moment, on any node, exactly one wins; the other gets
+// *ErrTaken naming the winner. Taking over one's own conversation again
+// changes nothing.
 func (e *Engine) TakeOver(ctx context.Context, id string, s StaffMember) error {
-	from, err := e.store.TakeOver(ctx, id, s.ID, s.Name)
-	if err != nil {
-		return err
-	}
 	c, err := e.conv(ctx, id)
 	if err != nil {
 		return err
 	}
+	// The stored state decides, not what this node last knew.
+	sm, err := e.store.ConversationSummary(ctx, id)
+	if err != nil {
+		return err
+	}
 	c.mu.Lock()
-	c.state, c.staff, c.queue = store.StateHuman, s.Name, nil
-	if c.cancel != nil {
-		c.cancel()
+	c.state, c.assigned = sm.State, sm.AssignedStaffID
+	if sm.State == store.StateHuman {
+		c.staff = sm.AssignedName
 	}
 	c.mu.Unlock()
-	if from != store.StateHuman {
-		c.broadcast(mustJSON(stateFrame{Type: "state", State: store.StateHuman, Staff: s.Name}), 0)
+	err = e.move(ctx, c, store.StateHuman, s)
+	var changed *store.ErrStateChanged
+	switch {
+	case errors.As(err, &changed) && changed.State == store.StateHuman && changed.Assigned != s.ID:
+		return &ErrTaken{Holder: changed.Holder}
+	case errors.As(err, &changed) && changed.State == store.StateHuman:
+		return nil
+	case errors.Is(err, ErrMove) && sm.State == store.StateHuman && sm.AssignedStaffID == s.ID:
+		return nil
+	case errors.Is(err, ErrMove) && sm.State == store.StateHuman:
+		return &ErrTaken{Holder: sm.AssignedName}
+	case errors.Is(err, ErrMove):
+		return fmt.Errorf("chat: conversation %s is %s: %w", id, sm.State, store.ErrConflict)
 	}
-	e.staffHub.changed(ctx, e, id, nil)
-	return nil
+	return err
 }
 
 // mustBeYours checks that the staff member answers this conversation now.
@@ -117,6 +130,7 @@ func (e *Engine) Assign(ctx context.Context, id string, to, by StaffMember) erro
 		return err
 	}
 	c.mu.Lock()
+	c.assigned = to.ID
 	human := c.state == store.StateHuman
 	if human {
 		c.staff = to.Name
@@ -160,7 +174,7 @@ func (e *Engine) HandBack(ctx context.Context, id string, s StaffMember) error {
 	if err != nil {
 		return err
 	}
-	if err := e.setState(ctx, c, store.StateBot, s.Name, s.ID); err != nil { // setState tells the console
+	if err := e.move(ctx, c, store.StateBot, s); err != nil { // move tells the console
 		return err
 	}
 	back := "You're chatting with the shop's assistant again. A person can join again whenever you ask."
@@ -200,7 +214,7 @@ func (e *Engine) Close(ctx context.Context, id string, s StaffMember) error {
 	if err != nil {
 		return err
 	}
-	return e.setState(ctx, c, store.StateClosed, s.Name, s.ID) // setState tells the console
+	return e.move(ctx, c, store.StateClosed, s) // move tells the console
 }
 
 // StaffTyping shows the shopper that a staff member is typing.

@@ -56,7 +56,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	state, _ := c.currentState()
 	if state == store.StateClosed {
 		// Writing again reopens a closed conversation with the bot.
-		e.setState(ctx, c, store.StateBot, "", 0)
+		e.move(ctx, c, store.StateBot, StaffMember{})
 		state = store.StateBot
 	}
 	if state != store.StateBot {
@@ -193,7 +193,7 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 	case res.Handoff:
 		e.metrics.Turns.WithLabelValues("handoff").Inc()
 		e.metrics.Handoffs.Inc()
-		e.setState(ctx, c, store.StateQueued, "", 0)
+		e.move(ctx, c, store.StateQueued, StaffMember{})
 	default:
 		e.metrics.Turns.WithLabelValues("answered").Inc()
 	}

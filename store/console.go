@@ -121,45 +121,71 @@ func (s *Store) ConversationsByCustomer(ctx context.Context, customerID int64, l
 	return out, handed, rows.Err()
 }
 
-// ErrTaken is returned by TakeOver when another staff member has the
-// conversation; Holder names them.
-type ErrTaken struct{ Holder string }
+// StateChange moves a conversation from one state to another. Which moves
+// are allowed is the chat engine's rule; the store only makes them atomic.
+type StateChange struct {
+	ConversationID string
+	From, To       string
+	// AssignedFrom is the staff member the conversation must still be
+	// assigned to (0: nobody), checked with From.
+	AssignedFrom int64
+	// StaffID made the change (0: kefu or the shopper). Moving to human
+	// assigns the conversation to them; moving to bot assigns nobody.
+	StaffID int64
+	Data    json.RawMessage // the event's data
+}
 
-func (e *ErrTaken) Error() string { return "store: conversation already taken by " + e.Holder }
+// ErrStateChanged is returned by ChangeState when the conversation is no
+// longer in the state (or with the assignee) the change was made from:
+// someone else changed it first. It says what it is now.
+type ErrStateChanged struct {
+	State    string
+	Assigned int64
+	Holder   string // the assigned staff member's name
+}
 
-// TakeOver gives a bot or queued conversation to a staff member, in one
-// transaction, so that of two staff taking over at the same moment exactly
-// one wins; the other gets *ErrTaken naming the winner. Taking over one's
-// own conversation again is a no-op. It returns the state it came from.
-func (s *Store) TakeOver(ctx context.Context, id string, staffID int64, staffName string) (string, error) {
-	var from string
-	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var assigned int64
-		var holder string
-		err := tx.QueryRowContext(ctx, `SELECT c.state, COALESCE(c.assigned_staff_id, 0), COALESCE(su.name, '')
-			FROM conversations c LEFT JOIN staff_users su ON su.id = c.assigned_staff_id WHERE c.id = ?`, id).Scan(&from, &assigned, &holder)
-		if err != nil {
-			return notFound(err, "conversation "+id)
-		}
-		switch {
-		case from == StateHuman && assigned == staffID:
-			return nil
-		case from == StateHuman:
-			return &ErrTaken{Holder: holder}
-		case from == StateClosed:
-			return fmt.Errorf("store: conversation %s is closed: %w", id, ErrConflict)
-		}
+func (e *ErrStateChanged) Error() string {
+	return "store: the conversation is " + e.State + " now"
+}
+
+// Unwrap makes errors.Is(err, ErrConflict) true.
+func (e *ErrStateChanged) Unwrap() error { return ErrConflict }
+
+// ChangeState makes ch if the conversation is still in ch.From, assigned to
+// ch.AssignedFrom, and records it as a state event, in one transaction: a
+// compare-and-set, so that of two changes made from the same state exactly
+// one happens.
+func (s *Store) ChangeState(ctx context.Context, ch StateChange) error {
+	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		now := ms(s.now())
-		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET state = 'human', assigned_staff_id = ?, updated_at = ? WHERE id = ?`,
-			staffID, now, id); err != nil {
-			return fmt.Errorf("store: unable to take over: %w", err)
+		res, err := tx.ExecContext(ctx, `UPDATE conversations SET state = ?, updated_at = ?,
+			assigned_staff_id = CASE ? WHEN 'human' THEN ? WHEN 'bot' THEN NULL ELSE assigned_staff_id END,
+			closed_at = CASE WHEN ? = 'closed' THEN ? ELSE NULL END
+			WHERE id = ? AND state = ? AND COALESCE(assigned_staff_id, 0) = ?`,
+			ch.To, now, ch.To, nullID(ch.StaffID), ch.To, now, ch.ConversationID, ch.From, ch.AssignedFrom)
+		if err != nil {
+			return fmt.Errorf("store: unable to change conversation state: %w", err)
 		}
-		data, _ := json.Marshal(map[string]string{"staff": staffName})
-		_, err = tx.ExecContext(ctx, `INSERT INTO conversation_events (conversation_id, kind, from_state, to_state, staff_id, data, created_at)
-			VALUES (?, 'state', ?, 'human', ?, ?, ?)`, id, from, staffID, string(data), now)
-		return err
+		if n, _ := res.RowsAffected(); n == 0 {
+			cur := &ErrStateChanged{}
+			err := tx.QueryRowContext(ctx, `SELECT c.state, COALESCE(c.assigned_staff_id, 0), COALESCE(su.name, '')
+				FROM conversations c LEFT JOIN staff_users su ON su.id = c.assigned_staff_id WHERE c.id = ?`,
+				ch.ConversationID).Scan(&cur.State, &cur.Assigned, &cur.Holder)
+			if err != nil {
+				return notFound(err, "conversation "+ch.ConversationID)
+			}
+			return cur
+		}
+		var data any
+		if len(ch.Data) > 0 {
+			data = string(ch.Data)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_events (conversation_id, kind, from_state, to_state, staff_id, data, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, ch.ConversationID, EventState, ch.From, ch.To, nullID(ch.StaffID), data, now); err != nil {
+			return fmt.Errorf("store: unable to record the state change: %w", err)
+		}
+		return nil
 	})
-	return from, err
 }
 
 // Assign gives a conversation to another staff member. The event records

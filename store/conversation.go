@@ -151,9 +151,12 @@ const (
 	EventNote             = "note"
 )
 
-// AddEvent records an event. With a ToState it is a state change, and the
-// conversation's state moves with it in the same transaction.
+// AddEvent records an event that is not a state change (those go
+// through ChangeState, which checks the state they start from).
 func (s *Store) AddEvent(ctx context.Context, e *Event) error {
+	if e.Kind == EventState || e.ToState != "" {
+		return fmt.Errorf("store: a state change is made with ChangeState, not recorded as an event")
+	}
 	if e.CreatedAt.IsZero() {
 		e.CreatedAt = s.now()
 	}
@@ -170,15 +173,6 @@ func (s *Store) AddEvent(ctx context.Context, e *Event) error {
 			return fmt.Errorf("store: unable to add %s event: %w", e.Kind, err)
 		}
 		e.ID, _ = res.LastInsertId()
-		if e.ToState != "" {
-			// Back with the bot, nobody is assigned; closed, it records when.
-			if _, err := tx.ExecContext(ctx, `UPDATE conversations SET state = ?, updated_at = ?,
-				assigned_staff_id = CASE WHEN ? = 'bot' THEN NULL ELSE assigned_staff_id END,
-				closed_at = CASE WHEN ? = 'closed' THEN ? ELSE NULL END
-				WHERE id = ?`, e.ToState, ms(e.CreatedAt), e.ToState, e.ToState, ms(e.CreatedAt), e.ConversationID); err != nil {
-				return fmt.Errorf("store: unable to change conversation state: %w", err)
-			}
-		}
 		return nil
 	})
 }

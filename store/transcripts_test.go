@@ -43,7 +43,13 @@ func transcriptFixture(t *testing.T, st *store.Store) map[string]string {
 		for i := range events {
 			e := events[i]
 			e.ConversationID = c.ID
-			if err := st.AddEvent(ctx, &e); err != nil {
+			var err error
+			if e.Kind == store.EventState {
+				err = st.ChangeState(ctx, store.StateChange{ConversationID: c.ID, From: e.FromState, To: e.ToState})
+			} else {
+				err = st.AddEvent(ctx, &e)
+			}
+			if err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -183,7 +183,7 @@ func (h *handler) addStaff(c echo.Context) error {
 
 // mapChatError turns the engine's refusals into HTTP errors.
 func mapChatError(err error) error {
-	var taken *store.ErrTaken
+	var taken *chat.ErrTaken
 	switch {
 	case err == nil:
 		return nil

@@ -221,7 +221,13 @@ func TestTakeoverRace(t *testing.T) {
 	li.login("li@shop.example.com")
 	for round := 0; round < 5; round++ {
 		if round > 0 { // reset: back to the queue
-			st.AddEvent(context.Background(), &store.Event{ConversationID: conv, Kind: store.EventState, FromState: "human", ToState: "queued"})
+			sm, err := st.ConversationSummary(context.Background(), conv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.ChangeState(context.Background(), store.StateChange{ConversationID: conv, From: "human", To: "queued", AssignedFrom: sm.AssignedStaffID}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		var wg sync.WaitGroup
 		codes := make([]int, 2)
