@@ -217,19 +217,19 @@ type conversation struct {
 	customerName string
 	locale       string
 
-	mu      sync.Mutex
+	mu       sync.Mutex
 	state    string
 	assigned int64  // the staff member it is assigned to, as stored
 	staff    string // the staff member's name in the human state
-	conns   map[*conn]struct{}
-	queue   []queuedTurn
-	running bool
-	cancel  context.CancelFunc // the running turn's
-	steps   []*store.Message   // this turn's steps, committed with its answer (engineLog)
-	feed    *turnFeed          // this turn's typing, activity and streamed text
-	hist    history            // recent messages, for the model's history
-	answer  answerCards        // cards and the confirm prompt for this turn's answer
-	tools   turnTools          // this turn's tool calls and results, for the console's entry
+	conns    map[*conn]struct{}
+	queue    []queuedTurn
+	running  bool
+	cancel   context.CancelFunc // the running turn's
+	steps    []*store.Message   // this turn's steps, committed with its answer (engineLog)
+	feed     *turnFeed          // this turn's typing, activity and streamed text
+	hist     history            // recent messages, for the model's history
+	answer   answerCards        // cards and the confirm prompt for this turn's answer
+	tools    turnTools          // this turn's tool calls and results, for the console's entry
 }
 
 type queuedTurn struct {
