@@ -45,6 +45,11 @@ const (
 	IntentAffirm      = "affirm"
 	IntentDeny        = "deny"
 	IntentOutOfScope  = "out_of_scope"
+	IntentExpedite    = "expedite"
+	IntentExchange    = "exchange"
+	IntentAddress     = "change_address"
+	IntentAccount     = "account"
+	IntentInvoice     = "invoice"
 )
 
 // Example is a labelled message.
