@@ -61,8 +61,9 @@ type Example struct {
 // Classifier scores intents for a message.
 type Classifier struct {
 	labels  []string
-	weights [][]float32 // [label][feature]
+	weights []float32 // [feature*len(labels)+label]
 	bias    []float32
+	temp    float64         // the probabilities' temperature, fitted on held-out examples
 	vocab   map[string]bool // words and Han characters seen in training
 
 	mu    sync.Mutex
@@ -111,8 +112,23 @@ func LoadExamples(fsys fs.FS, pattern string) ([]Example, error) {
 	return out, nil
 }
 
+// trainConfig is how Train fits the model.
+type trainConfig struct {
+	epochs int
+	// calibrate: every calibrate-th example (per route) is held out of
+	// training and used to fit the temperature of the probabilities
+	// (0: no calibration, all examples train, temperature 1).
+	calibrate int
+}
+
+// defaultTraining is the configuration chosen by measurement (see
+// docs/assistant.md).
+var defaultTraining = trainConfig{epochs: 12, calibrate: 10}
+
 // Train fits a classifier to the examples.
-func Train(examples []Example) *Classifier {
+func Train(examples []Example) *Classifier { return train(examples, defaultTraining) }
+
+func train(examples []Example, cfg trainConfig) *Classifier {
 	labelIndex := map[string]int{}
 	var labels []string
 	for _, e := range examples {
@@ -125,62 +141,106 @@ func Train(examples []Example) *Classifier {
 	for i, l := range labels {
 		labelIndex[l] = i
 	}
-	c := &Classifier{labels: labels, bias: make([]float32, len(labels)), vocab: map[string]bool{}}
+	c := &Classifier{labels: labels, bias: make([]float32, len(labels)), vocab: map[string]bool{}, temp: 1}
 	for _, e := range examples {
 		for _, w := range vocabTokens(e.Text) {
 			c.vocab[w] = true
 		}
 	}
-	c.weights = make([][]float32, len(labels))
-	for i := range c.weights {
-		c.weights[i] = make([]float32, numFeatures)
-	}
-	type sample struct {
-		feats []feature
-		y     int
-	}
-	samples := make([]sample, len(examples))
-	for i, e := range examples {
-		samples[i] = sample{features(e.Text), labelIndex[e.Intent]}
+	// Row-major, one row of len(labels) weights per feature: a message's
+	// few hundred features each touch one cache line, not one per label.
+	c.weights = make([]float32, numFeatures*len(labels))
+	var fit, held []sample
+	seen := map[string]int{}
+	for _, e := range examples {
+		s := sample{features(e.Text), labelIndex[e.Intent]}
+		seen[e.Intent]++
+		if cfg.calibrate > 0 && seen[e.Intent]%cfg.calibrate == 0 {
+			held = append(held, s)
+		} else {
+			fit = append(fit, s)
+		}
 	}
 	rng := rand.New(rand.NewSource(1))
-	const epochs = 12
 	const l2 = 1e-6
-	probs := make([]float64, len(labels))
-	for ep := 0; ep < epochs; ep++ {
+	L := len(labels)
+	probs := make([]float64, L)
+	step := make([]float32, L)
+	for ep := 0; ep < cfg.epochs; ep++ {
 		lr := 0.5 / (1 + float64(ep)*0.5)
-		rng.Shuffle(len(samples), func(i, j int) { samples[i], samples[j] = samples[j], samples[i] })
-		for _, s := range samples {
+		decay := float32(lr * l2)
+		rng.Shuffle(len(fit), func(i, j int) { fit[i], fit[j] = fit[j], fit[i] })
+		for _, s := range fit {
 			c.scores(s.feats, probs)
 			softmax(probs)
-			for k := range labels {
+			for k := range probs {
 				g := probs[k]
 				if k == s.y {
 					g -= 1
 				}
-				if g == 0 {
-					continue
+				step[k] = float32(lr * g)
+				c.bias[k] -= step[k]
+			}
+			for _, f := range s.feats {
+				row := c.weights[int(f.idx)*L : int(f.idx)*L+L]
+				for k := range row {
+					row[k] -= step[k]*f.val + decay*row[k]
 				}
-				step := float32(lr * g)
-				w := c.weights[k]
-				for _, f := range s.feats {
-					w[f.idx] -= step*f.val + float32(lr*l2)*w[f.idx]
-				}
-				c.bias[k] -= step
 			}
 		}
+	}
+	if len(held) > 0 {
+		c.temp = c.fitTemperature(held)
 	}
 	return c
 }
 
-func (c *Classifier) scores(feats []feature, out []float64) {
-	for k := range c.labels {
-		s := float64(c.bias[k])
-		w := c.weights[k]
-		for _, f := range feats {
-			s += float64(w[f.idx] * f.val)
+type sample struct {
+	feats []feature
+	y     int
+}
+
+// fitTemperature finds the temperature T that makes softmax(scores/T) best
+// predict the held-out examples (least negative log-likelihood): the
+// probabilities the rest of the model compares with thresholds then mean
+// what they say. A coarse search is enough; the likelihood is smooth in T.
+func (c *Classifier) fitTemperature(held []sample) float64 {
+	scores := make([][]float64, len(held))
+	for i, s := range held {
+		scores[i] = make([]float64, len(c.labels))
+		c.scores(s.feats, scores[i])
+	}
+	p := make([]float64, len(c.labels))
+	nll := func(t float64) float64 {
+		var sum float64
+		for i, s := range held {
+			for k, v := range scores[i] {
+				p[k] = v / t
+			}
+			softmax(p)
+			sum -= math.Log(math.Max(p[s.y], 1e-12))
 		}
-		out[k] = s
+		return sum
+	}
+	best, bestNLL := 1.0, math.Inf(1)
+	for t := 0.25; t <= 4.0; t *= 1.05 {
+		if v := nll(t); v < bestNLL {
+			best, bestNLL = t, v
+		}
+	}
+	return best
+}
+
+func (c *Classifier) scores(feats []feature, out []float64) {
+	L := len(c.labels)
+	for k := range out {
+		out[k] = float64(c.bias[k])
+	}
+	for _, f := range feats {
+		row := c.weights[int(f.idx)*L : int(f.idx)*L+L]
+		for k, w := range row {
+			out[k] += float64(w * f.val)
+		}
 	}
 }
 
@@ -229,6 +289,9 @@ const predictCacheSize = 8192
 func (c *Classifier) predict(text string) []Prediction {
 	probs := make([]float64, len(c.labels))
 	c.scores(features(text), probs)
+	for k := range probs {
+		probs[k] /= c.temp
+	}
 	softmax(probs)
 	out := make([]Prediction, len(c.labels))
 	for i, l := range c.labels {

@@ -116,13 +116,13 @@ func english() *lang {
 		"affirm": {target: 240, asks: []string{
 			"yes", "yes please", "yeah", "yep", "yup", "ya", "sure", "sure thing", "ok", "okay", "~ok do it", "go ahead",
 			"yes go ahead", "please go ahead", "yes please proceed", "proceed", "confirm", "confirmed", "i confirm",
-			"~yes i confirm", "yes that's right", "that's right", "correct", "that's correct", "yes correct", "exactly",
+			"yes that's right", "that's right", "correct", "that's correct", "yes correct", "exactly",
 			"absolutely", "definitely", "of course", "sounds good", "sounds great", "perfect do that", "do it", "go for it",
 			"yes do that", "alright", "fine", "fine by me", "that works", "works for me", "~ok sure", "~yes, that one",
 			"that one", "yep that one", "the first one", "the second one", "the last one", "the first", "the second",
 			"option 1", "option 2", "number 2", "#1", "2", "1 please", "the second order", "the first order", "the newer one",
 			"the older one", "the one from {when}", "the {color} one", "the {item} please", "yes the {item}",
-			"yes order {order}", "that's the one", "yes that's it", "yes, please cancel it",
+			"yes order {order}", "that's the one", "yes that's it",
 			"yes please return it", "yes refund it", "yes send the label", "yes please connect me", "yes, a person please",
 			"yes both", "both of them", "all of them", "yes all", "just the {item}", "yes please do", "ok let's do it",
 			"yes let's go", "yes that's fine", "that's fine", "agreed", "k", "kk", "~ok go", "yes sir", "yes!!", "~yess",
@@ -142,7 +142,7 @@ func english() *lang {
 			"don't cancel it", "don't return it", "no don't send anything", "no i don't want that",
 			"i don't want that", "no please don't", "no no", "nooo", "no!", "negative", "cancel that", "scratch that",
 			"no, don't connect me", "no person needed", "no i don't need a human", "no i'm fine", "i'm fine thanks",
-			"not interested", "no thanks i'll pass", "pass", "i'll pass", "~rather not", "i'd rather not", "not really",
+			"not interested", "no thanks i'll pass", "pass", "i'll pass", "~rather not", "~i'd rather not", "not really",
 			"no, not that", "that's not what i asked", "no wrong item", "no wrong address", "no that's not my email",
 			"no let me think", "let me think about it", "hmm no", "actually no", "on second thought no", "nah leave it",
 			"no, keep it as it is", "don't bother", "~no it's fine", "it's fine, no", "no i'll do it myself", "dont",
@@ -225,12 +225,12 @@ func english() *lang {
 		},
 		"start_return": {target: 300, pre: slots["story_post"], preP: 0.45, openP: 0.15, closeP: 0.15,
 			asks: []string{
-				"i want to return it", "i want to return my {item}", "i'd like to return the {item}", "return please",
+				"i want to return it", "i want to return my {item}", "i'd like to return the {item}", "~return please",
 				"how do i return this", "can i send it back", "i want to send it back", "i want a refund", "refund please",
-				"can i get a refund", "i want my money back", "can i get my money back for the {item}", "it doesn't fit, i want to return it",
+				"can i get a refund", "i want my money back", "can i get my money back for the {item}", "~it doesn't fit, i want to return it",
 				"too small, i want to return it", "too big, want a refund", "the {item} is broken", "the {item} arrived broken",
 				"it came damaged", "the box was crushed and the {item} is damaged", "the {item} is defective", "it stopped working after {n} days",
-				"the {item} doesn't work", "it won't turn on", "it's faulty, i want a refund", "wrong item sent", "you sent me the wrong item",
+				"the {item} doesn't work", "it won't turn on", "it's faulty, i want a refund", "wrong item sent", "~you sent me the wrong item",
 				"i got someone else's order", "this isn't what i ordered", "the {item} has a hole in it", "the {item} is ripped",
 				"the zipper broke", "the stitching came apart", "there's a stain on the {item}", "the {item} smells weird",
 				"not as described, i want to return it", "looks nothing like the picture, refund please", "quality is bad, i want to return it",
@@ -412,7 +412,7 @@ func english() *lang {
 			asks: []string{
 				"how much is shipping", "do you offer free shipping", "free shipping over how much",
 				"do you ship internationally", "do you ship to the uk", "what are the shipping options",
-				"do you have express shipping", "how much is express delivery", "~what's your return policy", "how many days do i have to return",
+				"do you have express shipping", "how much is express delivery", "how many days do i have to return",
 				"do you accept returns", "is return shipping free", "are sale items returnable",
 				"can i return without a receipt", "what payment methods do you accept", "do you accept apple pay",
 				"can i pay with a credit card", "can i pay with alipay", "can i pay with wechat pay",
@@ -523,7 +523,7 @@ func english() *lang {
 		},
 		"complaint": {target: 300, openP: 0.05,
 			asks: []string{
-				"~this is ridiculous", "terrible service", "this is unacceptable", "i'm so angry", "i'm furious",
+				"terrible service", "this is unacceptable", "i'm so angry", "i'm furious",
 				"absolutely disgusting service", "you guys are useless", "what a joke", "never ordering again",
 				"i want to file a complaint",
 				"how do i file a complaint", "i'm going to leave a bad review", "i'll leave a 1 star review",
@@ -547,7 +547,7 @@ func english() *lang {
 		},
 		"out_of_scope": {target: 300,
 			asks: []string{
-				"~what's the weather like today", "will it rain tomorrow", "what's the weather in {city}", "say something funny",
+				"will it rain tomorrow", "what's the weather in {city}", "say something funny",
 				"who won the game last night", "who's going to win the election", "what do you think of the president",
 				"what's your opinion on politics", "can you help with my homework", "what's 17 times 23", "solve this equation for me",
 				"write me an essay", "write a poem about cats", "translate this to french", "what's the capital of australia",
@@ -568,6 +568,7 @@ func english() *lang {
 			},
 		},
 	}
+	addMore(routes, moreEnglish)
 	return &lang{
 		code:   "en",
 		routes: routes,
