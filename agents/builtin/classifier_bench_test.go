@@ -72,6 +72,7 @@ func BenchmarkModelChoice(b *testing.B) {
 		{"logreg-12ep-uncalibrated", lr(trainConfig{epochs: 12}, 0)},
 		{"logreg-12ep-temperature", lr(trainConfig{epochs: 12, calibrate: 10}, 0)},
 		{"logreg-12ep-temperature-oos0.3", lr(trainConfig{epochs: 12, calibrate: 10}, 0.3)},
+		{"logreg-12ep-temperature-holdout5pct", lr(trainConfig{epochs: 12, calibrate: 20}, 0)},
 		{"logreg-6ep-temperature", lr(trainConfig{epochs: 6, calibrate: 10}, 0)},
 		{"logreg-24ep-temperature", lr(trainConfig{epochs: 24, calibrate: 10}, 0)},
 		{"complement-nb", trainComplementNB},

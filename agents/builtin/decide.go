@@ -16,24 +16,34 @@ var taskTools = map[string][]string{
 	IntentCancel:      {tools.NameCancelOrder},
 }
 
+// taskIntent is the order task an intent runs: an exchange runs as a
+// return (a person arranges the replacement).
+func taskIntent(intent string) string {
+	if intent == IntentExchange {
+		return IntentStartReturn
+	}
+	return intent
+}
+
 // confident is the probability above which a message's own intent wins
 // over the task the conversation was in.
 const confident = 0.55
 
 // state is what the model knows when deciding.
 type state struct {
-	m       *Model
-	c       *convo
-	offered map[string]bool
-	lang    string
-	cur     turn
-	intent  string
-	conf    float64
-	asked   string      // what the previous answer asked for
-	this    []toolEvent // tool results of this turn so far
-	task    string
-	start   int // index in c.turns where the task began
-	slots   slots
+	m        *Model
+	c        *convo
+	offered  map[string]bool
+	lang     string
+	cur      turn
+	intent   string
+	conf     float64
+	asked    string      // what the previous answer asked for
+	this     []toolEvent // tool results of this turn so far
+	task     string
+	start    int  // index in c.turns where the task began
+	exchange bool // the task is a return the shopper asked for as an exchange
+	slots    slots
 }
 
 type slots struct {
@@ -44,6 +54,12 @@ type slots struct {
 func (m *Model) decide(c *convo, offered map[string]bool) action {
 	s := &state{m: m, c: c, offered: offered, cur: c.last()}
 	a := s.next()
+	if a.tool == "" && s.exchange && s.previewedReturn() {
+		// Exchanges run as returns for now: say so, rather than let an
+		// exchange silently become a refund.
+		a.text += s.t(" You asked for an exchange: the return brings the item back, and a person from our team will arrange the replacement (size or colour) with you.",
+			"您要的是换货：退货先把商品收回，新的尺码或颜色会由我们的客服人员与您联系安排。")
+	}
 	if a.tool != "" && !offered[a.tool] {
 		// Only tools the caller offers may be called.
 		return say(s.t("Sorry, I can't do that from here. I can connect you with a person from our support team if you like.",
@@ -63,6 +79,9 @@ func (s *state) next() action {
 	s.asked = askedFor(c.lastAnswerBefore(s.cur.index))
 	p := m.classifier.Predict(s.cur.text)
 	s.intent, s.conf = p[0].Intent, p[0].Prob
+	if s.intent == IntentExchange {
+		s.intent, s.exchange = IntentStartReturn, true
+	}
 	s.findTask()
 	s.fillSlots()
 
@@ -83,7 +102,39 @@ func (s *state) next() action {
 	if s.conf < 0.3 || m.classifier.Known(s.cur.text) < 0.5 {
 		return s.notUnderstood()
 	}
+	if a, ok := s.noToolRoute(); ok {
+		return a
+	}
 	return s.chat()
+}
+
+// noToolRoute answers the routes that no tool of kefu's settles (hurrying
+// a shipment, changing an address, account and invoice questions): the
+// shop's help articles when they can be searched, and otherwise a short
+// honest answer with the offer of a person.
+func (s *state) noToolRoute() (action, bool) {
+	var en, zh string
+	switch s.intent {
+	case IntentAccount, IntentInvoice:
+		if s.offers(tools.NameSearchKnowledgeBase) {
+			return call(tools.NameSearchKnowledgeBase, map[string]any{"query": clip(s.cur.text, 400), "locale": s.lang}), true
+		}
+		if s.intent == IntentAccount {
+			en, zh = "I can't change account details (sign-in, password, phone, email, closing the account) from this chat.",
+				"抱歉，我在这里无法修改账户信息（登录、密码、手机号、邮箱、注销账户）。"
+		} else {
+			en, zh = "I can't issue or change invoices and receipts from this chat.", "抱歉，我在这里无法开具或修改发票和收据。"
+		}
+	case IntentExpedite:
+		en, zh = "I can't speed up a shipment from here myself, but a person from our team can see whether your order can go out sooner.",
+			"抱歉，我这里无法直接加急发货，我们的客服人员可以帮您看看订单能否尽快发出。"
+	case IntentAddress:
+		en, zh = "I can't change a delivery address from this chat. If the order hasn't shipped yet, a person from our team can update it.",
+			"抱歉，我在这里无法修改收货地址。如果订单还没发货，我们的客服人员可以帮您修改。"
+	default:
+		return action{}, false
+	}
+	return say(s.t(en+" Would you like me to connect you with a person from our support team?", zh+"需要我为您转接人工客服吗？")), true
 }
 
 // findTask decides which order task, if any, this message belongs to: its
@@ -145,19 +196,26 @@ func (s *state) language() string {
 func (s *state) openTask(i int) (string, int) {
 	for j := i - 1; j >= 0 && j >= i-6; j-- {
 		p := s.m.classifier.Predict(s.c.turns[j].text)
-		if _, ok := taskTools[p[0].Intent]; !ok || p[0].Prob < 0.35 || s.m.slotOnly(s.c.turns[j].text) {
+		if _, ok := taskTools[taskIntent(p[0].Intent)]; !ok || p[0].Prob < 0.35 || s.m.slotOnly(s.c.turns[j].text) {
 			continue
 		}
-		task := p[0].Intent
+		task := taskIntent(p[0].Intent)
 		// The earliest message of this task: walk back over messages
 		// that continue it.
 		start := j
 		for k := j - 1; k >= 0 && k >= j-4; k-- {
 			q := s.m.classifier.Predict(s.c.turns[k].text)
-			if q[0].Intent != task {
+			if taskIntent(q[0].Intent) != task {
 				break
 			}
 			start = k
+		}
+		if task == IntentStartReturn {
+			for k := start; k <= j; k++ {
+				if s.m.classifier.Predict(s.c.turns[k].text)[0].Intent == IntentExchange {
+					s.exchange = true
+				}
+			}
 		}
 		for _, e := range s.c.eventsSince(s.c.turns[start].index) {
 			if e.index > s.cur.index {
@@ -242,7 +300,7 @@ func (m *Model) slotOnly(text string) bool {
 		return true
 	}
 	p := m.classifier.Predict(rest)
-	_, action := taskTools[p[0].Intent]
+	_, action := taskTools[taskIntent(p[0].Intent)]
 	return !(action && p[0].Prob >= 0.5)
 }
 
@@ -251,6 +309,17 @@ func (m *Model) slotOnly(text string) bool {
 // after a change, a miss or a question.
 func chainable(e toolEvent) bool {
 	return (e.name == tools.NameListOrders || e.name == tools.NameLookupOrder) && e.result.Status == tools.StatusOK
+}
+
+// previewedReturn reports whether this turn's start_return came back as a
+// preview waiting for the shopper's yes.
+func (s *state) previewedReturn() bool {
+	for _, e := range s.this {
+		if e.name == tools.NameStartReturn && e.result.Status == tools.StatusNeedsConfirmation {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *state) calledThisTurn(a action) bool {

@@ -8,10 +8,13 @@ import (
 	"testing"
 )
 
-// TestIntentAccuracy measures routing on the held-out test set in
-// testdata/, written apart from the training examples in data/. It prints
-// the accuracy per intent (go test -v -run TestIntentAccuracy) and fails
-// below the floor.
+// TestIntentAccuracy measures routing on the first, smaller held-out test
+// set in testdata/intents_*.tsv, written apart from the training examples
+// in data/ with the 13 intents the model had then. The evaluation corpus
+// (TestEvaluation) has the 18 routes; here a prediction of a route that
+// was split out of an old intent counts as that intent (an exchange was a
+// start_return). It prints the accuracy per intent
+// (go test -v -run TestIntentAccuracy) and fails below the floor.
 func TestIntentAccuracy(t *testing.T) {
 	m := New(nil)
 	for _, lang := range []string{"en", "zh"} {
@@ -27,6 +30,9 @@ func TestIntentAccuracy(t *testing.T) {
 			var misses []string
 			for _, e := range ex {
 				got := m.Classify(e.Text)[0]
+				if old, ok := splitFrom[got.Intent]; ok {
+					got.Intent = old
+				}
 				total[e.Intent]++
 				if got.Intent == e.Intent {
 					right[e.Intent]++
@@ -56,3 +62,6 @@ func TestIntentAccuracy(t *testing.T) {
 		})
 	}
 }
+
+// splitFrom is the old intent each route split out of one came from.
+var splitFrom = map[string]string{IntentExchange: IntentStartReturn}

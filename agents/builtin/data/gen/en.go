@@ -151,7 +151,7 @@ func english() *lang {
 		}, post: []string{" thanks", " thx", ", sorry", "!"}, postP: 0.2},
 		"order_status": {target: 300, pre: slots["story_pre"], preP: 0.35, openP: 0.2, closeP: 0.2,
 			asks: []string{
-				"~where is my order", "where's my order?", "~wheres my package", "where is my stuff", "where is my parcel",
+				"~where is my order", "~where's my order?", "~wheres my package", "where is my stuff", "where is my parcel",
 				"has my order shipped", "has it shipped yet", "did my order ship", "is my order on the way", "when will it arrive",
 				"when will my order arrive", "when does my order get here", "eta on my order?", "what's the eta", "any update on my order",
 				"status of my order", "order status", "order status {order}", "what's the status of {order}", "status of order {order}?",
@@ -468,7 +468,7 @@ func english() *lang {
 			},
 			vps: []string{
 				"reset my password", "change my email", "change my phone number", "delete my account", "close my account",
-				"log into my account", "update my account details", "unsubscribe from your emails", "recover my account",
+				"log into my account", "update my account details", "~unsubscribe from your emails", "recover my account",
 				"change the password on my account", "get back into my account", "remove my personal data",
 			},
 		},
@@ -505,12 +505,12 @@ func english() *lang {
 				"i need to speak with someone", "i'd like to speak with a representative", "customer service rep please",
 				"put me through to support", "i want a live agent", "live agent", "live chat with a person please",
 				"talk to human", "speak to agent", "~i don't want a bot", "stop the bot, i want a person", "are you a bot? i want a human",
-				"can a real person help me", "can someone from the team help", "~can someone call me", "please call me",
+				"can a real person help me", "can someone from the team help", "please call me",
 				"can i get a call back", "call me at my number", "is there anyone i can call", "phone support please",
 				"i'd rather talk to a person", "i prefer a human", "bot isn't helping, human please", "you're not helping, get me a person",
 				"need a human asap", "HUMAN", "AGENT", "~person", "someone please", "help me human", "pls a person", "real human pls",
 				"connect me with customer service", "i want to chat with staff", "staff please", "can i talk to your support team",
-				"i want to speak to support", "send this to a person", "~escalate to a human", "let a human take over",
+				"i want to speak to support", "send this to a person", "let a human take over",
 				"is anyone real there", "is this a real person", "are you real", "i need human help",
 				"transfer me", "transfer please", "can you pass me to someone", "pass me to a colleague", "speak to someone in person",
 				"can i email a person", "i want to talk to someone who can actually help", "live person", "customer care please",
@@ -569,6 +569,8 @@ func english() *lang {
 		},
 	}
 	addMore(routes, moreEnglish)
+	addMore(routes, thirdEnglish)
+	addMore(routes, injectionEnglish)
 	return &lang{
 		code:   "en",
 		routes: routes,
