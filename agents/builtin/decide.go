@@ -99,6 +99,9 @@ func (s *state) next() action {
 	if s.task != "" {
 		return s.plan()
 	}
+	if s.aboutShopArticle() && s.offers(tools.NameSearchKnowledgeBase) {
+		return call(tools.NameSearchKnowledgeBase, map[string]any{"query": clip(s.cur.text, 400), "locale": s.lang})
+	}
 	if s.conf < 0.3 || m.classifier.Known(s.cur.text) < 0.5 {
 		return s.notUnderstood()
 	}
@@ -164,11 +167,11 @@ func (s *state) findTask() {
 	case (prev == IntentStartReturn || prev == IntentCancel) && reason(s.cur.text) != "":
 		// "it's too big": the reason for the return under way.
 		s.task, s.start = prev, prevStart
-	case slotOnly && (len(orderNumbers(s.cur.text)) > 0 || len(rmas(s.cur.text)) > 0):
+	case slotOnly && (len(s.m.orderNumbers(s.cur.text)) > 0 || len(s.m.rmas(s.cur.text)) > 0):
 		// A bare order number out of the blue: the shopper wants to know
 		// about that order.
 		s.task, s.start = IntentOrderStatus, cur
-		if len(rmas(s.cur.text)) > 0 {
+		if len(s.m.rmas(s.cur.text)) > 0 {
 			s.task = IntentReturnStat
 		}
 	}
@@ -250,7 +253,7 @@ func (s *state) fillSlots() {
 	var items []string
 	for i := from; i < len(s.c.turns); i++ {
 		t := s.c.turns[i].text
-		ts := slotsIn(t)
+		ts := s.m.slotsIn(t)
 		if ts.order != "" {
 			s.slots.order = ts.order
 		}
@@ -277,13 +280,10 @@ func (s *state) fillSlots() {
 // for anything themselves: "sure, alice@example.com" is, "cancel my order
 // KF-10054" is not.
 func (m *Model) slotOnly(text string) bool {
-	if !strings.ContainsAny(text, "0123456789@") && len(rmas(text)) == 0 {
+	if !strings.ContainsAny(text, "0123456789@") && len(m.rmas(text)) == 0 {
 		return false
 	}
-	rest := normalize(text)
-	for _, re := range []interface{ ReplaceAllString(string, string) string }{rmaRe, emailRe, orderPrefixed, orderHash} {
-		rest = re.ReplaceAllString(rest, " ")
-	}
+	rest := m.withoutSlots(text)
 	letters := 0
 	for _, r := range rest {
 		if unicode.IsLetter(r) {

@@ -13,6 +13,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
 	"unicode"
 
 	"github.com/tmc/langchaingo/llms"
@@ -22,26 +25,126 @@ import (
 const Name = "kefu-builtin-1"
 
 // Product is catalog vocabulary the model uses to recognise items a
-// shopper names ("the blue jacket").
+// shopper names ("the blue jacket", "the 65W charger"), with the shop's
+// tags for it as synonyms.
 type Product struct {
 	SKU, Title, TitleZH, Category string
+	Tags                          []string
 }
 
-// Model is the built-in model. The zero value is not usable; call New.
+// Model is the built-in model. The zero value is not usable; call New or
+// NewForShop.
 type Model struct {
 	classifier *Classifier
-	catalog    []item
+	shop       atomic.Pointer[vocab]
+
+	// Following a source (Follow): where the shop's data comes from,
+	// and when it was last read.
+	mu      sync.Mutex
+	src     Source
+	ttl     time.Duration
+	version uint64
+	loaded  time.Time
+	loading atomic.Bool
 }
 
 var _ llms.Model = (*Model)(nil)
 
-// New returns a built-in model that knows the shop's products.
-func New(products []Product) *Model {
+// New returns a built-in model that knows the shop's products and
+// nothing else of it (no order numbers to learn their shapes from).
+func New(products []Product) *Model { return NewForShop(Shop{Products: products}) }
+
+// NewForShop returns a built-in model for a shop: its order and return
+// number shapes, products and articles all come from sh.
+func NewForShop(sh Shop) *Model {
 	m := &Model{classifier: defaultClassifier()}
-	for _, p := range products {
-		m.catalog = append(m.catalog, item{SKU: p.SKU, Title: p.Title, TitleZH: p.TitleZH, Category: p.Category})
-	}
+	m.SetShop(sh)
 	return m
+}
+
+// SetShop replaces what the model knows of the shop, for the turns that
+// start after it.
+func (m *Model) SetShop(sh Shop) { m.shop.Store(newVocab(sh)) }
+
+// vocab is the shop as the model knows it now.
+func (m *Model) vocab() *vocab {
+	if v := m.shop.Load(); v != nil {
+		return v
+	}
+	return emptyVocab
+}
+
+var emptyVocab = newVocab(Shop{})
+
+// Source is where a model following a shop reads it: Shop reads the
+// shop's data, Version changes when it changes (an import or reset in
+// this process).
+type Source interface {
+	Shop(ctx context.Context) (Shop, error)
+	Version() uint64
+}
+
+// Follow makes the model read the shop from src now, again at the first
+// turn after src's version changes, and again ttl after the last read
+// (for changes Version cannot see, such as an import by another
+// process; 0 for never). A failed read keeps what the model knew.
+func (m *Model) Follow(ctx context.Context, src Source, ttl time.Duration) error {
+	m.mu.Lock()
+	m.src, m.ttl = src, ttl
+	m.mu.Unlock()
+	return m.Refresh(ctx)
+}
+
+// Refresh reads the shop from the source it follows, now.
+func (m *Model) Refresh(ctx context.Context) error {
+	m.mu.Lock()
+	src := m.src
+	m.mu.Unlock()
+	if src == nil {
+		return nil
+	}
+	version := src.Version()
+	sh, err := src.Shop(ctx)
+	if err != nil {
+		return err
+	}
+	m.SetShop(sh)
+	m.mu.Lock()
+	m.version, m.loaded = version, time.Now()
+	m.mu.Unlock()
+	return nil
+}
+
+// follow brings the shop up to date before a turn: at once when the
+// source's version moved (the turn should see the import that just
+// happened), in the background when it is only old.
+func (m *Model) follow(ctx context.Context) {
+	m.mu.Lock()
+	src, ttl, version, loaded := m.src, m.ttl, m.version, m.loaded
+	m.mu.Unlock()
+	if src == nil {
+		return
+	}
+	switch {
+	case src.Version() != version:
+		if m.loading.CompareAndSwap(false, true) {
+			m.Refresh(ctx) // on error, keep what we knew; the next turn tries again
+			m.loading.Store(false)
+		}
+	case ttl > 0 && time.Since(loaded) > ttl:
+		if m.loading.CompareAndSwap(false, true) {
+			go func() {
+				defer m.loading.Store(false)
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				defer cancel()
+				if m.Refresh(ctx) != nil {
+					m.mu.Lock()
+					m.loaded = time.Now() // try again after another ttl
+					m.mu.Unlock()
+				}
+			}()
+		}
+	}
 }
 
 // Classify returns the intents of a message, most probable first.
@@ -69,6 +172,7 @@ func (m *Model) GenerateContent(ctx context.Context, msgs []llms.MessageContent,
 			offered[t.Function.Name] = true
 		}
 	}
+	m.follow(ctx)
 	c := parseConvo(msgs)
 	a := m.decide(c, offered)
 	if a.tool != "" {

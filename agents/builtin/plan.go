@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kefu-dev/kefu/store"
 	"github.com/kefu-dev/kefu/tools"
 )
 
@@ -142,8 +143,9 @@ func (s *state) plan() action {
 			return say(s.t("I don't see a return on your recent orders. Could you give me the RMA number or the order number?",
 				"您最近的订单里没有找到退货记录。请提供退货授权号（RMA）或订单号。"))
 		default:
-			return say(s.t("Could you give me the RMA number (like RMA-7K3Q9X) or the order number, and the email address you used for the order?",
-				"请提供退货授权号（RMA，例如 RMA-7K3Q9X）或订单号，以及下单时使用的邮箱。"))
+			ex := s.m.vocab().exampleRMA
+			return say(s.t("Could you give me the RMA number (like "+ex+") or the order number, and the email address you used for the order?",
+				"请提供退货授权号（RMA，例如 "+ex+"）或订单号，以及下单时使用的邮箱。"))
 		}
 	}
 	return s.chat()
@@ -264,7 +266,6 @@ func (s *state) orderList() ([]tools.OrderView, bool) {
 
 // orderData is the latest data the conversation has on an order.
 func (s *state) orderData(number string) (tools.OrderView, bool) {
-	key := orderKey(number)
 	for j := len(s.c.events) - 1; j >= 0; j-- {
 		e := s.c.events[j]
 		if e.result.Status != tools.StatusOK {
@@ -272,12 +273,12 @@ func (s *state) orderData(number string) (tools.OrderView, bool) {
 		}
 		switch d := e.result.Data.(type) {
 		case *tools.OrderLookup:
-			if orderKey(d.Order.Number) == key {
+			if sameOrder(d.Order.Number, number) {
 				return d.Order, true
 			}
 		case *tools.OrderList:
 			for _, o := range d.Orders {
-				if orderKey(o.Number) == key {
+				if sameOrder(o.Number, number) {
 					return o, true
 				}
 			}
@@ -286,16 +287,20 @@ func (s *state) orderData(number string) (tools.OrderView, bool) {
 	return tools.OrderView{}, false
 }
 
-// orderKey compares order numbers loosely: digits decide ("10042" is
-// KF-10042).
-func orderKey(n string) string {
-	var b strings.Builder
-	for _, r := range n {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
+// sameOrder reports whether two order numbers name the same order: the
+// same letters and digits (case, spaces, '#' and '-' aside), or the same
+// digits when one of them is digits only ("10042" is KF-10042). A-5002
+// is not T-5002.
+func sameOrder(a, b string) bool {
+	ka, kb := store.NumberKey(a), store.NumberKey(b)
+	if ka == "" || kb == "" {
+		return false
 	}
-	return b.String()
+	if ka == kb {
+		return true
+	}
+	da, db := digitsOf(ka), digitsOf(kb)
+	return (ka == da || kb == db) && da == db
 }
 
 // orderByItem finds the order of an item the shopper named, among the
@@ -312,7 +317,7 @@ func (s *state) orderByItem() string {
 			cands = append(cands, item{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Order: o.Number})
 		}
 	}
-	found := matchItems(s.slots.itemText, cands)
+	found := s.m.matchItems(s.slots.itemText, cands)
 	if len(found) == 0 {
 		return ""
 	}
@@ -349,7 +354,7 @@ func (s *state) chosenItems(o tools.OrderView) []tools.ItemView {
 	for _, it := range o.Items {
 		cands = append(cands, item{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH})
 	}
-	found := matchItems(s.slots.itemText, cands)
+	found := s.m.matchItems(s.slots.itemText, cands)
 	var out []tools.ItemView
 	for _, f := range found {
 		for _, it := range o.Items {

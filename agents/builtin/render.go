@@ -15,17 +15,41 @@ import (
 // like", "shall I go ahead") when editing.
 
 func (s *state) askOrder() action {
+	en, zh := s.orderHint()
 	if s.c.signedIn {
-		return say(s.t("Which order is it about? Please give me the order number (it looks like KF-10042).",
-			"请问是哪个订单？请提供订单号（格式如 KF-10042）。"))
+		return say(s.t("Which order is it about? Please give me the order number"+en+".",
+			"请问是哪个订单？请提供订单号"+zh+"。"))
 	}
-	return say(s.t("I can help with that. Please give me your order number (it looks like KF-10042) and the email address you used for the order.",
-		"可以帮您处理。请提供您的订单号（格式如 KF-10042）以及下单时使用的邮箱。"))
+	return say(s.t("I can help with that. Please give me your order number"+en+" and the email address you used for the order.",
+		"可以帮您处理。请提供您的订单号"+zh+"以及下单时使用的邮箱。"))
+}
+
+// orderHint shows what the shop's order numbers look like, from its own
+// orders: an example of their most common shape (never a real number).
+func (s *state) orderHint() (en, zh string) {
+	if ex := s.m.vocab().exampleOrder; ex != "" {
+		return " (it looks like " + ex + ")", "（格式如 " + ex + "）"
+	}
+	return " (you'll find it in your order confirmation)", "（可以在订单确认邮件或短信里找到）"
+}
+
+// rmaHint shows what the shop's return numbers look like.
+func (s *state) rmaHint() (en, zh string) {
+	ex := s.m.vocab().exampleRMA
+	return " (it looks like " + ex + ")", "（格式如 " + ex + "）"
 }
 
 func (s *state) askEmail() action {
-	return say(s.t(fmt.Sprintf("Thanks. To find order %s, please tell me the email address you used for the order.", s.slots.order),
-		fmt.Sprintf("好的。为了查询订单 %s，请告诉我下单时使用的邮箱。", s.slots.order)))
+	switch {
+	case s.slots.order != "":
+		return say(s.t(fmt.Sprintf("Thanks. To find order %s, please tell me the email address you used for the order.", s.slots.order),
+			fmt.Sprintf("好的。为了查询订单 %s，请告诉我下单时使用的邮箱。", s.slots.order)))
+	case s.slots.rma != "":
+		return say(s.t(fmt.Sprintf("Thanks. To find return %s, please tell me the email address you used for the order.", s.slots.rma),
+			fmt.Sprintf("好的。为了查询退货 %s，请告诉我下单时使用的邮箱。", s.slots.rma)))
+	}
+	return say(s.t("Thanks. To find your order, please tell me the email address you used for the order.",
+		"好的。为了查询您的订单，请告诉我下单时使用的邮箱。"))
 }
 
 func (s *state) askItem(o *tools.OrderView) action {
@@ -102,7 +126,7 @@ func (s *state) answer(e toolEvent) action {
 	if json.Unmarshal([]byte(e.args), &args) == nil {
 		if args.OrderNumber != "" {
 			s.slots.order = args.OrderNumber
-		} else if args.Ref != "" && len(rmas(args.Ref)) == 0 {
+		} else if args.Ref != "" && len(s.m.rmas(args.Ref)) == 0 {
 			s.slots.order = args.Ref
 		}
 	}
@@ -114,8 +138,9 @@ func (s *state) answer(e toolEvent) action {
 				"抱歉，我这里没有相关信息。需要我为您转接人工客服吗？"))
 		case tools.NameReturnStatus:
 			if r.Reason == "return_not_found" {
-				return s.failed(s.t("I couldn't find that return. Please check the RMA number (it looks like RMA-7K3Q9X).",
-					"没有找到这个退货记录，请核对退货授权号（格式如 RMA-7K3Q9X）。"))
+				en, zh := s.rmaHint()
+				return s.failed(s.t("I couldn't find that return. Please check the RMA number"+en+".",
+					"没有找到这个退货记录，请核对退货授权号"+zh+"。"))
 			}
 		case tools.NameConfirmAction:
 			return say(s.t("That change is no longer waiting for confirmation. Shall we start again?", "这个操作已失效，需要重新办理吗？"))
@@ -324,8 +349,9 @@ func (s *state) preview(e toolEvent) string {
 			fmt.Sprintf("非常抱歉给您带来不便。可以为您提供一张%d%%的优惠券，下次购物使用。请回复“确认”领取，或回复“不用了”。", pv.Percent))
 	case *tools.CancelPreview:
 		refund := money(pv.Refund, pv.Currency)
-		return s.t(fmt.Sprintf("I can cancel order %s (%s) and refund %s. Shall I go ahead? Please answer yes or no.", pv.OrderNumber, s.itemNames(pv.Items), refund),
-			fmt.Sprintf("可以为您取消订单 %s（%s），退款 %s。请回复“确认”继续，或回复“不用了”。", pv.OrderNumber, s.itemNames(pv.Items), refund))
+		number := orDefault(pv.OrderNumber, s.slots.order)
+		return s.t(fmt.Sprintf("I can cancel order %s (%s) and refund %s. Shall I go ahead? Please answer yes or no.", number, s.itemNames(pv.Items), refund),
+			fmt.Sprintf("可以为您取消订单 %s（%s），退款 %s。请回复“确认”继续，或回复“不用了”。", number, s.itemNames(pv.Items), refund))
 	case *tools.ReturnPreview:
 		p = pv
 	default:
@@ -337,8 +363,11 @@ func (s *state) preview(e toolEvent) string {
 		ship = s.t("Return shipping is paid by you for international orders; we'll give you the address.", "国际订单的退货运费由您承担，我们会提供退货地址。")
 	}
 	items := lineItems(p.Items)
-	return s.t(fmt.Sprintf("Here's the return for order %s: %s, refund %s. %s Shall I go ahead? Please answer yes or no.", p.OrderNumber, s.itemNames(items), refund, ship),
-		fmt.Sprintf("订单 %s 的退货信息：%s，退款 %s。%s请回复“确认”继续办理，或回复“不用了”。", p.OrderNumber, s.itemNames(items), refund, ship))
+	// A preview always names the order it changes: the shopper's yes is
+	// to that order.
+	number := orDefault(p.OrderNumber, s.slots.order)
+	return s.t(fmt.Sprintf("Here's the return for order %s: %s, refund %s. %s Shall I go ahead? Please answer yes or no.", number, s.itemNames(items), refund, ship),
+		fmt.Sprintf("订单 %s 的退货信息：%s，退款 %s。%s请回复“确认”继续办理，或回复“不用了”。", number, s.itemNames(items), refund, ship))
 }
 
 // done reports a change the shopper confirmed.
@@ -378,7 +407,7 @@ func (s *state) returns(e toolEvent) string {
 			"refunded": {"refunded", "已退款"},
 			"rejected": {"rejected", "未通过"},
 		}[r.Status]
-		lines = append(lines, s.t(fmt.Sprintf("Return %s (%s): %s. Refund %s.", r.RMA, strings.Join(names, ", "), status[0], money(r.Refund, "USD")),
+		lines = append(lines, s.t(fmt.Sprintf("Return %s (%s): %s. Refund %s.", r.RMA, strings.Join(names, ", "), status[0], money(r.Refund, r.Currency)),
 			fmt.Sprintf("退货 %s（%s）：%s，退款 %s。", r.RMA, strings.Join(names, "、"), status[1], money(r.Refund, r.Currency))))
 	}
 	return strings.Join(lines, "\n")
@@ -456,4 +485,11 @@ func titleIn(en, zh, locale string) string {
 		return zh
 	}
 	return en
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

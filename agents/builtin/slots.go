@@ -2,88 +2,429 @@ package builtin
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/store"
 )
 
 var (
-	// Order numbers in the shapes shoppers type them: KF-10042, kf10042,
-	// kf 10042, #10042, or five or six bare digits.
-	orderPrefixed = regexp.MustCompile(`(?i)\b([a-z]{1,3})[-\s]?(\d{4,7})\b`)
-	orderHash     = regexp.MustCompile(`#\s?(\d{4,7})\b`)
-	orderBare     = regexp.MustCompile(`(?:^|[^\d$¥.,])(\d{5,6})(?:$|[^\d%])`)
-	emailRe       = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
-	rmaRe         = regexp.MustCompile(`(?i)\brma[-\s]?([a-z0-9]{4,10})\b`)
+	emailRe = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+	urlRe   = regexp.MustCompile(`(?:https?://|www\.)\S+`)
 )
 
-// orderNumbers finds order numbers in text, as the shopper typed them but
-// with the prefix joined ("kf 10042" → "KF-10042").
-func orderNumbers(text string) []string {
-	t := normalize(text)
-	var out []string
-	seen := map[string]bool{}
-	add := func(s string) {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
+// A mention is an order number found in a message: as the shop prints it
+// when it fits one of the shop's shapes or is one of its numbers, or as
+// the shopper typed it (loose) when it only looks like one ("#W9999999",
+// "order B-77" in a shop whose numbers are 1002…). A loose mention is
+// still the order the shopper named: the look-up says it does not exist,
+// rather than the model falling back on another order.
+type mention struct {
+	start, end int // byte offsets in the normalized text
+	number     string
+	loose      bool
+}
+
+// orderCues are words that say a number is an order number.
+var orderCues = []string{"order", "订单", "单号", "编号", "no.", "number", "#", "ord.", "nr."}
+
+// actionCues are words of a request about an order, before which a plain
+// number of the shop's shape is an order number.
+var actionCues = []string{"cancel", "track", "check", "look up", "lookup", "find", "return", "where", "status", "refund",
+	"取消", "查", "退", "物流", "到哪", "发货", "快递", "催"}
+
+// orderCueWords are words that may stand right before an order number
+// ("order 1002", "no.1002"), which are not the shop's prefix.
+var orderCueWords = map[string]bool{"order": true, "orders": true, "no": true, "nr": true, "num": true, "number": true,
+	"ord": true, "id": true, "ref": true}
+
+// unitsAfter are words that, right after a number, make it a quantity,
+// an amount or a time rather than an order number.
+var unitsAfter = map[string]bool{"g": true, "kg": true, "ml": true, "l": true, "mah": true, "w": true, "v": true, "mm": true,
+	"cm": true, "m": true, "h": true, "hr": true, "hrs": true, "hour": true, "hours": true, "min": true, "mins": true,
+	"minutes": true, "day": true, "days": true, "week": true, "weeks": true, "month": true, "months": true, "year": true,
+	"years": true, "pcs": true, "pc": true, "x": true, "gb": true, "tb": true, "mb": true, "am": true, "pm": true,
+	"st": true, "nd": true, "rd": true, "th": true, "gram": true, "grams": true, "usd": true, "rmb": true, "yuan": true,
+	"dollars": true, "bucks": true, "percent": true, "inch": true, "inches": true, "times": true, "items": true,
+	"pieces": true, "units": true, "people": true, "km": true, "miles": true, "lbs": true, "oz": true, "k": true}
+
+// hanUnits are characters that, right after a number, make it a quantity,
+// a date or an amount ("250克", "2026年", "128元").
+const hanUnits = "元块克斤两毫年月日天岁个件瓶盒次分秒周寸米度℃％%折罐片"
+
+// findOrders finds the order numbers in a normalized text, in the order
+// they appear, skipping emails, links and return numbers (the caller
+// masks those), amounts, quantities, dates and the catalog's own codes.
+func (v *vocab) findOrders(t string) []mention {
+	var out []mention
+	// The shop's own numbers, whatever their shape, as whole tokens; and
+	// the catalog's codes, which are not order numbers.
+	b := []byte(t)
+	for _, tok := range codeTokens(t) {
+		w := t[tok[0]:tok[1]]
+		if !strings.ContainsAny(w, "0123456789") {
+			continue
+		}
+		n, known := v.known[store.NumberKey(w)]
+		if known && notANumber(t, tok[0], tok[1]) {
+			continue
+		}
+		if known {
+			out = append(out, mention{start: tok[0], end: tok[1], number: n})
+		}
+		if known || v.words[strings.TrimLeft(w, "#")] {
+			for k := tok[0]; k < tok[1]; k++ {
+				b[k] = ' '
+			}
 		}
 	}
-	masked := rmaRe.ReplaceAllString(t, " ")
-	masked = emailRe.ReplaceAllString(masked, " ")
-	for _, m := range orderPrefixed.FindAllStringSubmatch(masked, -1) {
-		if p := strings.ToUpper(m[1]); p == "KF" || p == "NO" || p == "NR" {
-			add("KF-" + m[2])
+	t = string(b)
+	for i := 0; i < len(t); {
+		if !isASCIIDigit(t[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && isASCIIDigit(t[j]) {
+			j++
+		}
+		if m, ok := v.orderAt(t, i, j); ok {
+			out = append(out, m)
+		}
+		i = j
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].start < out[b].start })
+	return out
+}
+
+// orderAt reads the run of digits t[i:j] with what stands around it.
+func (v *vocab) orderAt(t string, i, j int) (mention, bool) {
+	body := t[i:j]
+	if notANumber(t, i, j) {
+		return mention{}, false
+	}
+	// What stands before: a separator, letters (the shop's prefix, a cue
+	// word, or part of a code), a '#'.
+	start, sep, prefix := i, "", ""
+	k := i
+	if k > 0 && strings.IndexByte("-_/.", t[k-1]) >= 0 && k >= 2 && isASCIILetter(t[k-2]) {
+		sep, k = t[k-1:k], k-1
+	} else if k >= 2 && t[k-1] == ' ' && isASCIILetter(t[k-2]) {
+		sep, k = " ", k-1
+	}
+	l := k
+	for l > 0 && isASCIILetter(t[l-1]) {
+		l--
+	}
+	if l < k && (l == 0 || !isASCIIDigit(t[l-1]) && t[l-1] != '-' && t[l-1] != '_') {
+		prefix, start = t[l:k], l
+	} else {
+		sep = ""
+	}
+	hash := false
+	if p := strings.TrimRight(t[:start], " "); strings.HasSuffix(p, "#") {
+		hash, start = true, len(p)-1
+	}
+	codeText := t[start:j]
+	if v.words[strings.TrimLeft(codeText, "# ")] {
+		return mention{}, false // one of the catalog's codes (x200, lj-250)
+	}
+	window := t[max(0, start-24):start]
+	cue := hash || containsAny(window, orderCues)
+	m := mention{start: start, end: j}
+	if prefix != "" {
+		for _, s := range v.orders {
+			if s.fits(prefix, body, false) {
+				m.number = s.format(prefix, body)
+				if n, ok := v.known[store.NumberKey(m.number)]; ok {
+					m.number = n
+				}
+				return m, true
+			}
+		}
+		switch {
+		case orderCueWords[prefix] || sep == " " || sep == "" && len(prefix) > 4:
+			// "order 1002", "no.1002", "cancel 1002": a word before
+			// the number, not its prefix.
+			cue = cue || orderCueWords[prefix]
+			m.start, hash = i, false
+			if p := strings.TrimRight(t[:i], " "); strings.HasSuffix(p, "#") {
+				m.start, hash, cue = len(p)-1, true, true
+			}
+			codeText = t[m.start:j]
+		case sep == "-" || hash || cue:
+			// "B-77", "#W9999999", "order x1234": an order number of a
+			// shape this shop does not use; the look-up will say so.
+			m.number, m.loose = strings.ToUpper(codeText), true
+			return m, true
+		default:
+			return mention{}, false // part of a word or a model code
 		}
 	}
-	for _, m := range orderHash.FindAllStringSubmatch(masked, -1) {
-		add(m[1])
+	action := cue || containsAny(window, actionCues)
+	if n, ok := v.digits[body]; ok && n != "" && len(body) >= 3 {
+		m.number = n // one of the shop's numbers, by its digits
+		return m, true
 	}
-	if len(out) == 0 {
-		for _, m := range orderBare.FindAllStringSubmatch(masked, -1) {
-			add(m[1])
+	alone := v.fewWordsAround(t, m.start, j)
+	for _, s := range v.orders {
+		if s.prefix != "" || s.letters > 0 {
+			// The digits of a prefixed number: the store finds the
+			// order by its digits when only one has them.
+			if len(body) >= s.min && len(body) <= s.max+1 && (action || alone) {
+				m.number = body
+				return m, true
+			}
+			continue
 		}
+		if s.fits("", body, false) && (action || alone || len(body) >= 7) {
+			m.number = s.format("", body)
+			if n, ok := v.known[store.NumberKey(m.number)]; ok {
+				m.number = n
+			}
+			return m, true
+		}
+	}
+	if len(v.orders) == 0 && len(body) >= 4 && (action || alone || len(body) >= 5) {
+		// A shop without orders yet: anything that looks like a number.
+		m.number = strings.ToUpper(strings.ReplaceAll(codeText, " ", ""))
+		return m, true
+	}
+	if hash && len(body) >= 3 || cue && len(body) >= 4 {
+		m.number, m.loose = strings.ToUpper(strings.ReplaceAll(codeText, " ", "")), true
+		return m, true
+	}
+	return mention{}, false
+}
+
+// notANumber reports whether what stands around t[i:j] makes it an
+// amount, a decimal, a time, a date or a quantity rather than a number
+// one looks up: 1,299 / 12.50 / 10:30 / 2026-11-24 / ¥128 / 250g / 3 days.
+func notANumber(t string, i, j int) bool {
+	if i >= 2 && strings.IndexByte(".,:", t[i-1]) >= 0 && isASCIIDigit(t[i-2]) ||
+		j+1 < len(t) && strings.IndexByte(".,:", t[j]) >= 0 && isASCIIDigit(t[j+1]) ||
+		i >= 2 && strings.IndexByte("-/", t[i-1]) >= 0 && isASCIIDigit(t[i-2]) ||
+		j+1 < len(t) && strings.IndexByte("-/", t[j]) >= 0 && isASCIIDigit(t[j+1]) {
+		return true
+	}
+	if j < len(t) && isASCIILetter(t[j]) {
+		return true // letters right after the digits: a code or a unit (250g, x200s)
+	}
+	if unitsAfter[wordAfter(t, j)] {
+		return true
+	}
+	if r, _ := utf8.DecodeRuneInString(t[j:]); r != utf8.RuneError && strings.ContainsRune(hanUnits, r) {
+		return true
+	}
+	before := strings.TrimRight(t[:i], " ")
+	for _, c := range []string{"$", "¥", "￥", "€", "£"} {
+		if strings.HasSuffix(before, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// fewWordsAround reports whether a number stands nearly alone in its
+// message ("1002", "it's 1002 thanks").
+func (v *vocab) fewWordsAround(t string, i, j int) bool {
+	letters := 0
+	for _, r := range t[:i] + " " + t[j:] {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.Is(unicode.Han, r) {
+				letters += 2
+			}
+		}
+	}
+	return letters <= 12
+}
+
+// wordAfter is the ASCII word right after byte j (after one space).
+func wordAfter(t string, j int) string {
+	if j < len(t) && t[j] == ' ' {
+		j++
+	}
+	k := j
+	for k < len(t) && isASCIILetter(t[k]) {
+		k++
+	}
+	return t[j:k]
+}
+
+// codeTokens are the spans of t that could be a code: runs of ASCII
+// letters, digits, '#' and inner separators.
+func codeTokens(t string) [][2]int {
+	var out [][2]int
+	i := 0
+	for i < len(t) {
+		if !isCodeByte(t[i]) || t[i] == '-' || t[i] == '_' || t[i] == '/' || t[i] == '.' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && isCodeByte(t[j]) {
+			j++
+		}
+		e := j
+		for e > i && strings.IndexByte("-_/.", t[e-1]) >= 0 {
+			e--
+		}
+		out = append(out, [2]int{i, e})
+		i = j
 	}
 	return out
 }
 
+func isCodeByte(b byte) bool {
+	return isASCIILetter(b) || isASCIIDigit(b) || b == '#' || b == '-' || b == '_' || b == '/' || b == '.'
+}
+
+// findRMAs finds return numbers in a normalized text: the shop's own RMA
+// prefixes and kefu's, each followed by a body of the shape's kind.
+func (v *vocab) findRMAs(t string) []mention {
+	var out []mention
+	for _, s := range v.rmas {
+		p := strings.ToLower(s.prefix)
+		for from := 0; ; {
+			k := strings.Index(t[from:], p)
+			if k < 0 {
+				break
+			}
+			i := from + k
+			from = i + len(p)
+			if i > 0 && (isASCIILetter(t[i-1]) || isASCIIDigit(t[i-1])) {
+				continue
+			}
+			j, sep := i+len(p), ""
+			if j < len(t) && strings.IndexByte("-_/. ", t[j]) >= 0 {
+				sep, j = t[j:j+1], j+1
+			}
+			e := j
+			hasDigit := false
+			for e < len(t) && (isASCIIDigit(t[e]) || s.alnum && isASCIILetter(t[e])) {
+				hasDigit = hasDigit || isASCIIDigit(t[e])
+				e++
+			}
+			body := t[j:e]
+			if e < len(t) && (isASCIILetter(t[e]) || isASCIIDigit(t[e])) || body == "" {
+				continue
+			}
+			if !hasDigit && (sep == " " || sep == "." || s != kefuRMA && sep == "") {
+				continue // "rma status", "return policy"
+			}
+			if len(body) < s.min || len(body) > s.max+1 {
+				continue
+			}
+			overlaps := false
+			for _, m := range out {
+				if i < m.end && e > m.start {
+					overlaps = true
+				}
+			}
+			if !overlaps {
+				out = append(out, mention{start: i, end: e, number: s.format("", body)})
+			}
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].start < out[b].start })
+	return out
+}
+
+// masked is the normalized text with emails, links and return numbers
+// blanked out (same length, so offsets hold), and the return numbers
+// found.
+func (v *vocab) masked(text string) (string, []mention) {
+	t := normalize(text)
+	b := []byte(t)
+	blank := func(i, j int) {
+		for k := i; k < j; k++ {
+			b[k] = ' '
+		}
+	}
+	for _, loc := range emailRe.FindAllStringIndex(t, -1) {
+		blank(loc[0], loc[1])
+	}
+	for _, loc := range urlRe.FindAllStringIndex(t, -1) {
+		blank(loc[0], loc[1])
+	}
+	rmas := v.findRMAs(string(b))
+	for _, m := range rmas {
+		blank(m.start, m.end)
+	}
+	return string(b), rmas
+}
+
+// orderNumbers finds the order numbers in text, as the shop prints them
+// (or as typed, for one that fits none of the shop's shapes).
+func (m *Model) orderNumbers(text string) []string {
+	var out []string
+	for _, o := range m.slotsIn(text).orders {
+		out = append(out, o.number)
+	}
+	return out
+}
+
+// rmas finds the return numbers in text.
+func (m *Model) rmas(text string) []string { return m.slotsIn(text).rmas }
+
+// withoutSlots is the normalized text with its details (order and return
+// numbers, emails) taken out: what is left says what the shopper wants.
+func (m *Model) withoutSlots(text string) string { return m.slotsIn(text).rest }
+
 // textSlots are the details one message gives: the last order number,
 // email, RMA and return reason in it.
-type textSlots struct{ order, email, rma, reason string }
+type textSlots struct {
+	order, email, rma, reason string
+	orders                    []mention
+	rmas                      []string
+	rest                      string
+}
 
 // slotsByText keeps slotsIn's results: every turn gathers the details of
-// all the messages since its task began, with the same regular
-// expressions over the same texts.
-var slotsByText = memo.New[string, textSlots](8192)
+// all the messages since its task began, from the same texts. The key
+// holds the vocabulary, which an import replaces.
+type slotKey struct {
+	v    *vocab
+	text string
+}
 
-func slotsIn(text string) textSlots {
-	return slotsByText.Get(text, func(t string) textSlots {
+var slotsByText = memo.New[slotKey, textSlots](8192)
+
+func (m *Model) slotsIn(text string) textSlots {
+	return slotsByText.Get(slotKey{m.vocab(), text}, func(k slotKey) textSlots {
+		v, t := k.v, k.text
 		var ts textSlots
-		if o := orderNumbers(t); len(o) > 0 {
-			ts.order = o[len(o)-1]
+		masked, rmas := v.masked(t)
+		ts.orders = v.findOrders(masked)
+		for _, r := range rmas {
+			ts.rmas = append(ts.rmas, r.number)
+		}
+		if len(ts.orders) > 0 {
+			ts.order = ts.orders[len(ts.orders)-1].number
 		}
 		if e := emails(t); len(e) > 0 {
 			ts.email = e[len(e)-1]
 		}
-		if r := rmas(t); len(r) > 0 {
-			ts.rma = r[len(r)-1]
+		if len(ts.rmas) > 0 {
+			ts.rma = ts.rmas[len(ts.rmas)-1]
 		}
 		ts.reason = reason(t)
+		rest := []byte(masked)
+		for _, o := range ts.orders {
+			for i := o.start; i < o.end; i++ {
+				rest[i] = ' '
+			}
+		}
+		ts.rest = strings.Join(strings.Fields(string(rest)), " ")
 		return ts
 	})
 }
 
 func emails(text string) []string { return emailRe.FindAllString(store.Fold(text), -1) }
-
-func rmas(text string) []string {
-	var out []string
-	for _, m := range rmaRe.FindAllStringSubmatch(normalize(text), -1) {
-		out = append(out, "RMA-"+strings.ToUpper(m[1]))
-	}
-	return out
-}
 
 // Reasons shoppers give for a return or a cancellation, matched as phrases.
 var reasonPhrases = []string{
@@ -122,19 +463,25 @@ func reason(text string) string {
 // item is something a shopper might mean: an order line or a product.
 type item struct {
 	SKU, Title, TitleZH, Category, Order string
+	Tags                                 []string
 }
 
-// stopTitleWords are title words that do not identify an item.
+// stopTitleWords are title words that do not identify an item: function
+// words and sizes.
 var stopTitleWords = map[string]bool{"the": true, "and": true, "with": true, "for": true, "of": true, "a": true,
 	"in": true, "men's": true, "women's": true, "mens": true, "womens": true, "set": true, "pack": true,
-	"xs": true, "s": true, "m": true, "l": true, "xl": true, "xxl": true, "size": true}
+	"xs": true, "s": true, "m": true, "l": true, "xl": true, "xxl": true, "size": true, "to": true, "from": true,
+	"by": true, "on": true, "at": true, "or": true, "an": true, "as": true, "is": true, "it": true, "its": true,
+	"my": true, "your": true, "this": true, "that": true, "up": true, "out": true, "off": true, "no": true,
+	"not": true, "new": true, "all": true, "per": true, "one": true, "kinds": true, "kind": true}
 
 // itemWords are groups of words shoppers use for the same kind of thing,
-// in both languages: "外套" finds a jacket, "coat" a parka.
+// in both languages: "外套" finds a jacket, "coat" a parka. A shop's own
+// tags add to these, product by product.
 var itemWords = [][]string{
 	{"jacket", "coat", "parka", "overcoat", "anorak", "shell", "外套", "夹克", "大衣", "风衣", "冲锋衣", "羽绒服"},
 	{"shoe", "sneaker", "trainer", "boot", "鞋", "鞋子", "靴", "靴子", "跑鞋", "运动鞋"},
-	{"bag", "backpack", "rucksack", "pack", "tote", "包", "背包", "双肩包", "斜挎包"},
+	{"bag", "backpack", "rucksack", "tote", "包", "背包", "双肩包", "斜挎包"},
 	{"shirt", "tee", "t-shirt", "top", "衬衫", "t恤", "上衣"},
 	{"sweater", "jumper", "pullover", "cardigan", "hoodie", "毛衣", "针织衫", "卫衣"},
 	{"pants", "trousers", "jeans", "shorts", "裤", "裤子", "牛仔裤", "短裤"},
@@ -144,8 +491,14 @@ var itemWords = [][]string{
 	{"mug", "cup", "tumbler", "bottle", "杯", "杯子", "水壶", "保温杯"},
 	{"tent", "帐篷"},
 	{"earbud", "earphone", "headphone", "耳机"},
-	{"cable", "charger", "power bank", "数据线", "充电器", "充电宝"},
-	{"pan", "pot", "skillet", "knife", "锅", "刀"},
+	{"cable", "cord", "数据线", "充电线"},
+	{"charger", "adapter", "充电器", "充电头"},
+	{"power bank", "powerbank", "充电宝", "移动电源"},
+	{"speaker", "音箱", "音响"},
+	{"watch", "smartwatch", "手表"},
+	{"teapot", "pot", "茶壶", "壶"},
+	{"pan", "skillet", "wok", "锅"},
+	{"knife", "刀"},
 	{"blue", "蓝"}, {"black", "黑"}, {"red", "红"}, {"green", "绿"}, {"grey", "gray", "灰"}, {"white", "白"},
 	{"orange", "橙"}, {"yellow", "黄"}, {"brown", "棕", "咖啡色"}, {"navy", "藏青"},
 }
@@ -166,29 +519,52 @@ func expandItemWords(t string) string {
 }
 
 // matchItems scores each candidate by how many of its identifying title
-// words (or, in Chinese, title bigrams) the text contains, and returns the
-// best-scoring ones.
-func matchItems(text string, cands []item) []item {
+// words (or, in Chinese, title bigrams) and of the shop's tags for it the
+// text contains, and returns the best-scoring ones. Words that most of
+// the catalog's titles share ("tea" in a tea shop) identify nothing.
+func (m *Model) matchItems(text string, cands []item) []item {
+	v := m.vocab()
 	t := expandItemWords(normalize(text))
 	words := map[string]bool{}
-	for _, w := range strings.FieldsFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' }) {
+	for _, w := range splitWords(t) {
 		words[singular(w)] = true
 	}
 	best, bestScore := []item(nil), 0
 	for _, c := range cands {
+		if i, ok := v.bySKU[strings.ToUpper(c.SKU)]; ok && len(c.Tags) == 0 {
+			c.Tags = v.catalog[i].Tags
+		}
 		score := 0
-		for _, w := range strings.FieldsFunc(normalize(c.Title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' }) {
-			if !stopTitleWords[w] && words[singular(w)] {
+		counted := map[string]bool{}
+		for _, w := range splitWords(normalize(c.Title)) {
+			w = singular(w)
+			if !stopTitleWords[w] && !v.common[w] && !counted[w] && words[w] {
+				counted[w] = true
+				score += 2
+			}
+		}
+		for _, tag := range c.Tags {
+			tg := normalize(tag)
+			switch {
+			case counted[singular(tg)]:
+			case language(tg) == "zh" && strings.Contains(t, tg):
+				counted[tg] = true
+				score += 2
+			case language(tg) != "zh" && !stopTitleWords[tg] && !v.common[singular(tg)] && words[singular(tg)]:
+				counted[singular(tg)] = true
 				score += 2
 			}
 		}
 		if c.SKU != "" && strings.Contains(strings.ToUpper(t), strings.ToUpper(c.SKU)) {
 			score += 10
 		}
-		if c.TitleZH != "" {
+		if c.TitleZH != "" || language(c.Title) == "zh" {
 			zh := []rune(c.TitleZH)
+			if len(zh) == 0 {
+				zh = []rune(c.Title)
+			}
 			for i := 0; i+1 < len(zh); i++ {
-				if unicode.Is(unicode.Han, zh[i]) && strings.Contains(t, string(zh[i:i+2])) {
+				if unicode.Is(unicode.Han, zh[i]) && unicode.Is(unicode.Han, zh[i+1]) && strings.Contains(t, string(zh[i:i+2])) {
 					score++
 				}
 			}
