@@ -51,17 +51,19 @@ func (t *ReturnStatus) Call(ctx context.Context, id Identity, args string) (Resu
 	}
 	var returns []store.Return
 	number := ref
-	if strings.HasPrefix(store.NumberKey(ref), "RMA") {
-		r, err := t.Returns.ReturnByRMA(ctx, ref)
-		if errors.Is(err, store.ErrNotFound) {
-			return Result{Status: StatusNotFound, Reason: "return_not_found",
-				Message: "No return " + ref + " was found for this shopper. Ask them to check the RMA number."}, nil
-		}
-		if err != nil {
-			return Result{}, err
-		}
+	// A shop's own return numbers take any shape (RT-88012, TR-3001), so
+	// the ref is looked up as an RMA first, then as an order number;
+	// kefu's own (RMA-…) are only ever RMAs.
+	r, err := t.Returns.ReturnByRMA(ctx, ref)
+	switch {
+	case err == nil:
 		number = r.OrderNumber
 		returns = []store.Return{*r}
+	case !errors.Is(err, store.ErrNotFound):
+		return Result{}, err
+	case strings.HasPrefix(store.NumberKey(ref), "RMA"):
+		return Result{Status: StatusNotFound, Reason: "return_not_found",
+			Message: "No return " + ref + " was found for this shopper. Ask them to check the RMA number."}, nil
 	}
 	o, res, err := authorizedOrder(ctx, t.Orders, id, orderArgs{OrderNumber: number, Email: a.Email})
 	if res != nil || err != nil {

@@ -77,7 +77,7 @@ func (s *state) next() action {
 	s.lang = s.language()
 	s.this = c.eventsSince(s.cur.index)
 	s.asked = askedFor(c.lastAnswerBefore(s.cur.index))
-	p := m.classifier.Predict(s.cur.text)
+	p := m.predict(s.cur.text)
 	s.intent, s.conf = p[0].Intent, p[0].Prob
 	if s.intent == IntentExchange {
 		s.intent, s.exchange = IntentStartReturn, true
@@ -102,7 +102,7 @@ func (s *state) next() action {
 	if s.aboutShopArticle() && s.offers(tools.NameSearchKnowledgeBase) {
 		return call(tools.NameSearchKnowledgeBase, map[string]any{"query": clip(s.cur.text, 400), "locale": s.lang})
 	}
-	if s.conf < 0.3 || m.classifier.Known(s.cur.text) < 0.5 {
+	if s.conf < 0.3 || m.known(s.cur.text) < 0.5 {
 		return s.notUnderstood()
 	}
 	if a, ok := s.noToolRoute(); ok {
@@ -198,7 +198,7 @@ func (s *state) language() string {
 // (looking back a few messages) that no tool result has settled yet.
 func (s *state) openTask(i int) (string, int) {
 	for j := i - 1; j >= 0 && j >= i-6; j-- {
-		p := s.m.classifier.Predict(s.c.turns[j].text)
+		p := s.m.predict(s.c.turns[j].text)
 		if _, ok := taskTools[taskIntent(p[0].Intent)]; !ok || p[0].Prob < 0.35 || s.m.slotOnly(s.c.turns[j].text) {
 			continue
 		}
@@ -207,7 +207,7 @@ func (s *state) openTask(i int) (string, int) {
 		// that continue it.
 		start := j
 		for k := j - 1; k >= 0 && k >= j-4; k-- {
-			q := s.m.classifier.Predict(s.c.turns[k].text)
+			q := s.m.predict(s.c.turns[k].text)
 			if taskIntent(q[0].Intent) != task {
 				break
 			}
@@ -215,7 +215,7 @@ func (s *state) openTask(i int) (string, int) {
 		}
 		if task == IntentStartReturn {
 			for k := start; k <= j; k++ {
-				if s.m.classifier.Predict(s.c.turns[k].text)[0].Intent == IntentExchange {
+				if s.m.predict(s.c.turns[k].text)[0].Intent == IntentExchange {
 					s.exchange = true
 				}
 			}

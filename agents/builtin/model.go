@@ -148,7 +148,17 @@ func (m *Model) follow(ctx context.Context) {
 }
 
 // Classify returns the intents of a message, most probable first.
-func (m *Model) Classify(text string) []Prediction { return m.classifier.Predict(text) }
+func (m *Model) Classify(text string) []Prediction { return m.predict(text) }
+
+// predict classifies a message with its order numbers replaced by the
+// word for them (forClassifier): what the shopper wants is in the words,
+// whatever the shape of the shop's numbers.
+func (m *Model) predict(text string) []Prediction {
+	return m.classifier.Predict(m.slotsIn(text).classify)
+}
+
+// known is how much of a message's vocabulary the classifier knows.
+func (m *Model) known(text string) float64 { return m.classifier.Known(m.slotsIn(text).classify) }
 
 // Call implements the deprecated single-prompt interface.
 func (m *Model) Call(ctx context.Context, prompt string, options ...llms.CallOption) (string, error) {
@@ -239,7 +249,7 @@ func (m *Model) Reply(text string) Answer {
 	if len(strings.Fields(normalize(text))) > 12 || len([]rune(text)) > 80 {
 		return Unclear
 	}
-	p := m.classifier.Predict(text)
+	p := m.predict(text)
 	switch {
 	case p[0].Intent == IntentAffirm && p[0].Prob >= 0.6:
 		return Yes

@@ -145,12 +145,15 @@ func (s *state) answer(e toolEvent) action {
 		case tools.NameConfirmAction:
 			return say(s.t("That change is no longer waiting for confirmation. Shall we start again?", "这个操作已失效，需要重新办理吗？"))
 		}
+		// Name what was not found: the order asked for, or the number
+		// the tool was given.
+		number := orDefault(s.slots.order, orDefault(args.OrderNumber, args.Ref))
 		if s.c.signedIn {
-			return s.failed(s.t(fmt.Sprintf("I couldn't find order %s on your account. Could you check the order number?", s.slots.order),
-				fmt.Sprintf("在您的账户中没有找到订单 %s，请核对一下订单号。", s.slots.order)))
+			return s.failed(s.t(fmt.Sprintf("I couldn't find order %s on your account. Could you check the order number?", number),
+				fmt.Sprintf("在您的账户中没有找到订单 %s，请核对一下订单号。", number)))
 		}
-		return s.failed(s.t(fmt.Sprintf("I couldn't find an order %s with that email address. Please check the order number and the email you used for the order.", s.slots.order),
-			fmt.Sprintf("没有找到与该邮箱匹配的订单 %s。请核对订单号和下单时使用的邮箱。", s.slots.order)))
+		return s.failed(s.t(fmt.Sprintf("I couldn't find an order %s with that email address. Please check the order number and the email you used for the order.", number),
+			fmt.Sprintf("没有找到与该邮箱匹配的订单 %s。请核对订单号和下单时使用的邮箱。", number)))
 	case tools.StatusNeedsInfo:
 		switch r.Missing {
 		case "email":
@@ -266,6 +269,12 @@ func (s *state) tracking(e toolEvent) string {
 			fmt.Sprintf("订单 %s 还没有发货，暂时没有物流信息。一般付款后1–2个工作日内发货，发货后物流单号会发到您的邮箱。", d.OrderNumber))
 	}
 	var parts []string
+	// The answer names the order its parcel belongs to (with several,
+	// the heading does).
+	parcelEN, parcelZH := "Your parcel", "您的包裹"
+	if len(d.Shipments) == 1 && d.OrderNumber != "" {
+		parcelEN, parcelZH = "Your parcel for order "+d.OrderNumber, "您订单 "+d.OrderNumber+" 的包裹"
+	}
 	for _, sh := range d.Shipments {
 		var p string
 		last := ""
@@ -276,18 +285,18 @@ func (s *state) tracking(e toolEvent) string {
 		}
 		switch sh.Status {
 		case "delivered":
-			p = s.t(fmt.Sprintf("Your parcel (%s %s) was delivered on %s.", sh.Carrier, sh.TrackingNumber, s.date(sh.DeliveredAt)),
-				fmt.Sprintf("您的包裹（%s %s）已于%s签收。", sh.Carrier, sh.TrackingNumber, s.date(sh.DeliveredAt)))
+			p = s.t(fmt.Sprintf("%s (%s %s) was delivered on %s.", parcelEN, sh.Carrier, sh.TrackingNumber, s.date(sh.DeliveredAt)),
+				fmt.Sprintf("%s（%s %s）已于%s签收。", parcelZH, sh.Carrier, sh.TrackingNumber, s.date(sh.DeliveredAt)))
 		case "out_for_delivery":
-			p = s.t(fmt.Sprintf("Your parcel (%s %s) is out for delivery today.", sh.Carrier, sh.TrackingNumber)+last,
-				fmt.Sprintf("您的包裹（%s %s）今天正在派送中。", sh.Carrier, sh.TrackingNumber)+last)
+			p = s.t(fmt.Sprintf("%s (%s %s) is out for delivery today.", parcelEN, sh.Carrier, sh.TrackingNumber)+last,
+				fmt.Sprintf("%s（%s %s）今天正在派送中。", parcelZH, sh.Carrier, sh.TrackingNumber)+last)
 		default:
 			eta := ""
 			if sh.EstimatedDeliveryAt != nil {
 				eta = s.t(fmt.Sprintf(" Estimated delivery: %s.", s.date(sh.EstimatedDeliveryAt)), fmt.Sprintf("预计%s送达。", s.date(sh.EstimatedDeliveryAt)))
 			}
-			p = s.t(fmt.Sprintf("Your parcel (%s %s) is on its way.", sh.Carrier, sh.TrackingNumber)+last+eta,
-				fmt.Sprintf("您的包裹（%s %s）正在运输途中。", sh.Carrier, sh.TrackingNumber)+last+eta)
+			p = s.t(fmt.Sprintf("%s (%s %s) is on its way.", parcelEN, sh.Carrier, sh.TrackingNumber)+last+eta,
+				fmt.Sprintf("%s（%s %s）正在运输途中。", parcelZH, sh.Carrier, sh.TrackingNumber)+last+eta)
 		}
 		parts = append(parts, p)
 	}

@@ -360,7 +360,7 @@ func (v *vocab) addWords(s string) {
 // identify an item.
 func titleWords(title string) []string {
 	var out []string
-	for _, w := range splitWords(normalize(title)) {
+	for _, w := range latinWords(normalize(title)) {
 		if !stopTitleWords[w] && len(w) > 1 {
 			out = append(out, singular(w))
 		}
@@ -497,12 +497,17 @@ func digitsOf(s string) string {
 // particular: where it is unsure, or takes the question for chit-chat,
 // the shop's article titles and tags decide.
 func (s *state) aboutShopArticle() bool {
-	if s.intent == IntentFAQ || s.intent != IntentOutOfScope && s.conf >= confident {
+	switch {
+	case s.intent == IntentFAQ:
+		return false // on its way there already
+	case s.intent == IntentOutOfScope || s.intent == IntentRecommend:
+		// "which charger do I need for my laptop?" is a question the
+		// shop's article answers better than a list of best sellers.
+		if s.conf >= confident {
+			return s.m.vocab().articleScore(s.cur.text) >= 3.5 // two of an article's words at least
+		}
+	case s.conf >= confident:
 		return false
 	}
-	score := s.m.vocab().articleScore(s.cur.text)
-	if s.intent == IntentOutOfScope && s.conf >= confident {
-		return score >= 3.5 // two of an article's words at least
-	}
-	return score >= 2
+	return s.m.vocab().articleScore(s.cur.text) >= 2
 }

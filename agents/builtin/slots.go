@@ -382,6 +382,7 @@ type textSlots struct {
 	orders                    []mention
 	rmas                      []string
 	rest                      string
+	classify                  string // the text as the classifier reads it
 }
 
 // slotsByText keeps slotsIn's results: every turn gathers the details of
@@ -420,8 +421,46 @@ func (m *Model) slotsIn(text string) textSlots {
 			}
 		}
 		ts.rest = strings.Join(strings.Fields(string(rest)), " ")
+		ts.classify = forClassifier(masked, ts.orders, language(t))
 		return ts
 	})
+}
+
+// forClassifier is a message as the intent classifier should read it:
+// each order number replaced by the word for it, or dropped after a word
+// that already says it ("order 1002" → "order", "取消A-5009" → "取消订单").
+// The shop's numbers say nothing about what the shopper wants, and a
+// classifier trained on examples with numbers of a few shapes would read
+// the shapes rather than the words.
+func forClassifier(masked string, orders []mention, lang string) string {
+	if len(orders) == 0 {
+		return masked
+	}
+	word := " order "
+	if lang == "zh" {
+		word = "订单"
+	}
+	var b strings.Builder
+	at := 0
+	for _, o := range orders {
+		before := strings.TrimRight(masked[at:o.start], " #:")
+		b.WriteString(masked[at:o.start])
+		if !hasCueSuffix(before) {
+			b.WriteString(word)
+		}
+		at = o.end
+	}
+	b.WriteString(masked[at:])
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func hasCueSuffix(s string) bool {
+	for _, c := range []string{"order", "orders", "订单", "单号", "订单号", "编号", "no.", "no", "number", "nr."} {
+		if strings.HasSuffix(s, c) {
+			return true
+		}
+	}
+	return false
 }
 
 func emails(text string) []string { return emailRe.FindAllString(store.Fold(text), -1) }
@@ -526,7 +565,7 @@ func (m *Model) matchItems(text string, cands []item) []item {
 	v := m.vocab()
 	t := expandItemWords(normalize(text))
 	words := map[string]bool{}
-	for _, w := range splitWords(t) {
+	for _, w := range latinWords(t) {
 		words[singular(w)] = true
 	}
 	best, bestScore := []item(nil), 0
@@ -536,7 +575,7 @@ func (m *Model) matchItems(text string, cands []item) []item {
 		}
 		score := 0
 		counted := map[string]bool{}
-		for _, w := range splitWords(normalize(c.Title)) {
+		for _, w := range latinWords(normalize(c.Title)) {
 			w = singular(w)
 			if !stopTitleWords[w] && !v.common[w] && !counted[w] && words[w] {
 				counted[w] = true
@@ -580,6 +619,15 @@ func (m *Model) matchItems(text string, cands []item) []item {
 		return nil
 	}
 	return best
+}
+
+// latinWords are the runs of Latin letters and digits in t: "退订单a-5002里的airbeat"
+// has "a", "5002" and "airbeat". (Chinese is matched by bigrams.)
+func latinWords(t string) []string {
+	return strings.FieldsFunc(t, func(r rune) bool {
+		return !(r < utf8.RuneSelf && (isASCIILetter(byte(r)) || isASCIIDigit(byte(r)) || r == '\'') ||
+			r >= utf8.RuneSelf && unicode.IsLetter(r) && !unicode.Is(unicode.Han, r))
+	})
 }
 
 func singular(w string) string {
