@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -328,14 +329,26 @@ func (s *state) orderByItem() string {
 	case IntentCancel:
 		want["paid"], want["pending_payment"] = true, true
 	}
+	// The item must point to one order: among several that have it, the
+	// model asks rather than guesses (it never acts on an order the
+	// shopper did not name or pick).
+	var match []string
+	all := map[string]bool{}
 	for _, f := range found {
+		all[f.Order] = true
 		for _, o := range orders {
-			if o.Number == f.Order && (len(want) == 0 || want[o.Status]) {
-				return o.Number
+			if o.Number == f.Order && (len(want) == 0 || want[o.Status]) && !slices.Contains(match, o.Number) {
+				match = append(match, o.Number)
 			}
 		}
 	}
-	return found[0].Order
+	switch {
+	case len(match) == 1:
+		return match[0]
+	case len(match) == 0 && len(all) == 1:
+		return found[0].Order // the one order that has it: its policy will say why not
+	}
+	return ""
 }
 
 // chosenItems are the order's items the shopper means: the one item of a
