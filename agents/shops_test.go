@@ -127,11 +127,22 @@ func newShopScenario(t *testing.T, sh testShop, email string) *scenario {
 
 func startConversation(t *testing.T, st *store.Store, path, email string) *scenario {
 	t.Helper()
-	ctx := context.Background()
-	r, err := agents.NewRunner(ctx, st, agents.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	return converse(t, st, path, newRunner(t, st), email)
+}
+
+func newRunner(t *testing.T, st *store.Store) *agents.Runner {
+	t.Helper()
+	r, err := agents.NewRunner(context.Background(), st, agents.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// converse starts a conversation with runner r.
+func converse(t *testing.T, st *store.Store, path string, r *agents.Runner, email string) *scenario {
+	t.Helper()
+	ctx := context.Background()
 	id := tools.Identity{Locale: "en"}
 	if email != "" {
 		c, err := st.CustomerByEmail(ctx, email)
