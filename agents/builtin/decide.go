@@ -301,7 +301,7 @@ func (m *Model) slotOnly(text string) bool {
 	}
 	p := m.classifier.Predict(rest)
 	_, action := taskTools[taskIntent(p[0].Intent)]
-	return !(action && p[0].Prob >= 0.5)
+	return !(action && p[0].Prob >= 0.5) && !m.asksAbout(text, rest)
 }
 
 // chainable reports whether the model may call another tool after this

@@ -375,6 +375,20 @@ func (m *Model) rmas(text string) []string { return m.slotsIn(text).rmas }
 // numbers, emails) taken out: what is left says what the shopper wants.
 func (m *Model) withoutSlots(text string) string { return m.slotsIn(text).rest }
 
+// asksAbout reports whether a short message asks for something about the
+// order it names, read with the number as the word for it: "can you
+// track xs 777" is "can you track order", a request, though "can you
+// track" alone is not clearly one. A lone word around a number ("order
+// 1002", "sorry, 1003") is only the detail.
+func (m *Model) asksAbout(text, rest string) bool {
+	if len(strings.Fields(rest)) < 2 || len(m.slotsIn(text).orders) == 0 {
+		return false
+	}
+	p := m.predict(text)
+	_, action := taskTools[taskIntent(p[0].Intent)]
+	return action && p[0].Prob >= 0.5
+}
+
 // textSlots are the details one message gives: the last order number,
 // email, RMA and return reason in it.
 type textSlots struct {
