@@ -178,3 +178,15 @@ func TestItemsByTheShopsTags(t *testing.T) {
 		}
 	}
 }
+
+func TestItemsByTheShopsCategories(t *testing.T) {
+	m := NewForShop(Shop{Products: []Product{
+		{SKU: "ZS-POT", Title: "Yixing Clay Teapot", Category: "teaware"},
+		{SKU: "LJ-250", Title: "West Lake Longjing Green Tea 250g", Category: "green-tea"},
+	}})
+	cands := []item{{SKU: "ZS-POT", Title: "Yixing Clay Teapot"}, {SKU: "LJ-250", Title: "West Lake Longjing Green Tea 250g"}}
+	got := m.matchItems("return the teaware please", cands)
+	if len(got) != 1 || got[0].SKU != "ZS-POT" {
+		t.Errorf("teaware: %+v", got)
+	}
+}

@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -584,8 +585,19 @@ func (m *Model) matchItems(text string, cands []item) []item {
 	}
 	best, bestScore := []item(nil), 0
 	for _, c := range cands {
-		if i, ok := v.bySKU[strings.ToUpper(c.SKU)]; ok && len(c.Tags) == 0 {
-			c.Tags = v.catalog[i].Tags
+		if i, ok := v.bySKU[strings.ToUpper(c.SKU)]; ok {
+			if len(c.Tags) == 0 {
+				c.Tags = v.catalog[i].Tags
+			}
+			if c.Category == "" {
+				c.Category = v.catalog[i].Category
+			}
+		}
+		// The shop's category ("teaware", "power-banks") names the
+		// item's kind, like a tag.
+		tags := c.Tags
+		if c.Category != "" {
+			tags = append(slices.Clip(tags), strings.FieldsFunc(c.Category, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })...)
 		}
 		score := 0
 		counted := map[string]bool{}
@@ -596,7 +608,7 @@ func (m *Model) matchItems(text string, cands []item) []item {
 				score += 2
 			}
 		}
-		for _, tag := range c.Tags {
+		for _, tag := range tags {
 			tg := normalize(tag)
 			switch {
 			case counted[singular(tg)]:
