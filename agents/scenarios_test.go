@@ -143,6 +143,14 @@ func scenariosFor(sh testShop, r roles) []chatScenario {
 		{name: "退货进度", lang: "zh", as: r.withReturn.customer, says: []say{
 			{text: fmt.Sprintf("退货%s现在什么进度了", r.withReturn.rma), tools: []string{"return_status"}, want: []string{r.withReturn.rma, "退款"}},
 		}},
+		{name: "return status, guest", lang: "en", says: []say{
+			{text: fmt.Sprintf("hi, any news on return %s?", r.withReturn.rma), want: []string{"return " + r.withReturn.rma, "email address you used"}},
+			{text: r.withReturn.email, tools: []string{"return_status"}, want: []string{r.withReturn.rma}},
+		}},
+		{name: "退货进度，游客", lang: "zh", says: []say{
+			{text: fmt.Sprintf("请问退货%s处理到哪一步了", r.withReturn.rma), want: []string{"退货 " + r.withReturn.rma, "邮箱"}},
+			{text: r.withReturn.email, tools: []string{"return_status"}, want: []string{r.withReturn.rma}},
+		}},
 		// Cancellations.
 		{name: "cancel an unshipped order", lang: "en", as: r.paid.customer, says: []say{
 			{text: fmt.Sprintf("can you cancel %s? I ordered it by mistake", r.paid.number), tools: []string{"cancel_order"},
