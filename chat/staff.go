@@ -308,7 +308,7 @@ func (h *staffHub) shopperTyping(id string, typing bool) {
 // ServeStaffWS runs a console socket. The caller has authenticated the
 // staff member (a session, never a shopper's resume token).
 func (e *Engine) ServeStaffWS(w http.ResponseWriter, r *http.Request, s StaffMember) {
-	up := websocket.Upgrader{CheckOrigin: func(r *http.Request) bool { return e.checkOrigin(r) }}
+	up := websocket.Upgrader{CheckOrigin: SameOrigin}
 	ws, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		return

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/time/rate"
 
+	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -45,6 +46,21 @@ func (h *handler) sessionAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set("staff", st)
 		c.Set("csrf", csrf)
+		return next(c)
+	}
+}
+
+// sameOriginWrites refuses a console request that changes something
+// (sign-in included) from a page that is not kefu's own. The shops'
+// origins (KEFU_ALLOWED_ORIGINS) may embed the widget, not act for staff:
+// a page on a sibling subdomain is same-site, so a SameSite cookie alone
+// does not keep it out.
+func sameOriginWrites(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		m := c.Request().Method
+		if m != http.MethodGet && m != http.MethodHead && !chat.SameOrigin(c.Request()) {
+			return echo.NewHTTPError(http.StatusForbidden, "the console accepts changes only from its own pages")
+		}
 		return next(c)
 	}
 }

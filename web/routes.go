@@ -16,7 +16,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 
 	e.GET("/ws", echo.WrapHandler(http.HandlerFunc(h.deps.Engine.ServeWS)))
 
-	api := e.Group("/api/console", middleware.BodyLimit("64K"))
+	api := e.Group("/api/console", middleware.BodyLimit("64K"), sameOriginWrites)
 	api.POST("/login", h.login)
 	staff := api.Group("", h.sessionAuth)
 	staff.POST("/logout", h.logout)
