@@ -5,15 +5,11 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"sort"
-	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/kefu-dev/kefu/chat"
-	"github.com/kefu-dev/kefu/store"
 )
 
 type handler struct {
@@ -21,6 +17,8 @@ type handler struct {
 	deps   Deps
 	assets fs.FS
 	logins *loginLimiter
+
+	demoOff atomic.Bool // the demo API found imported customers (and said so in the log)
 }
 
 // healthz says the process is up; it checks nothing else, so an
@@ -83,89 +81,4 @@ func (h *handler) serveFile(c echo.Context, name string) error {
 	}
 	c.Response().Header().Set("X-Content-Type-Options", "nosniff")
 	return c.Blob(http.StatusOK, ctype, b)
-}
-
-// The demo API lets the demo shop page act as any demo customer. It signs
-// identities with the server's secret, so it is served only in demo mode.
-
-type demoCustomer struct {
-	ExternalID string `json:"external_id"`
-	Name       string `json:"name"`
-	Email      string `json:"email"`
-	Locale     string `json:"locale"`
-}
-
-func (h *handler) demoCustomers(c echo.Context) error {
-	if !h.opts.Demo {
-		return echo.NewHTTPError(http.StatusNotFound, "not found")
-	}
-	cs, err := h.deps.Store.Customers(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	out := make([]demoCustomer, 0, len(cs))
-	for _, cu := range cs {
-		if cu.ExternalID != "" {
-			out = append(out, demoCustomer{ExternalID: cu.ExternalID, Name: cu.Name, Email: cu.Email, Locale: cu.Locale})
-		}
-	}
-	return c.JSON(http.StatusOK, out)
-}
-
-func (h *handler) demoIdentity(c echo.Context) error {
-	if !h.opts.Demo {
-		return echo.NewHTTPError(http.StatusNotFound, "not found")
-	}
-	ext := c.QueryParam("customer_id")
-	if _, err := h.deps.Store.CustomerByExternalID(c.Request().Context(), ext); err != nil {
-		return err
-	}
-	expires := h.deps.Now().Add(12 * time.Hour).Unix()
-	return c.JSON(http.StatusOK, chat.Identity{CustomerID: ext, Expires: expires, Signature: chat.Sign(h.opts.DemoSecret, ext, expires)})
-}
-
-type demoProduct struct {
-	SKU      string `json:"sku"`
-	Title    string `json:"title"`
-	TitleZH  string `json:"title_zh"`
-	Category string `json:"category"`
-	Price    string `json:"price"`
-	Currency string `json:"currency"`
-}
-
-func (h *handler) demoProducts(c echo.Context) error {
-	if !h.opts.Demo {
-		return echo.NewHTTPError(http.StatusNotFound, "not found")
-	}
-	limit, _ := strconv.Atoi(c.QueryParam("limit"))
-	if limit <= 0 || limit > 100 {
-		limit = 12
-	}
-	ps, err := h.deps.Store.Products(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	// Best sellers first, one of a kind per title stem, like a shop's
-	// front page.
-	var out []demoProduct
-	seen := map[string]bool{}
-	for _, p := range bestFirst(ps) {
-		stem, _, _ := strings.Cut(p.Title, ",")
-		if seen[stem] || p.Category == "gift-cards" {
-			continue
-		}
-		seen[stem] = true
-		out = append(out, demoProduct{SKU: p.SKU, Title: p.Title, TitleZH: p.TitleZH, Category: p.Category,
-			Price: p.Price.String(), Currency: p.Currency})
-		if len(out) == limit {
-			break
-		}
-	}
-	return c.JSON(http.StatusOK, out)
-}
-
-func bestFirst(ps []store.ProductStats) []store.ProductStats {
-	out := append([]store.ProductStats(nil), ps...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Sold > out[j].Sold })
-	return out
 }
