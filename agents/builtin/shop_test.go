@@ -190,3 +190,13 @@ func TestItemsByTheShopsCategories(t *testing.T) {
 		t.Errorf("teaware: %+v", got)
 	}
 }
+
+func TestLooseMentions(t *testing.T) {
+	m := NewForShop(testShops["prefixed"])
+	for text, loose := range map[string]bool{"cancel A-5099": false, "cancel #W9999999 instead": true, "cancel B-77": true, "order 5003": false} {
+		os := m.slotsIn(text).orders
+		if len(os) != 1 || os[0].loose != loose {
+			t.Errorf("%q: mentions %+v, want one, loose %v", text, os, loose)
+		}
+	}
+}
