@@ -4,13 +4,13 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
-	"golang.org/x/time/rate"
 
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
@@ -76,27 +76,6 @@ func adminOnly(next echo.HandlerFunc) echo.HandlerFunc {
 
 func staffOf(c echo.Context) *store.Staff { return c.Get("staff").(*store.Staff) }
 
-// loginLimiter allows a few sign-in attempts per client address and email
-// a minute, so passwords cannot be guessed at speed.
-type loginLimiter struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
-}
-
-func (l *loginLimiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.m == nil || len(l.m) > 10000 {
-		l.m = map[string]*rate.Limiter{}
-	}
-	lim := l.m[key]
-	if lim == nil {
-		lim = rate.NewLimiter(rate.Every(12*time.Second), 5)
-		l.m[key] = lim
-	}
-	return lim.Allow()
-}
-
 // dummyHash makes a wrong email cost as much as a wrong password, so
 // timing does not reveal which emails are staff. It is made on the first
 // sign-in, not when any kefu command starts.
@@ -114,20 +93,42 @@ func (h *handler) login(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "send email and password as JSON")
 	}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
-	if !h.logins.allow(c.RealIP()) || !h.logins.allow("email:"+email) {
+	if len(email) > 254 {
+		return echo.NewHTTPError(http.StatusBadRequest, "the email is longer than 254 characters")
+	}
+	ctx := c.Request().Context()
+	addr := loginAddress(c.RealIP())
+	st, err := h.deps.Store.StaffByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	// The look-up runs for an unknown email too (staff id 0), so that
+	// its timing does not tell which emails are staff.
+	var staffID int64
+	if st != nil {
+		staffID = st.ID
+	}
+	known, err := h.deps.Store.KnownLoginAddress(ctx, staffID, addr)
+	if err != nil {
+		return err
+	}
+	now := h.deps.Now()
+	if ok, wait := h.logins.take(email, addr, known, now); !ok {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
 		return echo.NewHTTPError(http.StatusTooManyRequests, "too many sign-in attempts; wait a minute")
 	}
-	st, err := h.deps.Store.StaffByEmail(c.Request().Context(), email)
 	hash := dummyHash()
-	if err == nil {
+	if st != nil {
 		hash = []byte(st.PasswordHash)
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return err
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(in.Password)) != nil || st == nil {
 		return echo.NewHTTPError(http.StatusUnauthorized, "wrong email or password")
 	}
-	token, csrf, err := h.deps.Store.CreateSession(c.Request().Context(), st.ID, sessionTTL)
+	h.logins.succeeded(email, addr, known, now)
+	if err := h.deps.Store.RememberLoginAddress(ctx, st.ID, addr); err != nil {
+		return err
+	}
+	token, csrf, err := h.deps.Store.CreateSession(ctx, st.ID, sessionTTL)
 	if err != nil {
 		return err
 	}

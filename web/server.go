@@ -64,7 +64,7 @@ func New(o Options, d Deps) *Server {
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.Use(recoverMiddleware(d.Log))
-	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir), logins: &loginLimiter{}}
+	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir), logins: newLoginLimiter(loginKeys)}
 	registerRoutes(e, h)
 	return &Server{echo: e, log: d.Log, http: &http.Server{
 		Addr:              o.Addr,
