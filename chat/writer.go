@@ -40,6 +40,10 @@ type Writer struct {
 	// OnPanic, if set before the first append, hears of a panic in an
 	// AppendAll after function.
 	OnPanic func(p any, stack []byte)
+
+	failMu   sync.Mutex
+	failErr  error     // the last commit's error, if the database refused it (full, locked, I/O)
+	failedAt time.Time // when
 }
 
 // batchStore stores a batch in one transaction.
@@ -189,6 +193,12 @@ func (w *Writer) commit(batch []*writeReq, n int) {
 	// The writer outlives any one caller: commits are not cancelled by a
 	// shopper leaving, only bounded by the store's own timeout.
 	dups, err := w.store.Write(context.Background(), convs, ms)
+	w.failMu.Lock()
+	w.failErr = nil
+	if store.Unavailable(err) {
+		w.failErr, w.failedAt = err, time.Now()
+	}
+	w.failMu.Unlock()
 	if w.onBatch != nil {
 		w.onBatch(n, time.Since(start))
 	}
@@ -226,6 +236,15 @@ func (w *Writer) runAfter(r *writeReq) {
 		}
 	}()
 	r.after(r.dups)
+}
+
+// Failing returns when the last commit failed and its error, if the
+// database refused it (store.Unavailable: full, locked, an I/O error);
+// a nil error once a commit succeeds again. Readiness checks read it.
+func (w *Writer) Failing() (at time.Time, err error) {
+	w.failMu.Lock()
+	defer w.failMu.Unlock()
+	return w.failedAt, w.failErr
 }
 
 // Writer is the engine's batched writer. kefu's wiring hands it to the

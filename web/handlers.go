@@ -27,7 +27,12 @@ func (h *handler) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": h.opts.Version})
 }
 
-// readyz says kefu can serve: the database answers.
+// readyz says kefu can serve: the database answers reads, and the
+// writer's commits are not failing (a full disk, a lock held by another
+// process). A commit refused less than writeFailingFor ago makes kefu
+// not ready until one succeeds; after that long with no commit at all
+// (traffic went elsewhere), readiness is given back, and the next failed
+// commit takes it away again.
 func (h *handler) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
@@ -35,8 +40,15 @@ func (h *handler) readyz(c echo.Context) error {
 		h.deps.Log.Warn("not ready", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "message": "database not reachable"})
 	}
+	if at, err := h.deps.Engine.Writer().Failing(); err != nil && time.Since(at) < writeFailingFor {
+		h.deps.Log.Warn("not ready: writes are failing", "err", err, "failed_at", at)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "message": "writes to the database are failing"})
+	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 }
+
+// writeFailingFor is how long a refused commit keeps kefu not ready.
+const writeFailingFor = time.Minute
 
 func (h *handler) console(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-cache")
