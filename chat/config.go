@@ -11,6 +11,9 @@ type Config struct {
 	// IdentitySecret verifies signed shopper identities. Empty: every
 	// identity is refused and shoppers chat as guests.
 	IdentitySecret []byte
+	// MaxIdentityLifetime refuses a signed identity that expires further
+	// ahead than this. Zero: 7 days.
+	MaxIdentityLifetime time.Duration
 	// AllowedOrigins may open sockets besides kefu's own host, as
 	// scheme://host[:port]. Zero value: same origin only.
 	AllowedOrigins []string
@@ -42,6 +45,7 @@ func (c *Config) defaults() {
 	def(&c.PongWait, c.PingPeriod+10*time.Second)
 	def(&c.WriteWait, 2*time.Second)
 	def(&c.TurnTimeout, 2*time.Minute)
+	def(&c.MaxIdentityLifetime, 7*24*time.Hour)
 	if c.FeedDelay == 0 {
 		c.FeedDelay = 150 * time.Millisecond
 	}

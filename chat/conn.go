@@ -298,7 +298,7 @@ func (cn *conn) hello(f *inFrame) error {
 	var name, locale string
 	cn.locale = f.Locale
 	if f.Identity != nil {
-		ext, perr := verify(e.cfg.IdentitySecret, f.Identity, e.cfg.Now())
+		ext, perr := verifyWithin(e.cfg.IdentitySecret, f.Identity, e.cfg.Now(), e.cfg.MaxIdentityLifetime)
 		if perr != nil {
 			if cn.locale == "zh" {
 				perr.Message = map[string]string{CodeIdentityInvalid: "无法验证您的登录信息，您将以游客身份咨询。",

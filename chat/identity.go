@@ -34,3 +34,14 @@ func verify(secret []byte, id *Identity, now time.Time) (string, *protocolError)
 	}
 	return id.CustomerID, nil
 }
+
+// verifyWithin is verify that also refuses an identity expiring more than
+// maxLife after now (Config.MaxIdentityLifetime): one signed to last for
+// years is as good as one that never expires to whoever copies it.
+func verifyWithin(secret []byte, id *Identity, now time.Time, maxLife time.Duration) (string, *protocolError) {
+	ext, perr := verify(secret, id, now)
+	if perr == nil && maxLife > 0 && id.Expires > now.Add(maxLife).Unix() {
+		return "", &protocolError{Code: CodeIdentityInvalid, Message: "The sign-in expires too far ahead to be accepted; you are chatting as a guest."}
+	}
+	return ext, perr
+}
