@@ -11,7 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -116,8 +118,9 @@ func decodeFrame(b []byte) (*inFrame, error) {
 		if f.ClientID == "" || len(f.ClientID) > MaxClientID {
 			return nil, &protocolError{Code: CodeInvalidMessage, Message: fmt.Sprintf("client_id must be 1–%d characters", MaxClientID), ClientID: clip(f.ClientID, MaxClientID)}
 		}
+		f.Text = cleanText(f.Text)
 		n := utf8.RuneCountInString(f.Text)
-		if n == 0 || len(bytes.TrimSpace([]byte(f.Text))) == 0 {
+		if invisible(f.Text) {
 			return nil, &protocolError{Code: CodeInvalidMessage, Message: "the message is empty", ClientID: f.ClientID}
 		}
 		if n > MaxTextRunes {
@@ -132,6 +135,7 @@ func decodeFrame(b []byte) (*inFrame, error) {
 		if f.Rating < 1 || f.Rating > 5 {
 			return nil, badFrame("rating must be 1 to 5")
 		}
+		f.Comment = cleanText(f.Comment)
 		if utf8.RuneCountInString(f.Comment) > MaxCommentRunes {
 			return nil, badFrame("the comment is longer than %d characters", MaxCommentRunes)
 		}
@@ -145,6 +149,35 @@ func decodeFrame(b []byte) (*inFrame, error) {
 		return nil, &protocolError{Code: CodeUnknownType, Message: fmt.Sprintf("unknown frame type %q", clip(f.Type, 32))}
 	}
 	return &f, nil
+}
+
+// cleanText drops NUL and the bidirectional embedding, override and
+// isolate controls (U+202A–U+202E, U+2066–U+2069) from shopper text before
+// it is stored or shown: they make text read otherwise than it is (an
+// order number or a link reversed in the console, a transcript cut at a
+// NUL).
+func cleanText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == 0 || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// invisible reports whether s shows nothing: only white space, control
+// and format characters (zero-width ones among them), combining marks
+// with nothing to combine with, and the blank fillers.
+func invisible(s string) bool {
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r), unicode.In(r, unicode.Cc, unicode.Cf, unicode.Mn, unicode.Me, unicode.Z):
+		case r == 0x115F || r == 0x1160 || r == 0x3164 || r == 0xFFA0 || r == 0x2800: // Hangul fillers, blank Braille
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func clip(s string, n int) string {
