@@ -7,4 +7,4 @@ CREATE TABLE staff_login_addresses (
     address    TEXT NOT NULL,
     last_ok_at INTEGER NOT NULL,
     PRIMARY KEY (staff_id, address)
-) WITHOUT ROWID;
+);
