@@ -447,8 +447,10 @@ func (cn *conn) handle(f *inFrame) {
 			return
 		}
 		data, _ := json.Marshal(map[string]string{"sku": f.SKU})
-		if err := e.store.AddEvent(cn.ctx, &store.Event{ConversationID: c.id, Kind: "recommendation_click", Data: data}); err != nil {
-			e.log.Warn("click not stored", "conversation_id", c.id, "err", err)
+		if err := e.store.AddEvent(cn.ctx, &store.Event{ConversationID: c.id, Kind: store.EventRecommendationClick, Data: data}); err != nil {
+			if !errors.Is(err, store.ErrNotFound) { // not found: a SKU the shop does not have, not counted
+				e.log.Warn("click not stored", "conversation_id", c.id, "err", err)
+			}
 			return
 		}
 		e.metrics.RecommendationClicks.Inc()

@@ -149,6 +149,9 @@ const (
 	EventState            = "state"
 	EventHandoffRequested = "handoff_requested"
 	EventNote             = "note"
+	// EventRecommendationClick is a shopper following a recommended
+	// product; Data is {"sku": …}, a product the shop has.
+	EventRecommendationClick = "recommendation_click"
 )
 
 // AddEvent records an event that is not a state change (those go
@@ -164,6 +167,18 @@ func (s *Store) AddEvent(ctx context.Context, e *Event) error {
 		var data any
 		if len(e.Data) > 0 {
 			data = string(e.Data)
+		}
+		// A click counts only on a product the shop has: a made-up SKU,
+		// sent by hand over the socket, is no recommendation followed.
+		if e.Kind == EventRecommendationClick {
+			var click struct {
+				SKU string `json:"sku"`
+			}
+			json.Unmarshal(e.Data, &click)
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM products WHERE sku = ?`, click.SKU).Scan(&one); err != nil {
+				return notFound(err, "product "+click.SKU)
+			}
 		}
 		res, err := tx.ExecContext(ctx, `
 			INSERT INTO conversation_events (conversation_id, kind, from_state, to_state, staff_id, data, created_at)
