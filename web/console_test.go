@@ -436,7 +436,7 @@ func TestConsoleCustomerAndAssign(t *testing.T) {
 	var csvBody bytes.Buffer
 	csvBody.ReadFrom(resp.Body)
 	resp.Body.Close()
-	if !strings.HasPrefix(csvBody.String(), "id,name,email") || !strings.Contains(csvBody.String(), "alice.johnson@example.com") {
+	if !strings.HasPrefix(csvBody.String(), "\ufeffid,name,email") || !strings.Contains(csvBody.String(), "alice.johnson@example.com") {
 		t.Fatalf("segment csv: %s", csvBody.String())
 	}
 	code, mine := li.do("GET", "/api/console/conversations?state=mine", nil)
@@ -501,7 +501,7 @@ func TestTranscriptSearchAndExportAPI(t *testing.T) {
 	var b bytes.Buffer
 	b.ReadFrom(resp.Body)
 	resp.Body.Close()
-	if !strings.HasPrefix(b.String(), "conversation_id,") || !strings.Contains(b.String(), zh) {
+	if !strings.HasPrefix(b.String(), "\ufeffconversation_id,") || !strings.Contains(b.String(), zh) {
 		t.Fatalf("csv export: %s", b.String())
 	}
 	// The regression replay runs from the console too.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 
@@ -56,6 +57,9 @@ func (h *handler) segments(c echo.Context) error {
 		c.Response().Header().Set("Content-Type", "text/csv; charset=utf-8")
 		c.Response().Header().Set("Content-Disposition", `attachment; filename="kefu-segment.csv"`)
 		c.Response().WriteHeader(http.StatusOK)
+		if _, err := io.WriteString(c.Response(), csvBOM); err != nil {
+			return err
+		}
 		return store.SegmentCSV(c.Response(), cs)
 	}
 	if cs == nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -94,6 +95,10 @@ func (h *handler) transcripts(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"total": page.Total, "more": page.More, "conversations": out})
 }
 
+// csvBOM starts every CSV download: without it, spreadsheets (Excel)
+// read UTF-8 as the system's code page, and Chinese shows as mojibake.
+const csvBOM = "\ufeff"
+
 // exportTranscripts streams the matching transcripts as JSONL or CSV.
 func (h *handler) exportTranscripts(c echo.Context) error {
 	f, err := transcriptFilter(c)
@@ -118,7 +123,9 @@ func (h *handler) exportTranscripts(c echo.Context) error {
 		res.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		res.Header().Set("Content-Disposition", `attachment; filename="kefu-transcripts.csv"`)
 		res.WriteHeader(http.StatusOK)
-		_, err = h.deps.Store.ExportCSV(c.Request().Context(), f, res)
+		if _, err = io.WriteString(res, csvBOM); err == nil {
+			_, err = h.deps.Store.ExportCSV(c.Request().Context(), f, res)
+		}
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "format must be jsonl or csv")
 	}
