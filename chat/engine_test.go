@@ -598,11 +598,16 @@ func TestRecommendationClick(t *testing.T) {
 	}
 	c.send(map[string]any{"type": "message", "client_id": "m", "text": "hello"}) // a conversation with a message
 	c.until(answer)
-	c.send(map[string]any{"type": "click", "sku": "TENT-2P-GRN"})
+	ps, err := ts.st.Products(context.Background())
+	if err != nil || len(ps) == 0 {
+		t.Fatalf("products: %d, %v", len(ps), err)
+	}
+	sku := ps[0].SKU // one the shop has: a made-up one is not counted
+	c.send(map[string]any{"type": "click", "sku": sku})
 	deadline := time.Now().Add(3 * time.Second)
 	for {
 		evs, _ := ts.st.Events(context.Background(), w.ConversationID)
-		if len(evs) > 0 && evs[len(evs)-1].Kind == "recommendation_click" && strings.Contains(string(evs[len(evs)-1].Data), "TENT-2P-GRN") {
+		if len(evs) > 0 && evs[len(evs)-1].Kind == "recommendation_click" && strings.Contains(string(evs[len(evs)-1].Data), sku) {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -27,8 +27,10 @@ func TestBrowserHostileMarkup(t *testing.T) {
 		reply     = `<script>window.__pwned='reply'</script><a href="javascript:window.__pwned='reply'">track it</a> <b onmouseover="window.__pwned='b'">here</b>`
 		note      = `<img src=n onerror="window.__pwned='note'"><script>window.__pwned='note'</script> javascript:window.__pwned='note'`
 	)
+	// The hostile name goes on a demo customer (her id and email): the
+	// demo API signs no imported customer.
 	if _, err := st.Import(context.Background(), &store.Dataset{Customers: []store.Customer{
-		{ExternalID: "cus_eve", Email: "eve@example.com", Name: custName}}}); err != nil {
+		{ExternalID: "cus_1001", Email: "alice.johnson@example.com", Name: custName}}}); err != nil {
 		t.Fatal(err)
 	}
 	addStaff(t, st, "mei@shop.example.com", staffName, store.RoleAgent)
@@ -40,9 +42,9 @@ func TestBrowserHostileMarkup(t *testing.T) {
 	defer cancel()
 
 	// The shopper signs in on the shop as Eve, as the page's switcher does.
-	waitJS(t, shopperTab, "Eve among the demo customers", `[...document.querySelectorAll('#demo-customer option')].some(o => o.value === 'cus_eve')`)
+	waitJS(t, shopperTab, "Eve among the demo customers", `[...document.querySelectorAll('#demo-customer option')].some(o => o.value === 'cus_1001')`)
 	run(t, shopperTab, `(() => { const s = document.getElementById('demo-customer');
-		s.value = 'cus_eve'; s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`)
+		s.value = 'cus_1001'; s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`)
 	waitJS(t, shopperTab, "the widget", shadow(`return !!(root && root.querySelector('[data-kefu=launcher]'))`))
 	run(t, shopperTab, shadow(`root.querySelector('[data-kefu=launcher]').click(); return true;`))
 	waitJS(t, shopperTab, "the greeting with Eve's name as text", shadow(fmt.Sprintf(

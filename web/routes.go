@@ -8,22 +8,23 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// registerRoutes is the sitemap: every route and its method.
+// registerRoutes is the sitemap: every route and its method. Every GET
+// route answers HEAD too (get).
 func registerRoutes(e *echo.Echo, h *handler) {
-	e.GET("/healthz", h.healthz)
-	e.GET("/readyz", h.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(h.deps.Gatherer, promhttp.HandlerOpts{})))
+	get(e, "/healthz", h.healthz)
+	get(e, "/readyz", h.readyz)
+	get(e, "/metrics", echo.WrapHandler(promhttp.HandlerFor(h.deps.Gatherer, promhttp.HandlerOpts{})), metricsAuth(h.opts.MetricsToken))
 
-	e.GET("/ws", echo.WrapHandler(http.HandlerFunc(h.deps.Engine.ServeWS)))
+	get(e, "/ws", echo.WrapHandler(http.HandlerFunc(h.deps.Engine.ServeWS)))
 
 	api := e.Group("/api/console", middleware.BodyLimit("64K"), sameOriginWrites)
 	api.POST("/login", h.login)
 	staff := api.Group("", h.sessionAuth)
 	staff.POST("/logout", h.logout)
-	staff.GET("/me", h.me)
-	staff.GET("/conversations", h.conversations)
-	staff.GET("/conversations/:id", h.conversation)
-	staff.GET("/conversations/:id/customer", h.customer)
+	get(staff, "/me", h.me)
+	get(staff, "/conversations", h.conversations)
+	get(staff, "/conversations/:id", h.conversation)
+	get(staff, "/conversations/:id/customer", h.customer)
 	staff.POST("/conversations/:id/takeover", h.takeover)
 	staff.POST("/conversations/:id/reply", h.reply)
 	staff.POST("/conversations/:id/note", h.note)
@@ -31,24 +32,35 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	staff.POST("/conversations/:id/handback", h.handback)
 	staff.POST("/conversations/:id/close", h.closeConversation)
 	staff.POST("/conversations/:id/typing", h.staffTyping)
-	staff.GET("/stats", h.stats)
-	staff.GET("/customers/:id", h.customerPage)
+	get(staff, "/stats", h.stats)
+	get(staff, "/customers/:id", h.customerPage)
 	staff.POST("/customers/:id/summary", h.summarise)
-	staff.GET("/segments", h.segments)
-	staff.GET("/transcripts", h.transcripts)
-	staff.GET("/transcripts/export", h.exportTranscripts)
+	get(staff, "/segments", h.segments)
+	get(staff, "/transcripts", h.transcripts)
+	get(staff, "/transcripts/export", h.exportTranscripts)
 	staff.POST("/replay", h.replay)
-	staff.GET("/staff", h.staffList)
+	get(staff, "/staff", h.staffList)
 	staff.POST("/staff", h.addStaff, adminOnly)
-	e.GET("/ws/console", h.staffSocket, h.sessionAuth)
-	e.GET("/console", h.console)
+	get(e, "/ws/console", h.staffSocket, h.sessionAuth)
+	get(e, "/console", h.console)
 
 	demo := e.Group("/api/demo", middleware.BodyLimit("1K"))
-	demo.GET("/customers", h.demoCustomers)
-	demo.GET("/identity", h.demoIdentity)
-	demo.GET("/products", h.demoProducts)
+	get(demo, "/customers", h.demoCustomers)
+	get(demo, "/identity", h.demoIdentity)
+	get(demo, "/products", h.demoProducts)
 
-	e.GET("/", h.index)
-	e.GET("/widget.js", h.widget)
-	e.GET("/*", h.asset)
+	get(e, "/", h.index)
+	get(e, "/widget.js", h.widget)
+	get(e, "/*", h.asset)
+}
+
+// router is an *echo.Echo or an *echo.Group.
+type router interface {
+	Match(methods []string, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) []*echo.Route
+}
+
+// get registers a GET route and its HEAD: the same handler, whose body
+// net/http leaves out.
+func get(r router, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	r.Match([]string{http.MethodGet, http.MethodHead}, path, h, m...)
 }

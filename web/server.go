@@ -27,6 +27,9 @@ type Options struct {
 	Demo       bool   // serve the demo API that signs any demo customer's identity
 	DemoSecret []byte // the identity secret the demo API signs with
 	Version    string
+	// MetricsToken, if set, is asked for as "Authorization: Bearer
+	// <token>" on /metrics; empty: /metrics is open.
+	MetricsToken string
 }
 
 // Deps are what the handlers use.
@@ -63,7 +66,7 @@ func New(o Options, d Deps) *Server {
 	// Behind a reverse proxy, configure it to overwrite the address.
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = errorHandler(d.Log)
-	e.Use(recoverMiddleware(d.Log))
+	e.Use(recoverMiddleware(d.Log), conditional())
 	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir), logins: newLoginLimiter(loginKeys)}
 	registerRoutes(e, h)
 	return &Server{echo: e, log: d.Log, http: &http.Server{

@@ -139,6 +139,14 @@ var settings = []setting{
 			return nil
 		},
 		unset: func(cfg *Config) { cfg.Demo = cfg.SecretGenerated }},
+	{name: "KEFU_METRICS_TOKEN", def: "(none: open)", help: "asked for as `Authorization: Bearer <token>` on `/metrics`", secret: true, raw: true,
+		parse: func(cfg *Config, v string) error {
+			if len(v) < 16 {
+				return errors.New("must be at least 16 characters")
+			}
+			cfg.MetricsToken = v
+			return nil
+		}},
 	{name: "KEFU_STATIC_DIR", def: "(embedded)", help: "serve the front-end files from a folder, for front-end work without rebuilding",
 		parse: func(cfg *Config, v string) error { cfg.StaticDir = v; return nil }},
 	{name: "KEFU_SHUTDOWN_TIMEOUT", def: "10s", help: "time allowed for a graceful shutdown (1s–5m)",

@@ -44,6 +44,7 @@ type Config struct {
 	SecretGenerated bool          // IdentitySecret was generated, not configured
 	Demo            bool          // serve the demo API that signs demo identities
 	StaticDir       string        // serve front-end files from here instead of the binary
+	MetricsToken    string        // asked for on /metrics; empty: open
 	ShutdownTimeout time.Duration
 	AdminEmail      string // the first admin, created on a start with no staff
 	AdminPassword   string
@@ -128,7 +129,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	if o.Deps != nil {
 		o.Deps(&deps)
 	}
-	s.Server = web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: o.Version}, deps)
+	s.Server = web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: o.Version, MetricsToken: cfg.MetricsToken}, deps)
 	return s, nil
 }
 
