@@ -82,18 +82,18 @@ func TestWriterLingersUnderLoad(t *testing.T) {
 		wg.Add(1)
 		go func() { defer wg.Done(); one() }()
 	}
-	for len(w.reqs) < 20 {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "20 appends queued behind the held commit", func() bool { return len(w.reqs) >= 20 })
 	close(st.gate)
 	wg.Wait()
-	// After the crowd's batch of 20, two messages 50 ms apart share a
-	// batch: the writer waited for more.
-	wg.Add(2)
-	go func() { defer wg.Done(); one() }()
-	time.Sleep(50 * time.Millisecond)
-	go func() { defer wg.Done(); one() }()
-	wg.Wait()
+	// After the crowd's batch of 20, a message that comes while the
+	// writer holds another shares its batch: the writer waited for more.
+	// The first is queued here, not by AppendAll, to know when the writer
+	// has taken it.
+	first := &writeReq{ms: []*store.Message{{}}, done: make(chan struct{})}
+	w.reqs <- first
+	waitFor(t, "the writer to take the first message", func() bool { return len(w.reqs) == 0 })
+	one()
+	<-first.done
 	// After that small batch, a lone message is committed without waiting.
 	start := time.Now()
 	one()
