@@ -41,6 +41,33 @@ type Options struct {
 	Now func() time.Time
 	// ReadConns is the size of the read pool. Zero value: max(4, NumCPU).
 	ReadConns int
+	// Sync is the writer's synchronous pragma: SyncFull (the zero value)
+	// or SyncNormal. See docs/durability.md for the trade-off.
+	Sync Sync
+}
+
+// Sync is how hard a commit waits for the disk.
+type Sync string
+
+const (
+	// SyncFull syncs the WAL at every commit: an acknowledged message
+	// survives a power cut or a crash of the machine, not only of kefu.
+	SyncFull Sync = "full"
+	// SyncNormal syncs only at checkpoints: a commit is faster, and one
+	// acknowledged in the last moments before the machine (not kefu)
+	// crashes may be lost. The database stays consistent either way.
+	SyncNormal Sync = "normal"
+)
+
+// pragma is the value of PRAGMA synchronous for the DSN.
+func (y Sync) pragma() (string, error) {
+	switch y {
+	case "", SyncFull:
+		return "FULL", nil
+	case SyncNormal:
+		return "NORMAL", nil
+	}
+	return "", fmt.Errorf("store: synchronous %q: want full or normal", string(y))
 }
 
 // Store is kefu's database. Writes go through one connection, because
@@ -72,10 +99,14 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.ReadConns <= 0 {
 		opts.ReadConns = max(4, runtime.NumCPU())
 	}
+	syncPragma, err := opts.Sync.pragma()
+	if err != nil {
+		return nil, err
+	}
 	// busy_timeout comes first so that it already applies while the other
 	// pragmas run; _txlock=immediate takes the write lock at BEGIN, so a
 	// transaction never fails half-way on a lock upgrade.
-	w, err := sql.Open(driverName, dsn(path, "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64&_cache_size=-32768"))
+	w, err := sql.Open(driverName, dsn(path, "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous="+syncPragma+"&_txlock=immediate&_stmt_cache_size=64&_cache_size=-32768"))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
@@ -217,4 +248,20 @@ func (s *Store) Snapshot(ctx context.Context, path string) error {
 		return fmt.Errorf("store: unable to snapshot to %s: %w", path, err)
 	}
 	return nil
+}
+
+// WriterSync reads the writer connection's synchronous pragma back from
+// SQLite: what a commit actually waits for.
+func (s *Store) WriterSync(ctx context.Context) (Sync, error) {
+	var n int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&n); err != nil {
+		return "", fmt.Errorf("store: unable to read the synchronous pragma: %w", err)
+	}
+	switch n {
+	case 1:
+		return SyncNormal, nil
+	case 2:
+		return SyncFull, nil
+	}
+	return Sync(fmt.Sprintf("level %d", n)), nil
 }

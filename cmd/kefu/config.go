@@ -14,6 +14,7 @@ import (
 
 	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/cmd/kefu/stack"
+	"github.com/kefu-dev/kefu/store"
 )
 
 // envPrefix is the prefix of every setting.
@@ -49,6 +50,15 @@ type setting struct {
 var settings = []setting{
 	{name: "KEFU_DB", def: "kefu.db", help: "SQLite database file", strict: true,
 		parse: func(cfg *Config, v string) error { cfg.DB = v; return nil }},
+	{name: "KEFU_SYNC", def: "full", help: "`full`: every commit waits for the disk, so an acknowledged message survives a power cut; `normal`: faster commits, the last ones may be lost if the machine (not kefu) crashes (docs/durability.md)", strict: true,
+		parse: func(cfg *Config, v string) error {
+			switch y := store.Sync(strings.ToLower(v)); y {
+			case store.SyncFull, store.SyncNormal:
+				cfg.Sync = y
+				return nil
+			}
+			return errors.New("want full or normal")
+		}},
 	{name: "KEFU_RETURN_WINDOW_DAYS", def: "30", help: "days after delivery that returns are accepted (1–365)", strict: true,
 		parse: func(cfg *Config, v string) error {
 			days, err := whole(v, 1, 365, "a whole number of days from 1 to 365")

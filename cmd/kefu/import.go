@@ -18,7 +18,7 @@ const maxImportSize = 256 << 20
 
 // openStore opens the database for the commands that need nothing else.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DB, store.Options{})
+	st, err := store.Open(ctx, cfg.DB, store.Options{Sync: cfg.Sync})
 	if err != nil {
 		return nil, err
 	}

@@ -408,7 +408,8 @@ func startServer(ctx context.Context, environ []string, msgRate int) (*childServ
 	s.secret = hex.EncodeToString(b)
 	var env []string
 	for _, kv := range environ {
-		if !strings.HasPrefix(kv, "KEFU_") {
+		// KEFU_SYNC goes through, so that both settings can be measured.
+		if !strings.HasPrefix(kv, "KEFU_") || strings.HasPrefix(kv, "KEFU_SYNC=") {
 			env = append(env, kv)
 		}
 	}

@@ -31,6 +31,7 @@ import (
 // IdentitySecret refuses every signed identity.
 type Config struct {
 	DB              string        // SQLite file
+	Sync            store.Sync    // the writer's synchronous pragma; zero: full
 	ReturnWindow    time.Duration // how long after delivery returns are accepted
 	CouponPercent   int           // the discount offer_coupon gives
 	LogLevel        slog.Level
@@ -90,7 +91,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	st, err := store.Open(ctx, cfg.DB, store.Options{})
+	st, err := store.Open(ctx, cfg.DB, store.Options{Sync: cfg.Sync})
 	if err != nil {
 		return nil, err
 	}
