@@ -77,7 +77,19 @@ func TestTakeoverCancelsTurn(t *testing.T) {
 	if time.Since(start) > time.Second {
 		t.Errorf("take-over took %s", time.Since(start))
 	}
-	time.Sleep(300 * time.Millisecond)
+	// The turn ends, counted as cancelled: an error frame or a late answer
+	// from it would have been sent before its outcome is counted.
+	outcome := func(o string) float64 {
+		var m dtoCounter
+		e.metrics.Turns.WithLabelValues(o).Write(m.metric())
+		return m.value()
+	}
+	waitFor(t, "the cancelled turn to end", func() bool {
+		return outcome("cancelled")+outcome("answered")+outcome("error")+outcome("handoff") > 0
+	})
+	if outcome("cancelled") != 1 {
+		t.Fatalf("the turn ended answered %v, error %v, handoff %v: not cancelled", outcome("answered"), outcome("error"), outcome("handoff"))
+	}
 	// The shopper sees no error either: the next thing they get is the ack
 	// of their next message.
 	c.send(map[string]any{"type": "message", "client_id": "m2", "text": "are you there?"})
