@@ -101,6 +101,8 @@ type Result struct {
 	Handoff  bool   // handoff_to_human ran
 	Calls    []Call
 	Steps    int // model calls made
+	// Suggestions are the replies the answer offers with one click.
+	Suggestions []string
 }
 
 // Call is one tool call of a turn and its result.
@@ -191,11 +193,12 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 		in, out := usage(resp)
 		if len(calls) == 0 {
 			text := answerText(resp)
-			rec := Step{Kind: StepAnswer, Text: text, Model: model.Name, Latency: latency, TokensIn: in, TokensOut: out}
+			rec := Step{Kind: StepAnswer, Text: text, Model: model.Name, Latency: latency, TokensIn: in, TokensOut: out,
+				Suggestions: suggestionsOf(resp)}
 			if err := r.logOf(t).Record(ctx, t.ConversationID, rec); err != nil {
 				return res, err
 			}
-			res.Reply, res.Model = text, model.Name
+			res.Reply, res.Model, res.Suggestions = text, model.Name, rec.Suggestions
 			return res, nil
 		}
 		said := answerText(resp)

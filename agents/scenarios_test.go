@@ -3,6 +3,7 @@ package agents_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,6 +18,7 @@ type say struct {
 	notWant  []string // and none of these
 	anyTools bool     // do not check tools
 	handoff  bool     // the turn must hand off
+	suggest  []string // the reply must offer each as a suggestion
 }
 
 // chatScenario is a conversation with the built-in model through the real
@@ -221,9 +223,11 @@ func scenariosFor(sh testShop, r roles) []chatScenario {
 		{name: "an angry shopper gets a person", lang: "en", as: r.outside.customer, says: []say{
 			{text: "this is ridiculous, worst service I've ever had!!!", tools: []string{"handoff_to_human"}, handoff: true},
 		}},
-		{name: "after two misunderstandings, a person", lang: "en", says: []say{
-			{text: "asdkj qwe zxcv", tools: nil, want: []string{"not sure I understood"}},
-			{text: "blorp fnord", tools: []string{"handoff_to_human"}, handoff: true, want: []string{"support team"}},
+		{name: "after two misunderstandings, the offer of a person", lang: "en", says: []say{
+			{text: "asdkj qwe zxcv", tools: []string{"search_knowledge_base"}, want: []string{"not sure I understood"}},
+			{text: "blorp fnord", tools: []string{"search_knowledge_base"}, want: []string{"connect you with a person"},
+				suggest: []string{"Yes, connect me with a person", "No, thanks"}},
+			{text: "Yes, connect me with a person", tools: []string{"handoff_to_human"}, handoff: true, want: []string{"support team"}},
 		}},
 		{name: "out of scope", lang: "en", says: []say{
 			{text: "what's the weather like in Paris tomorrow?", tools: nil, want: []string{"can't help with that"}},
@@ -333,6 +337,11 @@ func runScenario(t *testing.T, sh testShop, sc chatScenario) {
 		for _, c := range res.Calls {
 			if strings.Contains(res.Reply, c.Result) || strings.Contains(res.Reply, `"status"`) {
 				t.Errorf("turn %d: tool JSON leaked into the reply: %s", i+1, res.Reply)
+			}
+		}
+		for _, w := range turn.suggest {
+			if !slices.Contains(res.Suggestions, w) {
+				t.Errorf("turn %d %q: suggestions %q lack %q", i+1, turn.text, res.Suggestions, w)
 			}
 		}
 		if res.Handoff != turn.handoff {

@@ -36,6 +36,9 @@ type Step struct {
 	Latency    time.Duration          // time the model call or tool took
 	TokensIn   int                    // prompt tokens, when the provider says
 	TokensOut  int                    // completion tokens, when the provider says
+	// Suggestions are replies the answer offers with one click
+	// (StepAnswer), stored before it in a SuggestionsAuthor message.
+	Suggestions []string
 }
 
 // Log is where a conversation's history comes from and where its steps go:

@@ -59,6 +59,15 @@ func (l *StoreLog) Record(ctx context.Context, conversationID string, s Step) er
 		}
 	case StepAnswer:
 		m.Role = store.RoleAssistant
+		if len(s.Suggestions) > 0 {
+			// Before the answer, so that readers attach them to the
+			// answer that follows, as they do a turn's tool results.
+			sm := &store.Message{ConversationID: conversationID, Role: store.RoleSystem, Author: SuggestionsAuthor,
+				Text: strings.Join(s.Suggestions, "\n"), Model: s.Model}
+			if _, err := l.Store.AppendMessage(ctx, sm); err != nil {
+				return err
+			}
+		}
 	case StepNotice:
 		m.Role = store.RoleSystem
 	default:

@@ -38,8 +38,9 @@ type state struct {
 	cur      turn
 	intent   string
 	conf     float64
-	asked    string      // what the previous answer asked for
-	this     []toolEvent // tool results of this turn so far
+	preds    []Prediction // the classifier's, most probable first
+	asked    string       // what the previous answer asked for
+	this     []toolEvent  // tool results of this turn so far
 	task     string
 	start    int  // index in c.turns where the task began
 	exchange bool // the task is a return the shopper asked for as an exchange
@@ -78,7 +79,7 @@ func (s *state) next() action {
 	s.this = c.eventsSince(s.cur.index)
 	s.asked = askedFor(c.lastAnswerBefore(s.cur.index))
 	p := m.predict(s.cur.text)
-	s.intent, s.conf = p[0].Intent, p[0].Prob
+	s.intent, s.conf, s.preds = p[0].Intent, p[0].Prob, p
 	if s.intent == IntentExchange {
 		s.intent, s.exchange = IntentStartReturn, true
 	}
@@ -102,8 +103,8 @@ func (s *state) next() action {
 	if s.aboutShopArticle() && s.offers(tools.NameSearchKnowledgeBase) {
 		return call(tools.NameSearchKnowledgeBase, map[string]any{"query": clip(s.cur.text, 400), "locale": s.lang})
 	}
-	if s.conf < 0.3 || m.known(s.cur.text) < 0.5 {
-		return s.notUnderstood()
+	if s.unclear() {
+		return s.ladder()
 	}
 	if a, ok := s.noToolRoute(); ok {
 		return a
@@ -149,10 +150,10 @@ func (s *state) findTask() {
 	prev, prevStart := s.openTask(cur)
 	_, own := taskTools[s.intent]
 	switch {
-	case s.intent == IntentHuman && s.conf >= confident && !slotOnly:
-		// Asking for a person ends whatever was under way, even while
-		// the bot waits for an order number (DESIGN.md: a shopper can
-		// ask for a person at any time).
+	case s.urgent():
+		// Asking for a person, a complaint or anger ends whatever was
+		// under way, even while the bot waits for an order number
+		// (DESIGN.md: a shopper can ask for a person at any time).
 	case s.asked == "reason" && (prev == IntentStartReturn || prev == IntentCancel):
 		// The answer to "why?" belongs to the request that asked it, even
 		// when it sounds like a request of its own ("wrong size").

@@ -32,6 +32,11 @@ type Product struct {
 	Tags                          []string
 }
 
+// SuggestionsKey is the key of an answer's GenerationInfo that holds the
+// replies ([]string) the shopper can pick with one click, when the model
+// offers some (a clarifying question's options).
+const SuggestionsKey = "suggestions"
+
 // Model is the built-in model. The zero value is not usable; call New or
 // NewForShop.
 type Model struct {
@@ -203,7 +208,11 @@ func (m *Model) GenerateContent(ctx context.Context, msgs []llms.MessageContent,
 			}
 		}
 	}
-	return &llms.ContentResponse{Choices: []*llms.ContentChoice{{Content: a.text, StopReason: "stop"}}}, nil
+	choice := &llms.ContentChoice{Content: a.text, StopReason: "stop"}
+	if len(a.suggestions) > 0 {
+		choice.GenerationInfo = map[string]any{SuggestionsKey: a.suggestions}
+	}
+	return &llms.ContentResponse{Choices: []*llms.ContentChoice{choice}}, nil
 }
 
 // chunks splits an answer into word-sized pieces for streaming (one Han
@@ -226,9 +235,10 @@ func chunks(s string) []string {
 
 // action is what the model does next: call a tool, or answer.
 type action struct {
-	tool string
-	args map[string]any
-	text string
+	tool        string
+	args        map[string]any
+	text        string
+	suggestions []string // replies the shopper can pick with one click
 }
 
 func call(tool string, args map[string]any) action { return action{tool: tool, args: args} }

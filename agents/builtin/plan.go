@@ -185,20 +185,9 @@ func (s *state) chat() action {
 		}
 		return say(s.t("OK. Is there anything else I can help you with?", "好的。请问还有什么可以帮您？"))
 	case IntentOutOfScope:
-		return say(s.t("I'm afraid I can't help with that — I'm the shop's assistant. I can check orders, track parcels, handle returns and cancellations, recommend products and answer questions about shipping, payment and our policies.",
-			"抱歉，这个问题我帮不上忙——我是店铺的客服助手，可以帮您查订单、查物流、办理退货和取消订单、推荐商品，以及解答运费、付款和售后政策等问题。"))
+		return s.chitChat()
 	}
-	return s.notUnderstood()
-}
-
-// notUnderstood admits it did not follow; the second miss in a row brings
-// in a person instead.
-func (s *state) notUnderstood() action {
-	if s.recentFailures() >= 1 {
-		return s.handoff("The assistant could not understand the shopper twice: " + clip(s.cur.text, 200))
-	}
-	return say(s.t("Sorry, I'm not sure I understood. I can check an order (give me the order number), start a return, cancel an order that hasn't shipped, or answer questions about shipping, returns and payment. Could you say a bit more?",
-		"抱歉，我没太明白您的意思。我可以帮您查订单（请提供订单号）、办理退货、取消未发货的订单，或解答运费、退换货、付款等问题。能再具体说一下吗？"))
+	return s.clarify()
 }
 
 // recentFailures counts this model's consecutive "did not understand" or

@@ -3,6 +3,7 @@ package builtin
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -134,6 +135,9 @@ func (s *state) answer(e toolEvent) action {
 	case tools.StatusNotFound:
 		switch e.name {
 		case tools.NameSearchKnowledgeBase:
+			if s.unclear() { // the ladder's search found nothing: ask
+				return s.clarify()
+			}
 			return say(s.t("I'm sorry, I don't have information about that. Would you like me to connect you with a person from our support team?",
 				"抱歉，我这里没有相关信息。需要我为您转接人工客服吗？"))
 		case tools.NameReturnStatus:
@@ -201,6 +205,15 @@ func (s *state) answer(e toolEvent) action {
 			return say(s.t("I'm sorry, I don't have information about that.", "抱歉，我这里没有相关信息。"))
 		}
 		a := d.Articles[0]
+		if s.unclear() {
+			// The ladder's search: answer only from an article that
+			// matches, else ask.
+			i := slices.IndexFunc(d.Articles, s.goodMatch)
+			if i < 0 {
+				return s.clarify()
+			}
+			a = d.Articles[i]
+		}
 		return say(s.t(fmt.Sprintf("From our help article “%s”: %s", a.Title, a.Excerpt),
 			fmt.Sprintf("根据帮助文章《%s》：%s", a.Title, a.Excerpt)))
 	case tools.NameHandoffToHuman:

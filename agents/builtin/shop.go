@@ -449,33 +449,34 @@ func (v *vocab) articleScore(text string) float64 {
 		return 0
 	}
 	t := normalize(text)
-	words := map[string]bool{}
-	for _, w := range splitWords(t) {
-		if !kbStopWords[w] && len(w) > 2 {
-			words[stem(w)] = true
-		}
-	}
+	words := contentWords(text)
 	best := 0.0
 	for _, a := range v.articles {
-		score := 0.0
-		for w := range words {
-			switch {
-			case a.title[w]:
-				score += 2
-			case a.tags[w]:
-				score += 1.5
-			}
-		}
-		seen := map[string]bool{}
-		for _, h := range a.han {
-			if !seen[h] && strings.Contains(t, h) {
-				seen[h] = true
-				score += float64(len([]rune(h))) / 2
-			}
-		}
-		best = max(best, score)
+		best = max(best, a.score(t, words))
 	}
 	return best
+}
+
+// score is how strongly a normalised text t, with its content words,
+// points to the article.
+func (a articleTerms) score(t string, words map[string]bool) float64 {
+	score := 0.0
+	for w := range words {
+		switch {
+		case a.title[w]:
+			score += 2
+		case a.tags[w]:
+			score += 1.5
+		}
+	}
+	seen := map[string]bool{}
+	for _, h := range a.han {
+		if !seen[h] && strings.Contains(t, h) {
+			seen[h] = true
+			score += float64(len([]rune(h))) / 2
+		}
+	}
+	return score
 }
 
 func isASCIILetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
