@@ -31,6 +31,9 @@ type Config struct {
 	IPRate         rate.Limit    // messages per second per client IP; zero: 20
 	IPBurst        int           // zero: 60
 	Now            func() time.Time
+	// Bus carries conversations' events between the nodes serving them.
+	// Nil: a LocalBus, for one node.
+	Bus Bus
 }
 
 func (c *Config) defaults() {

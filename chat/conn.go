@@ -440,7 +440,7 @@ func (cn *conn) handle(f *inFrame) {
 		}
 		e.shopperMessage(cn.ctx, c, cn, msg, action)
 	case "typing":
-		e.staffHub.shopperTyping(c.id, f.Typing)
+		e.bus.Publish(Event{Conversation: c.id, Typing: &TypingEvent{Typing: f.Typing}})
 	case "click":
 		// A shopper followed a recommendation: counted for the dashboard.
 		if !cn.limiter.Allow() {
@@ -460,7 +460,7 @@ func (cn *conn) handle(f *inFrame) {
 			cn.sendError(&protocolError{Code: CodeNotSaved, Message: cn.say("Your rating could not be saved. Please try again.", "评价未能保存，请重试。")})
 			return
 		}
-		e.staffHub.changed(cn.ctx, e, c.id, []Entry{{Kind: "event", Type: "rated", Text: f.Comment, At: e.cfg.Now()}})
+		e.tellConsole(cn.ctx, c.id, []Entry{{Kind: "event", Type: "rated", Text: f.Comment, At: e.cfg.Now()}})
 	}
 }
 

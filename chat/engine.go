@@ -36,9 +36,19 @@ type Store interface {
 
 // Engine runs the conversations of every connected shopper.
 //
-// Lock order: Engine.mu, then conversation.mu, then conn.mu. Nothing is
-// sent to a socket while holding Engine.mu or conversation.mu: frames are
-// queued on the socket's bounded channel, which never blocks.
+// Locks. These are every mutex in chat; one may be taken while holding
+// another only in this order:
+//
+//	Engine.mu → conversation.mu → conn.mu
+//	turnFeed.mu → conversation.mu (a feed broadcasts under its own lock, so
+//	                               that its frames keep their order)
+//
+// The others are leaves, held only over their own fields and never while
+// taking another lock: staffHub.mu, staffConn.mu, ipLimiter.mu, LocalBus.mu
+// (released before its handler runs), Writer.mu and Writer.failMu (the
+// writer's after-commit functions run with neither held). Nothing is
+// written to a socket under a lock: frames are queued on the socket's
+// bounded queue, which never blocks.
 type Engine struct {
 	cfg      Config
 	store    Store
@@ -59,6 +69,7 @@ type Engine struct {
 
 	ips      *ipLimiter
 	upgrader websocket.Upgrader
+	bus      Bus // what happens to conversations, to every node
 	staffHub staffHub
 }
 
@@ -79,6 +90,11 @@ func NewEngine(st Store, agent Agent, cfg Config, log *slog.Logger, reg promethe
 	e := &Engine{cfg: cfg, store: st, agent: agent, log: log, metrics: NewMetrics(reg),
 		convs: map[string]*conversation{}, conns: map[*conn]struct{}{}, ips: newIPLimiter(cfg.IPRate, cfg.IPBurst),
 		staffHub: staffHub{conns: map[*staffConn]struct{}{}}}
+	e.bus = cfg.Bus
+	if e.bus == nil {
+		e.bus = &LocalBus{}
+	}
+	e.bus.Subscribe(e.deliver)
 	e.baseCtx, e.cancelBase = context.WithCancel(context.Background())
 	e.writer = NewWriter(st, 256, func(n int, took time.Duration) {
 		e.metrics.WriteBatch.Observe(float64(n))
@@ -157,10 +173,11 @@ func (e *Engine) append(ctx context.Context, m *store.Message) (bool, error) {
 }
 
 // appendAll persists messages in one transaction and, once committed,
-// sends them to the conversation's sockets (but skip, the shopper's tab
-// that sent them, if any) and the console.
+// publishes them to the conversation's sockets on every node (but skip,
+// the shopper's tab that sent them, if any) and to the console.
 func (e *Engine) appendAll(ctx context.Context, ms []*store.Message, skip *conn) ([]bool, error) {
-	c := e.live(ms[0].ConversationID)
+	id := ms[0].ConversationID
+	c := e.live(id)
 	var stored []*store.Message
 	// The console's entry for a message: an answer carries its turn's
 	// tool calls and results, which the live conversation collected as
@@ -170,14 +187,13 @@ func (e *Engine) appendAll(ctx context.Context, ms []*store.Message, skip *conn)
 		for i, m := range ms {
 			if !dups[i] {
 				stored = append(stored, m)
+				e.bus.Publish(Event{Conversation: id, Message: m, from: skip})
 			}
 		}
 		if c == nil {
 			return
 		}
-		c.remember(stored...)
 		for _, m := range stored {
-			c.publish(m, skip)
 			c.mu.Lock()
 			entry, show := c.tools.add(m)
 			c.mu.Unlock()
@@ -197,7 +213,7 @@ func (e *Engine) appendAll(ctx context.Context, ms []*store.Message, skip *conn)
 		}
 	}
 	if len(entries) > 0 {
-		e.staffHub.changed(ctx, e, ms[0].ConversationID, entries)
+		e.tellConsole(ctx, id, entries)
 	}
 	return dups, nil
 }

@@ -115,7 +115,7 @@ func (e *Engine) Note(ctx context.Context, id string, s StaffMember, text string
 	if err := e.store.AddEvent(ctx, ev); err != nil {
 		return err
 	}
-	e.staffHub.changed(ctx, e, id, []Entry{eventEntry(*ev, s.Name)})
+	e.tellConsole(ctx, id, []Entry{eventEntry(*ev, s.Name)})
 	return nil
 }
 
@@ -131,15 +131,13 @@ func (e *Engine) Assign(ctx context.Context, id string, to, by StaffMember) erro
 	}
 	c.mu.Lock()
 	c.assigned = to.ID
-	human := c.state == store.StateHuman
-	if human {
-		c.staff = to.Name
-	}
+	state, staff := c.state, c.staff
 	c.mu.Unlock()
-	if human {
-		c.broadcast(mustJSON(stateFrame{Type: "state", State: store.StateHuman, Staff: to.Name}), 0)
+	if human := state == store.StateHuman; human {
+		staff = to.Name
 	}
-	e.staffHub.changed(ctx, e, id, []Entry{{Kind: "event", Type: "assigned", Staff: by.Name, Text: to.Name, At: e.cfg.Now()}})
+	e.bus.Publish(Event{Conversation: id, State: &StateEvent{State: state, Staff: staff, Assigned: to.ID, Tell: state == store.StateHuman}})
+	e.tellConsole(ctx, id, []Entry{{Kind: "event", Type: "assigned", Staff: by.Name, Text: to.Name, At: e.cfg.Now()}})
 	return nil
 }
 
@@ -219,9 +217,7 @@ func (e *Engine) Close(ctx context.Context, id string, s StaffMember) error {
 
 // StaffTyping shows the shopper that a staff member is typing.
 func (e *Engine) StaffTyping(id string, typing bool) {
-	if c := e.live(id); c != nil {
-		c.broadcast(mustJSON(typingFrame{Type: "typing", Who: "staff", Typing: typing}), 0)
-	}
+	e.bus.Publish(Event{Conversation: id, Typing: &TypingEvent{Staff: true, Typing: typing}})
 }
 
 // staffHub fans console updates out to staff sockets.
@@ -262,14 +258,14 @@ func (h *staffHub) list() []*staffConn {
 	return out
 }
 
-// changed tells every staff socket about a conversation's new summary, and
-// those watching it about its new entries.
-func (h *staffHub) changed(ctx context.Context, e *Engine, id string, entries []Entry) {
+// deliver tells every staff socket about a conversation's new summary,
+// and those watching it about its new entries.
+func (h *staffHub) deliver(e *Engine, id string, entries []Entry) {
 	conns := h.list()
 	if len(conns) == 0 {
 		return
 	}
-	sm, err := e.store.ConversationSummary(context.WithoutCancel(ctx), id)
+	sm, err := e.store.ConversationSummary(context.Background(), id)
 	if err != nil {
 		return
 	}

@@ -86,23 +86,18 @@ func (e *Engine) move(ctx context.Context, c *conversation, to string, by StaffM
 		e.log.Error("state change not stored", "conversation_id", c.id, "to", to, "err", err)
 		return err
 	}
-	c.mu.Lock()
-	c.state, c.staff = to, by.Name
 	switch to {
 	case store.StateHuman:
-		c.assigned = by.ID
+		assigned = by.ID
 	case store.StateBot:
-		c.assigned = 0
+		assigned = 0
 	}
-	if to != store.StateBot {
-		c.queue = nil
-		if c.cancel != nil {
-			c.cancel()
-		}
-	}
-	c.mu.Unlock()
-	c.broadcast(mustJSON(stateFrame{Type: "state", State: to, Staff: by.Name}), 0)
-	e.staffHub.changed(ctx, e, c.id, []Entry{{Kind: "event", Type: store.EventState, From: from, To: to, Staff: by.Name, At: e.cfg.Now()}})
+	// This node's copy follows at once (it may not be live, as when staff
+	// act on a conversation nobody has open); the others through the bus.
+	moved := StateEvent{State: to, Staff: by.Name, Assigned: assigned, Tell: true}
+	c.follow(StateEvent{State: to, Staff: by.Name, Assigned: assigned})
+	e.bus.Publish(Event{Conversation: c.id, State: &moved})
+	e.tellConsole(ctx, c.id, []Entry{{Kind: "event", Type: store.EventState, From: from, To: to, Staff: by.Name, At: e.cfg.Now()}})
 	return nil
 }
 
