@@ -407,7 +407,8 @@ func (cn *conn) handle(f *inFrame) {
 	e, c := cn.e, cn.conv
 	switch f.Type {
 	case "message":
-		if !cn.limiter.Allow() || !e.ips.allow(cn.ip) {
+		now := e.cfg.Now() // the engine's clock: tests move it instead of sleeping
+		if !cn.limiter.AllowN(now, 1) || !e.ips.allow(cn.ip, now) {
 			// A socket that ignores maxRefused refusals in a row is a
 			// flood, not a person: it is cut off, so that reading and
 			// refusing its frames does not slow everyone else.
@@ -423,7 +424,7 @@ func (cn *conn) handle(f *inFrame) {
 		cn.refused = 0
 		e.shopperMessage(cn.ctx, c, cn, f, "")
 	case "confirm":
-		if !cn.limiter.Allow() {
+		if !cn.limiter.AllowN(e.cfg.Now(), 1) {
 			cn.sendError(&protocolError{Code: CodeRateLimited, Message: cn.say("Please wait a moment.", "请稍等片刻。")})
 			return
 		}
@@ -443,7 +444,7 @@ func (cn *conn) handle(f *inFrame) {
 		e.bus.Publish(Event{Conversation: c.id, Typing: &TypingEvent{Typing: f.Typing}})
 	case "click":
 		// A shopper followed a recommendation: counted for the dashboard.
-		if !cn.limiter.Allow() {
+		if !cn.limiter.AllowN(e.cfg.Now(), 1) {
 			return
 		}
 		data, _ := json.Marshal(map[string]string{"sku": f.SKU})

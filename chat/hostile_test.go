@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -303,7 +304,14 @@ func TestHostileOrigins(t *testing.T) {
 // shopper on another socket is answered meanwhile, and once the flood
 // stops the flooder's next message is acked.
 func TestHostileFlood(t *testing.T) {
-	ts := newTestServer(t, func(c *Config) { c.MessageRate, c.MessageBurst = 2, 3 })
+	// The engine's clock stands still until the test moves it, so that
+	// the limiter refills when the test says, however slow the machine.
+	epoch := time.Now()
+	var passed atomic.Int64
+	ts := newTestServer(t, func(c *Config) {
+		c.MessageRate, c.MessageBurst = 2, 3
+		c.Now = func() time.Time { return epoch.Add(time.Duration(passed.Load())) }
+	})
 	flood := ts.dial(nil)
 	fw := flood.hello(nil)
 	other := ts.dial(nil)
@@ -343,7 +351,7 @@ func TestHostileFlood(t *testing.T) {
 			t.Errorf("refused or unacked message %s was stored", m.ClientID)
 		}
 	}
-	time.Sleep(1500 * time.Millisecond) // the limiter refills
+	passed.Add(int64(1500 * time.Millisecond)) // the limiter refills: 3 messages at 2 a second
 	ts.stillWorks(t, flood, fw.ConversationID, ts.userTexts(t, fw.ConversationID))
 }
 

@@ -27,8 +27,8 @@ func newIPLimiter(r rate.Limit, b int) *ipLimiter {
 	return &ipLimiter{r: r, b: b, m: map[string]*ipEntry{}, sweep: time.Now()}
 }
 
-func (l *ipLimiter) allow(ip string) bool {
-	now := time.Now()
+// allow takes the time from the caller, the engine's clock.
+func (l *ipLimiter) allow(ip string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.sweep) > time.Minute { // forget quiet clients
