@@ -65,8 +65,13 @@ type Turn struct {
 	ShopperName    string
 	Text           string
 	// ConfirmAction is set when the shopper pressed "yes" on a previewed
-	// change: it runs if it is the change the last answer previewed.
+	// change: it runs if it is the change the last answer previewed, and
+	// the shopper is told why not otherwise.
 	ConfirmAction string
+	// Seq is the seq of the shopper message the turn answers: the history
+	// ends with it even when the shopper wrote more since (later turns
+	// answer that). Zero: the conversation's last message.
+	Seq int64
 	// Log is where this turn's history comes from and its steps go. Nil:
 	// the runner's Log. (The chat engine passes its own, which commits a
 	// turn's steps with its answer and shows them as they commit.)
@@ -145,7 +150,7 @@ func (r *Runner) now() time.Time {
 // is answered by the fallback or a handoff instead.
 func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 	log := r.logger().With("conversation_id", t.ConversationID)
-	history, err := r.logOf(t).History(ctx, t.ConversationID)
+	history, err := r.logOf(t).History(ctx, t.ConversationID, t.Seq)
 	if err != nil {
 		return Result{}, fmt.Errorf("agents: load history: %w", err)
 	}
@@ -156,7 +161,13 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 	var res Result
 	// A clear yes to a previewed change runs it here, in code: the model
 	// can neither skip the shopper's confirmation nor give it.
-	if id := pendingAction(history); id != "" && (t.ConfirmAction == id || (t.ConfirmAction == "" && r.Reply != nil && r.Reply(t.Text) == ReplyYes)) {
+	switch id := pendingAction(history); {
+	case t.ConfirmAction != "" && t.ConfirmAction != id:
+		// A yes to a change that is not the one waiting for an answer
+		// runs nothing, and the shopper is told so plainly.
+		log.Info("confirmation not run", "action_id", t.ConfirmAction, "pending", id)
+		return r.finish(ctx, t, &res, "kefu", notConfirmedText(history, t), ev)
+	case id != "" && (t.ConfirmAction == id || (t.ConfirmAction == "" && r.Reply != nil && r.Reply(t.Text) == ReplyYes)):
 		msgs, err = r.confirm(ctx, t, id, msgs, &res, ev)
 		if err != nil {
 			return res, err

@@ -45,8 +45,10 @@ type Step struct {
 // the store satisfies it (see StoreLog).
 type Log interface {
 	// History returns the conversation as the model should see it, oldest
-	// first, ending with the shopper's latest message.
-	History(ctx context.Context, conversationID string) ([]llms.MessageContent, error)
+	// first, ending with the shopper message that has seq answering (zero:
+	// the latest). Shopper messages after it are left out: later turns
+	// answer them.
+	History(ctx context.Context, conversationID string, answering int64) ([]llms.MessageContent, error)
 	// Record persists one step of a turn.
 	Record(ctx context.Context, conversationID string, s Step) error
 }

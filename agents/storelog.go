@@ -81,7 +81,7 @@ func (l *StoreLog) Record(ctx context.Context, conversationID string, s Step) er
 // messages in full, starting at a shopper message so that no tool result
 // is cut from its call, after a short summary of what the shopper said
 // before.
-func (l *StoreLog) History(ctx context.Context, conversationID string) ([]llms.MessageContent, error) {
+func (l *StoreLog) History(ctx context.Context, conversationID string, answering int64) ([]llms.MessageContent, error) {
 	window := l.Window
 	if window <= 0 {
 		window = 40
@@ -90,6 +90,7 @@ func (l *StoreLog) History(ctx context.Context, conversationID string) ([]llms.M
 	if err != nil {
 		return nil, err
 	}
+	ms = asAnswering(ms, answering)
 	// Start at the first shopper message of the window.
 	start := 0
 	for start < len(ms) && ms[start].Role != store.RoleUser {
@@ -117,6 +118,34 @@ func (l *StoreLog) History(ctx context.Context, conversationID string) ([]llms.M
 		}
 	}
 	return out, nil
+}
+
+// asAnswering orders messages as the turn answering the shopper message
+// with seq sees them. Messages are stored in commit order, so a message
+// the shopper sent while an earlier turn ran comes before that turn's
+// steps and answer: here it comes after them, last, and the shopper
+// messages after it, which later turns answer, are left out. (A turn that
+// read them would answer them too, and no longer see its own message as
+// the reply to a question the bot asked.)
+func asAnswering(ms []store.Message, seq int64) []store.Message {
+	if seq <= 0 {
+		return ms
+	}
+	out := make([]store.Message, 0, len(ms))
+	var own *store.Message
+	for i, m := range ms {
+		switch {
+		case m.Seq == seq:
+			own = &ms[i]
+		case m.Role == store.RoleUser && m.Seq > seq:
+		default:
+			out = append(out, m)
+		}
+	}
+	if own != nil {
+		out = append(out, *own)
+	}
+	return out
 }
 
 // ToolCallRecord and ToolResultRecord are how tool calls and results are

@@ -34,7 +34,7 @@ func TestStoreLogWindow(t *testing.T) {
 		log.Record(ctx, conv.ID, agents.Step{Kind: agents.StepToolResult, ToolResult: &llms.ToolCallResponse{ToolCallID: call.ID, Name: "lookup_order", Content: `{"status":"ok"}`}})
 		log.Record(ctx, conv.ID, agents.Step{Kind: agents.StepAnswer, Text: fmt.Sprint("answer ", i), Model: "m"})
 	}
-	h, err := log.History(ctx, conv.ID)
+	h, err := log.History(ctx, conv.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -251,6 +251,7 @@ type conversation struct {
 type queuedTurn struct {
 	text          string
 	confirmAction string
+	seq           int64 // the shopper message it answers; zero: the last
 }
 
 // newConversation is the live state of a stored conversation.

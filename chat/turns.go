@@ -30,7 +30,7 @@ func (e *Engine) answerLeftovers(ctx context.Context, c *conversation) {
 	}
 	for _, m := range ms[first:] {
 		e.log.Info("answering a message left unanswered", "conversation_id", c.id, "seq", m.Seq)
-		if !e.queueTurn(c, queuedTurn{text: m.Text}) {
+		if !e.queueTurn(c, queuedTurn{text: m.Text, seq: m.Seq}) {
 			return
 		}
 	}
@@ -62,7 +62,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	if state != store.StateBot {
 		return // a person answers; the bot stays silent
 	}
-	if !e.queueTurn(c, queuedTurn{text: f.Text, confirmAction: confirmAction}) {
+	if !e.queueTurn(c, queuedTurn{text: f.Text, confirmAction: confirmAction, seq: m.Seq}) {
 		cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
 			Message: cn.say("Please wait for the answer before sending more messages.", "请等待回复后再发送。")})
 	}
@@ -149,7 +149,7 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 	c.mu.Unlock()
 	id := tools.Identity{CustomerID: c.customerID, ConversationID: c.id, Locale: c.locale}
 	res, err := e.agent.Turn(ctx, agents.Turn{ConversationID: c.id, Identity: id, ShopperName: c.customerName,
-		Text: q.text, ConfirmAction: q.confirmAction, Log: e.agentLog}, agents.Events{
+		Text: q.text, ConfirmAction: q.confirmAction, Seq: q.seq, Log: e.agentLog}, agents.Events{
 		Delta: feed.delta,
 		Reset: feed.reset,
 		Activity: func(tool string) {
