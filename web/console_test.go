@@ -341,7 +341,7 @@ func TestTakeoverReplyNoteHandback(t *testing.T) {
 		t.Fatalf("the bot did not answer after hand-back: %v", ans[len(ans)-1])
 	}
 	// The model's history says a person handled it, and when.
-	h, err := (&agents.StoreLog{Store: st}).History(context.Background(), conv)
+	h, err := (&agents.StoreLog{Store: st}).History(context.Background(), conv, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
