@@ -240,16 +240,6 @@ func fromNullMS(v sql.NullInt64) *time.Time {
 	return &t
 }
 
-// Snapshot writes a consistent copy of the database to path (VACUUM INTO),
-// for dry runs such as the regression replay, which must touch no real
-// order.
-func (s *Store) Snapshot(ctx context.Context, path string) error {
-	if _, err := s.w.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
-		return fmt.Errorf("store: unable to snapshot to %s: %w", path, err)
-	}
-	return nil
-}
-
 // WriterSync reads the writer connection's synchronous pragma back from
 // SQLite: what a commit actually waits for.
 func (s *Store) WriterSync(ctx context.Context) (Sync, error) {
