@@ -353,9 +353,13 @@ func (e *Engine) ServeStaffWS(w http.ResponseWriter, r *http.Request, s StaffMem
 		}
 		ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
 		if f.Type == "watch" {
+			id := clip(f.ConversationID, 64)
 			sc.mu.Lock()
-			sc.watch = clip(f.ConversationID, 64)
+			sc.watch = id
 			sc.mu.Unlock()
+			// Said back, so that the console (and a test) knows from when
+			// the conversation's entries come to this socket.
+			sc.send(mustJSON(map[string]string{"type": "watching", "conversation_id": id}))
 		}
 	}
 }

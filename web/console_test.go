@@ -278,7 +278,7 @@ func TestTakeoverReplyNoteHandback(t *testing.T) {
 	}
 	defer sws.Close()
 	sws.WriteJSON(map[string]any{"type": "watch", "conversation_id": conv})
-	time.Sleep(50 * time.Millisecond)
+	readUntil(t, sws, func(f map[string]any) bool { return f["type"] == "watching" && f["conversation_id"] == conv })
 
 	if code, out := mei.do("POST", "/api/console/conversations/"+conv+"/takeover", nil); code != 200 {
 		t.Fatalf("takeover: %d %v", code, out)
