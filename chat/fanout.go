@@ -55,16 +55,23 @@ func (c *conversation) broadcastExcept(b []byte, seq int64, skip *conn) {
 // the answer that follows them, and a previewed change becomes the confirm
 // prompt sent after that answer, which stands until the shopper writes.
 type answerCards struct {
-	cards   []Card
-	confirm *confirmFrame // previewed since the last shopper message
+	cards       []Card
+	suggestions []string      // offered by the answer that follows
+	confirm     *confirmFrame // previewed since the last shopper message
 }
 
 // add takes the next stored message. For an answer it returns the cards
 // to attach; prompt is the confirm frame to send after it, if any.
+// Suggestions stored before an answer are attached to it too (see
+// frameFor).
 func (a *answerCards) add(m *store.Message, locale string) (cards []Card, prompt *confirmFrame) {
 	switch m.Role {
 	case store.RoleUser:
-		a.cards, a.confirm = nil, nil // the shopper has answered since
+		a.cards, a.confirm, a.suggestions = nil, nil, nil // the shopper has answered since
+	case store.RoleSystem:
+		if m.Author == agents.SuggestionsAuthor {
+			a.suggestions = agents.SplitSuggestions(m.Text)
+		}
 	case store.RoleTool:
 		var r agents.ToolResultRecord
 		if json.Unmarshal(m.ToolResult, &r) != nil {
@@ -82,6 +89,16 @@ func (a *answerCards) add(m *store.Message, locale string) (cards []Card, prompt
 		}
 	}
 	return nil, nil
+}
+
+// frameFor is the frame of a message add has just taken, with its cards
+// and the suggestions offered with it.
+func (a *answerCards) frameFor(m *store.Message, cards []Card) MessageFrame {
+	f := messageFrame(m, cards)
+	if isAnswer(m) {
+		f.Suggestions, a.suggestions = a.suggestions, nil
+	}
+	return f
 }
 
 // isAnswer reports whether m is an answer the shopper sees (not the
@@ -104,9 +121,13 @@ func (c *conversation) publish(m *store.Message, skip *conn) {
 	}
 	c.mu.Lock()
 	cards, prompt := c.answer.add(m, c.locale)
+	var f MessageFrame
+	if isAnswer(m) {
+		f = c.answer.frameFor(m, cards)
+	}
 	c.mu.Unlock()
 	if isAnswer(m) {
-		c.broadcast(mustJSON(messageFrame(m, cards)), m.Seq)
+		c.broadcast(mustJSON(f), m.Seq)
 		if prompt != nil {
 			c.broadcast(mustJSON(prompt), 0)
 		}
@@ -142,11 +163,12 @@ func (e *Engine) history(ctx context.Context, c *conversation, afterSeq int64) (
 		for i := range ms {
 			m := &ms[i]
 			cards, _ := answer.add(m, c.locale)
+			f := answer.frameFor(m, cards)
 			if m.Seq <= afterSeq {
 				continue
 			}
 			if m.Role == store.RoleUser || m.Role == store.RoleStaff || isAnswer(m) {
-				frames, seqs = append(frames, mustJSON(messageFrame(m, cards))), append(seqs, m.Seq)
+				frames, seqs = append(frames, mustJSON(f)), append(seqs, m.Seq)
 			}
 		}
 		if len(ms) < page {

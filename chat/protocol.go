@@ -74,6 +74,7 @@ const (
 	CodeIdentityExpired = "identity_expired"
 	CodeRateLimited     = "rate_limited"
 	CodeNotSaved        = "not_saved"
+	CodeNotRateable     = "not_rateable" // a rating before anything was answered
 	CodeClosed          = "closed"
 	CodeInternal        = "internal"
 )
@@ -223,6 +224,9 @@ type MessageFrame struct {
 	ClientID  string    `json:"client_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	Cards     []Card    `json:"cards,omitempty"`
+	// Suggestions are replies the shopper can send with one click
+	// (an assistant's clarifying question offers its options).
+	Suggestions []string `json:"suggestions,omitempty"`
 }
 
 type deltaFrame struct {

@@ -373,12 +373,18 @@
       n.classList.add('wide');
       n.appendChild(el('div', { class: 'cards' }, f.cards.map(card)));
     }
+    // Replies offered with one click (a clarifying question's options): a click sends the text.
+    if (f.role === 'assistant' && Array.isArray(f.suggestions) && f.suggestions.length) {
+      n.appendChild(el('div', { class: 'sugg', 'data-kefu': 'suggestions' }, f.suggestions.slice(0, 4).map(function (s) {
+        return el('button', { type: 'button', 'data-kefu': 'suggestion', onclick: function () { submit(s); } }, String(s));
+      })));
+    }
     n.appendChild(el('div', { class: 'meta' }, f.created_at ? when(f.created_at) : ''));
     if (f.role === 'user') {
       if (f.client_id) byCid[f.client_id] = n;
       meta(n, 'sent', f.created_at);
     }
-    place(n, seq);
+    place(n, seq); pruneSuggestions();
     // Count as unread only what is new, not the history replayed after a reload.
     if (!st.open && f.role !== 'user' && !(Date.parse(f.created_at) < loadedAt - 5000)) st.unread++;
     refresh(); bottom(f.role === 'user');
@@ -409,6 +415,12 @@
     var left = Date.parse(f.expires_at) - Date.now();
     if (left > 0 && left < 864e5) setTimeout(done, left);
     log.appendChild(box); refresh(); bottom(true);
+  }
+  // Suggestions stand only under the latest message: whatever comes after answers them.
+  function pruneSuggestions() {
+    var live = null;
+    for (var c = log.lastElementChild; c && !live; c = c.previousElementSibling) if (c.hasAttribute('data-seq')) live = c;
+    [].forEach.call(log.querySelectorAll('.sugg'), function (s) { if (s.parentNode !== live || pend.firstChild) s.remove(); });
   }
   // The shopper's next message answers (or drops) any open question.
   function closeConfirms() {
@@ -594,7 +606,7 @@
     var m = { client_id: cid(), text: text, at: Date.now() };
     obAdd(m); pending(m);
     input.value = ''; onInput(); clearTimeout(idleT); setTyping(false);
-    closeConfirms(); refresh(); bottom(true);
+    closeConfirms(); pruneSuggestions(); refresh(); bottom(true);
     ensure(); sendMsg(m);
   }
 
@@ -694,6 +706,9 @@
     '.chip.ok{background:#e3f5ea;color:#17663b}.chip.bad{background:#fde8e7;color:#a52a22}.chip.warn{background:#fff1d6;color:#845a00}',
     '.confirm,.rate{align-self:stretch;background:#fff;border:1px solid #cfd8e1;border-radius:12px;padding:10px 12px}',
     '.confirm p,.rate p{margin:0 0 8px}.rate p:last-child{margin:0}.system .meta{display:none}',
+    '.sugg{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}',
+    '.sugg button{padding:5px 11px;border-radius:999px;border:1px solid var(--k);background:#fff;color:var(--k);font-size:13px;font-weight:600;text-align:left}',
+    '.sugg button:hover{background:var(--k);color:#fff}',
     '.btns{display:flex;gap:8px}.btns button{flex:1;padding:7px;border-radius:9px;border:1px solid #cfd8e1;background:#fff;font-weight:600}',
     '.btns .yes{background:var(--k);border-color:var(--k);color:#fff}',
     '.btns [aria-pressed=true]{box-shadow:inset 0 0 0 2px var(--ink)}',
