@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tmc/langchaingo/llms"
 
@@ -24,6 +25,8 @@ type Config struct {
 	MaxSteps int
 	// ModelTimeout bounds one model call. Zero: 30s.
 	ModelTimeout time.Duration
+	// Limits bound what one model answer may ask of kefu.
+	Limits Limits
 }
 
 // Model is a language model and the name transcripts record for it.
@@ -176,12 +179,13 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 
 	model := r.Model
 	defs := r.Tools.Definitions()
+	modelCalls := 0 // tool calls the answering model made in this turn
 	for step := 1; ; step++ {
 		if step > r.maxSteps() {
 			log.Warn("step limit reached", "steps", res.Steps)
 			return r.finish(ctx, t, &res, "kefu", giveUpText(t), ev)
 		}
-		resp, latency, err := r.generate(ctx, model, msgs, defs, ev)
+		resp, latency, err := r.generate(ctx, model, msgs, defs, modelCalls, ev)
 		res.Steps++
 		if err != nil {
 			if ctx.Err() != nil {
@@ -193,7 +197,7 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 				if err := r.logOf(t).Record(ctx, t.ConversationID, Step{Kind: StepNotice, Text: note, Model: model.Name, Latency: latency}); err != nil {
 					return res, err
 				}
-				model, res.Fallback = r.Fallback, true
+				model, res.Fallback, modelCalls = r.Fallback, true, 0
 				step-- // the fallback gets the full budget
 				continue
 			}
@@ -212,6 +216,7 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 			res.Reply, res.Model, res.Suggestions = text, model.Name, rec.Suggestions
 			return res, nil
 		}
+		modelCalls += len(calls)
 		said := answerText(resp)
 		if err := r.logOf(t).Record(ctx, t.ConversationID, Step{Kind: StepToolCalls, Text: said, ToolCalls: calls,
 			Model: model.Name, Latency: latency, TokensIn: in, TokensOut: out}); err != nil {
@@ -236,15 +241,34 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 }
 
 // generate makes one bounded model call, streaming shopper-visible text.
-func (r *Runner) generate(ctx context.Context, m Model, msgs []llms.MessageContent, defs []llms.Tool, ev Events) (_ *llms.ContentResponse, _ time.Duration, err error) {
+// An answer past the limits (given the tool calls the model made earlier
+// in the turn) is an error, as a provider's failure is.
+func (r *Runner) generate(ctx context.Context, m Model, msgs []llms.MessageContent, defs []llms.Tool, earlierCalls int, ev Events) (_ *llms.ContentResponse, _ time.Duration, err error) {
 	cctx, cancel := context.WithTimeout(ctx, r.modelTimeout())
 	defer cancel()
 	opts := []llms.CallOption{llms.WithTools(defs)}
 	streamed := false
 	if ev.Delta != nil {
-		f := &shopperText{emit: func(s string) { streamed = true; ev.Delta(s) }}
+		// A runaway stream is cut off: the shopper sees no more than an
+		// answer may hold, and kefu holds no more than MaxStreamBytes.
+		guard := &streamGuard{limit: r.Limits.streamBytes()}
+		shown, limit := 0, r.Limits.answerRunes()
+		var over error
+		f := &shopperText{emit: func(s string) {
+			if shown += utf8.RuneCountInString(s); shown > limit {
+				over = fmt.Errorf("%w: an answer of more than %d characters", ErrOverLimit, limit)
+				return
+			}
+			streamed = true
+			ev.Delta(s)
+		}}
 		opts = append(opts, llms.WithStreamingFunc(func(_ context.Context, b []byte) error {
-			f.chunk(b)
+			if err := guard.take(b); err != nil {
+				return err
+			}
+			if f.chunk(b); over != nil {
+				return over
+			}
 			return nil
 		}))
 	}
@@ -268,6 +292,9 @@ func (r *Runner) generate(ctx context.Context, m Model, msgs []llms.MessageConte
 		return nil, latency, err
 	case resp == nil || (answerText(resp) == "" && len(collectToolCalls(resp, 0)) == 0):
 		return nil, latency, ErrEmptyResponse
+	}
+	if err := r.Limits.check(resp, earlierCalls); err != nil {
+		return nil, latency, err
 	}
 	return resp, latency, nil
 }
