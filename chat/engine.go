@@ -54,7 +54,7 @@ type Engine struct {
 	store    Store
 	agent    Agent
 	agentLog agents.Log // the agent records its steps through the engine
-	writer   *Writer
+	writer   *store.Writer
 	log      *slog.Logger
 	metrics  *Metrics
 
@@ -96,7 +96,7 @@ func NewEngine(st Store, agent Agent, cfg Config, log *slog.Logger, reg promethe
 	}
 	e.bus.Subscribe(e.deliver)
 	e.baseCtx, e.cancelBase = context.WithCancel(context.Background())
-	e.writer = NewWriter(st, 256, func(n int, took time.Duration) {
+	e.writer = store.NewWriter(st, 256, func(n int, took time.Duration) {
 		e.metrics.WriteBatch.Observe(float64(n))
 		e.metrics.WriteCommitSeconds.Observe(took.Seconds())
 	})
@@ -324,3 +324,9 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 	e.writer.Close()
 	return err
 }
+
+// Writer is the engine's batched writer. kefu's wiring hands it to the
+// load test's store baseline, which stores turns through it with no engine
+// and no agent, to measure what storing costs, and readiness reads its
+// health; the product writes only through the engine.
+func (e *Engine) Writer() *store.Writer { return e.writer }

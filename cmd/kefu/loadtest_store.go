@@ -7,7 +7,6 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/cmd/kefu/loadtest"
 	"github.com/kefu-dev/kefu/cmd/kefu/stack"
 	"github.com/kefu-dev/kefu/store"
@@ -34,7 +33,7 @@ func storeEcho(ctx context.Context, path string) (url string, stop func(), err e
 	return url, func() { stopServer(); s.Shutdown(context.Background()) }, nil
 }
 
-func storeEchoHandler(st *store.Store, w *chat.Writer) http.Handler {
+func storeEchoHandler(st *store.Store, w *store.Writer) http.Handler {
 	return loadtest.FrameHandler(func(ctx context.Context) func(ws *websocket.Conn, in loadtest.Frame) {
 		var conv *store.Conversation
 		fail := func(ws *websocket.Conn, err error) {

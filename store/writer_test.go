@@ -1,4 +1,4 @@
-package chat
+package store
 
 import (
 	"context"
@@ -7,14 +7,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/kefu-dev/kefu/store"
 )
 
 // fakeAppender stores nothing and reports no duplicates.
 type fakeAppender struct{ n atomic.Int64 }
 
-func (f *fakeAppender) Write(ctx context.Context, convs []*store.Conversation, ms []*store.Message) ([]bool, error) {
+func (f *fakeAppender) Write(ctx context.Context, convs []*Conversation, ms []*Message) ([]bool, error) {
 	f.n.Add(int64(len(ms)))
 	return make([]bool, len(ms)), nil
 }
@@ -28,11 +26,11 @@ func TestWriterSurvivesPanicInAfter(t *testing.T) {
 	var reported atomic.Value
 	w.OnPanic = func(p any, stack []byte) { reported.Store(p) }
 	ctx := context.Background()
-	if _, err := w.AppendAll(ctx, []*store.Message{{}}, func([]bool) { panic("boom") }); err != nil {
+	if _, err := w.AppendAll(ctx, []*Message{{}}, func([]bool) { panic("boom") }); err != nil {
 		t.Fatal(err)
 	}
 	ran := false
-	if _, err := w.AppendAll(ctx, []*store.Message{{}, {}}, func(dups []bool) { ran = len(dups) == 2 }); err != nil {
+	if _, err := w.AppendAll(ctx, []*Message{{}, {}}, func(dups []bool) { ran = len(dups) == 2 }); err != nil {
 		t.Fatal(err)
 	}
 	if reported.Load() != "boom" || !ran || st.n.Load() != 3 {
@@ -48,7 +46,7 @@ type batchRecorder struct {
 	entered, gate chan struct{}
 }
 
-func (b *batchRecorder) Write(ctx context.Context, convs []*store.Conversation, ms []*store.Message) ([]bool, error) {
+func (b *batchRecorder) Write(ctx context.Context, convs []*Conversation, ms []*Message) ([]bool, error) {
 	if b.gate != nil {
 		close(b.entered)
 		<-b.gate
@@ -69,7 +67,7 @@ func TestWriterLingersUnderLoad(t *testing.T) {
 	w.linger = 500 * time.Millisecond // long enough for the second message below
 	ctx := context.Background()
 	one := func() {
-		if _, err := w.AppendAll(ctx, []*store.Message{{}}, nil); err != nil {
+		if _, err := w.AppendAll(ctx, []*Message{{}}, nil); err != nil {
 			t.Error(err)
 		}
 	}
@@ -89,7 +87,7 @@ func TestWriterLingersUnderLoad(t *testing.T) {
 	// writer holds another shares its batch: the writer waited for more.
 	// The first is queued here, not by AppendAll, to know when the writer
 	// has taken it.
-	first := &writeReq{ms: []*store.Message{{}}, done: make(chan struct{})}
+	first := &writeReq{ms: []*Message{{}}, done: make(chan struct{})}
 	w.reqs <- first
 	waitFor(t, "the writer to take the first message", func() bool { return len(w.reqs) == 0 })
 	one()
@@ -104,5 +102,20 @@ func TestWriterLingersUnderLoad(t *testing.T) {
 	defer st.mu.Unlock()
 	if want := []int{1, 20, 2, 1}; !slices.Equal(st.sizes, want) {
 		t.Errorf("batches %v, want %v", st.sizes, want)
+	}
+}
+
+// waitFor polls cond until it holds, for what sends no signal (a queue the
+// writer drained), and fails naming what it waited for once a deadline
+// passes.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	const within = 5 * time.Second
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s", within, what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

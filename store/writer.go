@@ -1,4 +1,4 @@
-package chat
+package store
 
 import (
 	"context"
@@ -6,8 +6,6 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
-
-	"github.com/kefu-dev/kefu/store"
 )
 
 // Batching under load: after a batch of lingerAbove messages or more, the
@@ -19,7 +17,7 @@ const (
 )
 
 // ErrWriterClosed is returned by AppendAll after Close.
-var ErrWriterClosed = errors.New("chat: writer closed")
+var ErrWriterClosed = errors.New("store: writer closed")
 
 // Writer persists messages, and new conversations, with group commit:
 // appends that arrive while a transaction is committing wait for the next
@@ -27,7 +25,7 @@ var ErrWriterClosed = errors.New("chat: writer closed")
 // its messages' transaction committed, which is when the engine may
 // acknowledge it.
 type Writer struct {
-	store    batchStore
+	db       batchStore
 	reqs     chan *writeReq
 	maxBatch int
 	linger   time.Duration // lingerFor; tests change it
@@ -48,14 +46,14 @@ type Writer struct {
 
 // batchStore stores a batch in one transaction.
 type batchStore interface {
-	Write(ctx context.Context, convs []*store.Conversation, ms []*store.Message) ([]bool, error)
+	Write(ctx context.Context, convs []*Conversation, ms []*Message) ([]bool, error)
 }
 
 // writeReq is one caller's conversations and messages: stored together in
 // one transaction, or not at all.
 type writeReq struct {
-	convs []*store.Conversation
-	ms    []*store.Message
+	convs []*Conversation
+	ms    []*Message
 	after func(dups []bool) // run by the writer after the commit
 	dups  []bool
 	err   error
@@ -64,12 +62,11 @@ type writeReq struct {
 
 // NewWriter starts a writer. maxBatch bounds a transaction (zero: 256);
 // onBatch, if set, observes each batch's size and the time it took to
-// store.
 func NewWriter(st batchStore, maxBatch int, onBatch func(size int, took time.Duration)) *Writer {
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
-	w := &Writer{store: st, reqs: make(chan *writeReq, 4*maxBatch), maxBatch: maxBatch, linger: lingerFor, onBatch: onBatch, done: make(chan struct{})}
+	w := &Writer{db: st, reqs: make(chan *writeReq, 4*maxBatch), maxBatch: maxBatch, linger: lingerFor, onBatch: onBatch, done: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -81,15 +78,15 @@ func NewWriter(st batchStore, maxBatch int, onBatch func(size int, took time.Dur
 // it once they are committed, before it commits anything else: what after
 // does for a conversation's messages (send them to its sockets) happens in
 // seq order. It must not block.
-func (w *Writer) AppendAll(ctx context.Context, ms []*store.Message, after func(dups []bool)) ([]bool, error) {
+func (w *Writer) AppendAll(ctx context.Context, ms []*Message, after func(dups []bool)) ([]bool, error) {
 	return w.submit(ctx, &writeReq{ms: ms, after: after, done: make(chan struct{})})
 }
 
-// Create stores a conversation made by store.NewConversation. A new
+// Create stores a conversation made by NewConversation. A new
 // conversation for every shopper's first hello was a transaction of its
 // own, holding the one write connection; now it shares the group commit.
-func (w *Writer) Create(ctx context.Context, c *store.Conversation) error {
-	_, err := w.submit(ctx, &writeReq{convs: []*store.Conversation{c}, done: make(chan struct{})})
+func (w *Writer) Create(ctx context.Context, c *Conversation) error {
+	_, err := w.submit(ctx, &writeReq{convs: []*Conversation{c}, done: make(chan struct{})})
 	return err
 }
 
@@ -184,27 +181,27 @@ func (w *Writer) next(linger <-chan time.Time, wait bool) (r *writeReq, ok bool)
 // (locked, full), all fail at once rather than each waiting its turn.
 func (w *Writer) commit(batch []*writeReq, n int) {
 	start := time.Now()
-	ms := make([]*store.Message, 0, n)
-	var convs []*store.Conversation
+	ms := make([]*Message, 0, n)
+	var convs []*Conversation
 	for _, r := range batch {
 		ms = append(ms, r.ms...)
 		convs = append(convs, r.convs...)
 	}
 	// The writer outlives any one caller: commits are not cancelled by a
 	// shopper leaving, only bounded by the store's own timeout.
-	dups, err := w.store.Write(context.Background(), convs, ms)
+	dups, err := w.db.Write(context.Background(), convs, ms)
 	w.failMu.Lock()
 	w.failErr = nil
-	if store.Unavailable(err) {
+	if Unavailable(err) {
 		w.failErr, w.failedAt = err, time.Now()
 	}
 	w.failMu.Unlock()
 	if w.onBatch != nil {
 		w.onBatch(n, time.Since(start))
 	}
-	if err != nil && len(batch) > 1 && !store.Unavailable(err) {
+	if err != nil && len(batch) > 1 && !Unavailable(err) {
 		for _, r := range batch {
-			r.dups, r.err = w.store.Write(context.Background(), r.convs, r.ms)
+			r.dups, r.err = w.db.Write(context.Background(), r.convs, r.ms)
 			if r.err == nil {
 				w.runAfter(r)
 			}
@@ -239,16 +236,10 @@ func (w *Writer) runAfter(r *writeReq) {
 }
 
 // Failing returns when the last commit failed and its error, if the
-// database refused it (store.Unavailable: full, locked, an I/O error);
+// database refused it (Unavailable: full, locked, an I/O error);
 // a nil error once a commit succeeds again. Readiness checks read it.
 func (w *Writer) Failing() (at time.Time, err error) {
 	w.failMu.Lock()
 	defer w.failMu.Unlock()
 	return w.failedAt, w.failErr
 }
-
-// Writer is the engine's batched writer. kefu's wiring hands it to the
-// load test's store baseline, which stores turns through it with no engine
-// and no agent, to measure what storing costs; the product writes only
-// through the engine.
-func (e *Engine) Writer() *Writer { return e.writer }
