@@ -60,6 +60,9 @@ func (s *Store) SearchArticles(ctx context.Context, query, locale string, limit 
 }
 
 func (s *Store) searchArticles(ctx context.Context, match string, own int, locale string, limit int) ([]ArticleHit, error) {
+	if s.pg {
+		return s.searchArticlesPG(ctx, match, own, locale, limit)
+	}
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	rows, err := s.r.QueryContext(ctx, `

@@ -44,5 +44,5 @@ func Unavailable(err error) bool {
 			return true
 		}
 	}
-	return errors.Is(err, context.DeadlineExceeded)
+	return pgUnavailable(err) || errors.Is(err, context.DeadlineExceeded)
 }

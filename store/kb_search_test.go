@@ -115,110 +115,114 @@ var alsoRight = map[string]string{
 }
 
 func TestSearchArticlesShopperQuestions(t *testing.T) {
-	// The table must cover every demo article in each language.
-	covered := map[string]bool{}
-	perLocale := map[string]int{}
-	for _, c := range shopperQuestions {
-		covered[c.locale+"/"+c.want] = true
-		perLocale[c.locale]++
-	}
-	for _, a := range demo.Dataset(testNow).Articles {
-		if !covered[a.Locale+"/"+a.Slug] {
-			t.Errorf("no shopper question targets article %q in %q", a.Slug, a.Locale)
+	forEachEngine(t, func(t *testing.T, open opener) {
+		// The table must cover every demo article in each language.
+		covered := map[string]bool{}
+		perLocale := map[string]int{}
+		for _, c := range shopperQuestions {
+			covered[c.locale+"/"+c.want] = true
+			perLocale[c.locale]++
 		}
-	}
-	for _, loc := range []string{"en", "zh"} {
-		if perLocale[loc] < 24 {
-			t.Errorf("only %d %q questions, want at least 24", perLocale[loc], loc)
+		for _, a := range demo.Dataset(testNow).Articles {
+			if !covered[a.Locale+"/"+a.Slug] {
+				t.Errorf("no shopper question targets article %q in %q", a.Slug, a.Locale)
+			}
 		}
-	}
+		for _, loc := range []string{"en", "zh"} {
+			if perLocale[loc] < 24 {
+				t.Errorf("only %d %q questions, want at least 24", perLocale[loc], loc)
+			}
+		}
 
-	st := openDemo(t)
-	ctx := context.Background()
-	for _, c := range shopperQuestions {
-		t.Run(c.q, func(t *testing.T) {
-			hits, err := st.SearchArticles(ctx, c.q, c.locale, 3)
-			if err != nil {
-				t.Fatalf("SearchArticles(%q, %q): %v", c.q, c.locale, err)
-			}
-			if len(hits) > 0 && (hits[0].Slug == c.want || hits[0].Slug == alsoRight[c.q]) {
-				if hits[0].Locale != c.locale {
-					t.Errorf("%q: first hit %q is in locale %q, want %q", c.q, hits[0].Slug, hits[0].Locale, c.locale)
+		st := openDemoOn(t, open)
+		ctx := context.Background()
+		for _, c := range shopperQuestions {
+			t.Run(c.q, func(t *testing.T) {
+				hits, err := st.SearchArticles(ctx, c.q, c.locale, 3)
+				if err != nil {
+					t.Fatalf("SearchArticles(%q, %q): %v", c.q, c.locale, err)
 				}
-				return
-			}
-			got := make([]string, len(hits))
-			for i, h := range hits {
-				got[i] = fmt.Sprintf("%s/%s (%.3f)", h.Slug, h.Locale, h.Score)
-			}
-			t.Errorf("question %q (%s): want %q first, got [%s]", c.q, c.locale, c.want, strings.Join(got, ", "))
-		})
-	}
+				if len(hits) > 0 && (hits[0].Slug == c.want || hits[0].Slug == alsoRight[c.q]) {
+					if hits[0].Locale != c.locale {
+						t.Errorf("%q: first hit %q is in locale %q, want %q", c.q, hits[0].Slug, hits[0].Locale, c.locale)
+					}
+					return
+				}
+				got := make([]string, len(hits))
+				for i, h := range hits {
+					got[i] = fmt.Sprintf("%s/%s (%.3f)", h.Slug, h.Locale, h.Score)
+				}
+				t.Errorf("question %q (%s): want %q first, got [%s]", c.q, c.locale, c.want, strings.Join(got, ", "))
+			})
+		}
+	})
 }
 
 func TestSearchArticlesNoMatch(t *testing.T) {
-	st := openDemo(t)
-	ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, open opener) {
+		st := openDemoOn(t, open)
+		ctx := context.Background()
 
-	// Queries with no searchable term return nothing, without an error.
-	for _, q := range []string{"", "   ", "what is the", "how do I", "?!", "*", `"`, "-"} {
-		t.Run("empty/"+q, func(t *testing.T) {
-			for _, locale := range []string{"en", "zh", ""} {
-				hits, err := st.SearchArticles(ctx, q, locale, 3)
+		// Queries with no searchable term return nothing, without an error.
+		for _, q := range []string{"", "   ", "what is the", "how do I", "?!", "*", `"`, "-"} {
+			t.Run("empty/"+q, func(t *testing.T) {
+				for _, locale := range []string{"en", "zh", ""} {
+					hits, err := st.SearchArticles(ctx, q, locale, 3)
+					if err != nil {
+						t.Fatalf("SearchArticles(%q, %q): %v", q, locale, err)
+					}
+					if len(hits) != 0 {
+						t.Errorf("SearchArticles(%q, %q) = %d hits (first %q), want none", q, locale, len(hits), hits[0].Slug)
+					}
+				}
+			})
+		}
+
+		// FTS syntax and SQL are searched as plain text, never obeyed: no error,
+		// and the index and the articles table are intact afterwards.
+		for _, q := range []string{
+			`"returns" OR 1=1; DROP TABLE kb_articles; --`,
+			`NEAR(foo bar)`,
+			`foo NEAR/2 bar`,
+			`*`,
+			`"`,
+			`-`,
+			`returns*`,
+			`-returns`,
+			`title:returns`,
+			`"unterminated phrase`,
+			`(returns AND (refund`,
+			`'); DELETE FROM kb_articles; --`,
+			`退货" OR "1"="1`,
+		} {
+			t.Run("syntax/"+q, func(t *testing.T) {
+				for _, locale := range []string{"en", "zh", ""} {
+					if _, err := st.SearchArticles(ctx, q, locale, 3); err != nil {
+						t.Fatalf("SearchArticles(%q, %q): %v", q, locale, err)
+					}
+				}
+				if _, err := st.Article(ctx, "returns-policy", "en"); err != nil {
+					t.Fatalf("after %q: Article(returns-policy, en): %v", q, err)
+				}
+				hits, err := st.SearchArticles(ctx, "returns policy", "en", 3)
 				if err != nil {
-					t.Fatalf("SearchArticles(%q, %q): %v", q, locale, err)
+					t.Fatalf("after %q: normal search: %v", q, err)
 				}
-				if len(hits) != 0 {
-					t.Errorf("SearchArticles(%q, %q) = %d hits (first %q), want none", q, locale, len(hits), hits[0].Slug)
+				if len(hits) == 0 || hits[0].Slug != "returns-policy" {
+					t.Fatalf("after %q: normal search for \"returns policy\" no longer finds returns-policy first (%d hits)", q, len(hits))
 				}
-			}
-		})
-	}
+			})
+		}
 
-	// FTS syntax and SQL are searched as plain text, never obeyed: no error,
-	// and the index and the articles table are intact afterwards.
-	for _, q := range []string{
-		`"returns" OR 1=1; DROP TABLE kb_articles; --`,
-		`NEAR(foo bar)`,
-		`foo NEAR/2 bar`,
-		`*`,
-		`"`,
-		`-`,
-		`returns*`,
-		`-returns`,
-		`title:returns`,
-		`"unterminated phrase`,
-		`(returns AND (refund`,
-		`'); DELETE FROM kb_articles; --`,
-		`退货" OR "1"="1`,
-	} {
-		t.Run("syntax/"+q, func(t *testing.T) {
-			for _, locale := range []string{"en", "zh", ""} {
-				if _, err := st.SearchArticles(ctx, q, locale, 3); err != nil {
-					t.Fatalf("SearchArticles(%q, %q): %v", q, locale, err)
-				}
-			}
-			if _, err := st.Article(ctx, "returns-policy", "en"); err != nil {
-				t.Fatalf("after %q: Article(returns-policy, en): %v", q, err)
-			}
-			hits, err := st.SearchArticles(ctx, "returns policy", "en", 3)
+		// Nonsense with no word in any article finds nothing.
+		for _, q := range []string{"xylophone zebra quux", "龘靐齉"} {
+			hits, err := st.SearchArticles(ctx, q, "en", 3)
 			if err != nil {
-				t.Fatalf("after %q: normal search: %v", q, err)
+				t.Fatalf("SearchArticles(%q): %v", q, err)
 			}
-			if len(hits) == 0 || hits[0].Slug != "returns-policy" {
-				t.Fatalf("after %q: normal search for \"returns policy\" no longer finds returns-policy first (%d hits)", q, len(hits))
+			if len(hits) != 0 {
+				t.Errorf("SearchArticles(%q) = %d hits (first %q), want none", q, len(hits), hits[0].Slug)
 			}
-		})
-	}
-
-	// Nonsense with no word in any article finds nothing.
-	for _, q := range []string{"xylophone zebra quux", "龘靐齉"} {
-		hits, err := st.SearchArticles(ctx, q, "en", 3)
-		if err != nil {
-			t.Fatalf("SearchArticles(%q): %v", q, err)
 		}
-		if len(hits) != 0 {
-			t.Errorf("SearchArticles(%q) = %d hits (first %q), want none", q, len(hits), hits[0].Slug)
-		}
-	}
+	})
 }

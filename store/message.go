@@ -138,7 +138,7 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 		// costs several times an Exec.
 		if len(order) > 0 {
 			ids, _ := json.Marshal(order)
-			rows, err := tx.QueryContext(ctx, `SELECT id, last_seq, num FROM conversations WHERE id IN (SELECT value FROM json_each(?))`, string(ids))
+			rows, err := tx.QueryContext(ctx, `SELECT id, last_seq, num FROM conversations WHERE id IN (SELECT value FROM json_each(?)) /*FOR UPDATE*/`, string(ids))
 			if err != nil {
 				return fmt.Errorf("store: unable to read conversations: %w", err)
 			}
@@ -286,13 +286,15 @@ func (s *Store) SearchMessages(ctx context.Context, query string, limit int) ([]
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	s.catchUpIndex(ctx)
+	rank, args := `SELECT docid, kefu_bm25(matchinfo(messages_fts, 'pcnalx'), ?) AS score
+			FROM messages_fts WHERE messages_fts MATCH ? ORDER BY score DESC, docid DESC LIMIT ?`, []any{0, match, limit}
+	if s.pg {
+		rank, args = pgMessageRank, []any{match, match, limit}
+	}
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT `+messageColumns+`, h.score FROM (
-			SELECT docid, kefu_bm25(matchinfo(messages_fts, 'pcnalx'), ?) AS score
-			FROM messages_fts WHERE messages_fts MATCH ? ORDER BY score DESC, docid DESC LIMIT ?
-		) h JOIN messages ON messages.conversation_id = (SELECT id FROM conversations WHERE num = h.docid >> `+seqBitsSQL+`)
+		SELECT `+messageColumns+`, h.score FROM (`+rank+`) h JOIN messages ON messages.conversation_id = (SELECT id FROM conversations WHERE num = h.docid >> `+seqBitsSQL+`)
 			AND messages.seq = h.docid & `+seqMaskSQL+`
-		ORDER BY h.score DESC, h.docid DESC`, 0, match, limit)
+		ORDER BY h.score DESC, h.docid DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to search messages: %w", err)
 	}

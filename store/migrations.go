@@ -15,9 +15,10 @@ import (
 // Migrations are SQL files named NNNN_what.sql, applied in order, each in
 // its own transaction together with the new schema version. They are
 // append-only: never edit one that has shipped, add the next instead. The
-// order of the files is the schema's history.
+// order of the files is the schema's history. migrations_pg holds the
+// PostgreSQL counterpart of each, under the same number.
 //
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFiles embed.FS
 
 type migration struct {
@@ -26,8 +27,8 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+func loadMigrations(dir string) ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func loadMigrations() ([]migration, error) {
 
 // SchemaVersion is the schema version this binary writes.
 func SchemaVersion() int {
-	ms, err := loadMigrations()
+	ms, err := loadMigrations("migrations")
 	if err != nil {
 		panic(err) // the embedded files are fixed at build time; a test covers this
 	}
@@ -65,7 +66,7 @@ func SchemaVersion() int {
 
 // migrate applies every migration newer than the database's version.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := loadMigrations()
+	ms, err := loadMigrations(s.migrationsDir())
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	for _, m := range ms[current:] {
 		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.ExecContext(ctx, s.rawSQL(m.sql)); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {

@@ -85,6 +85,8 @@ type Store struct {
 
 	cp              *sql.DB // checkpoints the WAL (checkpoint.go)
 	stopCheckpoints func()
+
+	pg bool // on PostgreSQL (pg_store.go)
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings its
@@ -92,6 +94,9 @@ type Store struct {
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
+	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path, opts)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -171,6 +176,9 @@ func (s *Store) Path() string { return s.path }
 // IntegrityCheck runs PRAGMA integrity_check and returns its verdict ("ok"
 // when the file is sound).
 func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	if s.pg {
+		return s.pgIntegrityCheck(ctx)
+	}
 	var res string
 	if err := s.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
 		return "", fmt.Errorf("store: integrity check: %w", err)

@@ -156,9 +156,12 @@ func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) (*Tra
 	if m := ftsLiteral(f.Text); m != "" {
 		s.catchUpIndex(ctx)
 		var n int
-		err := s.r.QueryRowContext(ctx, `SELECT count(*), COALESCE(json_group_array(n), '[]') FROM (
-				SELECT DISTINCT docid >> `+seqBitsSQL+` AS n FROM messages_fts WHERE messages_fts MATCH ? ORDER BY docid DESC LIMIT ?)`,
-			m, textWindow).Scan(&n, &nums)
+		window := `SELECT count(*), COALESCE(json_group_array(n), '[]') FROM (
+				SELECT DISTINCT docid >> ` + seqBitsSQL + ` AS n FROM messages_fts WHERE messages_fts MATCH ? ORDER BY docid DESC LIMIT ?)`
+		if s.pg {
+			window = pgTextWindow
+		}
+		err := s.r.QueryRowContext(ctx, window, m, textWindow).Scan(&n, &nums)
 		if err != nil {
 			return nil, fmt.Errorf("store: unable to search transcripts: %w", err)
 		}
@@ -174,7 +177,7 @@ func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) (*Tra
 	rows, err := s.r.QueryContext(ctx, `SELECT id, total FROM (
 			SELECT c.id, c.updated_at, c.created_at, c.rating, count(*) OVER () AS total
 			FROM conversations c WHERE `+where+` ORDER BY `+f.order()+` LIMIT ?
-		) LIMIT ? OFFSET ?`, append(args, maxCount, f.Limit, f.Offset)...)
+		) t LIMIT ? OFFSET ?`, append(args, maxCount, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to search transcripts: %w", err)
 	}
@@ -193,7 +196,7 @@ func (s *Store) SearchTranscripts(ctx context.Context, f TranscriptFilter) (*Tra
 	}
 	if len(ids) == 0 {
 		if f.Offset > 0 { // past the end: the total still counts
-			s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM conversations c WHERE `+where+` LIMIT ?)`, append(args, maxCount)...).Scan(&page.Total)
+			s.r.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM conversations c WHERE `+where+` LIMIT ?) t`, append(args, maxCount)...).Scan(&page.Total)
 		}
 		return page, nil
 	}
