@@ -24,51 +24,135 @@ type Staff struct {
 	Name         string
 	Role         string
 	PasswordHash string
-	CreatedAt    time.Time
+	// MustChangePassword: someone else chose the password (the first
+	// admin's one-time password); the session may only change it.
+	MustChangePassword bool
+	CreatedAt          time.Time
 }
 
 // ErrDuplicate is returned when creating a record whose key exists.
 var ErrDuplicate = errors.New("store: already exists")
 
-// CreateStaff adds a staff member with an already hashed password.
+// CreateStaff adds a staff member with an already hashed password. An
+// email that was removed (RemoveStaff) is given back to the new member.
 func (s *Store) CreateStaff(ctx context.Context, st *Staff) error {
+	if err := ValidStaffEmail(st.Email); err != nil {
+		return err
+	}
+	st.Email = strings.ToLower(strings.TrimSpace(st.Email))
 	st.CreatedAt = s.now()
 	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO staff_users (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-			strings.ToLower(strings.TrimSpace(st.Email)), st.Name, st.Role, st.PasswordHash, ms(st.CreatedAt))
+		res, err := tx.ExecContext(ctx, `INSERT INTO staff_users (email, name, role, password_hash, must_change_password, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role, password_hash = excluded.password_hash,
+				must_change_password = excluded.must_change_password, created_at = excluded.created_at, disabled_at = NULL
+			WHERE staff_users.disabled_at IS NOT NULL`,
+			st.Email, st.Name, st.Role, st.PasswordHash, st.MustChangePassword, ms(st.CreatedAt))
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
-				return fmt.Errorf("store: staff %s: %w", st.Email, ErrDuplicate)
-			}
 			return fmt.Errorf("store: unable to create staff: %w", err)
 		}
-		st.ID, _ = res.LastInsertId()
-		return nil
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: staff %s: %w", st.Email, ErrDuplicate)
+		}
+		return tx.QueryRowContext(ctx, `SELECT id FROM staff_users WHERE email = ?`, st.Email).Scan(&st.ID)
 	})
 }
 
-// SetStaffPassword replaces a staff member's password hash and ends their
-// sessions.
+// ErrLastAdmin is returned when a change would leave no admin.
+var ErrLastAdmin = errors.New("store: the last admin cannot be removed")
+
+// RemoveStaff signs a staff member out and disables their account. The
+// row stays, because their replies and notes name them; the email can be
+// added again. The last admin is not removed: nobody could add staff.
+func (s *Store) RemoveStaff(ctx context.Context, email string) (*Staff, error) {
+	st, err := s.StaffByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if st.Role == RoleAdmin {
+			var admins int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL`).Scan(&admins); err != nil {
+				return fmt.Errorf("store: unable to remove staff: %w", err)
+			}
+			if admins <= 1 {
+				return ErrLastAdmin
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE staff_users SET disabled_at = ? WHERE id = ?`, ms(s.now()), st.ID); err != nil {
+			return fmt.Errorf("store: unable to remove staff: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE staff_id = ?`, st.ID); err != nil {
+			return fmt.Errorf("store: unable to remove staff: %w", err)
+		}
+		return nil
+	})
+	return st, err
+}
+
+// ValidStaffEmail says what is wrong with a staff email, if anything: it
+// is the name staff sign in with, so it must be one address and nothing
+// else ("Mei <mei@shop.example>" and "mei@shop" are refused).
+func ValidStaffEmail(email string) error {
+	e := strings.TrimSpace(email)
+	local, domain, found := strings.Cut(e, "@")
+	switch {
+	case e == "":
+		return errors.New("the email is empty")
+	case len(e) > 254:
+		return fmt.Errorf("the email is %d characters long; at most 254 are allowed", len(e))
+	case strings.ContainsAny(e, " \t\r\n<>(),;:\"[]\\"):
+		return fmt.Errorf("%q is not an email address: it has a space or one of <>(),;:\"[]\\ (give the address alone, like mei@shop.example.com)", e)
+	case !found:
+		return fmt.Errorf("%q is not an email address: it has no @ (like mei@shop.example.com)", e)
+	case local == "":
+		return fmt.Errorf("%q is not an email address: nothing comes before the @", e)
+	case strings.Contains(domain, "@"):
+		return fmt.Errorf("%q is not an email address: it has more than one @", e)
+	case domain == "":
+		return fmt.Errorf("%q is not an email address: no domain comes after the @", e)
+	case !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, ".."):
+		return fmt.Errorf("%q is not an email address: the domain %q is not a full domain name like shop.example.com", e, domain)
+	}
+	return nil
+}
+
+// SetStaffPassword replaces a staff member's password hash (an operator
+// on the command line: the password is theirs to give, so it need not be
+// changed again) and ends their sessions.
 func (s *Store) SetStaffPassword(ctx context.Context, id int64, hash string) error {
+	return s.changePassword(ctx, id, hash, "")
+}
+
+// ChangeOwnPassword replaces the password of the staff member signed in
+// with the session token keep and ends their other sessions: whoever else
+// knew the old password is signed out, they are not.
+func (s *Store) ChangeOwnPassword(ctx context.Context, id int64, hash, keep string) error {
+	return s.changePassword(ctx, id, hash, keep)
+}
+
+func (s *Store) changePassword(ctx context.Context, id int64, hash, keep string) error {
 	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET password_hash = ? WHERE id = ?`, hash, id)
+		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET password_hash = ?, must_change_password = 0 WHERE id = ? AND disabled_at IS NULL`, hash, id)
 		if err != nil {
 			return fmt.Errorf("store: unable to set password: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: staff %d: %w", id, ErrNotFound)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE staff_id = ?`, id)
-		return err
+		if _, err = tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE staff_id = ? AND token_hash != ?`, id, hashToken(keep)); err != nil {
+			return fmt.Errorf("store: unable to set password: %w", err)
+		}
+		return nil
 	})
 }
 
-const staffColumns = `id, email, name, role, password_hash, created_at`
+const staffColumns = `id, email, name, role, password_hash, must_change_password, created_at`
 
 func scanStaff(row interface{ Scan(...any) error }) (*Staff, error) {
 	var st Staff
 	var created int64
-	if err := row.Scan(&st.ID, &st.Email, &st.Name, &st.Role, &st.PasswordHash, &created); err != nil {
+	if err := row.Scan(&st.ID, &st.Email, &st.Name, &st.Role, &st.PasswordHash, &st.MustChangePassword, &created); err != nil {
 		return nil, err
 	}
 	st.CreatedAt = fromMS(created)
@@ -147,10 +231,10 @@ func (s *Store) Session(ctx context.Context, token string) (*Staff, string, erro
 	var st Staff
 	var created int64
 	err := s.r.QueryRowContext(ctx, `
-		SELECT u.id, u.email, u.name, u.role, u.password_hash, u.created_at, x.csrf_token, x.expires_at
+		SELECT u.id, u.email, u.name, u.role, u.password_hash, u.must_change_password, u.created_at, x.csrf_token, x.expires_at
 		FROM staff_sessions x JOIN staff_users u ON u.id = x.staff_id
 		WHERE x.token_hash = ? AND u.disabled_at IS NULL`, hashToken(token)).
-		Scan(&st.ID, &st.Email, &st.Name, &st.Role, &st.PasswordHash, &created, &csrf, &expires)
+		Scan(&st.ID, &st.Email, &st.Name, &st.Role, &st.PasswordHash, &st.MustChangePassword, &created, &csrf, &expires)
 	if err != nil {
 		return nil, "", notFound(err, "session")
 	}

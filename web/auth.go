@@ -3,11 +3,13 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"golang.org/x/crypto/bcrypt"
@@ -44,10 +46,23 @@ func (h *handler) sessionAuth(next echo.HandlerFunc) echo.HandlerFunc {
 				return echo.NewHTTPError(http.StatusForbidden, "missing or wrong CSRF token")
 			}
 		}
+		if st.MustChangePassword && !passwordChangeRoutes[c.Path()] {
+			return echo.NewHTTPError(http.StatusForbidden, "choose a new password first (POST /api/console/password)")
+		}
 		c.Set("staff", st)
 		c.Set("csrf", csrf)
+		c.Set("session", ck.Value)
 		return next(c)
 	}
+}
+
+// passwordChangeRoutes are what a session may use while its staff member
+// must choose a new password: someone else knows the one they signed in
+// with (the first admin's one-time password, printed to the log).
+var passwordChangeRoutes = map[string]bool{
+	"/api/console/me":       true,
+	"/api/console/logout":   true,
+	"/api/console/password": true,
 }
 
 // sameOriginWrites refuses a console request that changes something
@@ -134,7 +149,7 @@ func (h *handler) login(c echo.Context) error {
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: c.IsTLS() || c.Request().Header.Get("X-Forwarded-Proto") == "https", Expires: time.Now().Add(sessionTTL)})
-	return c.JSON(http.StatusOK, map[string]any{"staff": staffView(st), "csrf_token": csrf})
+	return c.JSON(http.StatusOK, map[string]any{"staff": selfView(st), "csrf_token": csrf})
 }
 
 func (h *handler) logout(c echo.Context) error {
@@ -146,7 +161,7 @@ func (h *handler) logout(c echo.Context) error {
 }
 
 func (h *handler) me(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]any{"staff": staffView(staffOf(c)), "csrf_token": c.Get("csrf")})
+	return c.JSON(http.StatusOK, map[string]any{"staff": selfView(staffOf(c)), "csrf_token": c.Get("csrf")})
 }
 
 type staffJSON struct {
@@ -154,16 +169,29 @@ type staffJSON struct {
 	Name  string `json:"name"`
 	Email string `json:"email"`
 	Role  string `json:"role"`
+	// Set only for the staff member signed in: the console shows the
+	// change-password screen instead of the inbox.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 func staffView(s *store.Staff) staffJSON {
 	return staffJSON{ID: s.ID, Name: s.Name, Email: s.Email, Role: s.Role}
 }
 
+// selfView is the signed-in staff member as they see themselves.
+func selfView(s *store.Staff) staffJSON {
+	v := staffView(s)
+	v.MustChangePassword = s.MustChangePassword
+	return v
+}
+
+// MinPasswordLength is the shortest staff password, in characters.
+const MinPasswordLength = 10
+
 // HashPassword hashes a staff password with bcrypt, refusing short ones.
 func HashPassword(pw string) (string, error) {
-	if len(pw) < 10 {
-		return "", errors.New("the password must be at least 10 characters")
+	if utf8.RuneCountInString(pw) < MinPasswordLength {
+		return "", fmt.Errorf("the password must be at least %d characters", MinPasswordLength)
 	}
 	if len(pw) > 72 {
 		return "", errors.New("the password must be at most 72 bytes (a bcrypt limit)")

@@ -165,8 +165,11 @@ func (h *handler) addStaff(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "send email, name, role and password as JSON")
 	}
 	in.Email, in.Name = strings.TrimSpace(in.Email), strings.TrimSpace(in.Name)
-	if !strings.Contains(in.Email, "@") || in.Name == "" || (in.Role != store.RoleAdmin && in.Role != store.RoleAgent) {
-		return echo.NewHTTPError(http.StatusBadRequest, "email, name and a role of admin or agent are required")
+	if err := store.ValidStaffEmail(in.Email); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	if in.Name == "" || (in.Role != store.RoleAdmin && in.Role != store.RoleAgent) {
+		return echo.NewHTTPError(http.StatusBadRequest, "a name and a role of admin or agent are required")
 	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {

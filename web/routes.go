@@ -21,6 +21,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	api.POST("/login", h.login)
 	staff := api.Group("", h.sessionAuth)
 	staff.POST("/logout", h.logout)
+	staff.POST("/password", h.changePassword)
 	get(staff, "/me", h.me)
 	get(staff, "/conversations", h.conversations)
 	get(staff, "/conversations/:id", h.conversation)

@@ -31,6 +31,7 @@ import * as playback from './playback.js';
 import * as dashboard from './dashboard.js';
 import * as segments from './segments.js';
 import * as customerpage from './customerpage.js';
+import * as password from './password.js';
 import { convHash } from './links.js';
 import { initial } from './format.js';
 
@@ -48,6 +49,7 @@ function screen(s) {
   document.body.setAttribute('data-screen', s);
   $('loading').hidden = s !== 'loading';
   $('login').hidden = s !== 'login';
+  $('password').hidden = s !== 'password';
   $('app').hidden = s !== 'app';
 }
 
@@ -62,6 +64,13 @@ function renderMe() {
 function signedIn(j) {
   session.begin(j);
   i18n.useFor(j.staff.id);
+  if (session.mustChangePassword()) {
+    // Signed in with a one-time password: nothing else until it is replaced.
+    hideToast();
+    password.show(true);
+    screen('password');
+    return;
+  }
   inbox.begin();
   renderMe();
   screen('app');
@@ -114,10 +123,26 @@ $('login-form').addEventListener('submit', async (e) => {
   b.disabled = false;
   b.textContent = t('signIn');
 });
-$('logout').addEventListener('click', async () => {
+async function signOutNow() {
   try { await api('POST', '/api/console/logout'); } catch (e) { /* signed out here either way */ }
   history.replaceState(null, '', location.pathname);
   signedOut();
+}
+$('logout').addEventListener('click', signOutNow);
+
+// ---- the password: required after a one-time one, or changed from the header
+password.init({
+  done: (j) => {
+    if (password.isForced()) { signedIn(j); return; }
+    session.renew(j.csrf_token);
+    screen('app');
+  },
+  cancel: () => screen('app'),
+  signOut: signOutNow,
+});
+$('change-password').addEventListener('click', () => {
+  password.show(false);
+  screen('password');
 });
 
 // ---- the socket's frames, to the modules that own what they change
@@ -249,7 +274,7 @@ i18n.onChange(() => {
 
 // ---- keyboard: arrows move through the list, Alt+T takes over, Esc goes back
 document.addEventListener('keydown', (e) => {
-  if (!session.signedIn()) return;
+  if (!session.signedIn() || document.body.getAttribute('data-screen') !== 'app') return;
   const tgt = e.target, inField = /^(INPUT|TEXTAREA|SELECT)$/.test(tgt.tagName);
   if (mode === 'transcripts') { transcripts.key(e, inField); return; }
   if (mode !== 'inbox') return; // the inbox's keys act on the inbox only

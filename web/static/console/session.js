@@ -5,7 +5,10 @@ let csrf = '';
 
 export const staff = () => me;
 export const token = () => csrf;
-export const signedIn = () => !!me;
+// Signed in and free to use the console: a session that must choose a
+// new password first can do nothing else (the server refuses it).
+export const signedIn = () => !!me && !me.must_change_password;
+export const mustChangePassword = () => !!me && !!me.must_change_password;
 
 export function begin(j) { me = j.staff; csrf = j.csrf_token || ''; }
 export function renew(t) { if (t) csrf = t; }
