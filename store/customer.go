@@ -5,15 +5,17 @@ import (
 	"fmt"
 )
 
-const customerColumns = `id, COALESCE(external_id, ''), email, name, locale, created_at`
+const customerColumns = `id, COALESCE(external_id, ''), email, name, locale, created_at, addresses`
 
 func scanCustomer(row interface{ Scan(...any) error }) (*Customer, error) {
 	var c Customer
 	var created int64
-	if err := row.Scan(&c.ID, &c.ExternalID, &c.Email, &c.Name, &c.Locale, &created); err != nil {
+	var addresses string
+	if err := row.Scan(&c.ID, &c.ExternalID, &c.Email, &c.Name, &c.Locale, &created, &addresses); err != nil {
 		return nil, err
 	}
 	c.CreatedAt = fromMS(created)
+	c.Addresses = parseAddresses(addresses)
 	return &c, nil
 }
 

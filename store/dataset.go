@@ -87,6 +87,14 @@ type Product struct {
 	Tags        []string `json:"tags,omitempty"`
 	Description string   `json:"description,omitempty"`
 	FinalSale   bool     `json:"final_sale,omitempty"`
+	// Group is the shop's id of the product this SKU is a variant of
+	// (e.g. "JKT-RAIN"): SKUs with the same group are the sizes and
+	// colours of one product, which an exchange swaps between. Options
+	// say how this variant differs ({"size": "M", "colour": "Blue"}).
+	Group   string         `json:"group,omitempty"`
+	Options VariantOptions `json:"options,omitempty"`
+	// Stock is the units on hand; nil when the shop does not track it.
+	Stock *int `json:"stock,omitempty"`
 }
 
 // Customer is a shopper known to the shop, keyed by email. ExternalID is the
@@ -98,6 +106,9 @@ type Customer struct {
 	Name       string    `json:"name"`
 	Locale     string    `json:"locale,omitempty"` // "en" or "zh"; default "en"
 	CreatedAt  time.Time `json:"created_at,omitempty"`
+	// Addresses are the customer's saved addresses; at most one is the
+	// default.
+	Addresses []Address `json:"addresses,omitempty"`
 }
 
 // Order statuses. A partially or fully returned order keeps status
@@ -121,7 +132,8 @@ type Order struct {
 	Status        string      `json:"status"`
 	Currency      string      `json:"currency,omitempty"`
 	Shipping      Money       `json:"shipping,omitempty"`
-	ShipTo        string      `json:"ship_to,omitempty"` // "City, Country"
+	ShipTo        string      `json:"ship_to,omitempty"` // "City, Country"; default: the address's
+	Address       *Address    `json:"address,omitempty"` // the order's own shipping address
 	PlacedAt      time.Time   `json:"placed_at"`
 	PaidAt        *time.Time  `json:"paid_at,omitempty"`
 	ShippedAt     *time.Time  `json:"shipped_at,omitempty"`
@@ -203,7 +215,18 @@ type Return struct {
 
 	// Filled when read from the store.
 	OrderID int64 `json:"-"`
+	// Kind is ReturnKindReturn or, for a return that sends a replacement
+	// out, ReturnKindExchange; PriceDifference is what the shopper pays
+	// for the replacements (negative: what they get back).
+	Kind            string `json:"-"`
+	PriceDifference Money  `json:"-"`
 }
+
+// Kinds of return.
+const (
+	ReturnKindReturn   = "return"
+	ReturnKindExchange = "exchange"
+)
 
 // ReturnItem is a quantity of one order line being returned.
 type ReturnItem struct {
@@ -214,6 +237,12 @@ type ReturnItem struct {
 	OrderItemID int64  `json:"-"`
 	Title       string `json:"-"`
 	TitleZH     string `json:"-"`
+	// Replacement is the variant an exchange sends out instead, "" for a
+	// plain return.
+	Replacement        string         `json:"-"`
+	ReplacementTitle   string         `json:"-"`
+	ReplacementTitleZH string         `json:"-"`
+	ReplacementOptions VariantOptions `json:"-"`
 }
 
 // Review is a customer's rating of a product, keyed by (SKU, customer).

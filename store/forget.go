@@ -59,11 +59,15 @@ func (s *Store) ForgetCustomer(ctx context.Context, customerID int64, actor stri
 			return err
 		}
 		forgotten := fmt.Sprintf("forgotten-%d@invalid", customerID)
-		if _, err := tx.ExecContext(ctx, `UPDATE customers SET name = 'Forgotten customer', email = ?, external_id = NULL WHERE id = ?`,
+		if _, err := tx.ExecContext(ctx, `DELETE FROM order_address_changes WHERE order_id IN (SELECT id FROM orders WHERE customer_id = ?)`,
+			customerID); err != nil {
+			return fmt.Errorf("store: forget: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE customers SET name = 'Forgotten customer', email = ?, external_id = NULL, addresses = '' WHERE id = ?`,
 			forgotten, customerID); err != nil {
 			return fmt.Errorf("store: forget: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE orders SET email = ?, ship_to = '' WHERE customer_id = ?`, forgotten, customerID)
+		res, err := tx.ExecContext(ctx, `UPDATE orders SET email = ?, ship_to = '', address = '' WHERE customer_id = ?`, forgotten, customerID)
 		if err != nil {
 			return fmt.Errorf("store: forget: %w", err)
 		}

@@ -138,6 +138,9 @@ func (im *importer) writeProduct(ctx context.Context, p Product) error {
 		{name: "tags", val: strings.Join(p.Tags, " ")},
 		{name: "description", val: p.Description},
 		{name: "final_sale", val: boolInt(p.FinalSale)},
+		{name: "variant_group", val: strings.TrimSpace(p.Group)},
+		{name: "options", val: optionsJSON(p.Options)},
+		{name: "stock", val: stockValue(p.Stock)},
 	})
 	if err != nil {
 		return err
@@ -152,6 +155,7 @@ func (im *importer) writeCustomer(ctx context.Context, c Customer) error {
 		{name: "external_id", val: nullString(c.ExternalID)},
 		{name: "name", val: c.Name},
 		{name: "locale", val: orDefault(c.Locale, "en")},
+		{name: "addresses", val: customerAddressesJSON(c.Addresses)},
 		{name: "created_at", val: ms(orNow(created, im.now)), insertOnly: created.IsZero()},
 	})
 	if err != nil {
@@ -213,7 +217,8 @@ func (im *importer) writeOrder(ctx context.Context, o Order) error {
 		{name: "status", val: o.Status},
 		{name: "currency", val: orDefault(o.Currency, "USD")},
 		{name: "shipping", val: int64(o.Shipping)},
-		{name: "ship_to", val: o.ShipTo},
+		{name: "ship_to", val: orderShipTo(o)},
+		{name: "address", val: orderAddressJSON(o.Address)},
 		{name: "placed_at", val: ms(o.PlacedAt)},
 		{name: "paid_at", val: msPtr(o.PaidAt)},
 		{name: "shipped_at", val: msPtr(o.ShippedAt)},
@@ -403,6 +408,40 @@ func orNow(t, now time.Time) time.Time {
 		return now
 	}
 	return t
+}
+
+// stockValue is a product's stock as its column holds it: NULL when the
+// shop does not track it.
+func stockValue(n *int) any {
+	if n == nil {
+		return nil
+	}
+	return int64(*n)
+}
+
+// customerAddressesJSON stores a customer's addresses trimmed.
+func customerAddressesJSON(as []Address) string {
+	out := make([]Address, len(as))
+	for i, a := range as {
+		out[i] = a.Trimmed()
+	}
+	return addressesJSON(out)
+}
+
+func orderAddressJSON(a *Address) string {
+	if a == nil {
+		return ""
+	}
+	t := a.Trimmed()
+	return addressJSON(&t)
+}
+
+// orderShipTo is an order's "City, Country": its own, or its address's.
+func orderShipTo(o Order) string {
+	if o.ShipTo == "" && o.Address != nil {
+		return o.Address.Trimmed().ShipTo()
+	}
+	return o.ShipTo
 }
 
 func boolInt(b bool) int64 {

@@ -116,6 +116,10 @@ func (d *shapeDecoder) value(v reflect.Value, s span, path string) {
 		d.object(v, s, path)
 	case v.Kind() == reflect.Slice:
 		d.list(v, s, path)
+	case v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Struct && v.Type().Elem() != timeType && string(raw) != "null":
+		// An optional record (an order's address): walked like any other.
+		v.Set(reflect.New(v.Type().Elem()))
+		d.object(v.Elem(), s, path)
 	default:
 		if err := json.Unmarshal(raw, v.Addr().Interface()); err != nil {
 			d.problem(path, s.start, "%s", misfit(v.Type(), raw, err))

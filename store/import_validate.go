@@ -55,8 +55,9 @@ type seen struct {
 	numberKeys  map[string]string // NumberKey → the number as written
 	tracking    map[string]bool
 	rmas        map[string]bool
-	reviews     map[string]bool // SKU + "\x00" + lower-case email
-	articles    map[string]bool // slug + "\x00" + locale
+	reviews     map[string]bool   // SKU + "\x00" + lower-case email
+	articles    map[string]bool   // slug + "\x00" + locale
+	variants    map[string]string // group + "\x00" + options → path of the product
 }
 
 // validate checks the Dataset against itself and the database, one kind of
@@ -69,7 +70,7 @@ func (im *importer) validate(ctx context.Context) error {
 	im.orders = map[string]*Order{}
 	im.seen = seen{
 		externalIDs: map[string]bool{}, numberKeys: map[string]string{}, tracking: map[string]bool{},
-		rmas: map[string]bool{}, reviews: map[string]bool{}, articles: map[string]bool{},
+		rmas: map[string]bool{}, reviews: map[string]bool{}, articles: map[string]bool{}, variants: map[string]string{},
 	}
 	for i := range ds.Products {
 		im.checkProduct(at("products", i), &ds.Products[i])
@@ -141,6 +142,7 @@ func (im *importer) checkProduct(path string, p *Product) {
 	im.required(path+".category", p.Category)
 	im.notNegative(path+".price", p.Price)
 	im.checkCurrency(path+".currency", p.Currency)
+	im.checkVariant(path, p)
 }
 
 func (im *importer) checkCustomer(ctx context.Context, path string, c *Customer) {
@@ -160,6 +162,7 @@ func (im *importer) checkCustomer(ctx context.Context, path string, c *Customer)
 	}
 	im.required(path+".name", c.Name)
 	im.checkLocale(path+".locale", c.Locale)
+	im.checkAddresses(path+".addresses", c.Addresses)
 }
 
 func (im *importer) checkExternalID(ctx context.Context, path, id, email string) {
@@ -193,6 +196,9 @@ func (im *importer) checkOrder(ctx context.Context, path string, o *Order) {
 	}
 	im.checkCurrency(path+".currency", o.Currency)
 	im.notNegative(path+".shipping", o.Shipping)
+	if o.Address != nil {
+		im.checkAddress(path+".address", *o.Address)
+	}
 	im.checkOrderItems(ctx, path, o)
 	for j := range o.Shipments {
 		im.checkShipment(at(path+".shipments", j), &o.Shipments[j])

@@ -10,7 +10,7 @@ import (
 )
 
 const orderColumns = `o.id, o.number, COALESCE(c.email, ''), COALESCE(o.customer_id, 0), o.email, o.status,
-	o.currency, o.shipping, o.ship_to, o.placed_at, o.paid_at, o.shipped_at, o.delivered_at, o.cancelled_at`
+	o.currency, o.shipping, o.ship_to, o.address, o.placed_at, o.paid_at, o.shipped_at, o.delivered_at, o.cancelled_at`
 
 const orderFrom = ` FROM orders o LEFT JOIN customers c ON c.id = o.customer_id `
 
@@ -18,11 +18,13 @@ func scanOrder(row interface{ Scan(...any) error }) (*Order, error) {
 	var o Order
 	var placed int64
 	var paid, shipped, delivered, cancelled sql.NullInt64
+	var address string
 	err := row.Scan(&o.ID, &o.Number, &o.CustomerEmail, &o.CustomerID, &o.Email, &o.Status,
-		&o.Currency, &o.Shipping, &o.ShipTo, &placed, &paid, &shipped, &delivered, &cancelled)
+		&o.Currency, &o.Shipping, &o.ShipTo, &address, &placed, &paid, &shipped, &delivered, &cancelled)
 	if err != nil {
 		return nil, err
 	}
+	o.Address = parseAddress(address)
 	o.PlacedAt = fromMS(placed)
 	o.PaidAt, o.ShippedAt, o.DeliveredAt, o.CancelledAt = fromNullMS(paid), fromNullMS(shipped), fromNullMS(delivered), fromNullMS(cancelled)
 	return &o, nil

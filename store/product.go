@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 )
@@ -54,15 +55,22 @@ func (s *Store) Product(ctx context.Context, sku string) (*Product, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	var p Product
-	var tags string
+	var tags, options string
+	var stock sql.NullInt64
 	err := s.r.QueryRowContext(ctx, `
-		SELECT id, sku, title, title_zh, category, price, currency, tags, description, final_sale
+		SELECT id, sku, title, title_zh, category, price, currency, tags, description, final_sale, variant_group, options, stock
 		FROM products WHERE sku = ?`, sku).
-		Scan(&p.ID, &p.SKU, &p.Title, &p.TitleZH, &p.Category, &p.Price, &p.Currency, &tags, &p.Description, &p.FinalSale)
+		Scan(&p.ID, &p.SKU, &p.Title, &p.TitleZH, &p.Category, &p.Price, &p.Currency, &tags, &p.Description, &p.FinalSale,
+			&p.Group, &options, &stock)
 	if err != nil {
 		return nil, notFound(err, "product "+sku)
 	}
 	p.Tags = strings.Fields(tags)
+	p.Options = parseOptions(options)
+	if stock.Valid {
+		n := int(stock.Int64)
+		p.Stock = &n
+	}
 	return &p, nil
 }
 

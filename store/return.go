@@ -158,7 +158,8 @@ func (s *Store) returnsWhere(ctx context.Context, where string, arg any) ([]Retu
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT r.id, r.rma, o.number, r.order_id, r.reason, r.status, r.refund, r.created_at, r.updated_at
+		SELECT r.id, r.rma, o.number, r.order_id, r.reason, r.status, r.refund, r.created_at, r.updated_at,
+		       r.kind, r.price_difference
 		FROM returns r JOIN orders o ON o.id = r.order_id
 		WHERE `+where+` ORDER BY r.created_at, r.id`, arg)
 	if err != nil {
@@ -168,7 +169,8 @@ func (s *Store) returnsWhere(ctx context.Context, where string, arg any) ([]Retu
 	for rows.Next() {
 		var r Return
 		var created, updated int64
-		if err := rows.Scan(&r.ID, &r.RMA, &r.OrderNumber, &r.OrderID, &r.Reason, &r.Status, &r.Refund, &created, &updated); err != nil {
+		if err := rows.Scan(&r.ID, &r.RMA, &r.OrderNumber, &r.OrderID, &r.Reason, &r.Status, &r.Refund, &created, &updated,
+			&r.Kind, &r.PriceDifference); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: unable to fetch returns: %w", err)
 		}
@@ -191,8 +193,10 @@ func (s *Store) returnsWhere(ctx context.Context, where string, arg any) ([]Retu
 
 func (s *Store) returnItems(ctx context.Context, returnID int64) ([]ReturnItem, error) {
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT p.sku, ri.quantity, ri.order_item_id, p.title, p.title_zh
+		SELECT p.sku, ri.quantity, ri.order_item_id, p.title, p.title_zh,
+		       COALESCE(x.sku, ''), COALESCE(x.title, ''), COALESCE(x.title_zh, ''), COALESCE(x.options, '')
 		FROM return_items ri JOIN order_items i ON i.id = ri.order_item_id JOIN products p ON p.id = i.product_id
+		LEFT JOIN products x ON x.id = ri.replacement_product_id
 		WHERE ri.return_id = ? ORDER BY ri.order_item_id`, returnID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to fetch return items: %w", err)
@@ -201,9 +205,12 @@ func (s *Store) returnItems(ctx context.Context, returnID int64) ([]ReturnItem, 
 	var items []ReturnItem
 	for rows.Next() {
 		var it ReturnItem
-		if err := rows.Scan(&it.SKU, &it.Quantity, &it.OrderItemID, &it.Title, &it.TitleZH); err != nil {
+		var options string
+		if err := rows.Scan(&it.SKU, &it.Quantity, &it.OrderItemID, &it.Title, &it.TitleZH,
+			&it.Replacement, &it.ReplacementTitle, &it.ReplacementTitleZH, &options); err != nil {
 			return nil, fmt.Errorf("store: unable to fetch return items: %w", err)
 		}
+		it.ReplacementOptions = parseOptions(options)
 		items = append(items, it)
 	}
 	return items, rows.Err()

@@ -69,7 +69,7 @@ func authorizedOrder(ctx context.Context, f orderFinder, id Identity, a orderArg
 func viewOrder(o *store.Order, returned map[int64]int, p Policy) OrderView {
 	v := OrderView{
 		Number: o.Number, Status: o.Status, PlacedAt: o.PlacedAt, PaidAt: o.PaidAt, ShippedAt: o.ShippedAt,
-		DeliveredAt: o.DeliveredAt, CancelledAt: o.CancelledAt, ShipTo: o.ShipTo, Currency: o.Currency,
+		DeliveredAt: o.DeliveredAt, CancelledAt: o.CancelledAt, ShipTo: o.ShipTo, Address: o.Address, Currency: o.Currency,
 		Subtotal: o.Subtotal, Shipping: o.Shipping, Total: o.Total,
 	}
 	if o.Status == store.OrderDelivered && o.DeliveredAt != nil {

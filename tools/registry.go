@@ -69,6 +69,8 @@ func Default(st *store.Store, p Policy) *Registry {
 		&StartReturn{Store: st, Policy: p},
 		&ReturnStatus{Orders: st, Returns: st},
 		&CancelOrder{Store: st, Policy: p},
+		&StartExchange{Store: st, Policy: p},
+		&ChangeShippingAddress{Store: st, Policy: p},
 		&RecommendProducts{Catalog: st},
 		&OfferCoupon{Store: st, Policy: p},
 		&HandoffToHuman{Events: st},

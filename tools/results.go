@@ -20,6 +20,8 @@ const (
 	NameStartReturn         = "start_return"
 	NameReturnStatus        = "return_status"
 	NameCancelOrder         = "cancel_order"
+	NameStartExchange       = "start_exchange"
+	NameChangeAddress       = "change_shipping_address"
 	NameRecommendProducts   = "recommend_products"
 	NameOfferCoupon         = "offer_coupon"
 	NameHandoffToHuman      = "handoff_to_human"
@@ -33,19 +35,21 @@ const (
 
 // OrderView is an order as the tools show it.
 type OrderView struct {
-	Number      string      `json:"number"`
-	Status      string      `json:"status"`
-	PlacedAt    time.Time   `json:"placed_at"`
-	PaidAt      *time.Time  `json:"paid_at,omitempty"`
-	ShippedAt   *time.Time  `json:"shipped_at,omitempty"`
-	DeliveredAt *time.Time  `json:"delivered_at,omitempty"`
-	CancelledAt *time.Time  `json:"cancelled_at,omitempty"`
-	ShipTo      string      `json:"ship_to,omitempty"`
-	Currency    string      `json:"currency"`
-	Subtotal    store.Money `json:"subtotal"`
-	Shipping    store.Money `json:"shipping"`
-	Total       store.Money `json:"total"`
-	Items       []ItemView  `json:"items"`
+	Number      string     `json:"number"`
+	Status      string     `json:"status"`
+	PlacedAt    time.Time  `json:"placed_at"`
+	PaidAt      *time.Time `json:"paid_at,omitempty"`
+	ShippedAt   *time.Time `json:"shipped_at,omitempty"`
+	DeliveredAt *time.Time `json:"delivered_at,omitempty"`
+	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
+	ShipTo      string     `json:"ship_to,omitempty"`
+	// Address is where the order goes, when the shop keeps its address.
+	Address  *store.Address `json:"address,omitempty"`
+	Currency string         `json:"currency"`
+	Subtotal store.Money    `json:"subtotal"`
+	Shipping store.Money    `json:"shipping"`
+	Total    store.Money    `json:"total"`
+	Items    []ItemView     `json:"items"`
 	// ReturnBy is the last moment a return can be started, for delivered
 	// orders.
 	ReturnBy *time.Time `json:"return_by,omitempty"`
@@ -97,15 +101,19 @@ type Tracking struct {
 
 // ReturnView is a return as return_status shows it.
 type ReturnView struct {
-	RMA         string           `json:"rma"`
-	OrderNumber string           `json:"order_number"`
-	Status      string           `json:"status"`
-	Reason      string           `json:"reason"`
-	Refund      store.Money      `json:"refund"`
-	Currency    string           `json:"currency,omitempty"`
-	CreatedAt   time.Time        `json:"created_at"`
-	UpdatedAt   time.Time        `json:"updated_at"`
-	Items       []ReturnItemView `json:"items"`
+	RMA string `json:"rma"`
+	// Kind is "exchange" for an exchange (its items name their
+	// replacements), "return" otherwise.
+	Kind            string           `json:"kind,omitempty"`
+	PriceDifference store.Money      `json:"price_difference,omitempty"`
+	OrderNumber     string           `json:"order_number"`
+	Status          string           `json:"status"`
+	Reason          string           `json:"reason"`
+	Refund          store.Money      `json:"refund"`
+	Currency        string           `json:"currency,omitempty"`
+	CreatedAt       time.Time        `json:"created_at"`
+	UpdatedAt       time.Time        `json:"updated_at"`
+	Items           []ReturnItemView `json:"items"`
 }
 
 // ReturnItemView is one returned line.
@@ -114,6 +122,8 @@ type ReturnItemView struct {
 	Title    string `json:"title"`
 	TitleZH  string `json:"title_zh,omitempty"`
 	Quantity int    `json:"quantity"`
+	// Replacement is the variant an exchange sends out for this item.
+	Replacement *VariantView `json:"replacement,omitempty"`
 }
 
 // ReturnList is return_status' answer.
@@ -185,7 +195,8 @@ func (s Summary) In(locale string) string {
 }
 
 // Pending is a change tool's preview (status needs_confirmation): nothing
-// happened yet. Preview is *ReturnPreview, *CancelPreview or *CouponOffer.
+// happened yet. Preview is *ReturnPreview, *CancelPreview, *CouponOffer,
+// *ExchangePreview or *AddressPreview.
 type Pending struct {
 	ActionID  string    `json:"action_id"`
 	ExpiresAt time.Time `json:"expires_at"`
@@ -329,12 +340,23 @@ func decodeData(tool string, r Result, data json.RawMessage) (any, error) {
 	case StatusNeedsConfirmation:
 		return decodePending(tool, data)
 	case StatusRefused:
-		if r.Reason == "outside_return_window" {
+		switch {
+		case r.Reason == "outside_return_window":
 			return into(data, &ReturnWindow{})
+		case tool == NameStartExchange:
+			return into(data, &ExchangeOptions{})
 		}
 		return nil, nil
 	case StatusAlreadyDone:
 		return decodeDone(data)
+	case StatusNeedsInfo:
+		switch tool {
+		case NameChangeAddress:
+			return into(data, &AddressIncomplete{})
+		case NameStartExchange:
+			return into(data, &ExchangeOptions{})
+		}
+		return nil, nil
 	case StatusOK:
 	default:
 		return nil, nil
@@ -384,6 +406,10 @@ func decodePending(tool string, data json.RawMessage) (any, error) {
 		out.Preview, err = intoPreview(p.Preview, &CancelPreview{})
 	case NameOfferCoupon:
 		out.Preview, err = intoPreview(p.Preview, &CouponOffer{})
+	case NameStartExchange:
+		out.Preview, err = intoPreview(p.Preview, &ExchangePreview{})
+	case NameChangeAddress:
+		out.Preview, err = intoPreview(p.Preview, &AddressPreview{})
 	default:
 		return nil, fmt.Errorf("%s has no preview", tool)
 	}
@@ -421,6 +447,10 @@ func decodeDone(data json.RawMessage) (any, error) {
 	switch {
 	case probe.Kind == NameStartReturn || (probe.Kind == "" && probe.RMA != ""):
 		return into(data, &ReturnDone{})
+	case probe.Kind == NameStartExchange:
+		return into(data, &ExchangeDone{})
+	case probe.Kind == NameChangeAddress:
+		return into(data, &AddressChanged{})
 	case probe.Kind == NameOfferCoupon || (probe.Kind == "" && probe.Code != ""):
 		return into(data, &CouponIssued{})
 	case probe.Kind == NameCancelOrder || probe.Kind == "":

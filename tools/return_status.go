@@ -26,7 +26,8 @@ func (*ReturnStatus) Name() string { return NameReturnStatus }
 func (*ReturnStatus) Risk() Risk   { return Read }
 
 func (*ReturnStatus) Description() string {
-	return "Check the status of a return (open: waiting for the parcel; received; refunded; rejected) and its refund, " +
+	return "Check the status of a return or an exchange (open: waiting for the parcel; received; refunded; rejected), " +
+		"its refund and, for an exchange, the replacement sent out, " +
 		"by RMA number (e.g. \"RMA-7K3Q9XWD\") or by order number. Same access rules as lookup_order."
 }
 
@@ -82,9 +83,15 @@ func (t *ReturnStatus) Call(ctx context.Context, id Identity, args string) (Resu
 	views := make([]ReturnView, 0, len(returns))
 	for _, r := range returns {
 		v := ReturnView{RMA: r.RMA, OrderNumber: r.OrderNumber, Status: r.Status, Reason: r.Reason,
-			Refund: r.Refund, Currency: o.Currency, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+			Refund: r.Refund, Currency: o.Currency, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+			Kind: r.Kind, PriceDifference: r.PriceDifference}
 		for _, it := range r.Items {
-			v.Items = append(v.Items, ReturnItemView{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Quantity: it.Quantity})
+			iv := ReturnItemView{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Quantity: it.Quantity}
+			if it.Replacement != "" {
+				iv.Replacement = &VariantView{SKU: it.Replacement, Title: it.ReplacementTitle, TitleZH: it.ReplacementTitleZH,
+					Options: it.ReplacementOptions, InStock: true}
+			}
+			v.Items = append(v.Items, iv)
 		}
 		views = append(views, v)
 	}

@@ -476,7 +476,7 @@ func TestRegistry(t *testing.T) {
 		"search_knowledge_base": tools.Read, "list_orders": tools.Read, "lookup_order": tools.Read,
 		"track_shipment": tools.Read, "start_return": tools.Change, "return_status": tools.Read,
 		"cancel_order": tools.Change, "recommend_products": tools.Read, "handoff_to_human": tools.Read,
-		"offer_coupon": tools.Change,
+		"offer_coupon": tools.Change, "start_exchange": tools.Change, "change_shipping_address": tools.Change,
 	}
 	list := e.reg.List()
 	if len(list) != len(want) {

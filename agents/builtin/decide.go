@@ -16,12 +16,10 @@ var taskTools = map[string][]string{
 	IntentCancel:      {tools.NameCancelOrder},
 }
 
-// taskIntent is the order task an intent runs: an exchange runs as a
-// return (a person arranges the replacement).
+// taskIntent is the order task an intent runs: each its own (an exchange
+// runs as a return only for a caller without the exchange tool: see
+// planExchange).
 func taskIntent(intent string) string {
-	if intent == IntentExchange {
-		return IntentStartReturn
-	}
 	return intent
 }
 
@@ -80,7 +78,7 @@ func (s *state) next() action {
 	s.asked = askedFor(c.lastAnswerBefore(s.cur.index))
 	p := m.predict(s.cur.text)
 	s.intent, s.conf, s.preds = p[0].Intent, p[0].Prob, p
-	if s.intent == IntentExchange {
+	if s.intent == IntentExchange && !s.offers(tools.NameStartExchange) {
 		s.intent, s.exchange = IntentStartReturn, true
 	}
 	s.findTask()
@@ -149,6 +147,7 @@ func (s *state) findTask() {
 	slotOnly := s.m.slotOnly(s.cur.text)
 	prev, prevStart := s.openTask(cur)
 	_, own := taskTools[s.intent]
+	own = own && !s.unsureAfterSales(prev)
 	switch {
 	case s.urgent():
 		// Asking for a person, a complaint or anger ends whatever was
@@ -200,7 +199,7 @@ func (s *state) language() string {
 func (s *state) openTask(i int) (string, int) {
 	for j := i - 1; j >= 0 && j >= i-6; j-- {
 		p := s.m.predict(s.c.turns[j].text)
-		if _, ok := taskTools[taskIntent(p[0].Intent)]; !ok || p[0].Prob < 0.35 || s.m.slotOnly(s.c.turns[j].text) {
+		if _, ok := taskTools[taskIntent(p[0].Intent)]; !ok || p[0].Prob < 0.35 || s.m.slotOnly(s.c.turns[j].text) || weakAfterSales(p[0]) {
 			continue
 		}
 		task := taskIntent(p[0].Intent)
@@ -358,6 +357,10 @@ func askedFor(answer string) string {
 		return "reason"
 	case strings.Contains(a, "which item") || strings.Contains(a, "哪件商品"):
 		return "item"
+	case strings.Contains(a, "which size or colour") || strings.Contains(a, "哪个尺码或颜色"):
+		return "variant"
+	case strings.Contains(a, "new address") || strings.Contains(a, "新地址"):
+		return "address"
 	case strings.Contains(a, "order number") || strings.Contains(a, "订单号"):
 		return "order"
 	case strings.Contains(a, "email address you used") || strings.Contains(a, "下单时使用的邮箱"):

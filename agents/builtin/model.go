@@ -159,7 +159,7 @@ func (m *Model) Classify(text string) []Prediction { return m.predict(text) }
 // word for them (forClassifier): what the shopper wants is in the words,
 // whatever the shape of the shop's numbers.
 func (m *Model) predict(text string) []Prediction {
-	return m.classifier.Predict(m.slotsIn(text).classify)
+	return exchangeCue(text, m.classifier.Predict(m.slotsIn(text).classify))
 }
 
 // known is how much of a message's vocabulary the classifier knows.

@@ -115,6 +115,11 @@ func (s *state) plan() action {
 		}
 		return call(tools.NameCancelOrder, args)
 
+	case IntentExchange:
+		return s.planExchange()
+	case IntentAddress:
+		return s.planAddress()
+
 	case IntentReturnStat:
 		switch {
 		case sl.rma != "":

@@ -131,6 +131,9 @@ func (s *state) answer(e toolEvent) action {
 			s.slots.order = args.Ref
 		}
 	}
+	if a, ok := s.answerAfterSales(e); ok {
+		return a
+	}
 	switch r.Status {
 	case tools.StatusNotFound:
 		switch e.name {

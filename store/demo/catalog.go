@@ -240,8 +240,8 @@ var catalog = []struct {
 func products() []store.Product {
 	var out []store.Product
 	for _, section := range catalog {
-		for _, p := range section.products {
-			out = append(out, store.Product{
+		for _, p := range append(section.products, moreVariants[section.category]...) {
+			out = append(out, withVariant(store.Product{
 				SKU:         p.sku,
 				Title:       p.title,
 				TitleZH:     p.titleZH,
@@ -251,7 +251,7 @@ func products() []store.Product {
 				Tags:        strings.Fields(p.tags),
 				Description: p.description,
 				FinalSale:   finalSale[p.sku],
-			})
+			}))
 		}
 	}
 	return out
@@ -282,7 +282,7 @@ const (
 // they buy and how they rate it, for the recommendation tool to find.
 func customers(now time.Time) []store.Customer {
 	since := func(ago time.Duration) time.Time { return now.Add(-ago) }
-	return []store.Customer{
+	people := []store.Customer{
 		// Seattle hiker: outdoor gear in the $50–150 band; hated the cheap tent.
 		{ExternalID: "cus_1001", Email: alice, Name: "Alice Johnson", Locale: "en", CreatedAt: since(420 * day)},
 		// Home cook: knives, cast iron, boards.
@@ -316,4 +316,8 @@ func customers(now time.Time) []store.Customer {
 		// Chinese-speaking home cook in Vancouver: locale is not country.
 		{ExternalID: "cus_1016", Email: huangLi, Name: "黄丽", Locale: "zh", CreatedAt: since(170 * day)},
 	}
+	for i := range people {
+		people[i] = withHome(people[i])
+	}
+	return people
 }

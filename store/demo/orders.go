@@ -268,6 +268,7 @@ func (r orderRow) build(now time.Time, prices map[string]store.Money) store.Orde
 		CustomerEmail: r.customer,
 		Currency:      "USD",
 		ShipTo:        r.shipTo,
+		Address:       orderAddress(r.customer, r.shipTo),
 	}
 	var subtotal store.Money
 	for _, l := range r.items {
