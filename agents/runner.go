@@ -207,13 +207,18 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 		calls := collectToolCalls(resp, step)
 		in, out := usage(resp)
 		if len(calls) == 0 {
-			text := answerText(resp)
-			rec := Step{Kind: StepAnswer, Text: text, Model: model.Name, Latency: latency, TokensIn: in, TokensOut: out,
-				Suggestions: suggestionsOf(resp)}
+			text, by, err := r.vouch(ctx, t, model, answerText(resp), msgs, ev)
+			if err != nil {
+				return res, err
+			}
+			rec := Step{Kind: StepAnswer, Text: text, Model: by, Latency: latency, TokensIn: in, TokensOut: out}
+			if by == model.Name { // a correction offers none of the model's replies
+				rec.Suggestions = suggestionsOf(resp)
+			}
 			if err := r.logOf(t).Record(ctx, t.ConversationID, rec); err != nil {
 				return res, err
 			}
-			res.Reply, res.Model, res.Suggestions = text, model.Name, rec.Suggestions
+			res.Reply, res.Model, res.Suggestions = text, by, rec.Suggestions
 			return res, nil
 		}
 		modelCalls += len(calls)
