@@ -137,6 +137,15 @@ func pgIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + 
 // Postgres reports whether the store is on PostgreSQL.
 func (s *Store) Postgres() bool { return s.pg }
 
+// Redacted is a database setting fit for a log: a SQLite path as it is, a
+// PostgreSQL URL with its password hidden.
+func Redacted(db string) string {
+	if IsPostgresURL(db) {
+		return redactURL(db)
+	}
+	return db
+}
+
 // redactURL hides the password of a database URL, for logs and errors.
 func redactURL(dsn string) string {
 	u, err := url.Parse(dsn)

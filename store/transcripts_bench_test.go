@@ -78,6 +78,10 @@ func benchStore(b *testing.B) *Store {
 
 // generate writes n conversations of per messages each, in batches.
 func generate(ctx context.Context, st *Store, n, per int) error {
+	// A batch takes longer than inTx's default limit on PostgreSQL, where
+	// each statement is a round trip.
+	ctx, cancel := context.WithTimeout(ctx, time.Hour)
+	defer cancel()
 	rng := rand.New(rand.NewSource(1))
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	const batch = 5000
