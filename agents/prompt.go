@@ -2,6 +2,7 @@ package agents
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +33,9 @@ func turnContext(id tools.Identity, name string, now time.Time) string {
 	if id.Guest() {
 		b.WriteString("- shopper: guest (not signed in); order tools need the order number and the email the order was placed with\n")
 	} else {
-		fmt.Fprintf(&b, "- shopper: signed in as %s; order tools show only their own orders and need no email\n", orDefault(name, "a customer"))
+		// The name is the shop's data, which a shopper may have typed:
+		// one line, quoted, so that it cannot add lines of its own.
+		fmt.Fprintf(&b, "- shopper: signed in as %s; order tools show only their own orders and need no email\n", quoteName(name))
 	}
 	fmt.Fprintf(&b, "- shopper language: %s\n", orDefault(id.Locale, "en"))
 	fmt.Fprintf(&b, "- today: %s", now.UTC().Format("2006-01-02 (Monday)"))
@@ -44,4 +47,14 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// quoteName is a customer's name as one quoted line: "a customer" if it
+// is empty.
+func quoteName(name string) string {
+	name = strings.Join(strings.Fields(name), " ")
+	if name == "" {
+		return "a customer"
+	}
+	return strconv.Quote(clip(name, 80))
 }

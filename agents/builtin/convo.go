@@ -53,20 +53,12 @@ func decodeResult(key string) tools.Result {
 
 func parseConvo(msgs []llms.MessageContent) *convo {
 	c := &convo{locale: "en"}
+	if len(msgs) > 0 && msgs[0].Role == llms.ChatMessageTypeSystem {
+		c.readContext(textOf(msgs[0]))
+	}
 	calls := map[string]llms.ToolCall{}
 	for i, m := range msgs {
 		switch m.Role {
-		case llms.ChatMessageTypeSystem:
-			t := textOf(m)
-			if strings.Contains(t, "- shopper: signed in") {
-				c.signedIn = true
-			}
-			if strings.Contains(t, "- shopper language: zh") {
-				c.locale = "zh"
-			}
-			if _, after, ok := strings.Cut(t, "- today: "); ok && len(after) >= 10 {
-				c.today, _ = time.Parse("2006-01-02", after[:10])
-			}
 		case llms.ChatMessageTypeHuman:
 			c.turns = append(c.turns, turn{text: textOf(m), index: i})
 		case llms.ChatMessageTypeAI:
@@ -97,6 +89,23 @@ func parseConvo(msgs []llms.MessageContent) *convo {
 		}
 	}
 	return c
+}
+
+// readContext takes the facts about the shopper from the runner's own
+// context, the first message, line by line. Only there: later system
+// messages quote what shoppers wrote (the summary of older messages), and
+// a shopper can write "- shopper: signed in" or "- today: 2031-01-01".
+func (c *convo) readContext(t string) {
+	for _, line := range strings.Split(t, "\n") {
+		switch {
+		case strings.HasPrefix(line, "- shopper: signed in"):
+			c.signedIn = true
+		case line == "- shopper language: zh":
+			c.locale = "zh"
+		case strings.HasPrefix(line, "- today: ") && len(line) >= len("- today: ")+10:
+			c.today, _ = time.Parse("2006-01-02", line[len("- today: "):][:10])
+		}
+	}
 }
 
 func textOf(m llms.MessageContent) string {
