@@ -50,6 +50,14 @@ type setting struct {
 var settings = []setting{
 	{name: "KEFU_DB", def: "kefu.db", help: "SQLite database file", strict: true,
 		parse: func(cfg *Config, v string) error { cfg.DB = v; return nil }},
+	{name: "KEFU_DATABASE_URL", def: "(unset: the SQLite file)", help: "a PostgreSQL server instead of `KEFU_DB`, such as `postgres://kefu:secret@db:5432/kefu`, for several kefu nodes on one database (docs/scale.md)", secret: true,
+		parse: func(cfg *Config, v string) error {
+			if u, err := url.Parse(v); err != nil || !store.IsPostgresURL(v) || u.Host == "" && u.Query().Get("host") == "" {
+				return errors.New("want a postgres:// URL with a host, such as postgres://kefu:secret@db:5432/kefu")
+			}
+			cfg.DatabaseURL = v
+			return nil
+		}},
 	{name: "KEFU_SYNC", def: "full", help: "`full`: every commit waits for the disk, so an acknowledged message survives a power cut; `normal`: faster commits, the last ones may be lost if the machine (not kefu) crashes (docs/durability.md)", strict: true,
 		parse: func(cfg *Config, v string) error {
 			switch y := store.Sync(strings.ToLower(v)); y {

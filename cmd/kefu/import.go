@@ -18,11 +18,11 @@ const maxImportSize = 256 << 20
 
 // openStore opens the database for the commands that need nothing else.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DB, store.Options{Sync: cfg.Sync})
+	st, err := store.Open(ctx, cfg.Database(), store.Options{Sync: cfg.Sync})
 	if err != nil {
 		return nil, err
 	}
-	log.Debug("database open", "path", cfg.DB, "schema_version", store.SchemaVersion())
+	log.Debug("database open", "path", st.Path(), "schema_version", store.SchemaVersion())
 	return st, nil
 }
 
@@ -48,13 +48,13 @@ func cmdSeed(ctx context.Context, c *cli, args []string) error {
 	} else if has, err := st.HasShopData(ctx); err != nil {
 		return err
 	} else if has {
-		return fmt.Errorf("%s already has shop data; use `kefu seed --reset` to replace it with the demo shop", cfg.DB)
+		return fmt.Errorf("%s already has shop data; use `kefu seed --reset` to replace it with the demo shop", st.Path())
 	}
 	rep, err := st.Import(ctx, demo.Dataset(st.Now()))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Seeded the demo shop into %s:\n%s", cfg.DB, rep)
+	fmt.Fprintf(c.stdout, "Seeded the demo shop into %s:\n%s", st.Path(), rep)
 	return nil
 }
 
@@ -94,7 +94,7 @@ func cmdImport(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Imported %s into %s:\n%s", path, cfg.DB, rep)
+	fmt.Fprintf(c.stdout, "Imported %s into %s:\n%s", path, st.Path(), rep)
 	return nil
 }
 

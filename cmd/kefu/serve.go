@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/cmd/kefu/stack"
+	"github.com/kefu-dev/kefu/store"
 )
 
 func cmdServe(ctx context.Context, c *cli, args []string) error {
@@ -31,7 +32,7 @@ func cmdServe(ctx context.Context, c *cli, args []string) error {
 // KEFU_SHUTDOWN_TIMEOUT, after which the process exits anyway. ready, if
 // set, receives the address once it listens.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- string) error {
-	log.Info("starting kefu", "version", version, "commit", commit, "addr", cfg.Addr, "db", cfg.DB, "model", modelName(cfg))
+	log.Info("starting kefu", "version", version, "commit", commit, "addr", cfg.Addr, "db", store.Redacted(cfg.Database()), "model", modelName(cfg))
 	s, err := stack.New(ctx, cfg.Config, stack.Options{Log: log, Version: version, Seed: true})
 	if err != nil {
 		return err

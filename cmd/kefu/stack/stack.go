@@ -31,6 +31,7 @@ import (
 // IdentitySecret refuses every signed identity.
 type Config struct {
 	DB              string        // SQLite file
+	DatabaseURL     string        // a PostgreSQL server; when set, used instead of DB
 	Sync            store.Sync    // the writer's synchronous pragma; zero: full
 	ReturnWindow    time.Duration // how long after delivery returns are accepted
 	CouponPercent   int           // the discount offer_coupon gives
@@ -82,7 +83,15 @@ type Stack struct {
 	log     *slog.Logger
 }
 
-// New opens the database at cfg.DB (applying its migrations) and builds
+// Database is what the store opens: DatabaseURL when set, else the DB file.
+func (c Config) Database() string {
+	if c.DatabaseURL != "" {
+		return c.DatabaseURL
+	}
+	return c.DB
+}
+
+// New opens the database cfg.Database() names (applying its migrations) and builds
 // the tools, the agent, the chat engine and the web server over it. The
 // server is not listening: serve it with Server.Serve, or mount
 // Server.Handler. Shutdown undoes New.
@@ -91,7 +100,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	st, err := store.Open(ctx, cfg.DB, store.Options{Sync: cfg.Sync})
+	st, err := store.Open(ctx, cfg.Database(), store.Options{Sync: cfg.Sync})
 	if err != nil {
 		return nil, err
 	}
@@ -100,9 +109,9 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 			st.Close()
 		}
 	}()
-	log.Debug("database open", "path", cfg.DB, "schema_version", store.SchemaVersion())
+	log.Debug("database open", "path", st.Path(), "schema_version", store.SchemaVersion())
 	if o.Seed {
-		if err := seedIfEmpty(ctx, st, cfg.DB, log); err != nil {
+		if err := seedIfEmpty(ctx, st, st.Path(), log); err != nil {
 			return nil, fmt.Errorf("seeding the demo shop: %w", err)
 		}
 	}
