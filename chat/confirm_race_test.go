@@ -142,3 +142,27 @@ func TestConfirmAfterANewerMessage(t *testing.T) {
 		t.Errorf("action %+v, %v", a, err)
 	}
 }
+
+// TestConfirmButtonAfterATypedYes: a Yes typed in the chat runs the
+// change; the button pressed after it runs nothing more, and says so.
+func TestConfirmButtonAfterATypedYes(t *testing.T) {
+	ts := newTestServer(t, nil)
+	c, conf, convID := previewCancel(t, ts)
+	c.send(map[string]any{"type": "message", "client_id": "typed", "text": "yes please"})
+	if got := c.answers(1)[0]; !strings.Contains(got.Text, "cancelled") {
+		t.Fatalf("answer to the typed yes: %q", got.Text)
+	}
+	c.send(map[string]any{"type": "confirm", "action_id": conf.ActionID, "answer": "yes"})
+	if got := c.answers(1)[0]; !strings.Contains(got.Text, "already confirmed") {
+		t.Errorf("answer to the button after the typed yes: %q", got.Text)
+	}
+	ok := 0
+	for _, r := range confirmations(t, ts, convID) {
+		if r.Status == tools.StatusOK {
+			ok++
+		}
+	}
+	if o, _ := ts.st.OrderByNumber(context.Background(), "KF-10054"); o.Status != store.OrderCancelled || ok != 1 {
+		t.Errorf("KF-10054 is %s after %d confirmations that ran", o.Status, ok)
+	}
+}
