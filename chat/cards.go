@@ -12,11 +12,13 @@ import (
 // are built from the tools' results of the turn, so they show exactly
 // what the tools returned.
 type Card struct {
-	Kind     string        `json:"kind"` // order, return, products
+	Kind     string        `json:"kind"` // order, return, products, exchange, address
 	Order    *cardOrder    `json:"order,omitempty"`
 	Tracking *cardTracking `json:"tracking,omitempty"`
 	Return   *cardReturn   `json:"return,omitempty"`
 	Products []cardProduct `json:"products,omitempty"`
+	Exchange *cardExchange `json:"exchange,omitempty"`
+	Address  *cardAddress  `json:"address,omitempty"`
 }
 
 type cardOrder struct {
@@ -70,10 +72,13 @@ func cardsFrom(tool, content, locale string) ([]Card, *confirmFrame) {
 		if d.ActionID == "" {
 			return nil, nil
 		}
-		return nil, &confirmFrame{Type: "confirm", ActionID: d.ActionID, Kind: tool, Summary: d.Summary.In(locale), ExpiresAt: d.ExpiresAt}
+		return previewCards(d), &confirmFrame{Type: "confirm", ActionID: d.ActionID, Kind: tool, Summary: d.Summary.In(locale), ExpiresAt: d.ExpiresAt}
 	}
 	if out.Status != tools.StatusOK {
 		return nil, nil
+	}
+	if cards, ok := afterSalesCards(out.Data); ok {
+		return cards, nil
 	}
 	switch d := out.Data.(type) {
 	case *tools.OrderLookup:
@@ -149,6 +154,8 @@ var activities = map[string][2]string{
 	tools.NameStartReturn:         {"Preparing your return…", "正在准备退货…"},
 	tools.NameReturnStatus:        {"Checking your return…", "正在查询退货进度…"},
 	tools.NameCancelOrder:         {"Checking your order…", "正在查询您的订单…"},
+	tools.NameStartExchange:       {"Preparing your exchange…", "正在准备换货…"},
+	tools.NameChangeAddress:       {"Checking your order…", "正在查询您的订单…"},
 	tools.NameRecommendProducts:   {"Finding products for you…", "正在为您挑选商品…"},
 	tools.NameOfferCoupon:         {"Checking what we can offer…", "正在查看可用的优惠…"},
 	tools.NameHandoffToHuman:      {"Finding a person to help…", "正在为您转接人工客服…"},

@@ -54,11 +54,16 @@ func (s *state) lastPreviewed() string {
 	return ""
 }
 
-// unsureAfterSales reports whether the message's intent is an exchange or
-// an address change the classifier is unsure of while another task is
-// under way: the shopper is more likely answering it ("the Volt X200
-// charging pad" after "which order?") than starting over.
+// unsureAfterSales reports whether the message's own intent should not
+// take over the task under way: an exchange or an address change the
+// classifier is unsure of while another task is under way (the shopper is
+// more likely answering it: "the Volt X200 charging pad" after "which
+// order?"), or bare details ("1008") while an exchange or an address
+// change waits for them.
 func (s *state) unsureAfterSales(prev string) bool {
+	if (prev == IntentExchange || prev == IntentAddress) && prev != s.intent && s.m.slotOnly(s.cur.text) {
+		return true
+	}
 	return (s.intent == IntentExchange || s.intent == IntentAddress) && prev != "" && prev != s.intent && s.conf < confident
 }
 

@@ -40,7 +40,10 @@
       star: '{n} out of 5 stars', thanks: 'Thanks for your feedback',
       order: 'Order {n}', total: 'Total', eta: 'Estimated delivery', last: 'Latest',
       ret: 'Return {n}', forOrder: 'Order {n}', refund: 'Refund', products: 'You might like',
-      err: 'Something went wrong. Please try again.', unread: '{n} new messages'
+      exch: 'Exchange {n}', exchNew: 'Exchange', pay: 'You pay', back: 'Refunded to you', same: 'No price difference',
+      addr: 'New address', was: 'Was',
+      err: 'Something went wrong. Please try again.', unread: '{n} new messages',
+      erased: 'This conversation was erased at your request. Write to us to start a new one.'
     },
     zh: {
       title: '在线客服', sub: '通常几秒内回复',
@@ -59,7 +62,10 @@
       star: '{n} 星（满分 5 星）', thanks: '感谢您的评价',
       order: '订单 {n}', total: '合计', eta: '预计送达', last: '最新动态',
       ret: '退货 {n}', forOrder: '订单 {n}', refund: '退款', products: '为您推荐',
-      err: '出错了，请稍后再试。', unread: '{n} 条新消息'
+      exch: '换货 {n}', exchNew: '换货', pay: '需补差价', back: '退还差价', same: '无差价',
+      addr: '新地址', was: '原地址',
+      err: '出错了，请稍后再试。', unread: '{n} 条新消息',
+      erased: '应您的要求，此会话已被删除。如需帮助，请重新发送消息。'
     }
   };
   // Status labels of cards; an unknown status is shown as it came, underscores as spaces.
@@ -68,13 +74,13 @@
       pending_payment: 'Awaiting payment', paid: 'Paid', shipped: 'Shipped', delivered: 'Delivered',
       cancelled: 'Cancelled', label_created: 'Label created', in_transit: 'In transit',
       out_for_delivery: 'Out for delivery', exception: 'Delivery problem', open: 'Open',
-      received: 'Received', refunded: 'Refunded', rejected: 'Rejected'
+      received: 'Received', refunded: 'Refunded', rejected: 'Rejected', preview: 'Not confirmed yet', changed: 'Changed'
     },
     zh: {
       pending_payment: '待付款', paid: '已付款', shipped: '已发货', delivered: '已送达',
       cancelled: '已取消', label_created: '已揽件', in_transit: '运输中',
       out_for_delivery: '派送中', exception: '配送异常', open: '处理中',
-      received: '已收到退货', refunded: '已退款', rejected: '已拒绝'
+      received: '已收到退货', refunded: '已退款', rejected: '已拒绝', preview: '待确认', changed: '已修改'
     }
   };
 
@@ -192,6 +198,26 @@
         el('div', { class: 'ch' }, el('b', null, t('ret', { n: r.rma })), chip(r.status)),
         r.order_number ? el('div', { class: 'dim' }, t('forOrder', { n: r.order_number })) : null,
         r.refund != null ? el('div', { class: 'row' }, el('span', null, t('refund')), el('b', null, money(r.refund, r.currency))) : null
+      ];
+    } else if (k === 'exchange' && c.exchange) {
+      // What goes back and what is sent out, and who pays the difference.
+      var x = c.exchange, d = parseFloat(x.difference) || 0;
+      body = [
+        el('div', { class: 'ch' }, el('b', null, x.rma ? t('exch', { n: x.rma }) : t('exchNew')), chip(x.status)),
+        x.order_number ? el('div', { class: 'dim' }, t('forOrder', { n: x.order_number })) : null,
+        el('ul', null, (x.lines || []).map(function (l) {
+          var back = (st.locale === 'zh' && l.back_zh) || l.back, out = (st.locale === 'zh' && l.out_zh) || l.out;
+          return el('li', null, (l.quantity || 1) + ' × ' + back + ' → ' + out + (l.out_options ? ' (' + l.out_options + ')' : ''));
+        })),
+        el('div', { class: 'row' }, el('span', null, d > 0 ? t('pay') : d < 0 ? t('back') : t('same')),
+          d ? el('b', null, money(String(Math.abs(d).toFixed(2)), x.currency)) : null)
+      ];
+    } else if (k === 'address' && c.address) {
+      var a = c.address;
+      body = [
+        el('div', { class: 'ch' }, el('b', null, t('forOrder', { n: a.order_number })), chip(a.status)),
+        el('div', null, t('addr') + ': ', el('b', null, a.address)),
+        a.previous ? el('div', { class: 'dim' }, t('was') + ': ' + a.previous) : null
       ];
     } else if (k === 'products' && Array.isArray(c.products)) {
       body = [
@@ -548,6 +574,7 @@
       if (st.ws !== ws) return;
       st.ws = null; st.ready = false; clearLive();
       if (e.code === 4003) st.dead = input.disabled = sendBtn.disabled = human.disabled = true;
+      else if (e.code === 4410) erased();
       // Closed normally or for idleness: come back when the shopper needs us, not before.
       else if (e.code === 4009 || ((e.code === 1000 || e.code === 1001) && !st.open && !st.outbox.length)) st.idle = true;
       else retry();
@@ -568,6 +595,15 @@
     if (w) w.close(1000);
     clearTimeout(st.timer); st.timer = null; st.attempt = 0;
     if (st.wanted || box().token || st.outbox.length) st.timer = setTimeout(connect, 30);
+  }
+  // 4410: a privacy request erased the conversation. Its token and unsent
+  // messages go (they could never be saved); a new one starts when the
+  // shopper writes.
+  function erased() {
+    st.outbox = [];
+    putBox(function (b) { delete b.token; b.outbox = []; });
+    clearLog(); setState('bot'); st.idle = true; st.attempt = 0;
+    showToast(t('erased'));
   }
   function newConversation() {
     putBox(function (b) { delete b.token; });
