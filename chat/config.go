@@ -25,6 +25,7 @@ type Config struct {
 	SendQueue      int           // frames queued per socket before it counts as slow; zero: 512
 	TurnTimeout    time.Duration // zero: 2m
 	FeedDelay      time.Duration // a turn shows typing, activity and streamed text after this long; zero: 150ms; negative: at once
+	DeltaEvery     time.Duration // streamed text is sent at most once per this interval (feed.go); zero: 50ms; negative: as it comes
 	MaxQueuedTurns int           // shopper messages waiting for the agent per conversation; zero: 16
 	MessageRate    rate.Limit    // messages per second per socket; zero: 5
 	MessageBurst   int           // zero: 10
@@ -51,6 +52,9 @@ func (c *Config) defaults() {
 	def(&c.MaxIdentityLifetime, 7*24*time.Hour)
 	if c.FeedDelay == 0 {
 		c.FeedDelay = 150 * time.Millisecond
+	}
+	if c.DeltaEvery == 0 {
+		c.DeltaEvery = 50 * time.Millisecond
 	}
 	if c.SendQueue <= 0 {
 		c.SendQueue = 512

@@ -12,6 +12,13 @@ import (
 // model's usually are) arrives as one message without an indicator
 // flashing first, and costs no frames but the answer; a slow one (a hosted
 // model) shows everything held so far at once and streams from then on.
+//
+// Streamed text is coalesced: a delta goes out at once when none went out
+// for Config.DeltaEvery, else it waits with those that follow for the
+// rest of that interval and they go out as one frame. The first token is
+// not delayed, and a model streaming a token every few milliseconds costs
+// the shopper 20 frames a second, not hundreds (a widget repaints no
+// faster than a reader follows, and each frame costs a write system call).
 type turnFeed struct {
 	c     *conversation
 	mu    sync.Mutex
@@ -20,11 +27,16 @@ type turnFeed struct {
 	act   []byte          // the latest activity frame, while closed
 	text  strings.Builder // the streamed text, while closed
 	timer *time.Timer
+
+	every   time.Duration   // coalescing interval; 0: none
+	held    strings.Builder // streamed text waiting for the interval, while open
+	sentAt  time.Time       // when the last delta frame went out
+	flusher *time.Timer     // sends held at the end of the interval
 }
 
 // startFeed starts a turn's feed; delay < 0 opens it at once.
-func (c *conversation) startFeed(delay time.Duration) *turnFeed {
-	f := &turnFeed{c: c}
+func (c *conversation) startFeed(delay, every time.Duration) *turnFeed {
+	f := &turnFeed{c: c, every: max(every, 0)}
 	if delay < 0 {
 		f.openNow()
 	} else {
@@ -45,9 +57,15 @@ func (f *turnFeed) openNow() {
 		f.c.broadcast(f.act, 0)
 	}
 	if f.text.Len() > 0 {
-		f.c.broadcast(mustJSON(deltaFrame{Type: "delta", Text: f.text.String()}), 0)
+		f.sendDelta(f.text.String())
 	}
 	f.act, f.text = nil, strings.Builder{}
+}
+
+// sendDelta sends streamed text now. f.mu is held.
+func (f *turnFeed) sendDelta(s string) {
+	f.sentAt = time.Now()
+	f.c.broadcast(mustJSON(deltaFrame{Type: "delta", Text: s}), 0)
 }
 
 func (f *turnFeed) delta(s string) {
@@ -56,10 +74,36 @@ func (f *turnFeed) delta(s string) {
 	switch {
 	case f.done:
 	case f.open:
-		f.c.broadcast(mustJSON(deltaFrame{Type: "delta", Text: s}), 0)
+		wait := f.every - time.Since(f.sentAt)
+		if f.held.Len() == 0 && wait <= 0 {
+			f.sendDelta(s)
+			return
+		}
+		f.held.WriteString(s)
+		if f.flusher == nil {
+			f.flusher = time.AfterFunc(wait, f.flushHeld)
+		}
 	default:
 		f.text.WriteString(s)
 	}
+}
+
+// flushHeld sends the text held for the interval.
+func (f *turnFeed) flushHeld() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.flushHeldLocked()
+}
+
+func (f *turnFeed) flushHeldLocked() {
+	if f.flusher != nil {
+		f.flusher.Stop()
+		f.flusher = nil
+	}
+	if f.held.Len() > 0 && !f.done {
+		f.sendDelta(f.held.String())
+	}
+	f.held.Reset()
 }
 
 func (f *turnFeed) reset() {
@@ -68,6 +112,11 @@ func (f *turnFeed) reset() {
 	switch {
 	case f.done:
 	case f.open:
+		if f.flusher != nil {
+			f.flusher.Stop()
+			f.flusher = nil
+		}
+		f.held.Reset()
 		f.c.broadcast(mustJSON(deltaFrame{Type: "delta", Reset: true}), 0)
 	default:
 		f.text.Reset()
@@ -80,6 +129,7 @@ func (f *turnFeed) activity(frame []byte) {
 	switch {
 	case f.done:
 	case f.open:
+		f.flushHeldLocked() // the text streamed so far comes before it
 		f.c.broadcast(frame, 0)
 	default:
 		f.act = frame
@@ -97,6 +147,7 @@ func (f *turnFeed) stop() {
 	if f.done {
 		return
 	}
+	f.flushHeldLocked()
 	f.done = true
 	if f.timer != nil {
 		f.timer.Stop()

@@ -143,7 +143,7 @@ func (e *Engine) runTurns(c *conversation) {
 
 func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 	start := time.Now()
-	feed := c.startFeed(e.cfg.FeedDelay)
+	feed := c.startFeed(e.cfg.FeedDelay, e.cfg.DeltaEvery)
 	c.mu.Lock()
 	c.feed = feed
 	c.mu.Unlock()
