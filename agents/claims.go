@@ -144,6 +144,11 @@ func (ev *evidence) addData(data any) {
 		}
 	case *tools.ReturnDone:
 		ev.add(changeReturn, d.OrderNumber)
+	case *tools.ExchangeDone:
+		// An exchange is a return of the items sent back (an RMA).
+		ev.add(changeReturn, d.OrderNumber)
+	case *tools.AddressChanged:
+		ev.add(changeAddress, d.OrderNumber)
 	case *tools.CouponIssued:
 		ev.add(changeCoupon, "")
 	case *tools.OrderLookup:
@@ -166,6 +171,9 @@ func (ev *evidence) addData(data any) {
 			ev.note(p.OrderNumber)
 		}
 		if p, ok := d.Preview.(*tools.ReturnPreview); ok {
+			ev.note(p.OrderNumber)
+		}
+		if p, ok := d.Preview.(*tools.AddressPreview); ok {
 			ev.note(p.OrderNumber)
 		}
 	}

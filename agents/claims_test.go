@@ -140,3 +140,40 @@ func TestModelClaimsBackedOrHedged(t *testing.T) {
 		t.Errorf("policy answer %q, want the model's", o.res.Reply)
 	}
 }
+
+// An address change the shopper confirmed backs the answer that says so;
+// one only previewed does not.
+func TestModelClaimsAddressChange(t *testing.T) {
+	const (
+		args  = `{"order_number":"KF-10054","address":{"name":"Chloe Martin","line1":"12 Queen St W","city":"Toronto","region":"ON","postal_code":"M5H 2N2","country":"CA"}}`
+		claim = "Your shipping address has been updated to 12 Queen St W, Toronto."
+	)
+	e := newEnv(t,
+		reply{Calls: []wireCall{{ID: "a1", Name: tools.NameChangeAddress, Args: []string{args}}}},
+		reply{Text: []string{claim}}, // before the shopper said yes: corrected
+		reply{Text: []string{claim}}, // after: as written
+	)
+	e.asChloe()
+	o := e.turn("please ship KF-10054 to 12 Queen St W, Toronto ON M5H 2N2", false)
+	if !strings.Contains(o.res.Reply, "no address was changed") {
+		t.Errorf("answer after a mere preview %q, want a correction", o.res.Reply)
+	}
+	var action string
+	for _, c := range o.res.Calls {
+		if p, ok := c.Data.(*tools.Pending); ok {
+			action = p.ActionID
+		}
+	}
+	if action == "" {
+		t.Fatalf("no preview: %+v", o.res.Calls)
+	}
+	ctx := context.Background()
+	if _, err := e.st.AppendMessage(ctx, &store.Message{ConversationID: e.conv, Role: store.RoleUser, Text: "Yes, go ahead."}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.runner.Turn(ctx, agents.Turn{ConversationID: e.conv, ConfirmAction: action, Text: "Yes, go ahead.",
+		Identity: tools.Identity{CustomerID: e.customer, ConversationID: e.conv, Locale: "en"}}, agents.Events{})
+	if err != nil || res.Reply != claim || len(res.Calls) != 1 || res.Calls[0].Status != tools.StatusOK {
+		t.Errorf("answer after the confirmation %q (%v), calls %+v: want the model's", res.Reply, err, res.Calls)
+	}
+}
