@@ -171,3 +171,54 @@ func (c *client) untilRaw(match func(frame) bool) string {
 		}
 	}
 }
+
+// An exchange over a real socket on an imported shop, in Chinese, and an
+// address change on the demo in English, each confirmed by a clear yes in
+// words.
+func TestExchangeAndAddressOnOtherShops(t *testing.T) {
+	t.Run("electronics exchange", func(t *testing.T) {
+		ts := newShopServer(t, "shop_electronics.json", time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC))
+		ctx := context.Background()
+		c := ts.dial(nil)
+		c.hello(map[string]any{"identity": identity("vl-9002", time.Now().Add(time.Hour)), "locale": "zh"}) // 陈伟
+		c.send(map[string]any{"type": "message", "client_id": "e1", "text": "A-5003 的手表颜色换成银色"})
+		preview, _ := c.until(answer)
+		if card := cardOf(t, preview, "exchange"); card.Exchange.Lines[0].OutOption != "Silver / 42 mm" {
+			t.Fatalf("preview %q, card %+v", preview.Text, card.Exchange)
+		}
+		c.until(isType("confirm"))
+		c.send(map[string]any{"type": "message", "client_id": "e2", "text": "确认"})
+		c.until(func(f frame) bool { return answer(f) && strings.Contains(f.Text, "RMA-") })
+		o, _ := ts.st.OrderByNumber(ctx, "A-5003")
+		rs, _ := ts.st.ReturnsByOrder(ctx, o.ID)
+		if len(rs) != 1 || rs[0].Kind != store.ReturnKindExchange || rs[0].Items[0].Replacement != "WAT-S2-SLV" {
+			t.Fatalf("exchanges %+v", rs)
+		}
+		if p, _ := ts.st.Product(ctx, "WAT-S2-SLV"); *p.Stock != 2 {
+			t.Errorf("stock %d, want 2", *p.Stock)
+		}
+	})
+	t.Run("demo address", func(t *testing.T) {
+		ts := newTestServer(t, nil)
+		ctx := context.Background()
+		c := ts.dial(nil)
+		c.hello(map[string]any{"identity": identity("cus_1003", time.Now().Add(time.Hour))}) // Chloe Martin
+		c.send(map[string]any{"type": "message", "client_id": "d1", "text": "change my delivery address"})
+		ask, _ := c.until(answer)
+		if !strings.Contains(ask.Text, "KF-10054") || !strings.Contains(ask.Text, "new address") {
+			t.Fatalf("first answer %q", ask.Text)
+		}
+		c.send(map[string]any{"type": "message", "client_id": "d2", "text": "Chloe Martin, 500 King Street West, Toronto, ON M5V 1L9, Canada"})
+		preview, _ := c.until(answer)
+		if card := cardOf(t, preview, "address"); !strings.Contains(card.Address.Address, "500 King Street West") {
+			t.Fatalf("preview %q", preview.Text)
+		}
+		c.until(isType("confirm"))
+		c.send(map[string]any{"type": "message", "client_id": "d3", "text": "yes please"})
+		c.until(func(f frame) bool { return answer(f) && strings.Contains(f.Text, "Done") })
+		o, _ := ts.st.OrderByNumber(ctx, "KF-10054")
+		if o.Address == nil || o.Address.PostalCode != "M5V 1L9" || o.Address.Region != "ON" || o.Address.Country != "CA" {
+			t.Fatalf("order address %+v", o.Address)
+		}
+	})
+}
