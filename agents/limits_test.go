@@ -208,3 +208,28 @@ func (e *env) turnWatching(text string, stream bool, watch func(live string)) ou
 		Identity: tools.Identity{CustomerID: e.customer, ConversationID: e.conv, Locale: "en"}, Text: text}, ev)
 	return o
 }
+
+// A provider that sends a body past MaxResponseBytes fails the call
+// before it is all read (before: the whole body was read and decoded).
+func TestProviderResponseBounded(t *testing.T) {
+	big := strings.Repeat("a", 200<<10)
+	for _, stream := range []bool{false, true} {
+		t.Run(fmt.Sprint("stream=", stream), func(t *testing.T) {
+			e := newEnv(t, reply{Text: []string{big}})
+			model, _, err := agents.NewProviderModel(agents.ProviderConfig{Kind: "openai", BaseURL: e.ai.srv.URL + "/v1",
+				APIKey: "test-key", Model: "test-model", MaxResponseBytes: 64 << 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.runner.Model = model
+			e.runner.Limits.MaxAnswerRunes, e.runner.Limits.MaxStreamBytes = 1<<20, 1<<20 // not the bound tested here
+			o := e.turn("Where is my order KF-10031?", stream)
+			if o.err != nil || !o.res.Fallback || o.res.Reply != fallbackReply {
+				t.Errorf("result %+v (%v), want the fallback's answer", o.res, o.err)
+			}
+			if n := e.overLimitNotice(); !strings.Contains(n, "over 65536 bytes") {
+				t.Errorf("notice %q", n)
+			}
+		})
+	}
+}

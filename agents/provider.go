@@ -3,6 +3,7 @@ package agents
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,6 +26,10 @@ type ProviderConfig struct {
 	// HTTPClient makes the provider's requests. Zero value: a client with
 	// no timeout of its own; every call carries a context deadline.
 	HTTPClient *http.Client
+	// MaxResponseBytes bounds the body of one response: past it the call
+	// fails, so an endpoint that sends without end cannot fill memory (an
+	// answer's text is bounded further, by Limits). Zero: 4 MiB.
+	MaxResponseBytes int64
 }
 
 // DefaultOpenAIBaseURL is OpenAI's own endpoint.
@@ -72,13 +77,53 @@ func NewProviderModel(c ProviderConfig) (Model, bool, error) {
 	if key == "" {
 		key = "no-key" // local servers (llama.cpp, vLLM, Ollama) ignore it, but the client requires one
 	}
-	client := c.HTTPClient
-	if client == nil {
-		client = &http.Client{}
+	client := &http.Client{}
+	if c.HTTPClient != nil {
+		*client = *c.HTTPClient
 	}
+	limit := c.MaxResponseBytes
+	if limit <= 0 {
+		limit = 4 << 20
+	}
+	client.Transport = cappedBodies{next: client.Transport, limit: limit}
 	llm, err := openai.New(openai.WithBaseURL(base), openai.WithToken(key), openai.WithModel(c.Model), openai.WithHTTPClient(client))
 	if err != nil {
 		return Model{}, false, fmt.Errorf("agents: openai provider: %w", err)
 	}
 	return Model{Model: llm, Name: "openai:" + c.Model}, true, nil
+}
+
+// cappedBodies is a transport whose response bodies fail past limit bytes.
+type cappedBodies struct {
+	next  http.RoundTripper // nil: http.DefaultTransport
+	limit int64
+}
+
+func (t cappedBodies) RoundTrip(req *http.Request) (*http.Response, error) {
+	next := t.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	resp, err := next.RoundTrip(req)
+	if err == nil {
+		resp.Body = &cappedBody{ReadCloser: resp.Body, limit: t.limit, left: t.limit}
+	}
+	return resp, err
+}
+
+type cappedBody struct {
+	io.ReadCloser
+	limit, left int64
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, fmt.Errorf("%w: the provider's response is over %d bytes", ErrOverLimit, b.limit)
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
 }
