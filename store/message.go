@@ -208,7 +208,7 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
 	if m.ShownOrder != "" {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_orders (conversation_id, order_number, email, first_at, last_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (conversation_id, order_number) DO UPDATE SET last_at = excluded.last_at,
-			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE email END`,
+			email = CASE WHEN excluded.email <> '' THEN excluded.email ELSE conversation_orders.email END`,
 			m.ConversationID, m.ShownOrder, m.ShownEmail, ms(m.CreatedAt), ms(m.CreatedAt)); err != nil {
 			return fmt.Errorf("store: unable to record the order shown: %w", err)
 		}
