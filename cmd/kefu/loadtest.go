@@ -45,6 +45,15 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	customers := fs.String("customers", "", "customer ids to sign in as, comma-separated (default: the demo shop's 16)")
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	msgRate := fs.Int("message-rate", 1000, "the started kefu's KEFU_MESSAGE_RATE (and burst): messages a second one socket may send")
+	modelSim := fs.Bool("model-sim", false, "run the started kefu against a simulated streaming OpenAI-compatible model, and stream from that model directly in each run, for a baseline")
+	var sim loadtest.SimOptions
+	fs.DurationVar(&sim.FirstToken, "sim-first-token", 300*time.Millisecond, "--model-sim: the model's time to its first token")
+	fs.DurationVar(&sim.TokenGap, "sim-token-gap", 25*time.Millisecond, "--model-sim: time between tokens")
+	fs.IntVar(&sim.Tokens, "sim-tokens", 30, "--model-sim: tokens in an answer")
+	fs.Float64Var(&sim.ToolShare, "sim-tool-share", 0, "--model-sim: share of first steps that call a tool (0–1)")
+	fs.Float64Var(&sim.StallShare, "sim-stall-share", 0, "--model-sim: share of answers that stop part-way and hang")
+	fs.Float64Var(&sim.TrickleShare, "sim-trickle-share", 0, "--model-sim: share of answers that trickle a token a second")
+	fs.Float64Var(&sim.RateLimitShare, "sim-429-share", 0, "--model-sim: share of requests refused with 429 and Retry-After")
 	echoAddr := fs.String("serve-echo", "", "run only the echo baseline, with /metrics, on this address (the idle mode starts one)")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
@@ -69,8 +78,24 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 			o.Customers = append(o.Customers, fmt.Sprintf("cus_%d", i))
 		}
 	}
+	var model *loadtest.ModelSim
+	if *modelSim {
+		if *url != "" || *mode != "turns" {
+			return usagef("--model-sim starts kefu itself, in the turns mode (no --url)")
+		}
+		var err error
+		if model, err = loadtest.StartModelSim(sim); err != nil {
+			return err
+		}
+		defer model.Close()
+		o.TurnTimeout = 30 * time.Second // a stalled model is cut by kefu's KEFU_LLM_TIMEOUT, 5 s a step
+	}
 	if *url == "" {
-		srv, err := startServer(ctx, c.environ, *msgRate)
+		var extra []string
+		if model != nil {
+			extra = simEnv(model.URL)
+		}
+		srv, err := startServer(ctx, c.environ, *msgRate, extra...)
 		if err != nil {
 			return err
 		}
@@ -101,6 +126,9 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 			}
 		} else {
 			r.Kefu, err = loadtest.Run(ctx, o)
+		}
+		if err == nil && model != nil {
+			r.Direct, err = loadtest.Direct(ctx, model.URL, o.Shoppers, o.Duration)
 		}
 		if err == nil && *baseline {
 			r.Echo, err = echoRun(ctx, o)
@@ -215,6 +243,9 @@ type runReport struct {
 	Quiet *loadtest.Result `json:",omitempty"`
 	Echo  *loadtest.Result `json:",omitempty"`
 	Store *loadtest.Result `json:",omitempty"` // the echo server storing each turn
+	// Direct is clients streaming from the simulated model without kefu
+	// (--model-sim).
+	Direct *loadtest.DirectResult `json:",omitempty"`
 }
 
 func (r runReport) print(w io.Writer) {
@@ -247,6 +278,7 @@ func (r runReport) print(w io.Writer) {
 	}
 	line("echo", r.Echo)
 	line("echo+store", r.Store)
+	printModelSim(w, r)
 }
 
 // cpuText is a run's CPU time a turn: the server's and the shoppers' when
@@ -350,6 +382,7 @@ func summarise(w io.Writer, rs []runReport, cores int) {
 	if r0.Store != nil {
 		cpu("echo + store", func(r runReport) *loadtest.Result { return r.Store })
 	}
+	summariseModelSim(w, rs)
 }
 
 // childServer is a kefu, or the echo baseline, started by the load test
@@ -398,7 +431,7 @@ func newChild(name string, args ...string) (*childServer, error) {
 // an idle server; a flooding one sends a hundred times that and is cut off)
 // and no practical limit per address (every simulated shopper is
 // 127.0.0.1).
-func startServer(ctx context.Context, environ []string, msgRate int) (*childServer, error) {
+func startServer(ctx context.Context, environ []string, msgRate int, extra ...string) (*childServer, error) {
 	s, err := newChild("kefu", "serve")
 	if err != nil {
 		return nil, err
@@ -416,6 +449,7 @@ func startServer(ctx context.Context, environ []string, msgRate int) (*childServ
 	s.cmd.Env = append(env, "KEFU_DB="+filepath.Join(s.dir, "kefu.db"), "KEFU_ADDR="+s.addr, "KEFU_IDENTITY_SECRET="+s.secret,
 		"KEFU_DEMO=false", "KEFU_LOG_LEVEL=warn", fmt.Sprint("KEFU_MESSAGE_RATE=", msgRate), fmt.Sprint("KEFU_MESSAGE_BURST=", msgRate),
 		"KEFU_IP_RATE=1000000", "KEFU_IP_BURST=1000000", "KEFU_ADMIN_PASSWORD=loadtest-"+s.secret[:16])
+	s.cmd.Env = append(s.cmd.Env, extra...)
 	return s, s.start(ctx, "/readyz")
 }
 

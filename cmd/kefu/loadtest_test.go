@@ -80,3 +80,54 @@ func TestSameMachine(t *testing.T) {
 		}
 	}
 }
+
+// kefu loadtest --model-sim: the started kefu answers through a simulated
+// streaming model in the OpenAI wire format (tool calls included), its
+// shoppers see streamed deltas, and clients streaming from the model
+// directly give the baseline.
+func TestLoadtestModelSim(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the kefu binary")
+	}
+	bin := buildKefu(t)
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(bin, "loadtest", "--json", "--model-sim", "--shoppers", "4", "--duration", "2s", "--warmup", "500ms",
+		"--baseline=false", "--sim-first-token", "100ms", "--sim-token-gap", "5ms", "--sim-tool-share", "0.5")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("kefu loadtest --model-sim: %v\n%s", err, errOut.String())
+	}
+	var report []struct {
+		Kefu   *loadtest.Result
+		Direct *loadtest.DirectResult
+	}
+	if err := json.Unmarshal(out.Bytes(), &report); err != nil {
+		t.Fatal(err)
+	}
+	if len(report) != 1 || report[0].Kefu == nil || report[0].Direct == nil {
+		t.Fatalf("report: %s", out.String())
+	}
+	k, d := report[0].Kefu, report[0].Direct
+	if k.Turns == 0 || len(k.Errors) != 0 || k.FirstDelta.P50 < 100*time.Millisecond || k.Reply.P50 <= k.FirstDelta.P50 {
+		t.Errorf("kefu through the model: %+v", k)
+	}
+	if d.Streams == 0 || d.Errors != 0 || d.FirstToken.P50 < 100*time.Millisecond || d.Final.P50 <= d.FirstToken.P50 {
+		t.Errorf("direct: %+v", d)
+	}
+}
+
+// The simulator speaks the streaming wire format and keeps its pace.
+func TestModelSimPace(t *testing.T) {
+	sim, err := loadtest.StartModelSim(loadtest.SimOptions{FirstToken: 80 * time.Millisecond, TokenGap: 5 * time.Millisecond, Tokens: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	d, err := loadtest.Direct(t.Context(), sim.URL, 2, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Streams < 2 || d.Errors != 0 || d.FirstToken.P50 < 80*time.Millisecond || d.Final.P50 < 80*time.Millisecond+45*time.Millisecond {
+		t.Fatalf("direct: %+v", d)
+	}
+}

@@ -41,10 +41,13 @@ type Options struct {
 
 // Result is what a run measured.
 type Result struct {
-	Shoppers     int
-	Turns        int           // complete turns while measuring: message acknowledged and answered
-	Elapsed      time.Duration // the measuring time
-	Ack, Reply   Latency
+	Shoppers   int
+	Turns      int           // complete turns while measuring: message acknowledged and answered
+	Elapsed    time.Duration // the measuring time
+	Ack, Reply Latency
+	// FirstDelta is the time from sending a message to the first streamed
+	// text of its answer, over the turns whose answer streamed.
+	FirstDelta   Latency
 	Errors       map[string]int // error frames by code, time-outs, dropped sockets
 	FloodSent    int            // flood mode: messages the flooding shopper sent
 	FloodAcked   int
@@ -140,6 +143,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		mu        sync.Mutex
 		acks      []time.Duration
 		replies   []time.Duration
+		firsts    []time.Duration
 	)
 	rec := &recorder{errs: res.Errors}
 	ctx, cancel := context.WithCancel(ctx)
@@ -172,7 +176,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 						return
 					}
 				}
-				ack, reply, err := s.turn(ctx, script[n%len(script)], o.TurnTimeout)
+				ack, first, reply, err := s.turn(ctx, script[n%len(script)], o.TurnTimeout)
 				if err != nil {
 					if ctx.Err() != nil {
 						return
@@ -190,6 +194,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 					turns.Add(1)
 					mu.Lock()
 					acks, replies = append(acks, ack), append(replies, reply)
+					if first > 0 {
+						firsts = append(firsts, first)
+					}
 					mu.Unlock()
 				}
 			}
@@ -251,7 +258,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	cancel()
 	wg.Wait()
 	mu.Lock()
-	res.Ack, res.Reply = latency(acks), latency(replies)
+	res.Ack, res.Reply, res.FirstDelta = latency(acks), latency(replies), latency(firsts)
 	mu.Unlock()
 	if flood != nil {
 		res.FloodSent, res.FloodAcked, res.FloodLimited = int(flood.sent.Load()), int(flood.acked.Load()), int(flood.limited.Load())
@@ -446,14 +453,15 @@ func (s *shopper) read() (*frame, error) {
 }
 
 // turn sends one message and waits for its ack and the answer to it,
-// returning both latencies.
-func (s *shopper) turn(ctx context.Context, text string, timeout time.Duration) (ack, reply time.Duration, err error) {
+// returning their latencies and that of the answer's first streamed text
+// (zero if it did not stream).
+func (s *shopper) turn(ctx context.Context, text string, timeout time.Duration) (ack, first, reply time.Duration, err error) {
 	s.next++
 	cid := fmt.Sprintf("%s-%d", s.id, s.next)
 	start := time.Now()
 	s.ws.SetWriteDeadline(start.Add(timeout))
 	if err := s.ws.WriteJSON(map[string]any{"type": "message", "client_id": cid, "text": text}); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	s.ws.SetReadDeadline(start.Add(timeout))
 	var ackSeq int64
@@ -462,19 +470,21 @@ func (s *shopper) turn(ctx context.Context, text string, timeout time.Duration) 
 		if err != nil {
 			var ne interface{ Timeout() bool }
 			if errors.As(err, &ne) && ne.Timeout() {
-				return 0, 0, errTimeout
+				return 0, 0, 0, errTimeout
 			}
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		switch {
+		case f.Type == "delta" && first == 0:
+			first = time.Since(start)
 		case f.Type == "ack" && f.ClientID == cid:
 			ack, ackSeq = time.Since(start), f.Seq
 		case f.Type == "error" && (f.ClientID == cid || f.ClientID == ""):
-			return 0, 0, &frameError{code: f.Code, message: f.Message}
+			return 0, 0, 0, &frameError{code: f.Code, message: f.Message}
 		case f.Type == "message" && ackSeq > 0 && f.Seq > ackSeq && f.Role != "user":
-			return ack, time.Since(start), nil
+			return ack, first, time.Since(start), nil
 		case f.Type == "state" && f.State != "bot":
-			return 0, 0, &frameError{code: "state_" + f.State, message: "the conversation left the bot"}
+			return 0, 0, 0, &frameError{code: "state_" + f.State, message: "the conversation left the bot"}
 		}
 	}
 }

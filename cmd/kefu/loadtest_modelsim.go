@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"time"
+)
+
+// The model-sim mode (kefu loadtest --model-sim) runs the started kefu
+// with KEFU_LLM=openai against loadtest.ModelSim, a local streaming model,
+// and in each run also streams from that model directly with as many
+// clients: what kefu adds to a real model's pace is the difference.
+
+// simEnv is the started kefu's model settings for the simulator at url.
+func simEnv(url string) []string {
+	return []string{"KEFU_LLM=openai", "KEFU_LLM_BASE_URL=" + url, "KEFU_LLM_MODEL=sim", "KEFU_LLM_API_KEY=loadtest",
+		"KEFU_LLM_TIMEOUT=5s"}
+}
+
+func printModelSim(w io.Writer, r runReport) {
+	if r.Direct == nil {
+		return
+	}
+	k, d := r.Kefu, r.Direct
+	fmt.Fprintf(w, "       %-12s first token %s\n", "direct", d.FirstToken)
+	fmt.Fprintf(w, "       %-12s final       %s   (%d streams, %d errors)\n", "", d.Final, d.Streams, d.Errors)
+	fmt.Fprintf(w, "       %-12s first delta %s\n", "kefu", k.FirstDelta)
+	fmt.Fprintf(w, "       %-12s kefu adds to the first token: p50 %s, p99 %s; to the final message: p50 %s, p99 %s\n", "",
+		signedMS(k.FirstDelta.P50-d.FirstToken.P50), signedMS(k.FirstDelta.P99-d.FirstToken.P99),
+		signedMS(k.Reply.P50-d.Final.P50), signedMS(k.Reply.P99-d.Final.P99))
+}
+
+func summariseModelSim(w io.Writer, rs []runReport) {
+	if rs[0].Direct == nil {
+		return
+	}
+	med := func(f func(runReport) time.Duration) time.Duration {
+		var v []time.Duration
+		for _, r := range rs {
+			v = append(v, f(r))
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	fmt.Fprintf(w, "  streaming model, kefu adds (median of the runs' differences, same run):\n")
+	fmt.Fprintf(w, "    to the first token    p50 %s   p99 %s\n",
+		signedMS(med(func(r runReport) time.Duration { return r.Kefu.FirstDelta.P50 - r.Direct.FirstToken.P50 })),
+		signedMS(med(func(r runReport) time.Duration { return r.Kefu.FirstDelta.P99 - r.Direct.FirstToken.P99 })))
+	fmt.Fprintf(w, "    to the final message  p50 %s   p99 %s\n",
+		signedMS(med(func(r runReport) time.Duration { return r.Kefu.Reply.P50 - r.Direct.Final.P50 })),
+		signedMS(med(func(r runReport) time.Duration { return r.Kefu.Reply.P99 - r.Direct.Final.P99 })))
+}
+
+func signedMS(d time.Duration) string { return fmt.Sprintf("%+.1fms", float64(d.Microseconds())/1000) }
