@@ -13,10 +13,11 @@ import (
 )
 
 type handler struct {
-	opts   Options
-	deps   Deps
-	assets fs.FS
-	logins *loginLimiter
+	opts    Options
+	deps    Deps
+	assets  fs.FS
+	logins  *loginLimiter
+	replays *replayGate
 
 	demoOff atomic.Bool // the demo API found imported customers (and said so in the log)
 }

@@ -56,11 +56,12 @@ func (h *handler) segments(c echo.Context) error {
 	if q.Get("format") == "csv" {
 		c.Response().Header().Set("Content-Type", "text/csv; charset=utf-8")
 		c.Response().Header().Set("Content-Disposition", `attachment; filename="kefu-segment.csv"`)
-		c.Response().WriteHeader(http.StatusOK)
-		if _, err := io.WriteString(c.Response(), csvBOM); err != nil {
-			return err
-		}
-		return store.SegmentCSV(c.Response(), cs)
+		return h.download(c, func(w io.Writer) error {
+			if _, err := io.WriteString(w, csvBOM); err != nil {
+				return err
+			}
+			return store.SegmentCSV(w, cs)
+		})
 	}
 	if cs == nil {
 		cs = []store.SegmentCustomer{}

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -30,6 +31,18 @@ type Options struct {
 	// MetricsToken, if set, is asked for as "Authorization: Bearer
 	// <token>" on /metrics; empty: /metrics is open.
 	MetricsToken string
+	// ReadTimeout and WriteTimeout are the server's, for answers written
+	// at once; zero: 15 s and 30 s. Streaming answers and replays set
+	// deadlines of their own (stream.go, replay.go).
+	ReadTimeout, WriteTimeout time.Duration
+	// StreamIdleTimeout cuts a download whose reader has taken nothing for
+	// that long; zero: 30 s.
+	StreamIdleTimeout time.Duration
+	// ReplayTimeout bounds a regression replay; zero: 5 minutes.
+	// ReplayMaxMessages bounds the messages of the conversations it
+	// replays; zero: 2,000.
+	ReplayTimeout     time.Duration
+	ReplayMaxMessages int
 }
 
 // Deps are what the handlers use.
@@ -67,14 +80,14 @@ func New(o Options, d Deps) *Server {
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.Use(recoverMiddleware(d.Log), conditional())
-	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir), logins: newLoginLimiter(loginKeys)}
+	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir), logins: newLoginLimiter(loginKeys), replays: newReplayGate()}
 	registerRoutes(e, h)
 	return &Server{echo: e, log: d.Log, http: &http.Server{
 		Addr:              o.Addr,
 		Handler:           e,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second, // gorilla clears deadlines on upgrade, so sockets are unaffected
+		ReadTimeout:       cmp.Or(o.ReadTimeout, 15*time.Second),
+		WriteTimeout:      cmp.Or(o.WriteTimeout, 30*time.Second), // gorilla clears deadlines on upgrade, so sockets are unaffected
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}}
