@@ -31,7 +31,25 @@ type Config struct {
 	MessageBurst   int           // zero: 10
 	IPRate         rate.Limit    // messages per second per client IP; zero: 20
 	IPBurst        int           // zero: 60
-	Now            func() time.Time
+	// SocketsPerAddress bounds the shopper sockets open from one client
+	// address (an IPv6 /64 is one); more are refused with 429 before the
+	// upgrade. Zero: 50.
+	SocketsPerAddress int
+	// MaxSockets bounds the shopper sockets open in all; more are refused
+	// with 503. Zero: the descriptor limit (RLIMIT_NOFILE) less
+	// DescriptorReserve, kept for health checks, the console, staff
+	// sockets and the database.
+	MaxSockets        int
+	DescriptorReserve int           // zero: a quarter of the limit, at most 1000
+	HelloRate         rate.Limit    // hellos per second per client address; zero: 2
+	HelloBurst        int           // zero: 60
+	TokenHelloRate    rate.Limit    // hellos per second with one resume token; zero: 0.2
+	TokenHelloBurst   int           // zero: 10
+	FrameRate         rate.Limit    // frames of any type per second per socket; zero: 20, or 4 × MessageRate if more
+	FrameBurst        int           // zero: 60, or 4 × MessageBurst if more
+	TypingEvery       time.Duration // a socket's typing reaches staff at most this often (the last state wins); zero: 1s
+	RatingEvery       time.Duration // a conversation's rating is stored at most this often (the last one wins); zero: 2s
+	Now               func() time.Time
 	// Bus carries conversations' events between the nodes serving them.
 	// Nil: a LocalBus, for one node.
 	Bus Bus
@@ -74,6 +92,24 @@ func (c *Config) defaults() {
 	if c.IPBurst <= 0 {
 		c.IPBurst = 60
 	}
+	if c.SocketsPerAddress <= 0 {
+		c.SocketsPerAddress = 50
+	}
+	rateDefaults := func(r *rate.Limit, b *int, rv rate.Limit, bv int) {
+		if *r <= 0 {
+			*r = rv
+		}
+		if *b <= 0 {
+			*b = bv
+		}
+	}
+	rateDefaults(&c.HelloRate, &c.HelloBurst, 2, 60)
+	rateDefaults(&c.TokenHelloRate, &c.TokenHelloBurst, 0.2, 10)
+	// Every frame counts, messages too: the frame limit leaves room for
+	// the message limit, whatever it was set to.
+	rateDefaults(&c.FrameRate, &c.FrameBurst, max(20, 4*c.MessageRate), max(60, 4*c.MessageBurst))
+	def(&c.TypingEvery, time.Second)
+	def(&c.RatingEvery, 2*time.Second)
 	if c.Now == nil {
 		c.Now = time.Now
 	}

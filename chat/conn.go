@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -22,7 +23,10 @@ type conn struct {
 	e       *Engine
 	ws      *websocket.Conn
 	ip      string
-	limiter *rate.Limiter
+	addr    string        // the socket gate's key of ip
+	limiter *rate.Limiter // messages and confirms
+	frames  *rate.Limiter // every frame, of any type
+	typing  typingGate
 	ping    *time.Timer
 
 	closeOnce sync.Once
@@ -31,13 +35,16 @@ type conn struct {
 	cancel    context.CancelFunc
 
 	conv     *conversation // set by hello; read pump only
+	unsaved  *unsavedConv  // conv, while nothing in it is stored; read pump only
 	locale   string        // the interface language, from hello
-	refused  int           // messages refused in a row by the rate limits; read pump only
+	refused  int           // frames refused in a row by the rate limits; read pump only
+	rateOK   bool          // the conversation has something to rate; read pump only
 	draining bool          // a close frame was sent; frames are read and dropped; read pump only
 
 	mu      sync.Mutex
-	out     [][]byte // frames to write; a nil frame is a ping
-	writing bool     // a writer goroutine is draining out
+	out     []outFrame // frames to write
+	writing bool       // a writer goroutine is draining out
+	ending  bool       // a close frame is queued: nothing more is
 	// The resume sent every message up to seq replayedTo; a live frame of
 	// one of them is not sent again. Live frames are otherwise sent as
 	// they come: two messages committed at once may be published out of
@@ -61,17 +68,29 @@ func (e *Engine) ServeWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "origin not allowed", http.StatusForbidden)
 		return
 	}
+	// Refused before the upgrade, so that a refused socket costs its
+	// descriptor only for the length of the answer.
+	ip := clientIP(r)
+	addr := addressKey(ip)
+	if a := e.admit.sockets.admit(addr); a.status != 0 {
+		e.metrics.SocketsRefused.WithLabelValues(strconv.Itoa(a.status)).Inc()
+		a.refuse(w)
+		return
+	}
 	ws, err := e.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		e.admit.sockets.leave(addr)
 		return // the upgrader has answered
 	}
 	ctx, cancel := context.WithCancel(e.baseCtx)
-	cn := &conn{e: e, ws: ws, ip: clientIP(r),
-		limiter: rate.NewLimiter(e.cfg.MessageRate, e.cfg.MessageBurst), quit: make(chan struct{}), ctx: ctx, cancel: cancel}
+	cn := &conn{e: e, ws: ws, ip: ip, addr: addr,
+		limiter: rate.NewLimiter(e.cfg.MessageRate, e.cfg.MessageBurst), frames: rate.NewLimiter(e.cfg.FrameRate, e.cfg.FrameBurst),
+		typing: typingGate{every: e.cfg.TypingEvery}, quit: make(chan struct{}), ctx: ctx, cancel: cancel}
 	e.mu.Lock()
 	if e.closing {
 		e.mu.Unlock()
 		cn.closeWith(CloseShutdown)
+		e.admit.sockets.leave(addr)
 		return
 	}
 	e.conns[cn] = struct{}{}
@@ -106,14 +125,29 @@ func (cn *conn) send(b []byte, seq int64) {
 	cn.enqueue(b)
 }
 
-func (cn *conn) enqueue(b []byte) {
+// outFrame is a frame queued for the writer: a text frame, a ping, or
+// the close frame that ends the socket.
+type outFrame struct {
+	b     []byte
+	ping  bool
+	close int // a close code
+}
+
+func (cn *conn) enqueue(b []byte) { cn.queue(outFrame{b: b}) }
+
+func (cn *conn) queue(f outFrame) {
 	select {
 	case <-cn.quit:
 		return
 	default:
 	}
 	cn.mu.Lock()
-	if len(cn.out) >= cn.e.cfg.SendQueue {
+	if cn.ending {
+		cn.mu.Unlock()
+		return // the close frame is queued: the peer reads nothing after it
+	}
+	cn.ending = f.close != 0
+	if len(cn.out) >= cn.e.cfg.SendQueue && f.close == 0 {
 		cn.mu.Unlock()
 		cn.e.metrics.SlowClients.Inc()
 		// Not here: enqueue runs on the writer's goroutine too, and the
@@ -121,7 +155,7 @@ func (cn *conn) enqueue(b []byte) {
 		go cn.closeWith(CloseSlow)
 		return
 	}
-	cn.out = append(cn.out, b)
+	cn.out = append(cn.out, f)
 	start := !cn.writing
 	cn.writing = true
 	cn.mu.Unlock()
@@ -143,14 +177,28 @@ func (cn *conn) write() {
 			return
 		}
 		cn.mu.Unlock()
-		for _, b := range frames {
+		for _, f := range frames {
 			var err error
 			deadline := time.Now().Add(cn.e.cfg.WriteWait)
-			if b == nil {
+			switch {
+			case f.close != 0:
+				// Sent after every frame queued before it (the acks of
+				// what was stored, the errors of what was refused). The
+				// read pump drops what the peer still sends for a second,
+				// until it closes too: closing the TCP connection with
+				// unread frames in it would reset it, and the peer would
+				// lose what it was sent.
+				cn.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(f.close, closeReasons[f.close]), deadline)
+				cn.ws.SetReadDeadline(time.Now().Add(time.Second))
+				cn.mu.Lock()
+				cn.out, cn.writing = nil, false
+				cn.mu.Unlock()
+				return
+			case f.ping:
 				err = cn.ws.WriteControl(websocket.PingMessage, nil, deadline)
-			} else {
+			default:
 				cn.ws.SetWriteDeadline(deadline)
-				err = cn.ws.WriteMessage(websocket.TextMessage, b)
+				err = cn.ws.WriteMessage(websocket.TextMessage, f.b)
 			}
 			if err != nil {
 				cn.closeWith(websocket.CloseGoingAway)
@@ -163,15 +211,28 @@ func (cn *conn) write() {
 	}
 }
 
-// drain starts closing the socket from the read pump: the close frame goes
-// out at once, and the pump reads and drops what the peer still sends for
-// a second, until it closes too. Closing the TCP connection with unread
-// frames in it would reset it, and the peer would never see the code.
+// drain starts closing the socket from the read pump: the close frame is
+// queued after the frames already queued (a 4029 must not overtake the
+// acks of the messages that were stored), and from then on the pump reads
+// and drops what the peer sends, until the peer closes too or a second
+// after the close frame went out (the writer sets that deadline).
 func (cn *conn) drain(code int) {
 	cn.draining = true
-	msg := websocket.FormatCloseMessage(code, closeReasons[code])
-	cn.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(cn.e.cfg.WriteWait))
-	cn.ws.SetReadDeadline(time.Now().Add(time.Second))
+	cn.queue(outFrame{close: code})
+}
+
+// refuse answers a frame over the socket's limits. A socket that goes on
+// past maxRefused refusals in a row is a flood, not a person: it is cut
+// off (4029), so that reading and refusing its frames does not slow
+// everyone else.
+func (cn *conn) refuse(clientID string) {
+	if cn.refused++; cn.refused > maxRefused {
+		cn.e.metrics.FramesRefused.WithLabelValues("flood").Inc()
+		cn.drain(CloseFlood)
+		return
+	}
+	cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: clientID,
+		Message: cn.say("You're sending messages too fast. Please wait a moment.", "您发送得太快了，请稍等片刻。")})
 }
 
 // sendPing queues a ping, and the next one.
@@ -181,7 +242,7 @@ func (cn *conn) sendPing() {
 		return
 	default:
 	}
-	cn.enqueue(nil)
+	cn.queue(outFrame{ping: true})
 	cn.ping.Reset(cn.e.cfg.PingPeriod)
 }
 
@@ -224,9 +285,14 @@ func (cn *conn) teardown() {
 	e.mu.Unlock()
 	if registered {
 		e.metrics.Connections.Dec()
+		e.admit.sockets.leave(cn.addr)
 	}
+	cn.typing.stop()
 	if cn.conv != nil {
 		e.detach(cn.conv, cn)
+	}
+	if cn.unsaved != nil {
+		e.unsaved.leave(cn.unsaved)
 	}
 }
 
@@ -236,7 +302,9 @@ func (cn *conn) readPump() {
 	cn.ws.SetReadLimit(MaxFrameBytes)
 	cn.ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
 	cn.ws.SetPongHandler(func(string) error {
-		cn.ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
+		if !cn.draining {
+			cn.ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
+		}
 		return nil
 	})
 	hello := time.AfterFunc(e.cfg.HelloTimeout, func() { cn.closeWith(CloseNoHello) })
@@ -256,11 +324,22 @@ func (cn *conn) readPump() {
 		// Any frame from the peer proves it is alive.
 		cn.ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
 		idle.Reset(e.cfg.IdleTimeout)
-		if kind != websocket.TextMessage {
-			cn.sendError(&protocolError{Code: CodeBadFrame, Message: "frames must be JSON text"})
+		var f *inFrame
+		err = &protocolError{Code: CodeBadFrame, Message: "frames must be JSON text"}
+		if kind == websocket.TextMessage {
+			f, err = decodeFrame(b)
+		}
+		// Every frame counts against the socket's limit, whatever its
+		// type and whether or not it makes sense.
+		if !cn.frames.AllowN(e.cfg.Now(), 1) {
+			var pe *protocolError
+			if errors.As(err, &pe) {
+				cn.refuse(pe.ClientID)
+			} else {
+				cn.refuse(f.ClientID)
+			}
 			continue
 		}
-		f, err := decodeFrame(b)
 		if err != nil {
 			var pe *protocolError
 			if errors.As(err, &pe) {
@@ -271,6 +350,16 @@ func (cn *conn) readPump() {
 		if f.Type == "hello" {
 			if cn.conv != nil {
 				cn.sendError(&protocolError{Code: CodeBadFrame, Message: "hello was already received"})
+				continue
+			}
+			// Each hello starts a conversation or reads one's history:
+			// limited per address and per resume token.
+			if !e.admit.hello(cn.addr, f.ResumeToken, e.cfg.Now()) {
+				cn.locale = f.Locale
+				e.metrics.FramesRefused.WithLabelValues("hello_limited").Inc()
+				cn.sendError(&protocolError{Code: CodeRateLimited, Message: cn.say("Too many chats were opened from here. Please try again in a moment.",
+					"此处打开的对话过多，请稍后再试。")})
+				cn.drain(CloseFlood)
 				continue
 			}
 			if err := cn.hello(f); err != nil {
@@ -322,6 +411,14 @@ func (cn *conn) hello(f *inFrame) error {
 	var token string
 	resumed := false
 	if f.ResumeToken != "" {
+		// Another tab of a conversation nothing was stored in yet.
+		if uc := e.unsaved.join(f.ResumeToken); uc != nil && uc.conv.CustomerID == customerID {
+			conv, token, resumed, cn.unsaved = uc.conv, f.ResumeToken, true, uc
+		} else if uc != nil {
+			e.unsaved.leave(uc)
+		}
+	}
+	if f.ResumeToken != "" && conv == nil {
 		c, err := e.store.ConversationByResumeToken(ctx, f.ResumeToken)
 		switch {
 		case err == nil && c.CustomerID == customerID:
@@ -333,14 +430,12 @@ func (cn *conn) hello(f *inFrame) error {
 		}
 	}
 	if conv == nil {
+		// Not stored until something in it must be (unsaved.go).
 		c, tok, err := e.store.NewConversation(customerID, orDefault(locale, "en"))
 		if err != nil {
 			return err
 		}
-		if err := e.writer.Create(ctx, c); err != nil {
-			return err
-		}
-		conv, token = c, tok
+		conv, token, cn.unsaved = c, tok, e.unsaved.open(c, tok)
 	}
 	// Hold live frames until the history is sent, so the socket sees
 	// every message once, in order.
@@ -408,24 +503,21 @@ func (cn *conn) handle(f *inFrame) {
 	switch f.Type {
 	case "message":
 		now := e.cfg.Now() // the engine's clock: tests move it instead of sleeping
-		if !cn.limiter.AllowN(now, 1) || !e.ips.allow(cn.ip, now) {
-			// A socket that ignores maxRefused refusals in a row is a
-			// flood, not a person: it is cut off, so that reading and
-			// refusing its frames does not slow everyone else.
-			if cn.refused++; cn.refused > maxRefused {
-				e.metrics.FramesRefused.WithLabelValues("flood").Inc()
-				cn.drain(CloseFlood)
-				return
-			}
-			cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
-				Message: cn.say("You're sending messages too fast. Please wait a moment.", "您发送得太快了，请稍等片刻。")})
+		if !cn.limiter.AllowN(now, 1) || !e.ips.allow(cn.addr, now) {
+			cn.refuse(f.ClientID)
 			return
 		}
 		cn.refused = 0
+		if !cn.saved(f.ClientID) {
+			return
+		}
 		e.shopperMessage(cn.ctx, c, cn, f, "")
 	case "confirm":
 		if !cn.limiter.AllowN(e.cfg.Now(), 1) {
 			cn.sendError(&protocolError{Code: CodeRateLimited, Message: cn.say("Please wait a moment.", "请稍等片刻。")})
+			return
+		}
+		if !cn.saved("") {
 			return
 		}
 		// The button press is stored as the shopper's answer, once: a
@@ -441,10 +533,11 @@ func (cn *conn) handle(f *inFrame) {
 		}
 		e.shopperMessage(cn.ctx, c, cn, msg, action)
 	case "typing":
-		e.bus.Publish(Event{Conversation: c.id, Typing: &TypingEvent{Typing: f.Typing}})
+		cn.typing.set(f.Typing, func(on bool) { e.bus.Publish(Event{Conversation: c.id, Typing: &TypingEvent{Typing: on}}) })
 	case "click":
 		// A shopper followed a recommendation: counted for the dashboard.
-		if !cn.limiter.AllowN(e.cfg.Now(), 1) {
+		// (Nothing was recommended in a conversation not stored.)
+		if !cn.limiter.AllowN(e.cfg.Now(), 1) || (cn.unsaved != nil && !cn.unsaved.isSaved()) {
 			return
 		}
 		data, _ := json.Marshal(map[string]string{"sku": f.SKU})
@@ -456,13 +549,21 @@ func (cn *conn) handle(f *inFrame) {
 		}
 		e.metrics.RecommendationClicks.Inc()
 	case "rate":
-		if err := e.store.RateConversation(cn.ctx, c.id, f.Rating, f.Comment); err != nil {
-			e.log.Error("rating not stored", "conversation_id", c.id, "err", err)
-			cn.sendError(&protocolError{Code: CodeNotSaved, Message: cn.say("Your rating could not be saved. Please try again.", "评价未能保存，请重试。")})
-			return
-		}
-		e.tellConsole(cn.ctx, c.id, []Entry{{Kind: "event", Type: "rated", Text: f.Comment, At: e.cfg.Now()}})
+		cn.rate(f)
 	}
+}
+
+// saved stores the socket's conversation if nothing was stored in it yet,
+// before its first message; if it cannot be, the shopper is told to send
+// the message again.
+func (cn *conn) saved(clientID string) bool {
+	if err := cn.e.save(cn.ctx, cn.unsaved); err != nil {
+		cn.e.log.Error("conversation not stored", "conversation_id", cn.conv.id, "err", err)
+		cn.sendError(&protocolError{Code: CodeNotSaved, ClientID: clientID,
+			Message: cn.say("Your message could not be saved. It will be sent again.", "消息未能保存，将自动重发。")})
+		return false
+	}
+	return true
 }
 
 func orDefault(s, def string) string {

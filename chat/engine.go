@@ -68,6 +68,9 @@ type Engine struct {
 	closing bool
 
 	ips      *ipLimiter
+	admit    admissions   // shopper sockets and hellos let in
+	unsaved  unsavedConvs // conversations opened and not stored yet
+	ratings  ratings      // ratings stored a moment ago, and those held
 	upgrader websocket.Upgrader
 	bus      Bus // what happens to conversations, to every node
 	staffHub staffHub
@@ -95,6 +98,7 @@ func NewEngine(st Store, agent Agent, cfg Config, log *slog.Logger, reg promethe
 		e.bus = &LocalBus{}
 	}
 	e.bus.Subscribe(e.deliver)
+	e.admit = newAdmissions(cfg)
 	e.baseCtx, e.cancelBase = context.WithCancel(context.Background())
 	e.writer = store.NewWriter(st, 256, func(n int, took time.Duration) {
 		e.metrics.WriteBatch.Observe(float64(n))

@@ -69,6 +69,11 @@ func TestResumeAnswersLeftoverMessage(t *testing.T) {
 	ts := newTestServer(t, nil)
 	c := ts.dial(nil)
 	w := c.hello(map[string]any{"identity": identity("cus_1001", time.Now().Add(time.Hour))})
+	// The conversation is stored (as with a first message, which would be
+	// answered).
+	if err := ts.engine.saveConversation(context.Background(), w.ConversationID); err != nil {
+		t.Fatal(err)
+	}
 	c.ws.Close()
 	// The socket is gone and the engine forgets the conversation.
 	for deadline := time.Now().Add(5 * time.Second); ts.engine.live(w.ConversationID) != nil; time.Sleep(10 * time.Millisecond) {

@@ -15,6 +15,7 @@ type Metrics struct {
 	WriteBatch           prometheus.Histogram
 	WriteCommitSeconds   prometheus.Histogram
 	FramesRefused        *prometheus.CounterVec // by error code
+	SocketsRefused       *prometheus.CounterVec // by HTTP status: 429 (per address), 503 (descriptors)
 	RecommendationClicks prometheus.Counter
 	CouponsIssued        prometheus.Counter
 }
@@ -35,11 +36,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}}),
 		WriteCommitSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "kefu_write_commit_seconds", Help: "Time the batched writer took to store a batch (its transaction and commit).",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .25, 1}}),
-		FramesRefused:        prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kefu_frames_refused_total", Help: "Shopper frames answered with an error, by code."}, []string{"code"}),
+		FramesRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kefu_frames_refused_total", Help: "Shopper frames answered with an error, by code."}, []string{"code"}),
+		SocketsRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kefu_sockets_refused_total",
+			Help: "Shopper sockets refused before the upgrade, by status: 429 (too many from one address), 503 (the descriptors kept in reserve)."}, []string{"status"}),
 		RecommendationClicks: prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_recommendation_clicks_total", Help: "Recommended products shoppers clicked in the widget."}),
 		CouponsIssued:        prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_coupons_issued_total", Help: "Coupons the agent issued."}),
 	}
 	reg.MustRegister(m.Connections, m.Turns, m.TurnSeconds, m.ToolCalls, m.ModelErrors, m.Fallbacks, m.Handoffs,
-		m.SlowClients, m.WriteBatch, m.WriteCommitSeconds, m.FramesRefused, m.RecommendationClicks, m.CouponsIssued)
+		m.SlowClients, m.WriteBatch, m.WriteCommitSeconds, m.FramesRefused, m.SocketsRefused, m.RecommendationClicks, m.CouponsIssued)
 	return m
 }

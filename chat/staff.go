@@ -31,7 +31,9 @@ func (e *Engine) conv(ctx context.Context, id string) (*conversation, error) {
 	c := e.convs[id]
 	e.mu.Unlock()
 	if c != nil {
-		return c, nil
+		// Staff act on stored conversations: one a shopper opened and
+		// wrote nothing in yet is stored first.
+		return c, e.saveConversation(ctx, id)
 	}
 	conv, err := e.store.Conversation(ctx, id)
 	if err != nil {

@@ -222,7 +222,7 @@ func (s *Store) Events(ctx context.Context, conversationID string) ([]Event, err
 }
 
 // RateConversation records the shopper's rating (1–5) and comment, and a
-// "rated" event.
+// "rated" event in place of an earlier rating's.
 func (s *Store) RateConversation(ctx context.Context, id string, rating int, comment string) error {
 	data, _ := json.Marshal(map[string]any{"rating": rating, "comment": comment})
 	return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
@@ -234,6 +234,11 @@ func (s *Store) RateConversation(ctx context.Context, id string, rating int, com
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("store: conversation %s: %w", id, ErrNotFound)
+		}
+		// A conversation has one rating: the event of the one it replaces
+		// goes, so the timeline holds one however often it is rated.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM conversation_events WHERE conversation_id = ? AND kind = 'rated'`, id); err != nil {
+			return fmt.Errorf("store: unable to replace the rating: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO conversation_events (conversation_id, kind, data, created_at) VALUES (?, 'rated', ?, ?)`,
 			id, string(data), now)

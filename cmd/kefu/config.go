@@ -180,6 +180,20 @@ var settings = []setting{
 		parse: func(cfg *Config, v string) (err error) { cfg.IPRate, err = perSecond(v); return err }},
 	{name: "KEFU_IP_BURST", def: "60", help: "messages one client address may send in a burst before that rate applies",
 		parse: func(cfg *Config, v string) (err error) { cfg.IPBurst, err = burst(v); return err }},
+	{name: "KEFU_SOCKETS_PER_ADDRESS", def: "50", help: "shopper sockets open at once from one client address (an IPv6 /64 is one); more are refused with 429",
+		parse: func(cfg *Config, v string) (err error) {
+			cfg.SocketsPerAddress, err = whole(v, 1, 1e6, "a whole number of sockets from 1 to 1000000")
+			return err
+		}},
+	{name: "KEFU_DESCRIPTOR_RESERVE", def: "(a quarter of the limit, at most 1000)", help: "file descriptors kept for health checks, the console and staff: shopper sockets past the limit (`ulimit -n`) less these are refused with 503",
+		parse: func(cfg *Config, v string) (err error) {
+			cfg.DescriptorReserve, err = whole(v, 1, 1e6, "a whole number of descriptors from 1 to 1000000")
+			return err
+		}},
+	{name: "KEFU_HELLO_RATE", def: "2", help: "chats opened or resumed per second per client address; more get a `rate_limited` error and a 4029 close",
+		parse: func(cfg *Config, v string) (err error) { cfg.HelloRate, err = perSecond(v); return err }},
+	{name: "KEFU_HELLO_BURST", def: "60", help: "chats one client address may open in a burst before that rate applies",
+		parse: func(cfg *Config, v string) (err error) { cfg.HelloBurst, err = burst(v); return err }},
 	{name: "KEFU_ADMIN_EMAIL", def: "admin@kefu.local", help: "the first admin, created when there is no staff",
 		parse: func(cfg *Config, v string) error { cfg.AdminEmail = v; return nil }},
 	{name: "KEFU_ADMIN_PASSWORD", def: "(one-time, logged)", help: "their password", secret: true, raw: true,

@@ -54,7 +54,13 @@ type Config struct {
 	MessageBurst    int
 	IPRate          float64 // shopper messages per second per client address
 	IPBurst         int
-	DebugAddr       string // serves Go's profiler here; empty: off
+	// SocketsPerAddress, DescriptorReserve, HelloRate and HelloBurst are
+	// chat.Config's.
+	SocketsPerAddress int
+	DescriptorReserve int
+	HelloRate         float64
+	HelloBurst        int
+	DebugAddr         string // serves Go's profiler here; empty: off
 }
 
 // Options are what a caller adds to the configuration.
@@ -127,7 +133,8 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	s.Metrics = prometheus.NewRegistry()
 	s.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	cc := chat.Config{IdentitySecret: cfg.IdentitySecret, AllowedOrigins: cfg.AllowedOrigins, Now: st.Now,
-		MessageRate: rate.Limit(cfg.MessageRate), MessageBurst: cfg.MessageBurst, IPRate: rate.Limit(cfg.IPRate), IPBurst: cfg.IPBurst}
+		MessageRate: rate.Limit(cfg.MessageRate), MessageBurst: cfg.MessageBurst, IPRate: rate.Limit(cfg.IPRate), IPBurst: cfg.IPBurst,
+		SocketsPerAddress: cfg.SocketsPerAddress, DescriptorReserve: cfg.DescriptorReserve, HelloRate: rate.Limit(cfg.HelloRate), HelloBurst: cfg.HelloBurst}
 	if o.Chat != nil {
 		o.Chat(&cc)
 	}
