@@ -429,8 +429,8 @@ func newChild(name string, args ...string) (*childServer, error) {
 // address can live with: msgRate messages a second per socket (by default
 // 1,000: a shopper waiting for each answer sends a few hundred at most, on
 // an idle server; a flooding one sends a hundred times that and is cut off)
-// and no practical limit per address (every simulated shopper is
-// 127.0.0.1).
+// and no practical limit per address, of messages, sockets or hellos
+// (every simulated shopper is 127.0.0.1).
 func startServer(ctx context.Context, environ []string, msgRate int, extra ...string) (*childServer, error) {
 	s, err := newChild("kefu", "serve")
 	if err != nil {
@@ -448,7 +448,7 @@ func startServer(ctx context.Context, environ []string, msgRate int, extra ...st
 	}
 	s.cmd.Env = append(env, "KEFU_DB="+filepath.Join(s.dir, "kefu.db"), "KEFU_ADDR="+s.addr, "KEFU_IDENTITY_SECRET="+s.secret,
 		"KEFU_DEMO=false", "KEFU_LOG_LEVEL=warn", fmt.Sprint("KEFU_MESSAGE_RATE=", msgRate), fmt.Sprint("KEFU_MESSAGE_BURST=", msgRate),
-		"KEFU_IP_RATE=1000000", "KEFU_IP_BURST=1000000", "KEFU_ADMIN_PASSWORD=loadtest-"+s.secret[:16])
+		"KEFU_IP_RATE=1000000", "KEFU_IP_BURST=1000000", "KEFU_SOCKETS_PER_ADDRESS=1000000", "KEFU_HELLO_RATE=1000000", "KEFU_HELLO_BURST=1000000", "KEFU_ADMIN_PASSWORD=loadtest-"+s.secret[:16])
 	s.cmd.Env = append(s.cmd.Env, extra...)
 	return s, s.start(ctx, "/readyz")
 }
