@@ -43,8 +43,8 @@ type Config struct {
 	DescriptorReserve int           // zero: a quarter of the limit, at most 1000
 	HelloRate         rate.Limit    // hellos per second per client address; zero: 2
 	HelloBurst        int           // zero: 60
-	TokenHelloRate    rate.Limit    // hellos per second with one resume token; zero: 0.2
-	TokenHelloBurst   int           // zero: 10
+	TokenHelloRate    rate.Limit    // hellos per second with one resume token; zero: 0.5 (page loads of a shopper browsing)
+	TokenHelloBurst   int           // zero: 20
 	FrameRate         rate.Limit    // frames of any type per second per socket; zero: 20, or 4 × MessageRate if more
 	FrameBurst        int           // zero: 60, or 4 × MessageBurst if more
 	TypingEvery       time.Duration // a socket's typing reaches staff at most this often (the last state wins); zero: 1s
@@ -104,7 +104,7 @@ func (c *Config) defaults() {
 		}
 	}
 	rateDefaults(&c.HelloRate, &c.HelloBurst, 2, 60)
-	rateDefaults(&c.TokenHelloRate, &c.TokenHelloBurst, 0.2, 10)
+	rateDefaults(&c.TokenHelloRate, &c.TokenHelloBurst, 0.5, 20)
 	// Every frame counts, messages too: the frame limit leaves room for
 	// the message limit, whatever it was set to.
 	rateDefaults(&c.FrameRate, &c.FrameBurst, max(20, 4*c.MessageRate), max(60, 4*c.MessageBurst))

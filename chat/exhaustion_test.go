@@ -441,7 +441,7 @@ func TestHellosStoreNothing(t *testing.T) {
 
 // TestHelloRateLimited: past its burst (60), an address's hellos get a
 // rate_limited error and a 4029 close; another address is let in; a
-// resume token is limited across addresses (10).
+// resume token is limited across addresses (20).
 func TestHelloRateLimited(t *testing.T) {
 	ts := newExhaustionServer(t, nil)
 	for i := range 60 {
@@ -464,7 +464,7 @@ func TestHelloRateLimited(t *testing.T) {
 	}
 	other.Close()
 
-	for i := range 10 {
+	for i := range 20 {
 		ws, f := helloFrom(t, fmt.Sprintf("127.0.3.%d", i+1), ts.url, map[string]any{"resume_token": w.ResumeToken})
 		ws.Close()
 		if f.Type != "welcome" {
@@ -474,6 +474,6 @@ func TestHelloRateLimited(t *testing.T) {
 	ws, f = helloFrom(t, "127.0.3.99", ts.url, map[string]any{"resume_token": w.ResumeToken})
 	defer ws.Close()
 	if f.Type != "error" || f.Code != CodeRateLimited {
-		t.Fatalf("resume 11 with one token: %+v", f)
+		t.Fatalf("resume 21 with one token: %+v", f)
 	}
 }
