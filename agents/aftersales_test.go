@@ -212,3 +212,17 @@ func titleOf(t *testing.T, st *store.Store, sku string, zh bool) string {
 	}
 	return p.Title
 }
+
+// An item being exchanged cannot be returned as well, and the shopper is
+// told why (it once said the item had been returned).
+func TestReturnOfAnItemBeingExchanged(t *testing.T) {
+	sc := newShopScenario(t, demoShop, "hannah.schmidt@example.com")
+	sc.run("can I swap the rain jacket from KF-10031 for a large?")
+	if done := sc.run("yes"); !strings.Contains(done.Reply, "RMA-") {
+		t.Fatalf("exchange: %q", done.Reply)
+	}
+	res := sc.run("actually I want to return the rain jacket from KF-10031, it's too big")
+	if !strings.Contains(res.Reply, "already being exchanged") {
+		t.Fatalf("reply %q (calls %+v)", res.Reply, res.Calls)
+	}
+}

@@ -142,8 +142,9 @@ func TestStartExchangeConfirm(t *testing.T) {
 			wantStatus: "ok", wantContains: []string{`"kind":"exchange"`, `"replacement":{"sku":"JKT-BLU-L"`, `"status":"open"`}},
 		{name: "one open exchange per item", as: alice, tool: "start_exchange",
 			args: `{"order_number":"KF-1001","item":"JKT-BLU","wanted_variant":"XL","reason":"still small"}`, wantStatus: "refused", wantReason: "already_open"},
-		{name: "nor a return of it", as: alice, tool: "start_return",
-			args: `{"order_number":"KF-1001","items":[{"item":"JKT-BLU"}],"reason":"x"}`, wantStatus: "refused", wantReason: "already_returned"},
+		{name: "nor a return of it, with the true reason", as: alice, tool: "start_return",
+			args: `{"order_number":"KF-1001","items":[{"item":"JKT-BLU"}],"reason":"x"}`, wantStatus: "refused", wantReason: "exchange_open",
+			wantContains: []string{done.RMA}},
 	})
 }
 

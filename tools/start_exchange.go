@@ -300,3 +300,29 @@ func (t *StartExchange) confirm(ctx context.Context, id Identity, a *store.Pendi
 			PriceDifference: ret.PriceDifference, Currency: p.Currency, Shipping: p.Shipping, HowToReturn: p.HowToReturn,
 			WhenShipped: "The replacement is reserved and ships as soon as the carrier scans the parcel sent back."}}, nil
 }
+
+// openExchangeOf is the RMA of an open exchange of the order item, or ""
+// (also when st cannot list returns).
+func openExchangeOf(ctx context.Context, st any, orderID, itemID int64) string {
+	rs, ok := st.(interface {
+		ReturnsByOrder(ctx context.Context, orderID int64) ([]store.Return, error)
+	})
+	if !ok {
+		return ""
+	}
+	returns, err := rs.ReturnsByOrder(ctx, orderID)
+	if err != nil {
+		return ""
+	}
+	for _, r := range returns {
+		if r.Kind != store.ReturnKindExchange || r.Status != store.ReturnOpen {
+			continue
+		}
+		for _, it := range r.Items {
+			if it.OrderItemID == itemID {
+				return r.RMA
+			}
+		}
+	}
+	return ""
+}

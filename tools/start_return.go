@@ -123,6 +123,9 @@ func (t *StartReturn) preview(ctx context.Context, id Identity, o *store.Order, 
 		qty := want.Quantity
 		switch {
 		case left <= 0:
+			if rma := openExchangeOf(ctx, t.Store, o.ID, it.ID); rma != "" {
+				return refused("exchange_open", fmt.Sprintf("%q is being exchanged (%s); it cannot be returned as well.", it.Title, rma)), nil
+			}
 			return refused("already_returned", fmt.Sprintf("%q has already been returned.", it.Title)), nil
 		case qty < 0:
 			return invalid(fmt.Sprintf("items[%d].quantity must be at least 1", i)), nil

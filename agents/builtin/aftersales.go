@@ -33,6 +33,11 @@ func (s *state) answerAfterSales(e toolEvent) (action, bool) {
 				return say(s.addressRefusal(e)), true
 			}
 		}
+	case tools.NameStartReturn:
+		if e.result.Status == tools.StatusRefused && e.result.Reason == "exchange_open" {
+			return say(s.t("That item is already being exchanged, so it can't be returned as well. I can check the exchange's status for you.",
+				"这件商品正在换货中，不能再申请退货。我可以帮您查询换货进度。")), true
+		}
 	case tools.NameReturnStatus:
 		if d, ok := e.result.Data.(*tools.ReturnList); ok && e.result.Status == tools.StatusOK {
 			if text, ok := s.exchangeStatus(d); ok {
