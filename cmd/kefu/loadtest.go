@@ -32,7 +32,7 @@ import (
 func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags()
 	stdout, stderr := c.stdout, c.stderr
-	mode := fs.String("mode", "turns", "turns (shoppers chatting), flood (the same plus one shopper flooding), or idle (open sockets, for memory)")
+	mode := fs.String("mode", "turns", "turns (shoppers chatting), flood (the same plus one shopper flooding), idle (open sockets, for memory), or replay (the same shoppers alone and while an admin runs regression replays)")
 	shoppers := fs.Int("shoppers", 200, "concurrent shoppers")
 	sockets := fs.Int("sockets", 10000, "idle mode: sockets to hold open")
 	duration := fs.Duration("duration", 10*time.Second, "measuring time of each run")
@@ -54,6 +54,7 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	fs.Float64Var(&sim.StallShare, "sim-stall-share", 0, "--model-sim: share of answers that stop part-way and hang")
 	fs.Float64Var(&sim.TrickleShare, "sim-trickle-share", 0, "--model-sim: share of answers that trickle a token a second")
 	fs.Float64Var(&sim.RateLimitShare, "sim-429-share", 0, "--model-sim: share of requests refused with 429 and Retry-After")
+	rf := addReplayFlags(fs)
 	echoAddr := fs.String("serve-echo", "", "run only the echo baseline, with /metrics, on this address (the idle mode starts one)")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
@@ -61,8 +62,8 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	if *echoAddr != "" {
 		return serveEcho(ctx, *echoAddr)
 	}
-	if *mode != "turns" && *mode != "flood" && *mode != "idle" {
-		return usagef("--mode is turns, flood or idle")
+	if *mode != "turns" && *mode != "flood" && *mode != "idle" && *mode != "replay" {
+		return usagef("--mode is turns, flood, idle or replay")
 	}
 	if *shoppers < 1 || *runs < 1 || *sockets < 1 {
 		return usagef("--shoppers, --sockets and --runs must be at least 1")
@@ -102,6 +103,11 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 		defer srv.stop()
 		o.URL, o.MetricsURL, *secret = srv.ws, srv.metrics, srv.secret
 		fmt.Fprintf(stderr, "%s: started kefu (pid %d) on %s with a temporary database; its log: %s\n", c.name, srv.cmd.Process.Pid, srv.addr, srv.log)
+		if *mode == "replay" {
+			if err := rf.prepare(ctx, srv, stderr); err != nil {
+				return err
+			}
+		}
 	} else {
 		o.MetricsURL = strings.Replace(strings.Replace(strings.TrimSuffix(*url, "/ws"), "wss://", "https://", 1), "ws://", "http://", 1) + "/metrics"
 	}
@@ -110,6 +116,9 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 		o.Sign = func(id string, exp int64) string { return chat.Sign(key, id, exp) }
 	}
 
+	if *mode == "replay" {
+		return replayRuns(ctx, o, rf, *runs, stdout, *asJSON)
+	}
 	if *mode == "idle" {
 		return idleRun(ctx, o, *sockets, *baseline, stdout, *asJSON)
 	}
