@@ -38,7 +38,11 @@ func turnContext(id tools.Identity, name string, now time.Time) string {
 		// one line, quoted, so that it cannot add lines of its own.
 		fmt.Fprintf(&b, "- shopper: signed in as %s; order tools show only their own orders and need no email\n", quoteName(name))
 	}
-	fmt.Fprintf(&b, "- shopper language: %s\n", orDefault(id.Locale, "en"))
+	lang := "en" // the locale came from the widget: only a known value is written
+	if id.Locale == "zh" {
+		lang = "zh"
+	}
+	fmt.Fprintf(&b, "- shopper language: %s\n", lang)
 	fmt.Fprintf(&b, "- today: %s", now.UTC().Format("2006-01-02 (Monday)"))
 	return b.String()
 }
