@@ -74,6 +74,8 @@ type Engine struct {
 	upgrader websocket.Upgrader
 	bus      Bus // what happens to conversations, to every node
 	staffHub staffHub
+
+	stopErasures func() // stops the watch for kefu forget's erasures (erasures.go)
 }
 
 // Agent answers a shopper's message: agents.Runner.
@@ -98,6 +100,7 @@ func NewEngine(st Store, agent Agent, cfg Config, log *slog.Logger, reg promethe
 		e.bus = &LocalBus{}
 	}
 	e.bus.Subscribe(e.deliver)
+	e.stopErasures = e.watchErasures()
 	e.admit = newAdmissions(cfg)
 	e.baseCtx, e.cancelBase = context.WithCancel(context.Background())
 	e.writer = store.NewWriter(st, 256, func(n int, took time.Duration) {
@@ -207,6 +210,7 @@ func (e *Engine) appendAll(ctx context.Context, ms []*store.Message, skip *conn)
 		}
 	})
 	if err != nil {
+		e.noticeErased(ms[0].ConversationID)
 		return nil, err
 	}
 	if c == nil {
@@ -304,6 +308,7 @@ var ErrShuttingDown = errors.New("chat: shutting down")
 // turns to finish (cancelling them when ctx ends), and commits what the
 // writer holds. The store can be closed afterwards.
 func (e *Engine) Shutdown(ctx context.Context) error {
+	e.stopErasures()
 	e.mu.Lock()
 	e.closing = true
 	conns := make([]*conn, 0, len(e.conns))

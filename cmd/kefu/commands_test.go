@@ -99,7 +99,7 @@ func TestCommandHelp(t *testing.T) {
 		"replay -h":       {"-disable-tool", "-limit"},
 		"chat -h":         {"-as", "-json"},
 		"version":         {"kefu dev"},
-		"forget -help":    {"-customer"},
+		"forget -help":    {"-customer", "-yes"},
 		"healthcheck -h":  {"usage: kefu healthcheck"},
 		"user add --help": {"-name", "-role"},
 		"user remove -h":  {"kefu user remove EMAIL", "-email"},

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/user"
 	"strconv"
 	"time"
 
@@ -110,42 +109,6 @@ func cmdExport(ctx context.Context, c *cli, args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "Exported %d conversation(s).\n", n)
-	return nil
-}
-
-// cmdForget answers a privacy request for one customer.
-func cmdForget(ctx context.Context, c *cli, args []string) error {
-	fs := c.flags()
-	customer := fs.String("customer", "", "customer email or id")
-	if _, err := c.parse(fs, args); err != nil {
-		return err
-	}
-	if *customer == "" {
-		return usagef("--customer is required")
-	}
-	cfg, log, err := c.config()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	id, err := lookupCustomer(ctx, st, *customer)
-	if err != nil {
-		return err
-	}
-	actor := "cli"
-	if u, err := user.Current(); err == nil {
-		actor = "cli:" + u.Username
-	}
-	rep, err := st.ForgetCustomer(ctx, id, actor)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "Forgot customer %d: %d conversation(s) and %d message(s) deleted, %d order(s) anonymised. Recorded in the audit log as %s.\n",
-		id, rep.Conversations, rep.Messages, rep.Orders, actor)
 	return nil
 }
 

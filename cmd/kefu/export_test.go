@@ -56,8 +56,18 @@ func TestExportAndForget(t *testing.T) {
 		t.Fatalf("import --transcripts: %d %s %s", code, out, errOut)
 	}
 
+	// forget shows what it will erase and asks; anything but yes erases
+	// nothing.
 	code, out, errOut = kefu(t, env, "forget", "--customer", "alice.johnson@example.com")
-	if code != 0 || !strings.Contains(out, "1 conversation(s)") {
+	if code != 1 || !strings.Contains(out, "erases customer 1, Alice Johnson <alice.johnson@example.com>") ||
+		!strings.Contains(out, "1 conversation(s) of theirs") || !strings.Contains(errOut, "not confirmed: nothing was erased") {
+		t.Fatalf("forget unconfirmed: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := kefu(t, env, "export", "--customer", "1"); code != 0 || out == "" {
+		t.Fatalf("an unconfirmed forget erased: %d %q", code, out)
+	}
+	code, out, errOut = kefuIn(t, "yes\n", env, "forget", "--customer", "alice.johnson@example.com")
+	if code != 0 || !strings.Contains(out, "Forgot customer 1: 1 conversation(s) of theirs") {
 		t.Fatalf("forget: %d %s %s", code, out, errOut)
 	}
 	if code, out, _ := kefu(t, env, "export", "--customer", "1"); code != 0 || out != "" {
