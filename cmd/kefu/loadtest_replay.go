@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,7 +50,7 @@ func (rf *replayFlags) prepare(ctx context.Context, srv *childServer, progress i
 	if err != nil {
 		return err
 	}
-	n, err := fillConversations(ctx, st, rf.fillMB)
+	n, err := fillConversations(ctx, st, filepath.Join(srv.dir, "kefu.db"), rf.fillMB)
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}
@@ -61,9 +62,10 @@ func (rf *replayFlags) prepare(ctx context.Context, srv *childServer, progress i
 }
 
 // fillConversations adds finished conversations, each a shopper asking
-// after an order and the tool's result, until the database holds about mb
-// megabytes, and returns how many messages it added.
-func fillConversations(ctx context.Context, st *store.Store, mb int) (int, error) {
+// after an order and the tool's result, until the database at path (with
+// its WAL) holds about mb megabytes, and returns how many messages it
+// added.
+func fillConversations(ctx context.Context, st *store.Store, path string, mb int) (int, error) {
 	result := json.RawMessage(`{"orders":[{"number":"KF-10031","status":"shipped","items":"` + strings.Repeat("Alpine down jacket, size M, colour forest green; ", 40) + `"}]}`)
 	n := 0
 	for size := int64(0); size < int64(mb)<<20; {
@@ -87,7 +89,12 @@ func fillConversations(ctx context.Context, st *store.Store, mb int) (int, error
 			return n, err
 		}
 		n += len(ms)
-		size += int64(len(ms)) * int64(len(result)) / 2 // tool results are half the messages
+		size = 0
+		for _, f := range []string{path, path + "-wal"} {
+			if fi, err := os.Stat(f); err == nil {
+				size += fi.Size()
+			}
+		}
 	}
 	return n, nil
 }
