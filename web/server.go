@@ -17,7 +17,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kefu-dev/kefu/agents"
-	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -47,8 +46,8 @@ type Options struct {
 
 // Deps are what the handlers use.
 type Deps struct {
-	Store    *store.Store
-	Engine   *chat.Engine // the shopper socket and the staff actions
+	Store    Store
+	Engine   Engine // the shopper socket and the staff actions
 	Gatherer prometheus.Gatherer
 	Log      *slog.Logger
 	// Replay re-runs recorded conversations against the current agent on
