@@ -118,6 +118,7 @@ func TestReplayPacedForAgents(t *testing.T) {
 func TestReplaySizeBounded(t *testing.T) {
 	hs, st := newStack(t)
 	addStaff(t, st, "lead@shop.example.com", "Lead", store.RoleAdmin)
+	shopper(t, hs, "how long does shipping to Canada take?")
 	ctx := context.Background()
 	var cs []*store.Conversation
 	var ms []*store.Message
@@ -138,11 +139,11 @@ func TestReplaySizeBounded(t *testing.T) {
 	lead.login("lead@shop.example.com")
 	start := time.Now()
 	code, out := lead.do("POST", "/api/console/replay", nil)
-	if msg := fmt.Sprint(out["message"]); code != http.StatusRequestEntityTooLarge || !strings.Contains(msg, "2100 messages") || !strings.Contains(msg, "narrow the search") {
+	if msg := fmt.Sprint(out["message"]); code != http.StatusRequestEntityTooLarge || !strings.Contains(msg, "messages; a replay takes at most 2000") || !strings.Contains(msg, "narrow the search") {
 		t.Fatalf("a replay of 2,100 messages: %d %v (after %s)", code, out, time.Since(start))
 	}
 	// Narrowed to fewer conversations, it runs.
-	if code, out := lead.do("POST", "/api/console/replay?q=Canada", nil); code != 200 {
+	if code, out := lead.do("POST", "/api/console/replay?q=Canada", nil); code != 200 || !strings.Contains(mustJSONString(out), `"counts":{"same":1}`) {
 		t.Fatalf("a narrowed replay: %d %v", code, out)
 	}
 }
