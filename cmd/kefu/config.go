@@ -58,6 +58,16 @@ var settings = []setting{
 			cfg.DatabaseURL = v
 			return nil
 		}},
+	{name: "KEFU_NATS_URL", def: "(unset: one node)", help: "NATS servers (comma-separated `nats://host:4222`) that carry live events between kefu nodes (docs/scale.md)", secret: true,
+		parse: func(cfg *Config, v string) error {
+			for _, s := range strings.Split(v, ",") {
+				if u, err := url.Parse(strings.TrimSpace(s)); err != nil || (u.Scheme != "nats" && u.Scheme != "tls") || u.Host == "" {
+					return errors.New("want nats:// URLs, such as nats://nats:4222")
+				}
+			}
+			cfg.NatsURL = v
+			return nil
+		}},
 	{name: "KEFU_SYNC", def: "full", help: "`full`: every commit waits for the disk, so an acknowledged message survives a power cut; `normal`: faster commits, the last ones may be lost if the machine (not kefu) crashes (docs/durability.md)", strict: true,
 		parse: func(cfg *Config, v string) error {
 			switch y := store.Sync(strings.ToLower(v)); y {

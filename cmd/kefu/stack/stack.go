@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/chat"
+	"github.com/kefu-dev/kefu/chat/natsbus"
 	"github.com/kefu-dev/kefu/store"
 	"github.com/kefu-dev/kefu/store/demo"
 	"github.com/kefu-dev/kefu/tools"
@@ -32,6 +34,7 @@ import (
 type Config struct {
 	DB              string        // SQLite file
 	DatabaseURL     string        // a PostgreSQL server; when set, used instead of DB
+	NatsURL         string        // NATS servers carrying events between nodes; empty: one node
 	Sync            store.Sync    // the writer's synchronous pragma; zero: full
 	ReturnWindow    time.Duration // how long after delivery returns are accepted
 	CouponPercent   int           // the discount offer_coupon gives
@@ -87,6 +90,7 @@ type Stack struct {
 	Server  *web.Server
 	Metrics *prometheus.Registry // Go, process, engine and agent metrics, served on /metrics
 	log     *slog.Logger
+	bus     *natsbus.Bus // nil: one node
 }
 
 // Database is what the store opens: DatabaseURL when set, else the DB file.
@@ -135,6 +139,19 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	cc := chat.Config{IdentitySecret: cfg.IdentitySecret, AllowedOrigins: cfg.AllowedOrigins, Now: st.Now,
 		MessageRate: rate.Limit(cfg.MessageRate), MessageBurst: cfg.MessageBurst, IPRate: rate.Limit(cfg.IPRate), IPBurst: cfg.IPBurst,
 		SocketsPerAddress: cfg.SocketsPerAddress, DescriptorReserve: cfg.DescriptorReserve, HelloRate: rate.Limit(cfg.HelloRate), HelloBurst: cfg.HelloBurst}
+	if cfg.NatsURL != "" {
+		host, _ := os.Hostname()
+		bus, err := natsbus.Connect(cfg.NatsURL, natsbus.Options{Name: "kefu " + host, Log: log})
+		if err != nil {
+			return nil, fmt.Errorf("connecting to NATS (KEFU_NATS_URL): %w", err)
+		}
+		s.bus, cc.Bus = bus, bus
+		defer func() {
+			if err != nil {
+				bus.Close()
+			}
+		}()
+	}
 	if o.Chat != nil {
 		o.Chat(&cc)
 	}
@@ -171,6 +188,9 @@ func (s *Stack) Replay(ctx context.Context, recorded []*store.TranscriptJSON, pr
 // shut down first.
 func (s *Stack) Shutdown(ctx context.Context) error {
 	err := s.Engine.Shutdown(ctx)
+	if s.bus != nil {
+		s.bus.Close()
+	}
 	return errors.Join(err, s.Store.Close())
 }
 
