@@ -47,6 +47,7 @@ func (e *Engine) watchErasures() (stop func()) {
 		}
 		t := time.NewTicker(erasureEvery)
 		defer t.Stop()
+		failing := false // warned of a failure, once until a read succeeds
 		for {
 			select {
 			case <-quit:
@@ -55,9 +56,10 @@ func (e *Engine) watchErasures() (stop func()) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			list, err := es.ErasuresAfter(ctx, last)
-			if err != nil {
-				e.log.Warn("erasures not read", "err", err)
+			if err != nil && !failing {
+				e.log.Warn("erasures not read; trying again every second", "err", err)
 			}
+			failing = err != nil
 			for _, er := range list {
 				e.erased(ctx, er.ConversationID)
 				last = er.ID
