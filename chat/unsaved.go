@@ -14,8 +14,9 @@ import (
 // it). A widget opened and left, or a flood of hellos, leaves no row. The
 // welcome still carries the conversation's id and resume token; a second
 // tab that resumes with the token before anything is stored joins the same
-// conversation, and a token whose conversation was never stored and is no
-// longer open starts a new one (there was nothing in it to lose).
+// conversation (on the same node: another node does not know it), and a
+// token whose conversation was never stored and is no longer open starts
+// a new one (there was nothing in it to lose).
 type unsavedConvs struct {
 	mu      sync.Mutex
 	byID    map[string]*unsavedConv
