@@ -107,7 +107,7 @@ func TestBuiltinLadder(t *testing.T) {
 // as the option it names. A search that finds no matching article is not
 // answered from it.
 func TestClarifyingSuggestions(t *testing.T) {
-	unclear := map[string]string{"en": "hmm the thing with the stuff", "zh": "嗯嗯那个啥呃"}
+	unclear := map[string]string{"en": "hmm the zibber thingamajig wotsit", "zh": "嗯嗯那个啥呃"}
 	for _, sh := range scenarioShops {
 		for _, lang := range []string{"en", "zh"} {
 			t.Run(sh.name+"/"+lang, func(t *testing.T) {

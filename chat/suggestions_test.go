@@ -38,7 +38,7 @@ func TestSuggestionsOverTheSocket(t *testing.T) {
 	ts := newTestServer(t, nil)
 	c := ts.dial(nil)
 	w := c.hello(nil)
-	c.send(map[string]any{"type": "message", "client_id": "m1", "text": "hmm the thing with the stuff"})
+	c.send(map[string]any{"type": "message", "client_id": "m1", "text": "hmm the zibber thingamajig wotsit"})
 	q := c.readUntilAnswer(0)
 	if n := len(q.Suggestions); n < 2 || n > 3 {
 		t.Fatalf("answer %q offers %q: want 2 or 3 suggestions", q.Text, q.Suggestions)

@@ -22,7 +22,7 @@ func TestBrowserSuggestionChips(t *testing.T) {
 		waitJS(t, ctx, "the open panel", shadow(`return !root.querySelector('[data-kefu=panel]').hidden`))
 	}
 	open()
-	say(t, ctx, "hmm the thing with the stuff")
+	say(t, ctx, "hmm the zibber thingamajig wotsit")
 	chips := shadow(`const b = [...root.querySelectorAll('[data-kefu=message][data-role=assistant] [data-kefu=suggestion]')];
 		return b.length >= 2 && b.length <= 3`)
 	waitJS(t, ctx, "two or three suggestion chips", chips)

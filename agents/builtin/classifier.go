@@ -124,11 +124,14 @@ type trainConfig struct {
 	// training and used to fit the temperature of the probabilities
 	// (0: no calibration, all examples train, temperature 1).
 	calibrate int
+	// rate is the learning rate of the first epoch (it decays by
+	// epoch); zero: 0.5.
+	rate float64
 }
 
 // defaultTraining is the configuration chosen by measurement (see
 // docs/assistant.md).
-var defaultTraining = trainConfig{epochs: 12, calibrate: 20}
+var defaultTraining = trainConfig{epochs: 12, calibrate: 20, rate: 1}
 
 // Train fits a classifier to the examples.
 func Train(examples []Example) *Classifier { return train(examples, defaultTraining) }
@@ -168,12 +171,16 @@ func train(examples []Example, cfg trainConfig) *Classifier {
 	}
 	rng := rand.New(rand.NewSource(1))
 	const l2 = 1e-6
+	rate := cfg.rate
+	if rate == 0 {
+		rate = 0.5 // the first version's
+	}
 	L := len(labels)
 	probs := make([]float64, L)
 	step := make([]float32, L)
 	active := make([]int, 0, L)
 	for ep := 0; ep < cfg.epochs; ep++ {
-		lr := 0.5 / (1 + float64(ep)*0.5)
+		lr := rate / (1 + float64(ep)*0.5)
 		decay := float32(lr * l2)
 		rng.Shuffle(len(fit), func(i, j int) { fit[i], fit[j] = fit[j], fit[i] })
 		for _, s := range fit {
@@ -420,6 +427,12 @@ func features(text string) []feature {
 		}
 	}
 	add('z', "bias-len-"+fmt.Sprint(min(len(words), 6)))
+	// The first and last words: "hi" opening a request is not a
+	// greeting, "thanks" closing one is not thanks.
+	if len(words) > 0 {
+		add('f', words[0])
+		add('l', words[len(words)-1])
+	}
 	out := make([]feature, 0, len(counts))
 	var norm float32
 	for _, v := range counts {

@@ -157,7 +157,10 @@ func (s *state) findTask() {
 		// The answer to "why?" belongs to the request that asked it, even
 		// when it sounds like a request of its own ("wrong size").
 		s.task, s.start = prev, prevStart
-	case own && (s.conf >= confident || (s.conf >= 0.35 && !slotOnly)):
+	case own && !s.unclear() && (s.conf >= confident || (s.conf >= 0.35 && !slotOnly && (prev == "" || s.asked == ""))):
+		// A new request: a clear one, or a likely one when nothing else
+		// is under way (an answer to the bot's question that only
+		// sounds like a request, "the tea cake", continues the task).
 		s.task, s.start = s.intent, cur
 		if prev == s.intent { // the same request, said again or continued
 			s.start = prevStart
@@ -201,6 +204,9 @@ func (s *state) openTask(i int) (string, int) {
 		p := s.m.predict(s.c.turns[j].text)
 		if _, ok := taskTools[taskIntent(p[0].Intent)]; !ok || p[0].Prob < 0.35 || s.m.slotOnly(s.c.turns[j].text) || weakAfterSales(p[0]) {
 			continue
+		}
+		if p[0].Prob < confident && askedFor(s.c.lastAnswerBefore(s.c.turns[j].index)) != "" {
+			continue // an answer to the bot's question ("the tea cake"), not a request of its own
 		}
 		task := taskIntent(p[0].Intent)
 		// The earliest message of this task: walk back over messages

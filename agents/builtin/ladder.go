@@ -178,22 +178,19 @@ func (s *state) chitChat() action {
 // complaint or an angry outburst: it wins over any flow in progress. An
 // answer to "why?" that names a reason stays the reason, however cross.
 func (s *state) urgent() bool {
-	if s.m.slotOnly(s.cur.text) {
+	if s.m.slotOnly(s.cur.text) || (s.asked == "reason" && reason(s.cur.text) != "") {
 		return false
-	}
-	switch {
-	case s.intent == IntentHuman && s.conf >= confident:
-		return true
-	case s.asked == "reason" && reason(s.cur.text) != "":
-		return false
-	case s.intent == IntentComplaint && s.conf >= confident:
-		return true
 	}
 	if angry(s.cur.text) {
 		s.intent, s.conf = IntentComplaint, 1
 		return true
 	}
-	return false
+	// The classifier's word is taken only on words it knows: "the
+	// Rechargeable Headlamp" is an item named, whatever it guesses.
+	if s.m.known(s.cur.text) < 0.5 {
+		return false
+	}
+	return (s.intent == IntentHuman || s.intent == IntentComplaint) && s.conf >= confident
 }
 
 // angryWords are words people use when they are angry with the shop,

@@ -119,7 +119,7 @@ func english() *lang {
 			"yes that's right", "that's right", "correct", "that's correct", "yes correct", "exactly",
 			"absolutely", "definitely", "of course", "sounds good", "sounds great", "perfect do that", "do it", "go for it",
 			"yes do that", "alright", "fine", "fine by me", "that works", "works for me", "~ok sure", "~yes, that one",
-			"that one", "yep that one", "the first one", "the second one", "the last one", "the first", "the second",
+			"that one", "yep that one", "the first one", "the last one", "the first", "the second",
 			"option 1", "option 2", "number 2", "#1", "2", "1 please", "the second order", "the first order", "the newer one",
 			"the older one", "the one from {when}", "the {color} one", "the {item} please", "yes the {item}",
 			"yes order {order}", "that's the one", "yes that's it",
@@ -151,11 +151,11 @@ func english() *lang {
 		}, post: []string{" thanks", " thx", ", sorry", "!"}, postP: 0.2},
 		"order_status": {target: 300, pre: slots["story_pre"], preP: 0.35, openP: 0.2, closeP: 0.2,
 			asks: []string{
-				"~where is my order", "~where's my order?", "~wheres my package", "where is my stuff", "where is my parcel",
+				"~where is my order", "~where's my order?", "where is my stuff", "where is my parcel",
 				"has my order shipped", "has it shipped yet", "did my order ship", "is my order on the way", "when will it arrive",
 				"when will my order arrive", "when does my order get here", "eta on my order?", "what's the eta", "any update on my order",
 				"status of my order", "order status", "order status {order}", "what's the status of {order}", "status of order {order}?",
-				"tracking number please", "can i get the tracking number", "where's the tracking", "tracking hasn't updated in {n} days",
+				"tracking number please", "can i get the tracking number", "where's the tracking",
 				"tracking says delivered but i didn't get it", "it says delivered but nothing here", "marked as delivered but no package",
 				"my package never came", "still haven't received my order", "i never got my {item}", "haven't got my {item} yet",
 				"the {item} still hasn't arrived", "it's been {n} days and still nothing", "my order is late", "my order is taking forever",
@@ -171,7 +171,7 @@ func english() *lang {
 				"i received one box but there should be two", "where's the rest of my order", "was my order split into two",
 				"has order {order} been dispatched", "is {order} out for delivery", "out for delivery since morning, when will it come",
 				"the driver didn't come", "did the courier try to deliver", "where is it now", "where is it at", "track my order",
-				"track {order}", "can you track my package", "check my order status", "look up my order", "find my order",
+				"can you track my package", "check my order status", "look up my order", "find my order",
 				"check on order {order} for me", "i'd like to know where my order is", "need an update on my delivery",
 				"any news about my parcel", "what's happening with my order", "is anything happening with my order",
 				"the estimated delivery passed", "delivery date passed and no package", "it was supposed to arrive {when}",
@@ -225,7 +225,7 @@ func english() *lang {
 		},
 		"start_return": {target: 300, pre: slots["story_post"], preP: 0.45, openP: 0.15, closeP: 0.15,
 			asks: []string{
-				"i want to return it", "i want to return my {item}", "i'd like to return the {item}", "~return please",
+				"i want to return it", "i want to return my {item}", "i'd like to return the {item}",
 				"how do i return this", "can i send it back", "i want to send it back", "i want a refund", "refund please",
 				"can i get a refund", "i want my money back", "can i get my money back for the {item}", "~it doesn't fit, i want to return it",
 				"too small, i want to return it", "too big, want a refund", "the {item} is broken", "the {item} arrived broken",
@@ -300,7 +300,7 @@ func english() *lang {
 			asks: []string{
 				"where is my refund", "where's my refund?", "when will i get my refund", "when do i get my money back",
 				"has my refund been processed", "is my refund processed yet", "did you get my return", "have you received my return",
-				"did the return arrive", "status of my return", "return status", "what's the status of {rma}", "status of {rma}",
+				"did the return arrive", "status of my return", "what's the status of {rma}", "status of {rma}",
 				"any update on my refund", "any news on my return", "i still haven't got my refund", "refund hasn't arrived",
 				"refund not showing on my card", "the refund isn't in my bank yet", "how long does the refund take to show up",
 				"how many days till my refund", "when will the refund hit my account", "was my refund approved",
@@ -445,11 +445,11 @@ func english() *lang {
 		},
 		"account": {target: 300, openP: 0.15, closeP: 0.2,
 			asks: []string{
-				"~i can't log in", "can't log into my account", "~i forgot my password", "reset my password", "password reset please",
+				"~i can't log in", "can't log into my account", "reset my password", "password reset please",
 				"the password reset email never came", "i'm locked out of my account", "my account got blocked",
 				"change my password", "i want to change my email", "update my email address",
 				"change the email on my account", "how do i change my phone number", "update my phone number",
-				"i got a new phone number", "change my mobile number on the account", "delete my account", "close my account",
+				"i got a new phone number", "change my mobile number on the account", "delete my account",
 				"how do i delete my account", "remove my account and data", "deactivate my account",
 				"unsubscribe me from emails", "stop sending me emails", "i keep getting marketing emails",
 				"how do i unsubscribe", "stop the texts", "i don't want sms anymore", "my login code isn't coming",
@@ -467,7 +467,7 @@ func english() *lang {
 				"account help", "account issue", "problem with my account", "trouble signing in", "can't sign in with google",
 			},
 			vps: []string{
-				"reset my password", "change my email", "change my phone number", "delete my account", "close my account",
+				"reset my password", "change my email", "delete my account", "close my account",
 				"log into my account", "update my account details", "~unsubscribe from your emails", "recover my account",
 				"change the password on my account", "get back into my account", "remove my personal data",
 			},
@@ -484,7 +484,7 @@ func english() *lang {
 				"can i get a pdf invoice", "email me the invoice", "send the invoice to {email}", "can i get an itemized receipt",
 				"i need a gift receipt", "can you send a gift receipt", "no receipt in the box", "the package had no invoice",
 				"i need proof of purchase", "proof of purchase for warranty", "need a proof of purchase for insurance",
-				"can i get a receipt without prices", "~invoice please", "receipt please", "receipt?", "invoice?",
+				"can i get a receipt without prices", "receipt please", "receipt?", "invoice?",
 				"i need the invoice for {order}", "invoice for my last order", "can you issue an invoice", "do you issue invoices",
 				"can i get an invoice after the fact", "i need a business invoice", "can you split the invoice",
 				"the receipt doesn't show the tax", "i need the invoice to show tax", "the invoice amount doesn't match",
@@ -493,18 +493,18 @@ func english() *lang {
 				"need a receipt for the {item}", "invoice for the {item} please", "my accountant needs the invoice",
 			},
 			vps: []string{
-				"get an invoice", "get a receipt", "download my invoice", "get a vat invoice for {order}", "get a copy of my receipt",
+				"get an invoice", "download my invoice", "get a vat invoice for {order}", "get a copy of my receipt",
 				"have the invoice changed to my company name", "get a receipt for the {item}", "issue an invoice",
 			},
 		},
 		"human": {target: 280, openP: 0.1, closeP: 0.15,
 			asks: []string{
-				"human", "human please", "agent", "agent please", "representative", "operator", "real person", "~a real person please",
+				"human", "human please", "agent", "agent please", "representative", "operator", "~a real person please",
 				"can i talk to a human", "i want to talk to a person", "let me talk to a real person",
-				"connect me to an agent", "transfer me to a human", "get me a human", "is there a human i can talk to",
+				"connect me to an agent", "get me a human", "is there a human i can talk to",
 				"i need to speak with someone", "i'd like to speak with a representative", "customer service rep please",
 				"put me through to support", "i want a live agent", "live agent", "live chat with a person please",
-				"talk to human", "speak to agent", "~i don't want a bot", "stop the bot, i want a person", "are you a bot? i want a human",
+				"talk to human", "speak to agent", "stop the bot, i want a person", "are you a bot? i want a human",
 				"can a real person help me", "can someone from the team help", "please call me",
 				"can i get a call back", "call me at my number", "is there anyone i can call", "phone support please",
 				"i'd rather talk to a person", "i prefer a human", "bot isn't helping, human please", "you're not helping, get me a person",
@@ -517,7 +517,7 @@ func english() *lang {
 				"talk to someone", "speak to a human", "please get someone", "a person would be better",
 			},
 			vps: []string{
-				"talk to a human", "speak to a real person", "reach a live agent", "get a human on the line", "talk to customer service",
+				"speak to a real person", "reach a live agent", "get a human on the line", "talk to customer service",
 				"speak with someone from your team", "contact a person",
 			},
 		},
@@ -553,7 +553,7 @@ func english() *lang {
 				"write me an essay", "write a poem about cats", "translate this to french", "what's the capital of australia",
 				"how far is the moon", "who invented the lightbulb", "what's the meaning of life", "are you alive", "do you have feelings",
 				"are you a robot", "what's your name", "how old are you", "where are you from", "do you like music", "what's your favorite movie",
-				"let's chat", "~i'm bored", "talk to me", "i'm lonely", "do you have a girlfriend", "will you marry me",
+				"let's chat", "talk to me", "i'm lonely", "do you have a girlfriend", "will you marry me",
 				"can you recommend a restaurant near me", "book me a flight", "order me a pizza", "what time is it", "what day is it today",
 				"what's the date", "what's a good recipe for dinner", "how do i lose weight", "my head hurts what should i do",
 				"how do i fix my car", "my wifi isn't working", "how do i install windows",
@@ -571,6 +571,9 @@ func english() *lang {
 	addMore(routes, moreEnglish)
 	addMore(routes, thirdEnglish)
 	addMore(routes, injectionEnglish)
+	addMore(routes, fourthEnglish)
+	addMore(routes, fifthEnglish)
+	addMore(routes, sixthEnglish)
 	return &lang{
 		code:   "en",
 		routes: routes,

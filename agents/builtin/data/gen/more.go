@@ -12,7 +12,7 @@ var moreEnglish = map[string][]string{
 		"hello, good to be here", "hi, is this the help chat?", "hey 🙂", "hiya, you around?", "good evening, anyone on?",
 		"hello from toronto", "hi there, first time here", "yo what's good", "hello, is the chat open", "hey are you online",
 		"hi, can you hear me", "howdy partner", "ahoy", "hey hey hey", "good morning sunshine", "hi friend", "hello dear",
-		"hi, anyone available to chat", "hey, morning", "~evening all", "bonjour", "hola", "hallo", "ciao",
+		"hi, anyone available to chat", "hey, morning", "bonjour", "hola", "hallo", "ciao",
 	},
 	"affirm": {
 		"~yes cancel it", "~yes please cancel", "go ahead and cancel", "yes cancel the order", "confirm the cancellation",
@@ -91,14 +91,14 @@ var moreChinese = map[string][]string{
 	"affirm": {
 		"确认取消", "嗯 退吧", "可以 改吧", "好的 帮我取消", "对 就取消这个", "是的 取消", "确定取消",
 		"好的 退货吧", "确认退货", "行 退款吧", "嗯 换吧", "好的 换货", "确认修改", "好的 就改这个地址", "对 寄到这个地址",
-		"是的 就这个订单", "对的 第二个", "嗯嗯 第一个", "好 就它了", "可以的 谢谢", "好的呀", "~嗯好", "好嘞 麻烦了",
+		"是的 就这个订单", "对的 第二个", "嗯嗯 第一个", "好 就它了", "可以的 谢谢", "好的呀", "好嘞 麻烦了",
 		"没问题的", "对呀", "是呀", "就这么办吧", "OK的", "可以可以 办吧", "确认 谢谢", "确认的",
 	},
 	"deny": {
-		"不取消了", "先不取消", "不用取消了 我还要", "别取消了", "不退了 留着吧", "不换了 算了", "~不用改了", "不是的",
+		"不取消了", "先不取消", "不用取消了 我还要", "别取消了", "不退了 留着吧", "不换了 算了", "不是的",
 		"不是的 不是这个", "没有", "没有 不是", "不对不对", "不 我说的是另一个", "那不用了", "不需要 谢谢",
 		"不用了 谢谢你", "暂时不需要", "先这样 不用了", "不是这单 是另一单", "都不是", "都不对", "一个都不是",
-		"不用转", "不要转人工", "不不", "不行 不要", "不要这样", "先别动", "~别动我的订单", "不用处理", "不用管了",
+		"不用转", "不要转人工", "不不", "不行 不要", "不要这样", "先别动", "不用处理", "不用管了",
 	},
 	"complaint": {
 		"行 你们厉害", "好 真行", "呵呵 服了", "你们真是好样的", "好的呢 再也不买了", "可以 你们真可以", "真行啊你们",
@@ -124,7 +124,7 @@ var moreChinese = map[string][]string{
 		"帮我推荐个手机 别家的也行", "苹果和华为哪个好", "推荐部电影", "今晚吃什么", "红酒洒地毯上怎么办", "水龙头漏水怎么修",
 		"帮我写个简历", "帮我改下论文", "这篇文章总结一下", "yyds什么意思", "北京到上海多远", "一斤等于多少克", "摄氏度换算华氏度",
 		"明星八卦", "最新款iPhone多少钱", "你和chatgpt谁厉害", "你是什么模型", "怎么赚钱", "信用卡怎么选", "坐飞机安全吗",
-		"路况怎么样", "最近的加油站在哪", "超市几点关门", "~帮我叫个车", "定个闹钟", "提醒我买牛奶", "放首歌", "今晚有什么节目",
+		"路况怎么样", "最近的加油站在哪", "超市几点关门", "定个闹钟", "提醒我买牛奶", "放首歌", "今晚有什么节目",
 		"股市今天怎么样", "世界杯谁赢了", "外面多少度", "讲个冷笑话", "说点有意思的", "你喜欢什么颜色", "你开心吗", "你累不累",
 		"你在干嘛", "你多聪明", "猫生病了怎么办", "怎么学英语", "去日本旅游攻略", "给狗起个名字",
 	},
@@ -143,16 +143,16 @@ var moreChinese = map[string][]string{
 var thirdEnglish = map[string][]string{
 	"faq": {
 		"what's your policy on returning sale items", "do i need the original box to return something", "how long do i have to send something back",
-		"~are returns free", "can worn shoes be returned", "do returns cost anything", "what items can't be returned", "is there a restocking fee",
+		"can worn shoes be returned", "do returns cost anything", "what items can't be returned", "is there a restocking fee",
 		"do you refund the shipping fee", "how do refunds work with gift cards", "can i return a gift without the receipt",
 		"what's the policy if something arrives damaged", "what happens if my parcel is lost, in general", "do you offer exchanges on sale items",
 		"what's your warranty policy", "is there a guarantee", "do you have a satisfaction guarantee", "how long does a refund usually take to process",
-		"what's the cancellation policy", "can i cancel after paying, generally", "do you deliver to rural areas", "~how much is next day delivery",
+		"what's the cancellation policy", "can i cancel after paying, generally", "do you deliver to rural areas",
 		"what's your phone support number", "is there an email for support", "do you have a faq page", "where's your shipping policy",
 	},
 	"out_of_scope": {
 		"what's the best pizza place in town", "how do i tie a tie", "what's the weather going to be on saturday", "is it sunny in miami",
-		"who is the prime minister", "what do you think about the war", "~are aliens real", "what's the speed of light", "can you do my taxes",
+		"who is the prime minister", "what do you think about the war", "what's the speed of light", "can you do my taxes",
 		"write a song for my girlfriend", "how do i get over a breakup", "what's a healthy breakfast", "how many calories in an apple",
 		"what should i name my startup", "help me with my math homework", "what's the derivative of x squared", "explain photosynthesis",
 		"what's the best video game", "who would win, batman or superman", "do you like pizza", "are you a boy or a girl", "you're funny",
@@ -217,7 +217,7 @@ var thirdChinese = map[string][]string{
 		"验证码收不到怎么办", "收不到短信验证码", "账户被锁定了", "账号被限制了", "帐号登不上", "帐户密码忘了",
 	},
 	"out_of_scope": {
-		"今天适合出门吗", "会不会下雨啊", "天气热不热", "最近有什么八卦", "~你是谁开发的", "你会什么", "陪我说说话", "我心情不好",
+		"今天适合出门吗", "会不会下雨啊", "天气热不热", "最近有什么八卦", "你会什么", "陪我说说话", "我心情不好",
 		"给我讲个鬼故事", "脑筋急转弯", "出个谜语", "背首诗", "李白是谁", "~怎么做红烧肉", "今天吃啥好", "周末去哪玩",
 		"推荐个旅游景点", "哪个游戏好玩", "王者荣耀怎么上分", "考研难吗", "高考作文题", "帮我做个PPT", "你工资多少",
 	},
