@@ -121,7 +121,16 @@ func (h *handler) customer(c echo.Context) error {
 			return err
 		}
 		for _, r := range rs {
-			returns = append(returns, map[string]any{"rma": r.RMA, "order_number": r.OrderNumber, "status": r.Status, "refund": r.Refund.String()})
+			entry := map[string]any{"rma": r.RMA, "order_number": r.OrderNumber, "status": r.Status, "refund": r.Refund.String()}
+			if r.Kind == store.ReturnKindExchange {
+				// An exchange sends a replacement out rather than a refund.
+				var out []string
+				for _, it := range r.Items {
+					out = append(out, it.ReplacementTitle)
+				}
+				entry["kind"], entry["exchanged_for"] = r.Kind, strings.Join(out, "; ")
+			}
+			returns = append(returns, entry)
 		}
 	}
 	convs, handed, err := h.deps.Store.ConversationsByCustomer(ctx, cu.ID, 20)

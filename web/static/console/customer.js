@@ -88,8 +88,11 @@ function order(o) {
       : null);
 }
 function ret(r) {
-  return el('li', { class: 'order' },
-    el('div', { class: 'oh' }, el('b', null, r.rma), chip(r.status), r.refund != null ? el('span', { class: 'amt' }, money(r.refund, r.currency)) : null),
+  const exchange = r.kind === 'exchange';
+  return el('li', { class: 'order', 'data-kind': exchange ? 'exchange' : 'return' },
+    el('div', { class: 'oh' }, el('b', null, r.rma), exchange ? el('span', { class: 'dim small' }, t('exchange')) : null, chip(r.status),
+      r.refund != null && !(exchange && Number(r.refund) === 0) ? el('span', { class: 'amt' }, money(r.refund, r.currency)) : null),
+    exchange && r.exchanged_for ? el('div', { class: 'small' }, t('exchangedFor', { items: r.exchanged_for })) : null,
     r.order_number ? el('div', { class: 'dim small' }, t('returnFor', { order: r.order_number })) : null);
 }
 function pastRow(p) {
