@@ -80,7 +80,11 @@ func weakAfterSales(p Prediction) bool {
 
 // Words that ask for another variant rather than the money back.
 var (
-	exchangeCues = []string{"exchange", "swap", "换货", "换成", "换个", "换一", "调换", "换尺码", "换颜色", "换码"}
+	exchangeCues = []string{"exchange", "swap", "换货", "换成", "换个", "换一", "调换", "换尺码", "换颜色", "换码",
+		// another variant asked for, without the word for an exchange
+		"size up", "size down", "one size", "different size", "another size", "other size", "bigger size", "smaller size",
+		"larger size", "different colour", "different color", "another colour", "another color", "instead",
+		"can i get a", "could i get a", "换大", "换小", "大一码", "大一号", "小一码", "小一号"}
 	refundCues   = []string{"refund", "money back", "退款", "退钱", "退货"}
 )
 
