@@ -85,7 +85,7 @@ var (
 		"size up", "size down", "one size", "different size", "another size", "other size", "bigger size", "smaller size",
 		"larger size", "different colour", "different color", "another colour", "another color", "instead",
 		"can i get a", "could i get a", "换大", "换小", "大一码", "大一号", "小一码", "小一号"}
-	refundCues   = []string{"refund", "money back", "退款", "退钱", "退货"}
+	refundCues = []string{"refund", "money back", "退款", "退钱", "退货"}
 )
 
 // exchangeCue settles the classifier's doubt between a return and an
