@@ -117,7 +117,9 @@ func (s *Store) FinishAction(ctx context.Context, id, status string, result any)
 func (s *Store) execAction(ctx context.Context, id string, do func(tx *sql.Tx, a *PendingAction) (any, error)) (*PendingAction, error) {
 	var out *PendingAction
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		a, err := scanAction(tx.QueryRowContext(ctx, `SELECT `+actionColumns+` FROM pending_actions WHERE id = ?`, id))
+		// The read locks the action's row on PostgreSQL: a second node
+		// confirming it at once waits here and then finds it done.
+		a, err := scanAction(tx.QueryRowContext(ctx, `SELECT `+actionColumns+` FROM pending_actions WHERE id = ? /*FOR UPDATE*/`, id))
 		if err != nil {
 			return notFound(err, "pending action "+id)
 		}

@@ -1,0 +1,231 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/store/demo"
+	"github.com/kefu-dev/kefu/store/pgtest"
+)
+
+// twoNodes opens two stores on one database, as two kefu nodes (one
+// PostgreSQL database, or two processes on one SQLite file), on a clock
+// the test moves.
+func twoNodes(t *testing.T, engine string, clock *atomic.Int64) (*store.Store, *store.Store) {
+	t.Helper()
+	place := filepath.Join(t.TempDir(), "kefu.db")
+	if engine == "postgres" {
+		place = pgtest.NewDatabase(t)
+	}
+	now := func() time.Time { return time.UnixMilli(clock.Load()) }
+	var out [2]*store.Store
+	for i := range out {
+		st, err := store.Open(context.Background(), place, store.Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		out[i] = st
+	}
+	return out[0], out[1]
+}
+
+func onBothEngines(t *testing.T, test func(t *testing.T, engine string)) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) { test(t, engine) })
+	}
+}
+
+// A conversation's turn lease has one holder at a time across nodes:
+// of sixteen takers on two stores at once exactly one gets it; only the
+// holder renews and releases it (by its fence); a released lease passes
+// to the next node with the seq answered; an expired one passes too,
+// marked Expired, and its old holder can neither renew nor release it.
+func TestTurnLeaseOneHolderAtATime(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		var clock atomic.Int64
+		clock.Store(testNow.UnixMilli())
+		a, b := twoNodes(t, engine, &clock)
+		conv := newGuestConversation(t, a)
+		const ttl = 10 * time.Second
+
+		var wg sync.WaitGroup
+		var won atomic.Int32
+		var held atomic.Int32
+		var holder atomic.Pointer[store.TurnLease]
+		for i := range 16 {
+			st := []*store.Store{a, b}[i%2]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				l, err := st.TakeTurnLease(ctx, conv, fmt.Sprintf("node-%d", i), ttl)
+				switch {
+				case err == nil:
+					won.Add(1)
+					holder.Store(l)
+				case errors.Is(err, store.ErrLeaseHeld):
+					held.Add(1)
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if won.Load() != 1 || held.Load() != 15 {
+			t.Fatalf("%d took the lease, %d were told it is held; want 1 and 15", won.Load(), held.Load())
+		}
+		first := holder.Load()
+		if first.Fence != 1 || first.Expired {
+			t.Errorf("first lease %+v", first)
+		}
+		if ok, err := b.RenewTurnLease(ctx, first, ttl); err != nil || !ok {
+			t.Errorf("the holder renews: %v %v", ok, err)
+		}
+		forged := *first
+		forged.Node = "someone-else"
+		if ok, _ := a.RenewTurnLease(ctx, &forged, ttl); ok {
+			t.Error("a node that does not hold the lease renewed it")
+		}
+		if ok, err := a.ReleaseTurnLease(ctx, first, 7); err != nil || !ok {
+			t.Fatalf("release: %v %v", ok, err)
+		}
+
+		second, err := b.TakeTurnLease(ctx, conv, "node-b", ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second.Fence != 2 || second.AnsweredThrough != 7 || second.Expired {
+			t.Errorf("after a release the next holder got %+v, want fence 2, answered through 7, not expired", second)
+		}
+		if _, err := a.TakeTurnLease(ctx, conv, "node-a", ttl); !errors.Is(err, store.ErrLeaseHeld) {
+			t.Errorf("taken while valid: %v", err)
+		}
+
+		clock.Add((ttl + time.Millisecond).Milliseconds()) // node-b died mid-turn
+		third, err := a.TakeTurnLease(ctx, conv, "node-a", ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if third.Fence != 3 || !third.Expired || third.AnsweredThrough != 7 {
+			t.Errorf("an expired lease passed as %+v, want fence 3, expired, answered through 7", third)
+		}
+		if ok, _ := b.RenewTurnLease(ctx, second, ttl); ok {
+			t.Error("the expired holder renewed a lease another node holds")
+		}
+		if ok, _ := b.ReleaseTurnLease(ctx, second, 99); ok {
+			t.Error("the expired holder released a lease another node holds")
+		}
+		if ok, _ := a.ReleaseTurnLease(ctx, third, 3); !ok {
+			t.Error("release of the third lease")
+		}
+		if l, _ := b.TakeTurnLease(ctx, conv, "node-b", ttl); l == nil || l.AnsweredThrough != 7 {
+			t.Errorf("answered_through went back: %+v", l)
+		}
+	})
+}
+
+// What a node that took a lease reads to decide whether a message still
+// needs an answer.
+func TestTurnProgressAfter(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		var clock atomic.Int64
+		clock.Store(testNow.UnixMilli())
+		a, _ := twoNodes(t, engine, &clock)
+		conv := newGuestConversation(t, a)
+		// 1 user, 2 user, 3 assistant
+		for _, role := range []string{store.RoleUser, store.RoleUser, store.RoleAssistant} {
+			if _, err := a.AppendMessages(ctx, []*store.Message{{ConversationID: conv, Role: role, Text: "x"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range []struct {
+			replied, shopper int64
+			want             store.TurnProgress
+		}{
+			{2, 0, store.TurnProgress{RepliedAfter: true, FirstShopper: 1}},
+			{3, 1, store.TurnProgress{RepliedAfter: false, FirstShopper: 2}},
+			{1, 2, store.TurnProgress{RepliedAfter: true, FirstShopper: 0}},
+		} {
+			got, err := a.TurnProgressAfter(ctx, conv, c.replied, c.shopper)
+			if err != nil || got != c.want {
+				t.Errorf("after %d/%d: %+v %v, want %+v", c.replied, c.shopper, got, err, c.want)
+			}
+		}
+	})
+}
+
+// A pending action confirmed on two nodes at once runs once: the
+// confirmation reads the action locking its row (on PostgreSQL; SQLite
+// has one writer), so the second sees it done. Eight confirmations of
+// one coupon on two stores issue one coupon.
+func TestPendingActionRunsOnceAcrossNodes(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		var clock atomic.Int64
+		clock.Store(testNow.UnixMilli())
+		a, b := twoNodes(t, engine, &clock)
+		if _, err := a.Import(ctx, demo.Dataset(testNow)); err != nil {
+			t.Fatal(err)
+		}
+		cus, err := a.CustomerByExternalID(ctx, "cus_1001")
+		if err != nil {
+			t.Fatal(err)
+		}
+		orders, err := a.OrdersByCustomer(ctx, cus.ID, 1)
+		if err != nil || len(orders) == 0 {
+			t.Fatalf("orders of cus_1001: %v %v", orders, err)
+		}
+		if err := a.CreatePendingAction(ctx, &store.PendingAction{ID: "act_coupon_race", Kind: "coupon", CustomerID: cus.ID, OrderID: orders[0].ID,
+			Payload: []byte(`{}`), ExpiresAt: testNow.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var issued, refused atomic.Int32
+		for i := range 8 {
+			st := []*store.Store{a, b}[i%2]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, err := st.IssueCoupon(ctx, "act_coupon_race", store.Coupon{CustomerID: cus.ID, Percent: 10, Reason: "late",
+					Evidence: []byte(`{}`), ExpiresAt: testNow.Add(30 * 24 * time.Hour)}, time.Nanosecond)
+				switch {
+				case err == nil:
+					issued.Add(1)
+				case errors.Is(err, store.ErrActionNotPending):
+					refused.Add(1)
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		coupons, err := a.CouponsByCustomer(ctx, cus.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if issued.Load() != 1 || refused.Load() != 7 || len(coupons) != 1 {
+			t.Errorf("%d confirmations issued, %d refused, %d coupons stored; want 1, 7, 1", issued.Load(), refused.Load(), len(coupons))
+		}
+	})
+}
+
+func newGuestConversation(t *testing.T, st *store.Store) string {
+	t.Helper()
+	c, _, err := st.NewConversation(0, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Write(context.Background(), []*store.Conversation{c}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
