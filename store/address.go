@@ -86,6 +86,30 @@ func (a Address) Trimmed() Address {
 		PostalCode: t(a.PostalCode), Country: t(a.Country), Phone: t(a.Phone), Default: a.Default}
 }
 
+// countryCodes maps what people write for a country to its ISO 3166 code.
+var countryCodes = map[string]string{
+	"us": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US", "united states of america": "US", "america": "US", "美国": "US",
+	"ca": "CA", "canada": "CA", "加拿大": "CA", "uk": "GB", "gb": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB", "英国": "GB",
+	"de": "DE", "germany": "DE", "deutschland": "DE", "德国": "DE", "fr": "FR", "france": "FR", "法国": "FR", "au": "AU", "australia": "AU", "澳大利亚": "AU",
+	"cn": "CN", "china": "CN", "prc": "CN", "中国": "CN", "中国大陆": "CN", "jp": "JP", "japan": "JP", "日本": "JP", "ie": "IE", "ireland": "IE",
+	"nl": "NL", "netherlands": "NL", "it": "IT", "italy": "IT", "es": "ES", "spain": "ES", "sg": "SG", "singapore": "SG", "新加坡": "SG",
+	"hk": "HK", "hong kong": "HK", "香港": "HK", "tw": "TW", "taiwan": "TW", "台湾": "TW", "nz": "NZ", "new zealand": "NZ",
+}
+
+// CountryCode is the ISO 3166 code of a country as people write it ("USA",
+// "United States", "中国"), or "" when it is not one kefu knows.
+func CountryCode(s string) string { return countryCodes[strings.ToLower(strings.TrimSpace(s))] }
+
+// Normalized is a trimmed, with its country as its ISO code when kefu
+// knows it (so that "United States" ships like "US").
+func (a Address) Normalized() Address {
+	a = a.Trimmed()
+	if c := CountryCode(a.Country); c != "" {
+		a.Country = c
+	}
+	return a
+}
+
 // ShipTo is the address as an order's ship_to: "City, Country".
 func (a Address) ShipTo() string {
 	if a.City == "" {

@@ -218,6 +218,14 @@ func TestChangeShippingAddress(t *testing.T) {
 	if err != nil || len(hist) != 1 || hist[0].OldShipTo != "Seattle, US" || hist[0].Old != nil || hist[0].New.City != "Portland" || hist[0].ActionID != id {
 		t.Fatalf("history = %+v %v", hist, err)
 	}
+	// A country's name is stored as its code, so the order ships as a US one.
+	id3 := e.preview(t, alice, "change_shipping_address", addr("KF-1006", strings.Replace(portland, `"US"`, `"United States"`, 1)))
+	if res, _ := e.reg.Confirm(ctx, e.as(alice), id3); res.Status != tools.StatusOK {
+		t.Fatalf("change of KF-1006: %s", res.JSON())
+	}
+	if o, _ := e.st.OrderByNumber(ctx, "KF-1006"); o.ShipTo != "Portland, US" || o.Address.Country != "US" {
+		t.Errorf("KF-1006 ships to %q (%+v)", o.ShipTo, o.Address)
+	}
 	// The second change keeps the first address in the history.
 	id2 := e.preview(t, alice, "change_shipping_address", addr("KF-1005", strings.Replace(portland, "742", "744", 1)))
 	if res, _ := e.reg.Confirm(ctx, e.as(alice), id2); res.Status != tools.StatusOK {

@@ -79,7 +79,7 @@ type addressFields struct {
 
 func (f addressFields) address() store.Address {
 	return store.Address{Name: f.Name, Line1: f.Line1, Line2: f.Line2, City: f.City, Region: f.Region,
-		PostalCode: f.PostalCode, Country: f.Country, Phone: f.Phone}.Trimmed()
+		PostalCode: f.PostalCode, Country: f.Country, Phone: f.Phone}.Normalized()
 }
 
 func (t *ChangeShippingAddress) Call(ctx context.Context, id Identity, args string) (Result, error) {

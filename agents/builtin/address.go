@@ -208,16 +208,6 @@ var (
 	hanStreet     = regexp.MustCompile(`[路街道号弄巷村区镇室栋楼座幢]`)
 )
 
-// countries maps what shoppers write for a country to its code.
-var countries = map[string]string{
-	"us": "US", "usa": "US", "united states": "US", "united states of america": "US", "america": "US",
-	"ca": "CA", "canada": "CA", "uk": "GB", "gb": "GB", "united kingdom": "GB", "great britain": "GB", "england": "GB",
-	"de": "DE", "germany": "DE", "deutschland": "DE", "fr": "FR", "france": "FR", "au": "AU", "australia": "AU",
-	"cn": "CN", "china": "CN", "中国": "CN", "中国大陆": "CN", "jp": "JP", "japan": "JP", "日本": "JP", "ie": "IE", "ireland": "IE",
-	"nl": "NL", "netherlands": "NL", "it": "IT", "italy": "IT", "es": "ES", "spain": "ES", "sg": "SG", "singapore": "SG",
-	"hk": "HK", "hong kong": "HK", "香港": "HK", "tw": "TW", "taiwan": "TW", "台湾": "TW", "nz": "NZ", "new zealand": "NZ",
-}
-
 // parseAddressText reads an address written on one line or several,
 // its parts separated by commas ("Chloe Martin, 500 King Street West,
 // Toronto, ON M5V 1L9, Canada" or "上海市静安区南京西路1266号，王芳，200040").
@@ -240,8 +230,8 @@ func parseAddressText(text string) store.Address {
 		low := strings.ToLower(p)
 		switch {
 		case p == "":
-		case countries[low] != "" && (i == len(parts)-1 || len(low) > 2):
-			a.Country = countries[low]
+		case store.CountryCode(low) != "" && (i == len(parts)-1 || len(low) > 2):
+			a.Country = store.CountryCode(low)
 		case zipRe.MatchString(p) && a.PostalCode == "":
 			m := zipRe.FindStringSubmatch(p)
 			a.Region, a.PostalCode = strings.ToUpper(m[1]), m[2]
