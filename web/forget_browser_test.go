@@ -25,6 +25,9 @@ func TestBrowserWidgetOfAForgottenCustomer(t *testing.T) {
 		s.value = 'cus_1001'; s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`)
 	waitJS(t, ctx, "the widget", shadow(`return !!(root && root.querySelector('[data-kefu=launcher]'))`))
 	run(t, ctx, shadow(`root.querySelector('[data-kefu=launcher]').click(); return true;`))
+	// Signed in as Alice (the greeting names her) before writing: a message
+	// sent before the page's identify goes to the guest's conversation.
+	waitJS(t, ctx, "the open panel greeting Alice", shadow(`return !root.querySelector('[data-kefu=panel]').hidden && root.querySelector('[data-kefu=panel]').innerText.includes('Alice')`))
 	say(t, ctx, "Hi, where is my order KF-10045?")
 	waitJS(t, ctx, "the answer", shadow(`return [...root.querySelectorAll('[data-kefu=message][data-role=assistant]')].some(m => m.innerText.includes('KF-10045'))`))
 	run(t, ctx, `(() => { window.sockets = 0; const WS = window.WebSocket;
