@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -88,4 +89,13 @@ func dumpPostgres(t *testing.T, url string) string {
 		rows.Close()
 	}
 	return b.String()
+}
+
+// forEachEngineAt runs a test on both engines with a new database's
+// location (a SQLite file's path, or a fresh PostgreSQL database's URL),
+// for tests that open it themselves.
+func forEachEngineAt(t *testing.T, test func(t *testing.T, path string)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { test(t, filepath.Join(t.TempDir(), "kefu.db")) })
+	t.Run("postgres", func(t *testing.T) { test(t, pgtest.NewDatabase(t)) })
 }

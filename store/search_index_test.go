@@ -174,29 +174,31 @@ func TestIndexerAfterDeletions(t *testing.T) {
 // A write transaction ends at its deadline even though its statements
 // run uncancellable: it is rolled back, and nothing it wrote is kept.
 func TestTransactionDeadline(t *testing.T) {
-	st := openFresh(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	err := st.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (email, name, created_at) VALUES ('late@example.com', 'Late', 0)`); err != nil {
+	forEachEngine(t, func(t *testing.T, place func(testing.TB) string) {
+		st := openAt(t, place(t))
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		err := st.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO customers (email, name, created_at) VALUES ('late@example.com', 'Late', 0)`); err != nil {
+				return err
+			}
+			time.Sleep(150 * time.Millisecond) // past the deadline
+			_, err := tx.ExecContext(ctx, `INSERT INTO customers (email, name, created_at) VALUES ('later@example.com', 'Later', 0)`)
 			return err
+		})
+		if err == nil {
+			t.Fatal("a transaction past its deadline committed")
 		}
-		time.Sleep(150 * time.Millisecond) // past the deadline
-		_, err := tx.ExecContext(ctx, `INSERT INTO customers (email, name, created_at) VALUES ('later@example.com', 'Later', 0)`)
-		return err
+		var n int
+		st.r.QueryRow(`SELECT count(*) FROM customers`).Scan(&n)
+		if n != 0 {
+			t.Errorf("%d customers kept from a transaction rolled back at its deadline", n)
+		}
+		// The write connection is free again.
+		if _, err := st.IndexMessages(context.Background()); err != nil {
+			t.Errorf("after the deadline: %v", err)
+		}
 	})
-	if err == nil {
-		t.Fatal("a transaction past its deadline committed")
-	}
-	var n int
-	st.r.QueryRow(`SELECT count(*) FROM customers`).Scan(&n)
-	if n != 0 {
-		t.Errorf("%d customers kept from a transaction rolled back at its deadline", n)
-	}
-	// The write connection is free again.
-	if _, err := st.IndexMessages(context.Background()); err != nil {
-		t.Errorf("after the deadline: %v", err)
-	}
 }
 
 // Two stores on one file (a `kefu import` beside the server) each run an

@@ -17,38 +17,48 @@ import (
 )
 
 func TestOpenMigratesAndReopens(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "kefu.db")
-	st, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Ping(ctx); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	st, err = store.Open(ctx, path, store.Options{}) // migrations are not re-applied
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	forEachEngineAt(t, func(t *testing.T, path string) {
+		ctx := context.Background()
+		st, err := store.Open(ctx, path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Ping(ctx); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		st, err = store.Open(ctx, path, store.Options{}) // migrations are not re-applied
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := st.IntegrityCheck(ctx); err != nil || res != "ok" {
+			t.Errorf("integrity check = %q, %v", res, err)
+		}
+		st.Close()
 
-	db := rawDB(t, path)
-	var mode string
-	db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
-	if mode != "wal" {
-		t.Errorf("journal_mode = %q, want wal", mode)
-	}
-	var version int
-	db.QueryRow(`SELECT version FROM schema_version`).Scan(&version)
-	if version != store.SchemaVersion() || version < 1 {
-		t.Errorf("schema version = %d, want %d", version, store.SchemaVersion())
-	}
+		db := rawDB(t, path)
+		if !store.IsPostgresURL(path) {
+			var mode string
+			db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+			if mode != "wal" {
+				t.Errorf("journal_mode = %q, want wal", mode)
+			}
+		}
+		var version int
+		db.QueryRow(`SELECT version FROM schema_version`).Scan(&version)
+		if version != store.SchemaVersion() || version < 1 {
+			t.Errorf("schema version = %d, want %d", version, store.SchemaVersion())
+		}
+	})
 }
 
 func rawDB(t *testing.T, path string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite3", path)
+	driver := "sqlite3"
+	if store.IsPostgresURL(path) {
+		driver = "pgx"
+	}
+	db, err := sql.Open(driver, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,30 +67,33 @@ func rawDB(t *testing.T, path string) *sql.DB {
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "kefu.db")
-	st, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	if _, err := rawDB(t, path).Exec(`UPDATE schema_version SET version = version + 1`); err != nil {
-		t.Fatal(err)
-	}
-	_, err = store.Open(ctx, path, store.Options{})
-	if !errors.Is(err, store.ErrSchemaTooNew) {
-		t.Fatalf("Open = %v, want ErrSchemaTooNew", err)
-	}
+	forEachEngineAt(t, func(t *testing.T, path string) {
+		ctx := context.Background()
+		st, err := store.Open(ctx, path, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+		if _, err := rawDB(t, path).Exec(`UPDATE schema_version SET version = version + 1`); err != nil {
+			t.Fatal(err)
+		}
+		_, err = store.Open(ctx, path, store.Options{})
+		if !errors.Is(err, store.ErrSchemaTooNew) {
+			t.Fatalf("Open = %v, want ErrSchemaTooNew", err)
+		}
+	})
 }
 
 // Foreign keys are enforced: a message for a conversation that does not
 // exist is refused.
 func TestForeignKeysOn(t *testing.T) {
-	st := openTemp(t)
-	_, err := st.AppendMessage(context.Background(), &store.Message{ConversationID: "nope", Role: store.RoleUser, Text: "hi"})
-	if !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("AppendMessage to a missing conversation = %v, want ErrNotFound", err)
-	}
+	forEachEngine(t, func(t *testing.T, open opener) {
+		st := open(t)
+		_, err := st.AppendMessage(context.Background(), &store.Message{ConversationID: "nope", Role: store.RoleUser, Text: "hi"})
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("AppendMessage to a missing conversation = %v, want ErrNotFound", err)
+		}
+	})
 }
 
 func TestNotFound(t *testing.T) {
