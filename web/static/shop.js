@@ -161,6 +161,7 @@
     products.forEach(function (p) {
       var tile = TILE[p.category] || ['#56616d', ''];
       var li = el('li', 'product'), art = el('div', 'tile');
+      li.id = 'product-' + p.sku; // the widget's product links (data-product-url) point here
       art.style.background = tile[0];
       art.appendChild(el('span', null, lang === 'zh' && tile[1] ? tile[1] : String(p.category || '').replace(/-/g, ' & ')));
       li.appendChild(art);

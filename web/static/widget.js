@@ -35,7 +35,7 @@
       dead: 'Chat is not available on this site.',
       queued: 'Waiting for a person…', joined: '{name} from support joined', ended: 'This conversation has ended',
       sending: 'Sending…', sent: 'Sent', failed: 'Not sent',
-      yes: 'Yes', no: 'No', typing: 'Typing…', support: 'Support',
+      yes: 'Yes', no: 'No', keepOrder: 'No, keep it', typing: 'Typing…', support: 'Support',
       rateQ: 'How did we do?', comment: 'Anything to add? (optional)', rate: 'Send feedback',
       star: '{n} out of 5 stars', thanks: 'Thanks for your feedback',
       order: 'Order {n}', total: 'Total', eta: 'Estimated delivery', last: 'Latest',
@@ -57,7 +57,8 @@
       dead: '本网站暂不支持在线客服。',
       queued: '正在为您转接人工客服…', joined: '客服 {name} 已加入', ended: '本次会话已结束',
       sending: '发送中…', sent: '已发送', failed: '未发送',
-      yes: '确认', no: '取消', typing: '正在输入…', support: '客服',
+      // "取消" beside a cancellation would read as "cancel the order".
+      yes: '确认', no: '不用了', keepOrder: '保留订单', typing: '正在输入…', support: '客服',
       rateQ: '请为本次服务评分', comment: '还有什么想告诉我们的吗？（选填）', rate: '提交评价',
       star: '{n} 星（满分 5 星）', thanks: '感谢您的评价',
       order: '订单 {n}', total: '合计', eta: '预计送达', last: '最新动态',
@@ -310,9 +311,18 @@
     badge.textContent = st.unread > 9 ? '9+' : st.unread;
     badge.setAttribute('aria-label', t('unread', { n: st.unread }));
   }
+  function nearBottom() { return sc.scrollHeight - sc.scrollTop - sc.clientHeight < 120; }
   function bottom(force) {
-    var near = sc.scrollHeight - sc.scrollTop - sc.clientHeight < 120;
-    if (force || near) requestAnimationFrame(function () { sc.scrollTop = sc.scrollHeight; });
+    if (force || nearBottom()) requestAnimationFrame(function () { sc.scrollTop = sc.scrollHeight; });
+  }
+  // A new message for a shopper who was at the bottom: shown whole, or from its top when it is
+  // taller than the view (scrolling to the very bottom would hide where it starts).
+  function reveal(n, wasNear) {
+    if (!wasNear) return;
+    requestAnimationFrame(function () {
+      var top = n.getBoundingClientRect().top - sc.getBoundingClientRect().top + sc.scrollTop - 8;
+      sc.scrollTop = n.offsetHeight > sc.clientHeight - 16 ? top : sc.scrollHeight;
+    });
   }
 
   // The status banner: connection trouble first, else where the conversation stands.
@@ -394,6 +404,7 @@
       activity.hidden = true; typing.hidden = true;
       if (f.role === 'assistant' && draft) { draft.remove(); draft = null; }
     }
+    var wasNear = nearBottom();
     n = bubble(f.role, f.text, f.author);
     if (Array.isArray(f.cards) && f.cards.length) {
       n.classList.add('wide');
@@ -413,7 +424,8 @@
     place(n, seq); pruneSuggestions();
     // Count as unread only what is new, not the history replayed after a reload.
     if (!st.open && f.role !== 'user' && !(Date.parse(f.created_at) < loadedAt - 5000)) st.unread++;
-    refresh(); bottom(f.role === 'user');
+    refresh();
+    if (f.role === 'user') bottom(true); else reveal(n, wasNear);
   }
 
   function onDelta(f) {
@@ -430,7 +442,7 @@
       el('p', null, f.summary || ''),
       el('div', { class: 'btns' },
         yes = el('button', { type: 'button', class: 'yes', 'data-kefu': 'confirm-yes', onclick: function () { answer('yes'); } }, t('yes')),
-        no = el('button', { type: 'button', 'data-kefu': 'confirm-no', onclick: function () { answer('no'); } }, t('no'))));
+        no = el('button', { type: 'button', 'data-kefu': 'confirm-no', onclick: function () { answer('no'); } }, t(f.kind === 'cancel_order' ? 'keepOrder' : 'no'))));
     function answer(a) {
       if (!send({ type: 'confirm', action_id: f.action_id, answer: a })) return showToast(t('reconnecting'));
       (a === 'yes' ? yes : no).setAttribute('aria-pressed', 'true');
