@@ -3,6 +3,7 @@ package tools_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -260,5 +261,53 @@ func TestChangeShippingAddressShippedMeanwhile(t *testing.T) {
 	o, _ := e.st.OrderByNumber(ctx, "KF-2002")
 	if hist, _ := e.st.AddressHistory(ctx, o.ID); o.Address != nil || len(hist) != 0 {
 		t.Fatalf("order %+v, history %+v", o, hist)
+	}
+}
+
+// The after-sales results read back through tools.Decode with their own
+// types and nothing lost: previews, confirmations, and the data of the
+// questions and refusals the built-in model and the cards read.
+func TestDecodeReadsBackAfterSalesResults(t *testing.T) {
+	e := newVariantEnv(t)
+	ctx := context.Background()
+	const portland = `{"name":"Alice Johnson","line1":"742 Evergreen Terrace","city":"Portland","postal_code":"97201","country":"US"}`
+	for _, c := range []struct {
+		tool, args string
+		want       any
+		done       any
+	}{
+		{tools.NameStartExchange, `{"order_number":"KF-1001","item":"JKT-BLU","wanted_variant":"","reason":"x"}`, &tools.ExchangeOptions{}, nil},
+		{tools.NameStartExchange, `{"order_number":"KF-1001","item":"JKT-BLU","wanted_variant":"black","reason":"x"}`, &tools.ExchangeOptions{}, nil},
+		{tools.NameChangeAddress, `{"order_number":"KF-1005","address":{"name":"A"}}`, &tools.AddressIncomplete{}, nil},
+		{tools.NameStartExchange, `{"order_number":"KF-1001","item":"JKT-BLU","wanted_variant":"L","reason":"too small"}`, &tools.Pending{}, &tools.ExchangeDone{}},
+		{tools.NameChangeAddress, `{"order_number":"KF-1005","address":` + portland + `}`, &tools.Pending{}, &tools.AddressChanged{}},
+	} {
+		res, err := e.reg.Call(ctx, e.as(alice), c.tool, c.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := decodeSame(t, c.tool, res)
+		if reflect.TypeOf(got.Data) != reflect.TypeOf(c.want) {
+			t.Fatalf("%s %s: decoded %T, want %T", c.tool, c.args, got.Data, c.want)
+		}
+		p, ok := got.Data.(*tools.Pending)
+		if !ok {
+			continue
+		}
+		if p.Summary.EN == "" || p.Summary.ZH == "" || p.Summary.EN == p.Summary.ZH {
+			t.Errorf("%s: summary %+v", c.tool, p.Summary)
+		}
+		done, err := e.reg.Confirm(ctx, e.as(alice), p.ActionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := decodeSame(t, tools.NameConfirmAction, done); reflect.TypeOf(d.Data) != reflect.TypeOf(c.done) {
+			t.Errorf("confirm %s: decoded %T, want %T", c.tool, d.Data, c.done)
+		}
+		// A second yes reads back as the same kind.
+		again, _ := e.reg.Confirm(ctx, e.as(alice), p.ActionID)
+		if d, _ := tools.Decode(tools.NameConfirmAction, again.JSON()); again.Status != tools.StatusAlreadyDone || reflect.TypeOf(d.Data) != reflect.TypeOf(c.done) {
+			t.Errorf("second confirm %s: %s decoded %T", c.tool, again.JSON(), d.Data)
+		}
 	}
 }
