@@ -1,3 +1,8 @@
+//go:build linux
+
+// (Loopback addresses besides 127.0.0.1, /proc and socket buffer options:
+// Linux.)
+
 package chat
 
 import (
