@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/kefu-dev/kefu/store"
@@ -94,6 +95,7 @@ func Replay(ctx context.Context, r *Runner, st *store.Store, t *store.Transcript
 		return res, err
 	}
 	id := tools.Identity{CustomerID: t.CustomerID, ConversationID: conv.ID, Locale: t.Locale}
+	made := madeItsChange(recordedTurns(t), r.Tools)
 	for _, turn := range recordedTurns(t) {
 		if _, err := st.AppendMessage(ctx, &store.Message{ConversationID: conv.ID, Role: store.RoleUser, Text: turn.Shopper}); err != nil {
 			return res, err
@@ -106,17 +108,43 @@ func Replay(ctx context.Context, r *Runner, st *store.Store, t *store.Transcript
 			turn.Replayed.Tools = append(turn.Replayed.Tools, ToolOutcome{Name: c.Name, Status: c.Status})
 		}
 		turn.Replayed.Answer = out.Reply
-		turn.Verdict, turn.Why = compareTurn(turn.Recorded, turn.Replayed)
+		turn.Verdict, turn.Why = compareTurn(turn.Recorded, turn.Replayed, made)
 		res.Verdict = worst(res.Verdict, turn.Verdict)
 		res.Turns = append(res.Turns, turn)
 	}
 	return res, nil
 }
 
+// madeItsChange is, for a recorded conversation that confirmed a change
+// (an order cancelled, a return started), the change tools of the
+// registry: the replay runs on today's data, where that change is already
+// made, so those tools may now be refused earlier or not called at all.
+// Nil when the conversation changed nothing.
+func madeItsChange(turns []ReplayTurn, reg *tools.Registry) map[string]bool {
+	confirmed := false
+	for _, t := range turns {
+		for _, o := range t.Recorded.Tools {
+			confirmed = confirmed || (o.Name == confirmTool && o.Status == tools.StatusOK)
+		}
+	}
+	if !confirmed || reg == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, in := range reg.List() {
+		if in.Risk == tools.Change {
+			out[in.Name] = true
+		}
+	}
+	return out
+}
+
 // compareTurn: worse when a recorded tool call is now missing or a
 // refusal became an action; changed when the calls or the gist of the
-// answer differ.
-func compareTurn(rec, now TurnRecord) (string, []string) {
+// answer differ. A change tool of made (the conversation's own change,
+// already made in today's data) that is no longer called is a change,
+// with that reason.
+func compareTurn(rec, now TurnRecord, made map[string]bool) (string, []string) {
 	verdict := VerdictSame
 	var why []string
 	have := map[string]ToolOutcome{}
@@ -130,6 +158,8 @@ func compareTurn(rec, now TurnRecord) (string, []string) {
 			// Confirmations are the shopper's, run by kefu: missing one
 			// follows from an earlier turn's change, not a worse agent.
 			verdict, why = worst(verdict, VerdictChanged), append(why, "no change awaited confirmation this time")
+		case !ok && made[t.Name]:
+			verdict, why = worst(verdict, VerdictChanged), append(why, fmt.Sprintf("%s is no longer called: this conversation's own change was already made", t.Name))
 		case !ok:
 			verdict, why = VerdictWorse, append(why, fmt.Sprintf("%s is no longer called", t.Name))
 		case t.Status == tools.StatusRefused && n.Status != tools.StatusRefused:
@@ -232,10 +262,16 @@ func ReplayOnSnapshot(ctx context.Context, st *store.Store, recorded []*store.Tr
 	}
 	defer os.RemoveAll(dir)
 	snap := filepath.Join(dir, "snapshot.db")
+	start := time.Now()
 	if err := st.Snapshot(ctx, snap); err != nil {
 		return nil, err
 	}
-	dry, err := store.Open(ctx, snap, store.Options{})
+	if err := rest(ctx, time.Since(start)); err != nil {
+		return nil, err
+	}
+	// A throwaway copy: its commits need not wait for the disk, and so do
+	// not compete with the real writer's syncs.
+	dry, err := store.Open(ctx, snap, store.Options{Sync: store.SyncNormal})
 	if err != nil {
 		return nil, err
 	}
@@ -245,12 +281,33 @@ func ReplayOnSnapshot(ctx context.Context, st *store.Store, recorded []*store.Tr
 		return nil, err
 	}
 	var results []ReplayResult
-	for _, t := range recorded {
+	for i, t := range recorded {
+		start := time.Now()
 		r, err := Replay(ctx, runner, dry, t)
 		if err != nil {
 			return nil, err
 		}
 		results = append(results, r)
+		if i < len(recorded)-1 {
+			if err := rest(ctx, time.Since(start)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return results, nil
+}
+
+// rest waits as long as the last step (the snapshot, a conversation's
+// replay) took: a replay runs beside the shoppers, on the same cores, and
+// so takes at most about half of one core's time, leaving the rest to
+// their turns.
+func rest(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
