@@ -167,6 +167,7 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 				return fmt.Errorf("store: unable to update conversation %s: %w", id, err)
 			}
 		}
+		var fresh []*Message
 		for i, m := range msgs {
 			if dups[i] {
 				continue
@@ -174,8 +175,17 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 			c := convs[m.ConversationID]
 			m.Seq = c.next
 			c.next++
-			if err := insertMessage(ctx, tx, m); err != nil {
+			fresh = append(fresh, m)
+		}
+		if s.pg {
+			if err := insertMessagesPG(ctx, tx, fresh); err != nil {
 				return err
+			}
+		} else {
+			for _, m := range fresh {
+				if err := insertMessage(ctx, tx, m); err != nil {
+					return err
+				}
 			}
 		}
 		// A retry within the batch is its first's duplicate.
@@ -196,15 +206,26 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 // the full-text index after the commit (search_index.go).
 func insertMessage(ctx context.Context, tx *sql.Tx, m *Message) error {
 	res, err := tx.ExecContext(ctx, `
-		INSERT INTO messages (conversation_id, seq, role, author, text, tool_calls, tool_result, model, latency_ms,
-		                      tokens_in, tokens_out, client_id, staff_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ConversationID, m.Seq, m.Role, m.Author, m.Text, nullJSON(m.ToolCalls), nullJSON(m.ToolResult), m.Model,
-		nullInt(m.LatencyMS), nullInt(m.TokensIn), nullInt(m.TokensOut), nullString(m.ClientID), nullID(m.StaffID), ms(m.CreatedAt))
+		INSERT INTO messages (`+messageInsertColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, messageInsertValues(m)...)
 	if err != nil {
 		return fmt.Errorf("store: unable to append message: %w", err)
 	}
 	m.ID, _ = res.LastInsertId()
+	return recordMessageExtras(ctx, tx, m)
+}
+
+const messageInsertColumns = `conversation_id, seq, role, author, text, tool_calls, tool_result, model, latency_ms,
+		                      tokens_in, tokens_out, client_id, staff_id, created_at`
+
+func messageInsertValues(m *Message) []any {
+	return []any{m.ConversationID, m.Seq, m.Role, m.Author, m.Text, nullJSON(m.ToolCalls), nullJSON(m.ToolResult), m.Model,
+		nullInt(m.LatencyMS), nullInt(m.TokensIn), nullInt(m.TokensOut), nullString(m.ClientID), nullID(m.StaffID), ms(m.CreatedAt)}
+}
+
+// recordMessageExtras records what a stored message showed (an order) and
+// used (tools).
+func recordMessageExtras(ctx context.Context, tx *sql.Tx, m *Message) error {
 	if m.ShownOrder != "" {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_orders (conversation_id, order_number, email, first_at, last_at)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (conversation_id, order_number) DO UPDATE SET last_at = excluded.last_at,

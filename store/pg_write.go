@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// insertMessagesPG stores a batch's messages (their seqs set) in one
+// multi-row INSERT: on PostgreSQL each statement is a round trip on the
+// one writer connection, which every acknowledgement of the batch waits
+// for; one statement a message made the writer the bottleneck of a node.
+func insertMessagesPG(ctx context.Context, tx *sql.Tx, msgs []*Message) error {
+	const chunk = 200 // rows per statement, to keep each statement's text bounded
+	for len(msgs) > 0 {
+		n := min(chunk, len(msgs))
+		if err := insertMessageRows(ctx, tx, msgs[:n]); err != nil {
+			return err
+		}
+		msgs = msgs[n:]
+	}
+	return nil
+}
+
+func insertMessageRows(ctx context.Context, tx *sql.Tx, msgs []*Message) error {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", 14), ", ") + ")"
+	args := make([]any, 0, 14*len(msgs))
+	for _, m := range msgs {
+		args = append(args, messageInsertValues(m)...)
+	}
+	rows, err := tx.QueryContext(ctx, `INSERT INTO messages (`+messageInsertColumns+`) VALUES `+
+		strings.TrimSuffix(strings.Repeat(row+", ", len(msgs)), ", ")+` RETURNING id, conversation_id, seq`, args...)
+	if err != nil {
+		return fmt.Errorf("store: unable to append messages: %w", err)
+	}
+	type key struct {
+		conv string
+		seq  int64
+	}
+	byKey := make(map[key]*Message, len(msgs))
+	for _, m := range msgs {
+		byKey[key{m.ConversationID, m.Seq}] = m
+	}
+	for rows.Next() {
+		var id, seq int64
+		var conv string
+		if err := rows.Scan(&id, &conv, &seq); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: unable to append messages: %w", err)
+		}
+		if m := byKey[key{conv, seq}]; m != nil {
+			m.ID = id
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: unable to append messages: %w", err)
+	}
+	for _, m := range msgs {
+		if err := recordMessageExtras(ctx, tx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
