@@ -26,7 +26,7 @@ func (s *Store) readProducts(ctx context.Context) ([]ProductStats, error) {
 	defer cancel()
 	rows, err := s.r.QueryContext(ctx, `
 		SELECT p.id, p.sku, p.title, p.title_zh, p.category, p.price, p.currency, p.tags,
-		       p.description, p.final_sale,
+		       p.description, p.final_sale, p.variant_group, p.stock,
 		       COALESCE((SELECT sum(i.quantity) FROM order_items i JOIN orders o ON o.id = i.order_id
 		                 WHERE i.product_id = p.id AND o.status <> 'cancelled'), 0),
 		       (SELECT count(*) FROM reviews r WHERE r.product_id = p.id),
@@ -40,11 +40,16 @@ func (s *Store) readProducts(ctx context.Context) ([]ProductStats, error) {
 	for rows.Next() {
 		var p ProductStats
 		var tags string
+		var stock sql.NullInt64
 		if err := rows.Scan(&p.ID, &p.SKU, &p.Title, &p.TitleZH, &p.Category, &p.Price, &p.Currency, &tags,
-			&p.Description, &p.FinalSale, &p.Sold, &p.Reviews, &p.AvgRating); err != nil {
+			&p.Description, &p.FinalSale, &p.Group, &stock, &p.Sold, &p.Reviews, &p.AvgRating); err != nil {
 			return nil, fmt.Errorf("store: unable to list products: %w", err)
 		}
 		p.Tags = strings.Fields(tags)
+		if stock.Valid {
+			n := int(stock.Int64)
+			p.Stock = &n
+		}
 		ps = append(ps, p)
 	}
 	return ps, rows.Err()

@@ -311,3 +311,39 @@ func TestDecodeReadsBackAfterSalesResults(t *testing.T) {
 		}
 	}
 }
+
+// Recommendations suggest one variant of a product, never a sold-out one,
+// and not another size of what the shopper already has (Chloe on the demo
+// was offered four sizes of one rain jacket).
+func TestRecommendOneVariantInStock(t *testing.T) {
+	e := newVariantEnv(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		as   int64
+		skip []string // none of these, or at most one of the group
+	}{
+		{wang, []string{"JKT-BLK-M"}}, // wang likes outerwear: one jacket, not the sold-out black
+		{alice, []string{"JKT-BLU-L", "JKT-BLU-XL", "JKT-BLK-M", "HAT-RED-L"}}, // owns the jacket and the beanie
+		{guest, []string{"JKT-BLK-M"}},
+	} {
+		res, err := e.reg.Call(ctx, e.as(c.as), tools.NameRecommendProducts, `{"limit":10}`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		picks := res.Data.(*tools.ProductPicks).Products
+		jackets := 0
+		for _, p := range picks {
+			if strings.HasPrefix(p.SKU, "JKT-") {
+				jackets++
+			}
+			for _, s := range c.skip {
+				if p.SKU == s {
+					t.Errorf("customer %d was offered %s: %+v", c.as, s, picks)
+				}
+			}
+		}
+		if jackets > 1 {
+			t.Errorf("customer %d was offered %d variants of the jacket: %+v", c.as, jackets, picks)
+		}
+	}
+}

@@ -96,15 +96,38 @@ func bestSellers(products []store.ProductStats, skip map[int64]bool, limit int) 
 		return ps[i].AvgRating > ps[j].AvgRating
 	})
 	var out []ProductPick
+	var shelf onShelf
 	for _, p := range ps {
 		if len(out) == limit {
 			break
 		}
-		if !skip[p.ID] {
+		if !skip[p.ID] && shelf.take(p) {
 			out = append(out, view(p, "best_seller"))
 		}
 	}
 	return out
+}
+
+// onShelf picks at most one variant of each product, and none that is
+// sold out: four sizes of one jacket are one suggestion, not four.
+type onShelf struct{ groups map[string]bool }
+
+// take reports whether p may be suggested, and marks its product taken.
+func (s *onShelf) take(p store.ProductStats) bool {
+	if p.Stock != nil && *p.Stock <= 0 {
+		return false
+	}
+	if p.Group == "" {
+		return true
+	}
+	if s.groups == nil {
+		s.groups = map[string]bool{}
+	}
+	if s.groups[p.Group] {
+		return false
+	}
+	s.groups[p.Group] = true
+	return true
 }
 
 // personal scores each product the shopper does not own by how much they
@@ -120,8 +143,16 @@ func personal(products []store.ProductStats, purchases []store.PurchasedItem, re
 		prices = append(prices, int64(p.UnitPrice))
 	}
 	category := map[int64]string{}
+	group := map[int64]string{}
 	for _, p := range products {
-		category[p.ID] = p.Category
+		category[p.ID], group[p.ID] = p.Category, p.Group
+	}
+	// Owning one variant of a product is owning the product.
+	var shelf onShelf
+	for id := range owned {
+		if g := group[id]; g != "" {
+			shelf.take(store.ProductStats{Product: store.Product{Group: g}})
+		}
 	}
 	for _, r := range reviews {
 		owned[r.ProductID] = true // rated, so owned or at least known
@@ -172,7 +203,9 @@ func personal(products []store.ProductStats, purchases []store.PurchasedItem, re
 		if len(out) == limit {
 			break
 		}
-		out = append(out, view(c.p, c.why))
+		if shelf.take(c.p) {
+			out = append(out, view(c.p, c.why))
+		}
 	}
 	return out
 }
