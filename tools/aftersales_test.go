@@ -322,7 +322,7 @@ func TestRecommendOneVariantInStock(t *testing.T) {
 		as   int64
 		skip []string // none of these, or at most one of the group
 	}{
-		{wang, []string{"JKT-BLK-M"}}, // wang likes outerwear: one jacket, not the sold-out black
+		{wang, []string{"JKT-BLK-M"}},                                          // wang likes outerwear: one jacket, not the sold-out black
 		{alice, []string{"JKT-BLU-L", "JKT-BLU-XL", "JKT-BLK-M", "HAT-RED-L"}}, // owns the jacket and the beanie
 		{guest, []string{"JKT-BLK-M"}},
 	} {
