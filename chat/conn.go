@@ -15,24 +15,19 @@ import (
 	"github.com/kefu-dev/kefu/store"
 )
 
-// conn is one shopper socket: a read pump that owns reads, and a bounded
-// queue of outgoing frames that a writer goroutine drains. The writer runs
-// only while there is something to send, so that an idle socket (most of
-// them) costs one goroutine, not two, and holds no write buffer.
+// conn is one shopper socket: a read pump that owns reads, and the
+// sending half every socket has (socket).
 type conn struct {
+	*socket
 	e       *Engine
-	ws      *websocket.Conn
 	ip      string
 	addr    string        // the socket gate's key of ip
 	limiter *rate.Limiter // messages and confirms
 	frames  *rate.Limiter // every frame, of any type
 	typing  typingGate
-	ping    *time.Timer
 
-	closeOnce sync.Once
-	quit      chan struct{}
-	ctx       context.Context // cancelled when the socket ends
-	cancel    context.CancelFunc
+	ctx    context.Context // cancelled when the socket ends
+	cancel context.CancelFunc
 
 	conv     *conversation // set by hello; read pump only
 	unsaved  *unsavedConv  // conv, while nothing in it is stored; read pump only
@@ -41,10 +36,7 @@ type conn struct {
 	rateOK   bool          // the conversation has something to rate; read pump only
 	draining bool          // a close frame was sent; frames are read and dropped; read pump only
 
-	mu      sync.Mutex
-	out     []outFrame // frames to write
-	writing bool       // a writer goroutine is draining out
-	ending  bool       // a close frame is queued: nothing more is
+	mu sync.Mutex
 	// The resume sent every message up to seq replayedTo; a live frame of
 	// one of them is not sent again. Live frames are otherwise sent as
 	// they come: two messages committed at once may be published out of
@@ -83,9 +75,10 @@ func (e *Engine) ServeWS(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered
 	}
 	ctx, cancel := context.WithCancel(e.baseCtx)
-	cn := &conn{e: e, ws: ws, ip: ip, addr: addr,
+	cn := &conn{socket: newSocket(ws, &e.cfg), e: e, ip: ip, addr: addr,
 		limiter: rate.NewLimiter(e.cfg.MessageRate, e.cfg.MessageBurst), frames: rate.NewLimiter(e.cfg.FrameRate, e.cfg.FrameBurst),
-		typing: typingGate{every: e.cfg.TypingEvery}, quit: make(chan struct{}), ctx: ctx, cancel: cancel}
+		typing: typingGate{every: e.cfg.TypingEvery}, ctx: ctx, cancel: cancel}
+	cn.onSlow, cn.onClose = e.metrics.SlowClients.Inc, cancel
 	e.mu.Lock()
 	if e.closing {
 		e.mu.Unlock()
@@ -96,15 +89,12 @@ func (e *Engine) ServeWS(w http.ResponseWriter, r *http.Request) {
 	e.conns[cn] = struct{}{}
 	e.mu.Unlock()
 	e.metrics.Connections.Inc()
-	cn.ping = time.AfterFunc(e.cfg.PingPeriod, cn.sendPing)
+	cn.startPings()
 	// The socket reads on a goroutine of its own, and the handler returns:
 	// the HTTP server then lets go of the connection's 8 KiB of request
 	// buffers and its deep stack, which an idle socket would otherwise
 	// keep for hours.
-	go func() {
-		defer cn.ping.Stop()
-		cn.readPump()
-	}()
+	go cn.readPump()
 }
 
 // send queues a frame; it never blocks. A socket whose queue is full is
@@ -123,92 +113,6 @@ func (cn *conn) send(b []byte, seq int64) {
 	}
 	cn.mu.Unlock()
 	cn.enqueue(b)
-}
-
-// outFrame is a frame queued for the writer: a text frame, a ping, or
-// the close frame that ends the socket.
-type outFrame struct {
-	b     []byte
-	ping  bool
-	close int // a close code
-}
-
-func (cn *conn) enqueue(b []byte) { cn.queue(outFrame{b: b}) }
-
-func (cn *conn) queue(f outFrame) {
-	select {
-	case <-cn.quit:
-		return
-	default:
-	}
-	cn.mu.Lock()
-	if cn.ending {
-		cn.mu.Unlock()
-		return // the close frame is queued: the peer reads nothing after it
-	}
-	cn.ending = f.close != 0
-	if len(cn.out) >= cn.e.cfg.SendQueue && f.close == 0 {
-		cn.mu.Unlock()
-		cn.e.metrics.SlowClients.Inc()
-		// Not here: enqueue runs on the writer's goroutine too, and the
-		// close frame may wait WriteWait for a socket that is not reading.
-		go cn.closeWith(CloseSlow)
-		return
-	}
-	cn.out = append(cn.out, f)
-	start := !cn.writing
-	cn.writing = true
-	cn.mu.Unlock()
-	if start {
-		go cn.write()
-	}
-}
-
-// write sends the queued frames in order until the queue is empty. Only one
-// runs at a time (conn.writing).
-func (cn *conn) write() {
-	for {
-		cn.mu.Lock()
-		frames := cn.out
-		cn.out = nil
-		if len(frames) == 0 {
-			cn.writing = false
-			cn.mu.Unlock()
-			return
-		}
-		cn.mu.Unlock()
-		for _, f := range frames {
-			var err error
-			deadline := time.Now().Add(cn.e.cfg.WriteWait)
-			switch {
-			case f.close != 0:
-				// Sent after every frame queued before it (the acks of
-				// what was stored, the errors of what was refused). The
-				// read pump drops what the peer still sends for a second,
-				// until it closes too: closing the TCP connection with
-				// unread frames in it would reset it, and the peer would
-				// lose what it was sent.
-				cn.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(f.close, closeReasons[f.close]), deadline)
-				cn.ws.SetReadDeadline(time.Now().Add(time.Second))
-				cn.mu.Lock()
-				cn.out, cn.writing = nil, false
-				cn.mu.Unlock()
-				return
-			case f.ping:
-				err = cn.ws.WriteControl(websocket.PingMessage, nil, deadline)
-			default:
-				cn.ws.SetWriteDeadline(deadline)
-				err = cn.ws.WriteMessage(websocket.TextMessage, f.b)
-			}
-			if err != nil {
-				cn.closeWith(websocket.CloseGoingAway)
-				cn.mu.Lock()
-				cn.out, cn.writing = nil, false
-				cn.mu.Unlock()
-				return
-			}
-		}
-	}
 }
 
 // drain starts closing the socket from the read pump: the close frame is
@@ -235,17 +139,6 @@ func (cn *conn) refuse(clientID string) {
 		Message: cn.say("You're sending messages too fast. Please wait a moment.", "您发送得太快了，请稍等片刻。")})
 }
 
-// sendPing queues a ping, and the next one.
-func (cn *conn) sendPing() {
-	select {
-	case <-cn.quit:
-		return
-	default:
-	}
-	cn.queue(outFrame{ping: true})
-	cn.ping.Reset(cn.e.cfg.PingPeriod)
-}
-
 func (cn *conn) sendError(pe *protocolError) {
 	cn.e.metrics.FramesRefused.WithLabelValues(pe.Code).Inc()
 	cn.enqueue(mustJSON(errorFrame{Type: "error", Code: pe.Code, Message: pe.Message, ClientID: pe.ClientID}))
@@ -261,18 +154,6 @@ func (cn *conn) say(en, zh string) string {
 
 func (cn *conn) sendAck(clientID string, seq int64) {
 	cn.enqueue(mustJSON(ackFrame{Type: "ack", ClientID: clientID, Seq: seq}))
-}
-
-// closeWith ends the socket with a close code; safe to call many times
-// and from any goroutine.
-func (cn *conn) closeWith(code int) {
-	cn.closeOnce.Do(func() {
-		close(cn.quit)
-		cn.cancel()
-		msg := websocket.FormatCloseMessage(code, closeReasons[code])
-		cn.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(cn.e.cfg.WriteWait))
-		cn.ws.Close()
-	})
 }
 
 // teardown unregisters the socket once both pumps are done with it.
@@ -473,18 +354,17 @@ func (cn *conn) hello(f *inFrame) error {
 		cn.enqueue(b)
 	}
 	// Live frames that came during the replay, but for the messages it
-	// sent. (enqueue takes cn.mu, so they are sent after unlocking.)
+	// sent, queued before any that come after (conn.mu, then socket.mu).
 	cn.mu.Lock()
 	cn.replayedTo = replayed
-	held, heldSeq := cn.held, cn.heldSeq
-	cn.held, cn.heldSeq, cn.replaying = nil, nil, false
-	cn.mu.Unlock()
-	for i, b := range held {
-		if heldSeq[i] > 0 && heldSeq[i] <= replayed {
+	for i, b := range cn.held {
+		if cn.heldSeq[i] > 0 && cn.heldSeq[i] <= replayed {
 			continue
 		}
 		cn.enqueue(b)
 	}
+	cn.held, cn.heldSeq, cn.replaying = nil, nil, false
+	cn.mu.Unlock()
 	if loaded && resumed {
 		e.answerLeftovers(ctx, cn.conv)
 	}

@@ -39,14 +39,18 @@ type Store interface {
 // Locks. These are every mutex in chat; one may be taken while holding
 // another only in this order:
 //
-//	Engine.mu → conversation.mu → conn.mu
+//	Engine.mu → conversation.mu → conn.mu → socket.mu
 //	turnFeed.mu → conversation.mu (a feed broadcasts under its own lock, so
 //	                               that its frames keep their order)
+//	unsavedConv.saving → unsavedConvs.mu (a save holds its conversation
+//	                               over the commit, so it is stored once)
 //
 // The others are leaves, held only over their own fields and never while
-// taking another lock: staffHub.mu, staffConn.mu, ipLimiter.mu, LocalBus.mu
-// (released before its handler runs), Writer.mu and Writer.failMu (the
-// writer's after-commit functions run with neither held). Nothing is
+// taking another lock: staffHub.mu, staffConn.mu, socketGate.mu,
+// keyedBuckets.mu, ipLimiter.mu, typingGate.mu, ratings.mu, LocalBus.mu
+// (released before its handler runs), and the store's Writer.mu and
+// Writer.failMu (the writer's after-commit functions run with neither
+// held). Nothing is
 // written to a socket under a lock: frames are queued on the socket's
 // bounded queue, which never blocks.
 type Engine struct {

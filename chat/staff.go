@@ -229,26 +229,16 @@ type staffHub struct {
 }
 
 type staffConn struct {
-	ws    *websocket.Conn
-	out   chan []byte
-	quit  chan struct{}
-	once  sync.Once
+	*socket
 	mu    sync.Mutex
 	watch string // the conversation open in the console
 }
 
-func (sc *staffConn) send(b []byte) {
-	select {
-	case sc.out <- b:
-	case <-sc.quit:
-	default:
-		sc.close() // too slow: the console reconnects and re-fetches
-	}
-}
+// staffQueue is a console socket's queue: a console that falls this far
+// behind is closed, and reconnects and re-fetches its lists.
+const staffQueue = 1024
 
-func (sc *staffConn) close() {
-	sc.once.Do(func() { close(sc.quit); sc.ws.Close() })
-}
+func (sc *staffConn) send(b []byte) { sc.enqueue(b) }
 
 func (h *staffHub) list() []*staffConn {
 	h.mu.Lock()
@@ -311,7 +301,8 @@ func (e *Engine) ServeStaffWS(w http.ResponseWriter, r *http.Request, s StaffMem
 	if err != nil {
 		return
 	}
-	sc := &staffConn{ws: ws, out: make(chan []byte, 1024), quit: make(chan struct{})}
+	sc := &staffConn{socket: newSocket(ws, &e.cfg)}
+	sc.maxQueue = staffQueue
 	e.staffHub.mu.Lock()
 	e.staffHub.conns[sc] = struct{}{}
 	e.staffHub.mu.Unlock()
@@ -319,29 +310,9 @@ func (e *Engine) ServeStaffWS(w http.ResponseWriter, r *http.Request, s StaffMem
 		e.staffHub.mu.Lock()
 		delete(e.staffHub.conns, sc)
 		e.staffHub.mu.Unlock()
-		sc.close()
+		sc.closeWith(websocket.CloseNormalClosure)
 	}()
-	go func() {
-		ping := time.NewTicker(e.cfg.PingPeriod)
-		defer ping.Stop()
-		for {
-			select {
-			case b := <-sc.out:
-				ws.SetWriteDeadline(time.Now().Add(e.cfg.WriteWait))
-				if ws.WriteMessage(websocket.TextMessage, b) != nil {
-					sc.close()
-					return
-				}
-			case <-ping.C:
-				if ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(e.cfg.WriteWait)) != nil {
-					sc.close()
-					return
-				}
-			case <-sc.quit:
-				return
-			}
-		}
-	}()
+	sc.startPings()
 	ws.SetReadLimit(4096)
 	ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait))
 	ws.SetPongHandler(func(string) error { ws.SetReadDeadline(time.Now().Add(e.cfg.PongWait)); return nil })
