@@ -186,14 +186,18 @@ func TestAddressConversations(t *testing.T) {
 }
 
 func TestAddressChangeOfAShippedOrder(t *testing.T) {
-	for _, tc := range []struct{ text, reply string }{
-		{"I need to change the shipping address of A-5006", "has already shipped"},
-		{"A-5006 能改地址吗", "已经发货"},
+	for _, tc := range []struct{ text, reply, yes string }{
+		{"I need to change the shipping address of A-5006", "has already shipped", "yes please"},
+		{"A-5006 能改地址吗", "已经发货", "好的"},
 	} {
 		sc := newShopScenario(t, electronicsShop, "olivia.brown@example.com")
 		res := sc.run(tc.text)
 		if c := called(t, res, tools.NameChangeAddress); c.Status != tools.StatusRefused || !strings.Contains(res.Reply, tc.reply) {
 			t.Errorf("%q: %s %q", tc.text, c.Result, res.Reply)
+		}
+		// The offer of a person stands: a yes brings one in.
+		if res := sc.run(tc.yes); !res.Handoff {
+			t.Errorf("%q after the refusal: no handoff (%q)", tc.yes, res.Reply)
 		}
 	}
 }

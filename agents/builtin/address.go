@@ -80,7 +80,7 @@ func (s *state) askAddressOrder() action {
 	}
 	if len(lines) == 0 {
 		return say(s.t("All your recent orders have already shipped, so their address can't be changed any more. The carrier may be able to redirect a parcel — I can connect you with a person.",
-			"您最近的订单都已发货，无法再修改地址。快递公司也许可以改派，我可以为您转接人工客服。"))
+			"您最近的订单都已发货，无法再修改地址。快递公司也许可以改派。需要我为您转接人工客服吗？"))
 	}
 	return say(s.t("Which order's address would you like to change? Please give me the order number:\n"+strings.Join(lines, "\n"),
 		"请问要修改哪个订单的地址？请提供订单号：\n"+strings.Join(lines, "\n")))
@@ -133,7 +133,7 @@ func (s *state) addressRefusal(e toolEvent) string {
 	switch e.result.Reason {
 	case "already_shipped":
 		return s.t(fmt.Sprintf("I'm sorry, order %s has already shipped, so its address can't be changed any more. The carrier may be able to redirect the parcel with its tracking number — I can connect you with a person who can help.", o),
-			fmt.Sprintf("抱歉，订单 %s 已经发货，无法再修改地址。可以凭运单号联系快递改派，我也可以为您转接人工客服。", o))
+			fmt.Sprintf("抱歉，订单 %s 已经发货，无法再修改地址。可以凭运单号联系快递改派。需要我为您转接人工客服吗？", o))
 	case "already_delivered":
 		return s.t(fmt.Sprintf("Order %s was already delivered, so its address can't be changed.", o),
 			fmt.Sprintf("订单 %s 已经签收，无法修改地址。", o))
