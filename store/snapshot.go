@@ -31,6 +31,10 @@ var snapshotStep func(remaining, total int)
 // not exist, for dry runs such as the regression replay, which must touch
 // no real order. The writer is not held up while it runs.
 func (s *Store) Snapshot(ctx context.Context, path string) error {
+	if s.pg {
+		// The copy is a SQLite file that the dry run opens as a store.
+		return errors.New("store: snapshots (the regression replay's copy) are made of SQLite databases only, not PostgreSQL")
+	}
 	if _, err := os.Stat(path); err == nil || !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: unable to snapshot to %s: the file exists", path)
 	}
