@@ -184,7 +184,9 @@ func (h *handler) addStaff(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	st := &store.Staff{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash}
+	// The admin chose the password and knows it: the new member replaces
+	// it at their first sign-in.
+	st := &store.Staff{Email: in.Email, Name: in.Name, Role: in.Role, PasswordHash: hash, MustChangePassword: true}
 	if err := h.deps.Store.CreateStaff(c.Request().Context(), st); errors.Is(err, store.ErrDuplicate) {
 		return echo.NewHTTPError(http.StatusConflict, "a staff member with that email exists")
 	} else if err != nil {

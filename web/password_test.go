@@ -99,7 +99,8 @@ func TestOneTimePasswordMustBeChanged(t *testing.T) {
 }
 
 // Any staff member can change their own password; staff added by an
-// admin are refused an email that is not one, with the reason.
+// admin are refused an email that is not one, with the reason, and must
+// replace the password the admin chose at their first sign-in.
 func TestStaffChangeOwnPassword(t *testing.T) {
 	hs, st := newStack(t)
 	addStaff(t, st, "mei@shop.example.com", "Mei", store.RoleAgent)
@@ -126,5 +127,17 @@ func TestStaffChangeOwnPassword(t *testing.T) {
 		if msg, _ := out["message"].(string); code != 400 || !strings.Contains(msg, want) {
 			t.Errorf("add %q: %d %v, want 400 %q", email, code, out, want)
 		}
+	}
+	if code, out := boss.do("POST", "/api/console/staff", map[string]string{"email": "li@shop.example.com", "name": "Li", "role": "agent", "password": "chosen by the boss"}); code != 201 {
+		t.Fatalf("add li: %d %v", code, out)
+	}
+	li := newStaffClient(t, hs)
+	code, out := li.do("POST", "/api/console/login", map[string]string{"email": "li@shop.example.com", "password": "chosen by the boss"})
+	if me, _ := out["staff"].(map[string]any); code != 200 || me["must_change_password"] != true {
+		t.Errorf("li's first sign-in: %d %v", code, out)
+	}
+	li.csrf, _ = out["csrf_token"].(string)
+	if code, _ := li.do("GET", "/api/console/conversations", nil); code != 403 {
+		t.Errorf("li before changing the password: %d, want 403", code)
 	}
 }
