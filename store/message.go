@@ -83,6 +83,13 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 		// Retries first: a client id already stored, or twice in the batch.
 		type key struct{ conv, client string }
 		inBatch := map[key]*Message{}
+		var stored map[[2]string][3]int64
+		if s.pg { // one query for the batch: each is a round trip there
+			var err error
+			if stored, err = storedClientIDs(ctx, tx, msgs); err != nil {
+				return err
+			}
+		}
 		for i, m := range msgs {
 			if m.CreatedAt.IsZero() {
 				m.CreatedAt = now
@@ -96,6 +103,13 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 				continue
 			}
 			inBatch[k] = m
+			if stored != nil {
+				if v, ok := stored[[2]string{m.ConversationID, m.ClientID}]; ok {
+					m.Seq, m.ID, m.CreatedAt = v[0], v[1], fromMS(v[2])
+					dups[i] = true
+				}
+				continue
+			}
 			var seq, id, created int64
 			err := tx.QueryRowContext(ctx, `SELECT seq, id, created_at FROM messages WHERE conversation_id = ? AND client_id = ?`,
 				m.ConversationID, m.ClientID).Scan(&seq, &id, &created)

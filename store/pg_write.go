@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -63,4 +64,37 @@ func insertMessageRows(ctx context.Context, tx *sql.Tx, msgs []*Message) error {
 		}
 	}
 	return nil
+}
+
+// storedClientIDs returns the batch's client ids that are stored already,
+// keyed by conversation and client id, with their seq, id and created_at:
+// one query for the batch where SQLite asks once a message.
+func storedClientIDs(ctx context.Context, tx *sql.Tx, msgs []*Message) (map[[2]string][3]int64, error) {
+	var convs, clients []string
+	for _, m := range msgs {
+		if m.ClientID != "" {
+			convs, clients = append(convs, m.ConversationID), append(clients, m.ClientID)
+		}
+	}
+	out := map[[2]string][3]int64{}
+	if len(clients) == 0 {
+		return out, nil
+	}
+	cj, _ := json.Marshal(convs)
+	kj, _ := json.Marshal(clients)
+	rows, err := tx.QueryContext(ctx, `SELECT conversation_id, client_id, seq, id, created_at FROM messages
+		WHERE client_id IN (SELECT value FROM json_each(?)) AND conversation_id IN (SELECT value FROM json_each(?))`, string(kj), string(cj))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to check client ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var conv, client string
+		var v [3]int64
+		if err := rows.Scan(&conv, &client, &v[0], &v[1], &v[2]); err != nil {
+			return nil, fmt.Errorf("store: unable to check client ids: %w", err)
+		}
+		out[[2]string{conv, client}] = v
+	}
+	return out, rows.Err()
 }
