@@ -1,6 +1,8 @@
 package builtin
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -275,10 +277,57 @@ func (s *state) fillSlots() {
 		items = append(items, t)
 	}
 	s.slots.itemText = strings.Join(items, " \n ")
+	// The order this task's tool was last called for, when the shopper
+	// has not named one since: the question it asked was about it.
+	if s.slots.order == "" && s.task != "" {
+		s.slots.order = s.taskOrder()
+	}
+	// "yes, that one" to a question that listed one order: that order.
+	if s.slots.order == "" && s.intent == IntentAffirm && (s.asked == "order" || s.asked == "item") {
+		s.slots.order = s.m.onlyListed(s.c.lastAnswerBefore(s.cur.index))
+	}
 	// A message that answers "why?" is the reason, whatever its words.
 	if s.asked == "reason" && s.slots.reason == "" && (s.task == IntentStartReturn || s.task == IntentCancel) {
 		s.slots.reason = strings.TrimSpace(s.cur.text)
 	}
+}
+
+// taskOrder is the order number the task's own tools were last called
+// with, since the task began.
+func (s *state) taskOrder() string {
+	found := ""
+	for _, e := range s.c.eventsSince(s.c.turns[s.start].index) {
+		if !slices.Contains(taskTools[s.task], e.name) {
+			continue
+		}
+		var a struct {
+			OrderNumber string `json:"order_number"`
+		}
+		if json.Unmarshal([]byte(e.args), &a) == nil && a.OrderNumber != "" {
+			found = a.OrderNumber
+		}
+	}
+	return found
+}
+
+// onlyListed is the order number of the one order an answer listed
+// ("• KF-10054: …" lines), or "" when it listed none or several.
+func (m *Model) onlyListed(answer string) string {
+	found := ""
+	for _, line := range strings.Split(answer, "\n") {
+		if !strings.HasPrefix(line, "• ") {
+			continue
+		}
+		ns := m.orderNumbers(line)
+		if len(ns) == 0 {
+			continue
+		}
+		if found != "" && !sameOrder(found, ns[0]) {
+			return ""
+		}
+		found = ns[0]
+	}
+	return found
 }
 
 // slotOnly reports whether a message is only details (an order number,

@@ -100,6 +100,9 @@ func (s *state) plan() action {
 				return call(tools.NameListOrders, map[string]any{})
 			}
 			if s.c.signedIn && s.haveOrderList() {
+				// Even one order that can be cancelled is listed and
+				// asked about, never taken: a change runs only on an order
+				// the shopper named or picked ("yes, that one" picks it).
 				return s.askWhichOrder([]string{"pending_payment", "paid"})
 			}
 			return s.askOrder()

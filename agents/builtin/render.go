@@ -92,11 +92,34 @@ func (s *state) askWhichOrder(statuses []string) action {
 		}
 	}
 	if len(lines) == 0 {
-		return say(s.t("None of your recent orders can still be cancelled: they have all shipped. Once an order arrives you can return it within 30 days.",
-			"您最近的订单都已发货，无法取消。商品签收后30天内可以申请退货。"))
+		return say(s.nothingToCancel(orders))
 	}
 	return say(s.t("Which order would you like to cancel? Please give me the order number:\n"+strings.Join(lines, "\n"),
 		"请问要取消哪个订单？请提供订单号：\n"+strings.Join(lines, "\n")))
+}
+
+// nothingToCancel says why none of the orders can be cancelled, each
+// with its true state: shipped, delivered or cancelled already.
+func (s *state) nothingToCancel(orders []tools.OrderView) string {
+	if len(orders) == 0 {
+		return s.t("I don't see any orders on your account that could be cancelled.", "您的账户里没有可以取消的订单。")
+	}
+	var lines []string
+	shipped := false
+	for i, o := range orders {
+		if i == 5 {
+			break
+		}
+		lines = append(lines, "• "+o.Number+" — "+s.status(o))
+		shipped = shipped || o.Status == "shipped" || o.Status == "delivered"
+	}
+	en := "None of your recent orders can still be cancelled:\n" + strings.Join(lines, "\n")
+	zh := "您最近的订单都无法取消：\n" + strings.Join(lines, "\n")
+	if shipped {
+		en += "\nA shipped order can be returned within 30 days of delivery."
+		zh += "\n已发货的订单可在签收后30天内申请退货。"
+	}
+	return s.t(en, zh)
 }
 
 // answerOrders lists the signed-in shopper's recent orders.
