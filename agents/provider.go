@@ -13,14 +13,19 @@ import (
 
 // Provider kinds.
 const (
-	ProviderBuiltin = "builtin"
-	ProviderOpenAI  = "openai"
+	ProviderBuiltin   = "builtin"
+	ProviderOpenAI    = "openai"
+	ProviderAnthropic = "anthropic"
 )
 
 // ProviderConfig chooses and configures the model provider.
 type ProviderConfig struct {
-	Kind    string // builtin (default) or openai
-	BaseURL string // OpenAI-compatible endpoint ending in /v1; default https://api.openai.com/v1
+	Kind string // builtin (default), openai or anthropic
+	// BaseURL is the endpoint, ending in /v1: for openai any
+	// OpenAI-compatible one (default https://api.openai.com/v1), for
+	// anthropic one speaking the Messages API (default
+	// https://api.anthropic.com/v1).
+	BaseURL string
 	APIKey  string
 	Model   string
 	// HTTPClient makes the provider's requests. Zero value: a client with
@@ -35,15 +40,18 @@ type ProviderConfig struct {
 // DefaultOpenAIBaseURL is OpenAI's own endpoint.
 const DefaultOpenAIBaseURL = "https://api.openai.com/v1"
 
+// DefaultAnthropicBaseURL is Anthropic's own endpoint.
+const DefaultAnthropicBaseURL = "https://api.anthropic.com/v1"
+
 // Validate reports every problem with the configuration.
 func (c ProviderConfig) Validate() error {
 	var errs []error
 	switch c.Kind {
 	case "", ProviderBuiltin:
 		return nil
-	case ProviderOpenAI:
+	case ProviderOpenAI, ProviderAnthropic:
 	default:
-		return fmt.Errorf("unknown model provider %q (want builtin or openai)", c.Kind)
+		return fmt.Errorf("unknown model provider %q (want builtin, openai or anthropic)", c.Kind)
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
@@ -51,10 +59,17 @@ func (c ProviderConfig) Validate() error {
 			errs = append(errs, fmt.Errorf("model base URL %q: want http(s)://host[:port]/v1", c.BaseURL))
 		}
 	}
-	if c.Model == "" {
+	switch {
+	case c.Model == "" && c.Kind == ProviderAnthropic:
+		errs = append(errs, errors.New("model name is required for the anthropic provider (e.g. claude-sonnet-4-5, claude-haiku-4-5)"))
+	case c.Model == "":
 		errs = append(errs, errors.New("model name is required for the openai provider (e.g. gpt-4o-mini, qwen2.5:7b)"))
 	}
-	if c.APIKey == "" && (c.BaseURL == "" || c.BaseURL == DefaultOpenAIBaseURL) {
+	switch {
+	case c.APIKey != "":
+	case c.Kind == ProviderAnthropic && (c.BaseURL == "" || strings.TrimRight(c.BaseURL, "/") == DefaultAnthropicBaseURL):
+		errs = append(errs, errors.New("an API key is required for Anthropic's own endpoint"))
+	case c.Kind == ProviderOpenAI && (c.BaseURL == "" || c.BaseURL == DefaultOpenAIBaseURL):
 		errs = append(errs, errors.New("an API key is required for OpenAI's own endpoint"))
 	}
 	return errors.Join(errs...)
@@ -70,12 +85,12 @@ func NewProviderModel(c ProviderConfig) (Model, bool, error) {
 		return Model{}, false, err
 	}
 	base := strings.TrimRight(c.BaseURL, "/")
-	if base == "" {
-		base = DefaultOpenAIBaseURL
-	}
 	key := c.APIKey
 	if key == "" {
-		key = "no-key" // local servers (llama.cpp, vLLM, Ollama) ignore it, but the client requires one
+		// Local servers (llama.cpp, vLLM, Ollama, a proxy) ignore it, but
+		// both clients require one, and langchaingo's anthropic client would
+		// otherwise read ANTHROPIC_API_KEY behind the configuration's back.
+		key = "no-key"
 	}
 	client := &http.Client{}
 	if c.HTTPClient != nil {
@@ -86,6 +101,15 @@ func NewProviderModel(c ProviderConfig) (Model, bool, error) {
 		limit = 4 << 20
 	}
 	client.Transport = cappedBodies{next: client.Transport, limit: limit}
+	if c.Kind == ProviderAnthropic {
+		if base == "" {
+			base = DefaultAnthropicBaseURL
+		}
+		return newAnthropicModel(base, key, c.Model, client)
+	}
+	if base == "" {
+		base = DefaultOpenAIBaseURL
+	}
 	llm, err := openai.New(openai.WithBaseURL(base), openai.WithToken(key), openai.WithModel(c.Model), openai.WithHTTPClient(client))
 	if err != nil {
 		return Model{}, false, fmt.Errorf("agents: openai provider: %w", err)

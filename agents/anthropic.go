@@ -1,0 +1,98 @@
+package agents
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/tmc/langchaingo/llms"
+	"github.com/tmc/langchaingo/llms/anthropic"
+)
+
+// newAnthropicModel is KEFU_LLM=anthropic: langchaingo's client for
+// Anthropic's Messages API, behind anthropicModel's repairs.
+func newAnthropicModel(base, key, model string, client *http.Client) (Model, bool, error) {
+	llm, err := anthropic.New(anthropic.WithBaseURL(base), anthropic.WithToken(key), anthropic.WithModel(model),
+		anthropic.WithHTTPClient(client))
+	if err != nil {
+		return Model{}, false, fmt.Errorf("agents: anthropic provider: %w", err)
+	}
+	return Model{Model: anthropicModel{llm: llm}, Name: ProviderAnthropic + ":" + model}, true, nil
+}
+
+// anthropicModel puts right, around each call, what langchaingo v0.1.14's
+// anthropic client gets wrong for kefu's loop:
+//   - it sends only the first part of an assistant or tool message
+//     (langchaingo #1468, #1010): a step that said a sentence and called a
+//     tool lost the call, and Anthropic then refused the tool result that
+//     answered no tool_use (400). Each part goes in its own message; the
+//     Messages API joins consecutive messages of one role into one turn.
+//   - an empty text block is refused by the API: it is left out.
+//   - several system messages were run together with no space between.
+//   - it reports tokens as InputTokens and OutputTokens; the loop reads
+//     PromptTokens and CompletionTokens, as the openai provider names them.
+type anthropicModel struct{ llm *anthropic.LLM }
+
+func (m anthropicModel) GenerateContent(ctx context.Context, msgs []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
+	resp, err := m.llm.GenerateContent(ctx, anthropicMessages(msgs), options...)
+	if err != nil {
+		return nil, err
+	}
+	for _, ch := range resp.Choices {
+		if ch == nil || ch.GenerationInfo == nil {
+			continue
+		}
+		if _, ok := ch.GenerationInfo["PromptTokens"]; !ok {
+			ch.GenerationInfo["PromptTokens"] = ch.GenerationInfo["InputTokens"]
+			ch.GenerationInfo["CompletionTokens"] = ch.GenerationInfo["OutputTokens"]
+		}
+	}
+	return resp, nil
+}
+
+func (m anthropicModel) Call(ctx context.Context, prompt string, options ...llms.CallOption) (string, error) {
+	return llms.GenerateFromSinglePrompt(ctx, m, prompt, options...)
+}
+
+// anthropicMessages rewrites the history so that the client sends all of
+// it: one system message, and one part per assistant or tool message.
+func anthropicMessages(msgs []llms.MessageContent) []llms.MessageContent {
+	var system []string
+	var out []llms.MessageContent
+	for _, msg := range msgs {
+		switch msg.Role {
+		case llms.ChatMessageTypeSystem:
+			for _, p := range msg.Parts {
+				if t, ok := p.(llms.TextContent); ok && strings.TrimSpace(t.Text) != "" {
+					system = append(system, t.Text)
+				}
+			}
+		case llms.ChatMessageTypeAI, llms.ChatMessageTypeTool:
+			for _, p := range msg.Parts {
+				if !emptyText(p) {
+					out = append(out, llms.MessageContent{Role: msg.Role, Parts: []llms.ContentPart{p}})
+				}
+			}
+		default:
+			var parts []llms.ContentPart
+			for _, p := range msg.Parts {
+				if !emptyText(p) {
+					parts = append(parts, p)
+				}
+			}
+			if len(parts) > 0 {
+				out = append(out, llms.MessageContent{Role: msg.Role, Parts: parts})
+			}
+		}
+	}
+	if len(system) > 0 {
+		out = append([]llms.MessageContent{llms.TextParts(llms.ChatMessageTypeSystem, strings.Join(system, "\n\n"))}, out...)
+	}
+	return out
+}
+
+func emptyText(p llms.ContentPart) bool {
+	t, ok := p.(llms.TextContent)
+	return ok && strings.TrimSpace(t.Text) == ""
+}

@@ -1,0 +1,301 @@
+package agents_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tmc/langchaingo/llms"
+
+	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/tools"
+)
+
+// These tests run agents.Runner on the real anthropic provider
+// (langchaingo's anthropic client) against fakeAnthropic.
+
+const lookupArgs = `{"order_number":"KF-10031"}`
+
+// lastToolExchange returns the last assistant turn's tool_use blocks and
+// the tool_result blocks of the user turn after it, of request r.
+func lastToolExchange(t *testing.T, r anthRequest) (uses, results []anthBlock) {
+	t.Helper()
+	turns := r.turns()
+	for i := len(turns) - 1; i > 0; i-- {
+		if turns[i-1].Role != "assistant" {
+			continue
+		}
+		for _, b := range turns[i-1].Content {
+			if b.Type == "tool_use" {
+				uses = append(uses, b)
+			}
+		}
+		for _, b := range turns[i].Content {
+			if b.Type == "tool_result" {
+				results = append(results, b)
+			}
+		}
+		if len(uses) > 0 {
+			return uses, results
+		}
+	}
+	t.Fatalf("request has no tool exchange: %+v", turns)
+	return nil, nil
+}
+
+func resultText(t *testing.T, b anthBlock) string {
+	t.Helper()
+	var s string
+	if err := json.Unmarshal(b.Content, &s); err != nil {
+		t.Fatalf("tool_result content %s is not a string: %v", b.Content, err)
+	}
+	return s
+}
+
+// A full tool round trip with JSON messages: the request's headers, system
+// prompt, tools and the replayed tool_use and tool_result, and what is
+// stored.
+func TestAnthropicToolRoundTrip(t *testing.T) {
+	e, ai := newAnthropicEnv(t, agents.Limits{},
+		anthReply{Calls: []wireCall{lookupCall("toolu_01A", lookupArgs)}, Usage: [2]int{812, 23}},
+		anthReply{Text: []string{answerKF10031}, Usage: [2]int{1034, 31}},
+	)
+	const question = "Where is my order KF-10031?"
+	o := e.turn(question, false)
+	if o.err != nil {
+		t.Fatalf("Turn: %v", o.err)
+	}
+	reqs := ai.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("server got %d requests, want 2", len(reqs))
+	}
+	first := reqs[0]
+	if first.APIKey != "sk-ant-test" || first.Model != "claude-test" || first.Stream {
+		t.Errorf("first request: key %q model %q stream %v", first.APIKey, first.Model, first.Stream)
+	}
+	if !strings.Contains(first.System, "signed in") {
+		t.Errorf("system prompt does not say the shopper is signed in: %q", first.System)
+	}
+	var names []string
+	for _, tl := range first.Tools {
+		names = append(names, tl.Name)
+	}
+	if !slices.Contains(names, "lookup_order") || len(names) != len(e.runner.Tools.Names()) {
+		t.Errorf("tools sent %v, want all of %v", names, e.runner.Tools.Names())
+	}
+	if len(first.Messages) != 1 || first.Messages[0].Role != "user" || first.Messages[0].Content[0].Text != question {
+		t.Errorf("first request messages %+v", first.Messages)
+	}
+	uses, results := lastToolExchange(t, reqs[1])
+	if len(uses) != 1 || uses[0].ID != "toolu_01A" || uses[0].Name != "lookup_order" || string(uses[0].Input) != lookupArgs {
+		t.Errorf("second request replays tool_use %+v", uses)
+	}
+	if len(results) != 1 || results[0].ToolUseID != "toolu_01A" {
+		t.Fatalf("second request's tool_result blocks %+v", results)
+	}
+	content := resultText(t, results[0])
+	if r := parseResult(t, content); r.Status != tools.StatusOK || !strings.Contains(content, `"delivered"`) {
+		t.Errorf("tool result %s", content)
+	}
+	res := o.res
+	if res.Reply != answerKF10031 || res.Model != anthropicName || res.Steps != 2 || res.Fallback || res.Handoff {
+		t.Errorf("result %+v", res)
+	}
+	if len(res.Calls) != 1 || res.Calls[0].Name != "lookup_order" || res.Calls[0].Arguments != lookupArgs {
+		t.Errorf("calls %+v", res.Calls)
+	}
+	ms := e.messages()
+	if len(ms) != 4 {
+		t.Fatalf("stored %d messages, want 4: %+v", len(ms), ms)
+	}
+	if m := ms[1]; m.Model != anthropicName || m.TokensIn != 812 || m.TokensOut != 23 {
+		t.Errorf("tool-call message: model %q tokens %d/%d", m.Model, m.TokensIn, m.TokensOut)
+	}
+	if m := ms[3]; m.Role != store.RoleAssistant || m.Text != answerKF10031 || m.TokensIn != 1034 || m.TokensOut != 31 {
+		t.Errorf("answer: %+v", m)
+	}
+}
+
+// Streamed: a step that says a sentence and then calls lookup_order with
+// its input in input_json_delta pieces, then the answer in text_deltas.
+// The shopper sees the text only; the call runs with the whole input; and
+// the second request still carries the call beside the sentence
+// (langchaingo sends only an assistant message's first part: without
+// anthropicModel the tool_use is lost and the API refuses the
+// tool_result).
+func TestAnthropicStreamedToolUse(t *testing.T) {
+	said := []string{"Let me look ", "that up."}
+	answer := []string{"Your order ", "KF-10031 was ", "delivered 5 days ago", "."}
+	e, ai := newAnthropicEnv(t, agents.Limits{},
+		anthReply{Text: said, Calls: []wireCall{lookupCall("toolu_S1", `{"order`, `_number": "KF-`, `10031"}`)}, Usage: [2]int{800, 20}},
+		anthReply{Text: answer, Usage: [2]int{1000, 30}},
+	)
+	o := e.turn("Where is KF-10031?", true)
+	if o.err != nil {
+		t.Fatalf("Turn: %v", o.err)
+	}
+	if o.res.Fallback || o.res.Model != anthropicName || o.res.Reply != strings.Join(answer, "") {
+		t.Fatalf("result %+v", o.res)
+	}
+	for _, d := range o.deltas {
+		if d == "" || strings.ContainsAny(d, "{}") || strings.Contains(d, "order_number") {
+			t.Errorf("delta %q is not shopper text", d)
+		}
+	}
+	if !slices.Equal(o.deltas[len(o.deltas)-len(answer):], answer) {
+		t.Errorf("deltas %q, want to end with %q", o.deltas, answer)
+	}
+	if len(o.res.Calls) != 1 || o.res.Calls[0].Arguments != lookupArgs || o.res.Calls[0].Status != tools.StatusOK {
+		t.Errorf("calls %+v", o.res.Calls)
+	}
+	reqs := ai.requests()
+	if len(reqs) != 2 || !reqs[0].Stream || !reqs[1].Stream {
+		t.Fatalf("requests %d, want 2 streamed", len(reqs))
+	}
+	uses, results := lastToolExchange(t, reqs[1])
+	if len(uses) != 1 || uses[0].ID != "toolu_S1" || string(uses[0].Input) != lookupArgs || len(results) != 1 {
+		t.Errorf("second request: tool_use %+v, tool_result %+v", uses, results)
+	}
+	if turns := reqs[1].turns(); len(turns) != 3 || turns[1].Content[0].Text != strings.Join(said, "") {
+		t.Errorf("second request's turns %+v, want user, assistant (sentence and tool_use), user (result)", turns)
+	}
+	ms := e.messages()
+	if len(ms) != 4 || ms[1].TokensIn != 800 || ms[1].TokensOut != 20 || ms[3].TokensOut != 30 {
+		t.Errorf("stored %d messages; tokens %+v", len(ms), ms)
+	}
+}
+
+// Two tool calls in one step both reach the API in the next request, each
+// with its result.
+func TestAnthropicTwoToolCallsInOneStep(t *testing.T) {
+	e, ai := newAnthropicEnv(t, agents.Limits{},
+		anthReply{Calls: []wireCall{lookupCall("toolu_1", lookupArgs),
+			{ID: "toolu_2", Name: tools.NameSearchKnowledgeBase, Args: []string{`{"query":"return policy"}`}}}},
+		anthReply{Text: []string{answerKF10031}},
+	)
+	o := e.turn("Where is KF-10031 and how do returns work?", true)
+	if o.err != nil || o.res.Fallback || len(o.res.Calls) != 2 {
+		t.Fatalf("Turn: %v, result %+v", o.err, o.res)
+	}
+	uses, results := lastToolExchange(t, ai.requests()[1])
+	if len(uses) != 2 || len(results) != 2 || results[0].ToolUseID != "toolu_1" || results[1].ToolUseID != "toolu_2" {
+		t.Errorf("tool_use %+v, tool_result %+v", uses, results)
+	}
+}
+
+// The API's error shapes (overloaded 529, rate limited 429 with
+// retry-after, invalid request 400), an error event in the middle of a
+// stream, and malformed or cut-off streams: the built-in model answers the
+// turn, a notice says why, and what was streamed is taken back.
+func TestAnthropicFaultsFallBack(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		rep    anthReply
+		stream bool
+		notice string
+	}{
+		{"overloaded", anthReply{Status: 529, ErrType: "overloaded_error"}, true, "529"},
+		{"rate limited", anthReply{Status: http.StatusTooManyRequests, ErrType: "rate_limit_error", RetryAfter: "30"}, false, "429"},
+		{"invalid request", anthReply{Status: http.StatusBadRequest, ErrType: "invalid_request_error"}, false, "400"},
+		{"error event mid-stream", anthReply{Text: []string{"Your order "}, StreamError: "overloaded_error"}, true, "error event"},
+		{"garbled event", anthReply{Raw: "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":1}}}\n\nevent: content_block_delta\ndata: {not json\n\n"}, true, anthropicName},
+		{"cut off before message_stop", anthReply{Text: []string{"Your order "}, Truncate: true}, true, anthropicName},
+		{"plain JSON to a stream", anthReply{Raw: `{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"hi"}]}`}, true, anthropicName},
+		{"unknown block type", anthReply{Raw: `{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"server_tool_use","id":"x"}]}`}, false, anthropicName},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, ai := newAnthropicEnv(t, agents.Limits{}, tc.rep)
+			o := e.turn("Where is my order KF-10031?", tc.stream)
+			if o.err != nil {
+				t.Fatalf("Turn: %v", o.err)
+			}
+			if !o.res.Fallback || o.res.Reply != fallbackReply || o.res.Model != "fallback-test" {
+				t.Errorf("result %+v", o.res)
+			}
+			if n := len(ai.requests()); n != 1 {
+				t.Errorf("server got %d requests, want 1", n)
+			}
+			if tc.stream && (len(o.deltas) != 1 || o.deltas[0] != fallbackReply) {
+				t.Errorf("deltas after the fault %q, want only the fallback's", o.deltas)
+			}
+			ms := e.messages()
+			if len(ms) != 3 || ms[1].Role != store.RoleSystem || !strings.Contains(ms[1].Text, anthropicName) ||
+				!strings.Contains(ms[1].Text, tc.notice) {
+				t.Errorf("messages %+v, want a notice naming %q", ms, tc.notice)
+			}
+		})
+	}
+}
+
+// kefu's limits hold for this provider too: too many calls in a step,
+// arguments too big, an answer too long (streamed: cut off and taken back).
+func TestAnthropicLimits(t *testing.T) {
+	many := make([]wireCall, 3)
+	for i := range many {
+		many[i] = lookupCall("toolu_m"+string(rune('a'+i)), lookupArgs)
+	}
+	big := lookupCall("toolu_big", `{"order_number":"KF-10031","note":"`+strings.Repeat("x", 300)+`"}`)
+	long := []string{strings.Repeat("word ", 30), strings.Repeat("word ", 30)}
+	for _, tc := range []struct {
+		name   string
+		rep    anthReply
+		stream bool
+	}{
+		{"calls per step", anthReply{Calls: many}, true},
+		{"argument size", anthReply{Calls: []wireCall{big}}, false},
+		{"answer length", anthReply{Text: long}, true},
+		{"answer length unstreamed", anthReply{Text: long}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, _ := newAnthropicEnv(t, agents.Limits{MaxCallsPerStep: 2, MaxArgumentBytes: 200, MaxAnswerRunes: 200}, tc.rep)
+			o := e.turn("Where is my order KF-10031?", tc.stream)
+			if o.err != nil {
+				t.Fatalf("Turn: %v", o.err)
+			}
+			if !o.res.Fallback || len(o.res.Calls) != 0 {
+				t.Errorf("result %+v, want the fallback's answer and no tool run", o.res)
+			}
+			if ms := e.messages(); len(ms) < 2 || !strings.Contains(ms[1].Text, "limits") {
+				t.Errorf("messages %+v, want a notice about kefu's limits", ms)
+			}
+		})
+	}
+}
+
+// A response body past MaxResponseBytes fails the call.
+func TestAnthropicResponseSizeLimit(t *testing.T) {
+	ai := newFakeAnthropic(t, anthReply{Text: []string{strings.Repeat("a", 64<<10)}})
+	defer ai.srv.Close()
+	model, _, err := agents.NewProviderModel(agents.ProviderConfig{Kind: agents.ProviderAnthropic,
+		BaseURL: ai.srv.URL + "/v1", APIKey: "k", Model: "claude-test", MaxResponseBytes: 16 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = model.Model.GenerateContent(t.Context(), []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, "hi")})
+	if !errors.Is(err, agents.ErrOverLimit) {
+		t.Errorf("err %v, want ErrOverLimit", err)
+	}
+}
+
+// The configuration: anthropic needs a model, and a key for Anthropic's
+// own endpoint (not for a local proxy).
+func TestAnthropicProviderConfig(t *testing.T) {
+	for _, tc := range []struct {
+		c    agents.ProviderConfig
+		want string
+	}{
+		{agents.ProviderConfig{Kind: "anthropic", APIKey: "k"}, "model name is required for the anthropic provider"},
+		{agents.ProviderConfig{Kind: "anthropic", Model: "claude-haiku-4-5"}, "API key is required for Anthropic's own endpoint"},
+		{agents.ProviderConfig{Kind: "anthropic", Model: "m", BaseURL: "http://proxy:8080/v1"}, ""},
+		{agents.ProviderConfig{Kind: "claude", Model: "m"}, "want builtin, openai or anthropic"},
+	} {
+		err := tc.c.Validate()
+		if (tc.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: %v, want %q", tc.c, err, tc.want)
+		}
+	}
+}
