@@ -70,13 +70,13 @@ func TestImportReportsEveryShapeProblem(t *testing.T) {
 		}, {
 			name: "wrong types of every kind",
 			body: `{"products": [
-	  {"sku": 7, "title": "Mug", "category": "kitchen", "price": 1.234, "tags": "mug", "final_sale": "yes"},
-	  {"sku": "B", "title": "Bowl", "category": "kitchen", "price": 10000000000000, "tags": ["bowl", 2]}
-	],
-	"customers": {"email": "a@example.com"},
-	"orders": [5, {"number": "A-1", "placed_at": 20261001, "paid_at": "2026-13-01T00:00:00Z",
-	  "items": [{"sku": "B", "quantity": 1.5}, {"sku": "B", "quantity": 9223372036854775808}]}],
-	"reviews": [{"rating": "5"}]}`,
+  {"sku": 7, "title": "Mug", "category": "kitchen", "price": 1.234, "tags": "mug", "final_sale": "yes"},
+  {"sku": "B", "title": "Bowl", "category": "kitchen", "price": 10000000000000, "tags": ["bowl", 2]}
+],
+"customers": {"email": "a@example.com"},
+"orders": [5, {"number": "A-1", "placed_at": 20261001, "paid_at": "2026-13-01T00:00:00Z",
+  "items": [{"sku": "B", "quantity": 1.5}, {"sku": "B", "quantity": 9223372036854775808}]}],
+"reviews": [{"rating": "5"}]}`,
 			want: []string{
 				`products[0].sku: want a string, got 7 (line 2, column 11)`,
 				`products[0].price: want a number with at most two decimals, got 1.234 (line 2, column 62)`,
@@ -95,10 +95,10 @@ func TestImportReportsEveryShapeProblem(t *testing.T) {
 		}, {
 			name: "unknown fields at every depth",
 			body: `{"product": [],
-	"orders": [{"number": "A-1", "shipments": [{"carrier": "UPS",
-	  "events": [{"at": "2026-10-02T09:00:00Z", "description": "Picked up"}, {"place": "Reno"}]}]}],
-	"returns": [{"rma": "R-1", "items": [{"sku": "A", "qty": 1}]}],
-	"articles": [{"slug": "returns", "lang": "en"}]}`,
+"orders": [{"number": "A-1", "shipments": [{"carrier": "UPS",
+  "events": [{"at": "2026-10-02T09:00:00Z", "description": "Picked up"}, {"place": "Reno"}]}]}],
+"returns": [{"rma": "R-1", "items": [{"sku": "A", "qty": 1}]}],
+"articles": [{"slug": "returns", "lang": "en"}]}`,
 			want: []string{
 				`top level: unknown field "product" (want one of products, customers, orders, returns, reviews, articles) (line 1, column 2)`,
 				`orders[0].shipments[0].events[1]: unknown field "place" (want one of at, location, status, description) (line 3, column 75)`,
@@ -111,7 +111,7 @@ func TestImportReportsEveryShapeProblem(t *testing.T) {
 			// problem is listed. Columns count characters, not bytes.
 			name: "what encoding/json accepts is not reported",
 			body: `{"products": [{"SKU": "MUG", "Title": "粗陶马克杯", "category": "kitchen", "tags": null, "price": "x"}],
-	"orders": [{"number": "A-1", "paid_at": null, "items": null, "shipments": [null]}]}`,
+"orders": [{"number": "A-1", "paid_at": null, "items": null, "shipments": [null]}]}`,
 			want: []string{
 				`products[0].price: want a number with at most two decimals, got "x" (line 1, column 94)`,
 			},

@@ -51,7 +51,7 @@ func TestCommandErrors(t *testing.T) {
 		{"forget argument", []string{"forget", "--customer", "1", "2"}, env, 2, `kefu forget: unexpected argument "2"`},
 		{"chat flag", []string{"chat", "--as"}, env, 2, "kefu chat: flag needs an argument: -as"},
 		{"chat argument", []string{"chat", "hello"}, env, 2, `kefu chat: unexpected argument "hello"`},
-		{"loadtest mode", []string{"loadtest", "--mode", "burst"}, env, 2, "kefu loadtest: --mode is turns, flood or idle"},
+		{"loadtest mode", []string{"loadtest", "--mode", "burst"}, env, 2, "kefu loadtest: --mode is turns, flood, idle or replay"},
 		{"loadtest argument", []string{"loadtest", "ws://x/ws"}, env, 2, `kefu loadtest: unexpected argument "ws://x/ws"`},
 		{"version argument", []string{"version", "--short"}, env, 2, "kefu version: flag provided but not defined: -short"},
 		{"help argument", []string{"help", "serve"}, env, 2, `kefu help: unexpected argument "serve"`},

@@ -42,7 +42,7 @@ func init() {
 		{"forget", "kefu forget --customer EMAIL|ID [--yes]",
 			"erase a customer's conversations, the guest conversations about their orders, their identifiers elsewhere and their personal data (privacy request); shows what and asks first", cmdForget},
 		{"chat", "kefu chat [--as EMAIL] [--json] [-v]", "talk to the agent in the terminal as a demo customer (or a guest)", cmdChat},
-		{"loadtest", "kefu loadtest [--mode turns|flood|idle] [--shoppers N] [--sockets N] [--duration D] [--runs N] [--url ws://HOST/ws]",
+		{"loadtest", "kefu loadtest [--mode turns|flood|idle|replay] [--model-sim] [--shoppers N] [--sockets N] [--duration D] [--runs N] [--url ws://HOST/ws]",
 			"drive a kefu (default: one started on a temporary database) with simulated shoppers over WebSockets; prints turns/s, ack and reply latency, errors, memory, CPU a turn", cmdLoadtest},
 		{"version", "kefu version", "print the version", cmdVersion},
 		{"help", "kefu help", "print this help", cmdHelp},
