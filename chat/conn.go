@@ -388,16 +388,10 @@ func (cn *conn) handle(f *inFrame) {
 			return
 		}
 		cn.refused = 0
-		if !cn.saved(f.ClientID) {
-			return
-		}
 		e.shopperMessage(cn.ctx, c, cn, f, "")
 	case "confirm":
 		if !cn.limiter.AllowN(e.cfg.Now(), 1) {
 			cn.sendError(&protocolError{Code: CodeRateLimited, Message: cn.say("Please wait a moment.", "请稍等片刻。")})
-			return
-		}
-		if !cn.saved("") {
 			return
 		}
 		// The button press is stored as the shopper's answer, once: a
@@ -431,19 +425,6 @@ func (cn *conn) handle(f *inFrame) {
 	case "rate":
 		cn.rate(f)
 	}
-}
-
-// saved stores the socket's conversation if nothing was stored in it yet,
-// before its first message; if it cannot be, the shopper is told to send
-// the message again.
-func (cn *conn) saved(clientID string) bool {
-	if err := cn.e.save(cn.ctx, cn.unsaved); err != nil {
-		cn.e.log.Error("conversation not stored", "conversation_id", cn.conv.id, "err", err)
-		cn.sendError(&protocolError{Code: CodeNotSaved, ClientID: clientID,
-			Message: cn.say("Your message could not be saved. It will be sent again.", "消息未能保存，将自动重发。")})
-		return false
-	}
-	return true
 }
 
 func orDefault(s, def string) string {

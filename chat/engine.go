@@ -187,6 +187,12 @@ func (e *Engine) append(ctx context.Context, m *store.Message) (bool, error) {
 // publishes them to the conversation's sockets on every node (but skip,
 // the shopper's tab that sent them, if any) and to the console.
 func (e *Engine) appendAll(ctx context.Context, ms []*store.Message, skip *conn) ([]bool, error) {
+	return e.createAndAppend(ctx, nil, ms, skip)
+}
+
+// createAndAppend is appendAll that also stores conv, if not nil, in the
+// same transaction (a conversation's first message, unsaved.go).
+func (e *Engine) createAndAppend(ctx context.Context, conv *store.Conversation, ms []*store.Message, skip *conn) ([]bool, error) {
 	id := ms[0].ConversationID
 	c := e.live(id)
 	var stored []*store.Message
@@ -194,7 +200,7 @@ func (e *Engine) appendAll(ctx context.Context, ms []*store.Message, skip *conn)
 	// tool calls and results, which the live conversation collected as
 	// they were stored (no need to read them back).
 	var entries []Entry
-	dups, err := e.writer.AppendAll(ctx, ms, func(dups []bool) {
+	after := func(dups []bool) {
 		for i, m := range ms {
 			if !dups[i] {
 				stored = append(stored, m)
@@ -212,7 +218,14 @@ func (e *Engine) appendAll(ctx context.Context, ms []*store.Message, skip *conn)
 				entries = append(entries, entry)
 			}
 		}
-	})
+	}
+	var dups []bool
+	var err error
+	if conv != nil {
+		dups, err = e.writer.CreateAndAppend(ctx, conv, ms, after)
+	} else {
+		dups, err = e.writer.AppendAll(ctx, ms, after)
+	}
 	if err != nil {
 		e.noticeErased(ms[0].ConversationID)
 		return nil, err

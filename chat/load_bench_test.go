@@ -13,7 +13,8 @@ import (
 // report come from `kefu loadtest`, which keeps the server in its own
 // process.
 func BenchmarkConcurrentShoppers(b *testing.B) {
-	ts := newTestServer(b, func(c *Config) { c.MessageRate, c.MessageBurst, c.IPRate, c.IPBurst = 1e9, 1e9, 1e9, 1e9
+	ts := newTestServer(b, func(c *Config) {
+		c.MessageRate, c.MessageBurst, c.IPRate, c.IPBurst = 1e9, 1e9, 1e9, 1e9
 		// Every shopper dials from 127.0.0.1: the per-address caps are lifted.
 		c.SocketsPerAddress, c.HelloRate, c.HelloBurst = 1e6, 1e6, 1e6
 	})

@@ -42,7 +42,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	m := &store.Message{ConversationID: c.id, Role: store.RoleUser, Text: f.Text, ClientID: f.ClientID}
 	// The shopper's other tabs and staff watching the conversation see the
 	// message as it comes (a person who took over reads the answers live).
-	dups, err := e.appendAll(ctx, []*store.Message{m}, cn)
+	dups, err := e.appendSaving(ctx, cn.unsaved, []*store.Message{m}, cn)
 	if err != nil {
 		e.log.Error("message not stored", "conversation_id", c.id, "err", err)
 		cn.sendError(&protocolError{Code: CodeNotSaved, ClientID: f.ClientID,
@@ -133,7 +133,14 @@ func (e *Engine) runTurns(c *conversation) {
 		c.cancel = cancel
 		c.mu.Unlock()
 
-		e.turn(ctx, c, q)
+		if held, answer := e.leaseTurn(ctx, c, q); answer {
+			answered := e.turn(ctx, c, q)
+			if held != nil {
+				held.Release(answered)
+			}
+		} else if held != nil {
+			held.Release(0)
+		}
 		cancel()
 		c.mu.Lock()
 		c.cancel = nil
@@ -141,7 +148,46 @@ func (e *Engine) runTurns(c *conversation) {
 	}
 }
 
-func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
+// leaseTurn waits, when several nodes serve the database, until this node
+// holds the conversation's turns (turn_leases.go), and reports whether
+// the message still needs its answer and the bot still answers. Losing
+// the hold mid-turn cancels the turn. One node holds nothing and always
+// answers. The wait counts against the turn's time-out, and a take-over
+// cancels it as it cancels a turn.
+func (e *Engine) leaseTurn(ctx context.Context, c *conversation, q queuedTurn) (HeldTurn, bool) {
+	if e.cfg.TurnLocks == nil {
+		return nil, true
+	}
+	held, answer, err := e.cfg.TurnLocks.Hold(ctx, c.id, q.seq)
+	if err != nil {
+		if ctx.Err() == nil {
+			e.log.Error("turn not run: its lease could not be taken", "conversation_id", c.id, "seq", q.seq, "err", err)
+		}
+		return nil, false
+	}
+	if !answer {
+		e.log.Info("message already answered on another node", "conversation_id", c.id, "seq", q.seq)
+		return held, false
+	}
+	if state, _ := c.currentState(); state != store.StateBot {
+		return held, false // a person took over while this node waited
+	}
+	c.mu.Lock()
+	cancel := c.cancel
+	c.mu.Unlock()
+	go func() { // ends with the turn: runTurns cancels ctx after it
+		select {
+		case <-held.Lost():
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return held, true
+}
+
+// turn runs one turn; it returns q.seq when the turn answered it (or
+// handed it to a person), 0 when it failed or was cancelled.
+func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) (answered int64) {
 	start := time.Now()
 	feed := c.startFeed(e.cfg.FeedDelay, e.cfg.DeltaEvery)
 	c.mu.Lock()
@@ -194,7 +240,10 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) {
 		e.metrics.Turns.WithLabelValues("handoff").Inc()
 		e.metrics.Handoffs.Inc()
 		e.move(ctx, c, store.StateQueued, StaffMember{})
+		return q.seq
 	default:
 		e.metrics.Turns.WithLabelValues("answered").Inc()
+		return q.seq
 	}
+	return 0
 }

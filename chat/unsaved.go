@@ -10,8 +10,8 @@ import (
 
 // A hello without a conversation to resume opens a new one, but stores
 // nothing: the conversation's row is written with the first thing that
-// must be kept (the shopper's first message, or a staff member acting on
-// it). A widget opened and left, or a flood of hellos, leaves no row. The
+// must be kept (the shopper's first message, in its transaction, or a
+// staff member acting on it). A widget opened and left, or a flood of hellos, leaves no row. The
 // welcome still carries the conversation's id and resume token; a second
 // tab that resumes with the token before anything is stored joins the same
 // conversation (on the same node: another node does not know it), and a
@@ -109,6 +109,31 @@ func (e *Engine) save(ctx context.Context, uc *unsavedConv) error {
 	e.unsaved.forget(uc)
 	e.unsaved.mu.Unlock()
 	return nil
+}
+
+// appendSaving stores ms, a shopper's message, and uc's conversation with
+// them in the same transaction if it is not stored yet. As in save, that
+// commit is not cancelled by the socket going away.
+func (e *Engine) appendSaving(ctx context.Context, uc *unsavedConv, ms []*store.Message, skip *conn) ([]bool, error) {
+	if uc == nil || uc.isSaved() {
+		return e.appendAll(ctx, ms, skip)
+	}
+	uc.saving.Lock()
+	defer uc.saving.Unlock()
+	if uc.saved { // another tab's message stored it meanwhile
+		return e.appendAll(ctx, ms, skip)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	dups, err := e.createAndAppend(ctx, uc.conv, ms, skip)
+	if err != nil {
+		return nil, err
+	}
+	uc.saved = true
+	e.unsaved.mu.Lock()
+	e.unsaved.forget(uc)
+	e.unsaved.mu.Unlock()
+	return dups, nil
 }
 
 // saveConversation stores conversation id if it is open and not stored

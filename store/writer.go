@@ -82,6 +82,14 @@ func (w *Writer) AppendAll(ctx context.Context, ms []*Message, after func(dups [
 	return w.submit(ctx, &writeReq{ms: ms, after: after, done: make(chan struct{})})
 }
 
+// CreateAndAppend stores a conversation made by NewConversation with its
+// first messages, in one transaction: all or none. A conversation's first
+// message was two commits, the conversation's row and then the message,
+// each waiting its turn at the one writer. after is as for AppendAll.
+func (w *Writer) CreateAndAppend(ctx context.Context, c *Conversation, ms []*Message, after func(dups []bool)) ([]bool, error) {
+	return w.submit(ctx, &writeReq{convs: []*Conversation{c}, ms: ms, after: after, done: make(chan struct{})})
+}
+
 // Create stores a conversation made by NewConversation. A new
 // conversation for every shopper's first hello was a transaction of its
 // own, holding the one write connection; now it shares the group commit.
