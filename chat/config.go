@@ -53,6 +53,9 @@ type Config struct {
 	// Bus carries conversations' events between the nodes serving them.
 	// Nil: a LocalBus, for one node.
 	Bus Bus
+	// TurnLocks lets one node at a time run a conversation's turns when
+	// several serve one database (TurnLeases). Nil: one node.
+	TurnLocks TurnLocks
 }
 
 func (c *Config) defaults() {

@@ -23,6 +23,29 @@ type TurnLease struct {
 	Expired bool
 }
 
+// TurnLeaseOf reads conversation id's lease as stored: who holds it (or
+// held it last), its fence and when it expires (zero: released). Nil if
+// no node ever took it.
+func (s *Store) TurnLeaseOf(ctx context.Context, id string) (*TurnLease, time.Time, error) {
+	ctx, cancel := withTimeout(ctx)
+	defer cancel()
+	l := &TurnLease{ConversationID: id}
+	var expires int64
+	err := s.r.QueryRowContext(ctx, `SELECT node, fence, expires_at, answered_through FROM turn_leases WHERE conversation_id = ?`, id).
+		Scan(&l.Node, &l.Fence, &expires, &l.AnsweredThrough)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, time.Time{}, nil
+	}
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("store: unable to read the turn lease of %s: %w", id, err)
+	}
+	var at time.Time
+	if expires != 0 {
+		at = fromMS(expires)
+	}
+	return l, at, nil
+}
+
 // ErrLeaseHeld is TakeTurnLease's answer while another node's lease is
 // valid.
 var ErrLeaseHeld = errors.New("store: the conversation's turn lease is held by another node")

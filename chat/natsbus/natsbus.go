@@ -125,9 +125,21 @@ func (b *Bus) receive(m *nats.Msg) {
 		b.log.Warn("a malformed event on the bus was dropped", "err", err)
 		return
 	}
+	if m := ev.Message; m != nil {
+		// A nil json.RawMessage goes out as null and comes back as the
+		// four bytes "null": an answer would look like a tool call.
+		m.ToolCalls, m.ToolResult = nullAsNil(m.ToolCalls), nullAsNil(m.ToolResult)
+	}
 	if h := b.handler(); h != nil {
 		h(ev)
 	}
+}
+
+func nullAsNil(r json.RawMessage) json.RawMessage {
+	if string(r) == "null" {
+		return nil
+	}
+	return r
 }
 
 // Close flushes what was published and closes the connection.

@@ -6,6 +6,8 @@ package stack
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -146,6 +148,8 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 			return nil, fmt.Errorf("connecting to NATS (KEFU_NATS_URL): %w", err)
 		}
 		s.bus, cc.Bus = bus, bus
+		// Several nodes: one at a time runs a conversation's turns.
+		cc.TurnLocks = &chat.TurnLeases{Store: st, Node: nodeName(host), Log: log}
 		defer func() {
 			if err != nil {
 				bus.Close()
@@ -205,4 +209,12 @@ func seedIfEmpty(ctx context.Context, st *store.Store, path string, log *slog.Lo
 	}
 	log.Info("seeded the demo shop into an empty database", "path", path)
 	return nil
+}
+
+// nodeName names this process among the nodes sharing the database: its
+// host, its pid and a random part (a restarted node is a new holder).
+func nodeName(host string) string {
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
