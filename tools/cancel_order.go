@@ -117,16 +117,9 @@ func cancellable(o *store.Order, p Policy) *Result {
 }
 
 func (t *CancelOrder) confirm(ctx context.Context, id Identity, a *store.PendingAction) (Result, error) {
-	if r := finished(a); r != nil {
-		return *r, nil
-	}
-	var p CancelPreview
-	if err := json.Unmarshal(a.Payload, &p); err != nil {
-		return Result{}, fmt.Errorf("tools: pending cancellation %s: %w", a.ID, err)
-	}
-	if t.Store.Now().After(a.ExpiresAt) {
-		r := refused("confirmation_expired", "This cancellation preview expired before it was confirmed; ask again.")
-		return r, t.Store.FinishAction(ctx, a.ID, store.ActionExpired, r)
+	p, done, err := openPending[CancelPreview](ctx, t.Store, a, "cancellation", "This cancellation preview expired before it was confirmed; ask again.")
+	if done != nil || err != nil {
+		return deref(done), err
 	}
 	stored, err := t.Store.CancelOrder(ctx, a.ID, p.Reason)
 	switch {

@@ -172,16 +172,9 @@ func sameAddress(a, b store.Address) bool {
 }
 
 func (t *ChangeShippingAddress) confirm(ctx context.Context, id Identity, a *store.PendingAction) (Result, error) {
-	if r := finished(a); r != nil {
-		return *r, nil
-	}
-	var p AddressPreview
-	if err := json.Unmarshal(a.Payload, &p); err != nil {
-		return Result{}, fmt.Errorf("tools: pending address change %s: %w", a.ID, err)
-	}
-	if t.Store.Now().After(a.ExpiresAt) {
-		r := refused("confirmation_expired", "This address change expired before it was confirmed; ask again.")
-		return r, t.Store.FinishAction(ctx, a.ID, store.ActionExpired, r)
+	p, done, err := openPending[AddressPreview](ctx, t.Store, a, "address change", "This address change expired before it was confirmed; ask again.")
+	if done != nil || err != nil {
+		return deref(done), err
 	}
 	stored, err := t.Store.ChangeOrderAddress(ctx, a.ID, p.New)
 	switch {

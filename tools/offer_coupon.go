@@ -93,16 +93,9 @@ func (t *OfferCoupon) Call(ctx context.Context, id Identity, args string) (Resul
 }
 
 func (t *OfferCoupon) confirm(ctx context.Context, id Identity, a *store.PendingAction) (Result, error) {
-	if r := finished(a); r != nil {
-		return *r, nil
-	}
-	var p CouponOffer
-	if err := json.Unmarshal(a.Payload, &p); err != nil {
-		return Result{}, fmt.Errorf("tools: pending coupon %s: %w", a.ID, err)
-	}
-	if t.Store.Now().After(a.ExpiresAt) {
-		r := refused("confirmation_expired", "This offer expired before it was accepted.")
-		return r, t.Store.FinishAction(ctx, a.ID, store.ActionExpired, r)
+	p, done, err := openPending[CouponOffer](ctx, t.Store, a, "coupon", "This offer expired before it was accepted.")
+	if done != nil || err != nil {
+		return deref(done), err
 	}
 	evidence, _ := json.Marshal(p.Evidence)
 	c, stored, err := t.Store.IssueCoupon(ctx, a.ID, store.Coupon{CustomerID: a.CustomerID, Percent: p.Percent, Reason: p.Reason,

@@ -258,18 +258,11 @@ func variantList(vs []VariantView) string {
 }
 
 func (t *StartExchange) confirm(ctx context.Context, id Identity, a *store.PendingAction) (Result, error) {
-	if r := finished(a); r != nil {
-		return *r, nil
-	}
-	var p ExchangePreview
-	if err := json.Unmarshal(a.Payload, &p); err != nil {
-		return Result{}, fmt.Errorf("tools: pending exchange %s: %w", a.ID, err)
+	p, done, err := openPending[ExchangePreview](ctx, t.Store, a, "exchange", "This exchange preview expired before it was confirmed; start the exchange again.")
+	if done != nil || err != nil {
+		return deref(done), err
 	}
 	now := t.Store.Now()
-	if now.After(a.ExpiresAt) {
-		r := refused("confirmation_expired", "This exchange preview expired before it was confirmed; start the exchange again.")
-		return r, t.Store.FinishAction(ctx, a.ID, store.ActionExpired, r)
-	}
 	o, err := t.Store.Order(ctx, a.OrderID)
 	if err != nil {
 		return Result{}, err

@@ -244,18 +244,11 @@ func returnShipping(o *store.Order, reason string) (string, string) {
 }
 
 func (t *StartReturn) confirm(ctx context.Context, id Identity, a *store.PendingAction) (Result, error) {
-	if r := finished(a); r != nil {
-		return *r, nil
-	}
-	var p ReturnPreview
-	if err := json.Unmarshal(a.Payload, &p); err != nil {
-		return Result{}, fmt.Errorf("tools: pending return %s: %w", a.ID, err)
+	p, done, err := openPending[ReturnPreview](ctx, t.Store, a, "return", "This return preview expired before it was confirmed; start the return again.")
+	if done != nil || err != nil {
+		return deref(done), err
 	}
 	now := t.Store.Now()
-	if now.After(a.ExpiresAt) {
-		r := refused("confirmation_expired", "This return preview expired before it was confirmed; start the return again.")
-		return r, t.Store.FinishAction(ctx, a.ID, store.ActionExpired, r)
-	}
 	// Check policy again: time has passed since the preview.
 	o, err := t.Store.Order(ctx, a.OrderID)
 	if err != nil {
@@ -282,6 +275,30 @@ func (t *StartReturn) confirm(ctx context.Context, id Identity, a *store.Pending
 		Data: &ReturnDone{Kind: NameStartReturn, RMA: ret.RMA, OrderNumber: p.OrderNumber, Items: p.Items, Refund: ret.Refund,
 			Currency: p.Currency, Shipping: p.Shipping, HowToReturn: p.HowToReturn,
 			RefundTiming: "Refunded to the original payment method within 5–7 business days after the parcel reaches the warehouse."}}, nil
+}
+
+// actionCloser records how a pending action ended, and tells the time.
+type actionCloser interface {
+	Now() time.Time
+	FinishAction(ctx context.Context, id, status string, result any) error
+}
+
+// openPending reads the preview P of a pending change being confirmed.
+// When the change can no longer run (it already ran, failed or expired:
+// an expired one is recorded as such, and the shopper is told expired),
+// done is the answer instead.
+func openPending[P any](ctx context.Context, st actionCloser, a *store.PendingAction, what, expired string) (p P, done *Result, err error) {
+	if r := finished(a); r != nil {
+		return p, r, nil
+	}
+	if err := json.Unmarshal(a.Payload, &p); err != nil {
+		return p, nil, fmt.Errorf("tools: pending %s %s: %w", what, a.ID, err)
+	}
+	if st.Now().After(a.ExpiresAt) {
+		r := refused("confirmation_expired", expired)
+		return p, &r, st.FinishAction(ctx, a.ID, store.ActionExpired, r)
+	}
+	return p, nil, nil
 }
 
 // finished is the answer for an action confirmed again after it already
