@@ -2,9 +2,11 @@ package agents_test
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kefu-dev/kefu/store"
 )
@@ -132,6 +134,103 @@ func TestDialogueFollowsPeople(t *testing.T) {
 						}
 					})
 				}
+			}
+		})
+	}
+}
+
+// A correction in answer to "why?" that names an item of another order
+// (or, in a shop without such a customer, another item of the same order)
+// re-targets the return to that item and order, instead of becoming the
+// reason (issue 17, point 3): the preview is for the item named last only.
+// On the three shops, in both languages.
+func TestCorrectionRetargetsTheReturn(t *testing.T) {
+	for _, sh := range scenarioShops {
+		t.Run(sh.name, func(t *testing.T) {
+			_, _, ds := openShop(t, sh)
+			r := findRoles(t, ds, sh.clock())
+			now := sh.clock()
+			returnable := func(o store.Order) bool {
+				return o.Status == store.OrderDelivered && o.DeliveredAt != nil && o.DeliveredAt.Add(returnWindow).Sub(now) > 48*time.Hour
+			}
+			// A customer with two returnable orders, each with a line that
+			// naming picks alone, of different products.
+			returned := map[string]bool{} // order and SKU in a return
+			for _, rt := range ds.Returns {
+				for _, it := range rt.Items {
+					returned[rt.OrderNumber+" "+it.SKU] = true
+				}
+			}
+			var who string
+			var a, b store.Order
+			var skuA, skuB string
+			custs, by := customersBy(ds, func(os []store.Order) bool { return true })
+			for _, c := range custs {
+				var rs []store.Order
+				var skus []string
+				for _, o := range by[c] {
+					if !returnable(o) {
+						continue
+					}
+					for _, it := range o.Items {
+						if !r.products[it.SKU].FinalSale && !returned[o.Number+" "+it.SKU] && r.distinctIn(o, it.SKU) && (len(skus) == 0 || skus[0] != it.SKU) {
+							rs, skus = append(rs, o), append(skus, it.SKU)
+							break
+						}
+					}
+				}
+				if len(rs) >= 2 {
+					who, a, b, skuA, skuB = c, rs[0], rs[1], skus[0], skus[1]
+					break
+				}
+			}
+			if who == "" {
+				// Else one order with two such lines: the correction names
+				// the other item of the same order.
+				for _, c := range custs {
+					for _, o := range by[c] {
+						var skus []string
+						for _, it := range o.Items {
+							if returnable(o) && !r.products[it.SKU].FinalSale && !returned[o.Number+" "+it.SKU] && r.distinctIn(o, it.SKU) {
+								skus = append(skus, it.SKU)
+							}
+						}
+						if who == "" && len(skus) >= 2 {
+							who, a, b, skuA, skuB = c, o, o, skus[0], skus[1]
+						}
+					}
+				}
+			}
+			if who == "" {
+				t.Skip("no customer with two returnable lines")
+			}
+			la, lb := r.line(skuA), r.line(skuB)
+			for _, lang := range []string{"en", "zh"} {
+				t.Run(lang, func(t *testing.T) {
+					s := newShopScenario(t, sh, who)
+					says := map[string][3]string{
+						"en": {fmt.Sprintf("I'd like to return the %s from order %s", la.nameEN, a.Number), "sorry, I meant the " + lb.nameEN, "it doesn't fit"},
+						"zh": {fmt.Sprintf("我想退订单%s里的%s", a.Number, la.nameZH), "不好意思，我说错了，是" + lb.nameZH, "不合适"},
+					}[lang]
+					s.run(says[0])
+					res := s.run(says[1])
+					t.Logf("kefu: %s", res.Reply)
+					for _, c := range res.Calls {
+						if c.Name == "start_return" {
+							t.Fatalf("%q became the reason of a return: %s", says[1], res.Reply)
+						}
+					}
+					res = s.run(says[2])
+					t.Logf("kefu: %s", res.Reply)
+					previewed := false
+					for _, c := range res.Calls {
+						previewed = previewed || (c.Name == "start_return" && c.Status == "needs_confirmation" &&
+							strings.Contains(c.Arguments, b.Number) && strings.Contains(c.Arguments, skuB) && !strings.Contains(c.Arguments, `"`+skuA+`"`))
+					}
+					if !previewed || !strings.Contains(res.Reply, b.Number) {
+						t.Errorf("want a preview of the return of %s from %s: %v %s", lb.sku, b.Number, res.Calls, res.Reply)
+					}
+				})
 			}
 		})
 	}

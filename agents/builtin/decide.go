@@ -259,8 +259,16 @@ func (s *state) fillSlots() {
 		from = len(s.c.turns) - 1
 	}
 	var items []string
+	corrected := false
 	for i := from; i < len(s.c.turns); i++ {
 		t := s.c.turns[i].text
+		if i > from && s.task == IntentStartReturn && askedFor(s.c.lastAnswerBefore(s.c.turns[i].index)) == "reason" {
+			// A correction starts the request's items and order afresh.
+			if o, ok := s.retargetsAt(i); ok {
+				items, s.slots.order, s.slots.reason = items[:0], o, ""
+				corrected = i == len(s.c.turns)-1
+			}
+		}
 		ts := s.m.slotsIn(t)
 		if ts.order != "" {
 			s.slots.order = ts.order
@@ -286,10 +294,101 @@ func (s *state) fillSlots() {
 	if s.slots.order == "" && s.intent == IntentAffirm && (s.asked == "order" || s.asked == "item") {
 		s.slots.order = s.m.onlyListed(s.c.lastAnswerBefore(s.cur.index))
 	}
-	// A message that answers "why?" is the reason, whatever its words.
-	if s.asked == "reason" && s.slots.reason == "" && (s.task == IntentStartReturn || s.task == IntentCancel) {
+	// A message that answers "why?" is the reason, whatever its words,
+	// unless it names another order or item instead: a correction.
+	if s.asked == "reason" && s.slots.reason == "" && !corrected && (s.task == IntentStartReturn || s.task == IntentCancel) {
 		s.slots.reason = strings.TrimSpace(s.cur.text)
 	}
+}
+
+// retargetsAt reports whether turn i, an answer to "why?", names another
+// order, or an item the request before it did not ("sorry, I meant the
+// mug"): a correction, not the reason. It returns the order it points to:
+// the one named, or the one known order that has the item ("" when none
+// or several do: the plan finds or asks).
+func (s *state) retargetsAt(i int) (order string, ok bool) {
+	text := s.c.turns[i].text
+	var before []string
+	prevOrder := ""
+	for k := s.start; k < i; k++ {
+		before = append(before, s.c.turns[k].text)
+		if o := s.m.slotsIn(s.c.turns[k].text).order; o != "" {
+			prevOrder = o
+		}
+	}
+	if cur := s.m.slotsIn(text).order; cur != "" {
+		return cur, prevOrder != "" && !sameOrder(cur, prevOrder)
+	}
+	var cands []item
+	for _, o := range s.knownOrders() {
+		for _, it := range o.Items {
+			cands = append(cands, item{SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Order: o.Number})
+		}
+	}
+	found := s.m.matchItems(text, cands)
+	if len(found) == 0 {
+		// An item of the shop that no order shown so far has: the plan
+		// looks among the shopper's orders for it.
+		c := s.m.matchItems(text, s.m.vocab().catalog)
+		return "", len(c) > 0 && !s.inKnown(c)
+	}
+	had := map[string]bool{}
+	for _, f := range s.m.matchItems(strings.Join(before, " \n "), cands) {
+		had[f.SKU] = true
+	}
+	orders := map[string]bool{}
+	for _, f := range found {
+		if had[f.SKU] {
+			return "", false // the same item, named again with the reason
+		}
+		orders[f.Order] = true
+	}
+	if len(orders) == 1 {
+		return found[0].Order, true
+	}
+	return "", true
+}
+
+// inKnown reports whether any of the items is in an order the
+// conversation showed.
+func (s *state) inKnown(items []item) bool {
+	for _, o := range s.knownOrders() {
+		for _, it := range o.Items {
+			for _, x := range items {
+				if x.SKU == it.SKU {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// knownOrders are the orders the conversation's tool results showed, the
+// latest view of each.
+func (s *state) knownOrders() []tools.OrderView {
+	var out []tools.OrderView
+	seen := map[string]bool{}
+	for j := len(s.c.events) - 1; j >= 0; j-- {
+		e := s.c.events[j]
+		if e.result.Status != tools.StatusOK {
+			continue
+		}
+		var os []tools.OrderView
+		switch d := e.result.Data.(type) {
+		case *tools.OrderLookup:
+			os = []tools.OrderView{d.Order}
+		case *tools.OrderList:
+			os = d.Orders
+		}
+		for _, o := range os {
+			if !seen[o.Number] {
+				seen[o.Number] = true
+				out = append(out, o)
+			}
+		}
+	}
+	return out
 }
 
 // taskOrder is the order number the task's own tools were last called
