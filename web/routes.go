@@ -40,9 +40,11 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get(staff, "/transcripts", h.transcripts)
 	get(staff, "/transcripts/export", h.exportTranscripts)
 	staff.POST("/replay", h.replay)
+	get(staff, "/photos/:id", h.servePhoto)
 	get(staff, "/staff", h.staffList)
 	staff.POST("/staff", h.addStaff, adminOnly)
 	get(e, "/ws/console", h.staffSocket, h.sessionAuth)
+	e.POST("/api/photos", h.uploadPhoto) // the resume token is the credential; the size is bounded as it is read
 	get(e, "/console", h.console)
 
 	demo := e.Group("/api/demo", middleware.BodyLimit("1K"))

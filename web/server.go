@@ -42,6 +42,10 @@ type Options struct {
 	// replays; zero: 2,000.
 	ReplayTimeout     time.Duration
 	ReplayMaxMessages int
+	// PhotoDir is where shoppers' photos are stored (photos.go); empty:
+	// no uploads. PhotoMaxBytes bounds one; zero: DefaultPhotoMaxBytes.
+	PhotoDir      string
+	PhotoMaxBytes int64
 }
 
 // Deps are what the handlers use.

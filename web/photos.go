@@ -1,0 +1,210 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/kefu-dev/kefu/store"
+)
+
+// DefaultPhotoMaxBytes is the largest photo upload when Options don't say.
+const DefaultPhotoMaxBytes = 8 << 20
+
+// photoStore is what the photo handlers read and write (photos.go).
+type photoStore interface {
+	ConversationByResumeToken(ctx context.Context, token string) (*store.Conversation, error)
+	AddPhoto(ctx context.Context, p *store.Photo) error
+	Photo(ctx context.Context, id string) (*store.Photo, error)
+}
+
+// photoTokenHeader carries the conversation's resume token on a raw
+// upload; a multipart upload may send it as the resume_token field.
+const photoTokenHeader = "X-Kefu-Resume-Token"
+
+// uploadPhoto takes a shopper's photo for the conversation their resume
+// token opens: POST /api/photos, the picture as the raw body or as the
+// multipart field "photo". The token is looked up in the store, never
+// trusted. The picture is checked by its bytes and re-encoded without
+// its metadata (cleanPhoto), written to the photo directory under its
+// sha256 and recorded; the answer is its id, for a message's attachments.
+func (h *handler) uploadPhoto(c echo.Context) error {
+	ps, dir := h.photos()
+	if ps == nil {
+		return echo.NewHTTPError(http.StatusNotFound, "photos are not enabled")
+	}
+	limit := h.photoMaxBytes()
+	token, data, err := readPhotoUpload(c.Request(), limit)
+	if err != nil {
+		return err
+	}
+	conv, err := ps.ConversationByResumeToken(c.Request().Context(), token)
+	if errors.Is(err, store.ErrNotFound) || token == "" {
+		return echo.NewHTTPError(http.StatusForbidden, "this conversation cannot be found; reload the chat and try again")
+	}
+	if err != nil {
+		return err
+	}
+	clean, contentType, width, height, err := cleanPhoto(data)
+	if isPhotoError(err) {
+		status := http.StatusUnprocessableEntity
+		if errors.Is(err, errPhotoType) {
+			status = http.StatusUnsupportedMediaType
+		}
+		return echo.NewHTTPError(status, err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(clean)
+	p := &store.Photo{ConversationID: conv.ID, SHA256: hex.EncodeToString(sum[:]), ContentType: contentType,
+		Width: width, Height: height, Size: int64(len(clean))}
+	if err := writePhotoFile(dir, p.SHA256, clean); err != nil {
+		return err
+	}
+	if err := ps.AddPhoto(c.Request().Context(), p); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"id": p.ID, "content_type": p.ContentType, "width": p.Width, "height": p.Height, "size": p.Size})
+}
+
+// photos is the store's photo methods and the directory, or nil when
+// the server has no photo directory.
+func (h *handler) photos() (photoStore, string) {
+	ps, ok := h.deps.Store.(photoStore)
+	if !ok || h.opts.PhotoDir == "" {
+		return nil, ""
+	}
+	return ps, h.opts.PhotoDir
+}
+
+func (h *handler) photoMaxBytes() int64 { return cmp.Or(h.opts.PhotoMaxBytes, DefaultPhotoMaxBytes) }
+
+// readPhotoUpload reads the token and at most limit bytes of picture.
+func readPhotoUpload(r *http.Request, limit int64) (token string, data []byte, err error) {
+	tooLarge := echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("this picture is larger than %s", sizeText(limit)))
+	if r.ContentLength > limit+64<<10 {
+		return "", nil, tooLarge
+	}
+	token = r.Header.Get(photoTokenHeader)
+	read := func(rd io.Reader) ([]byte, error) {
+		b, err := io.ReadAll(io.LimitReader(rd, limit+1))
+		if err == nil && int64(len(b)) > limit {
+			return nil, tooLarge
+		}
+		return b, err
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "multipart/form-data" {
+		data, err = read(r.Body)
+		return token, data, err
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return "", nil, echo.NewHTTPError(http.StatusBadRequest, "unreadable upload")
+	}
+	for data == nil {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return "", nil, echo.NewHTTPError(http.StatusBadRequest, `the upload has no "photo" field`)
+		}
+		if err != nil {
+			return "", nil, echo.NewHTTPError(http.StatusBadRequest, "unreadable upload")
+		}
+		switch part.FormName() {
+		case "resume_token":
+			if token == "" {
+				b, _ := io.ReadAll(io.LimitReader(part, 256))
+				token = strings.TrimSpace(string(b))
+			}
+		case "photo":
+			if data, err = read(part); err != nil {
+				return "", nil, err
+			}
+			if data == nil {
+				data = []byte{}
+			}
+		}
+	}
+	return token, data, nil
+}
+
+func sizeText(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", n>>10)
+}
+
+// writePhotoFile writes data as the file named by its hash, through a
+// temporary file renamed into place, so a reader never sees half a
+// photo. A file already there has the same bytes: its name is their hash.
+func writePhotoFile(dir, sum string, data []byte) error {
+	path := store.PhotoFile(dir, sum)
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return fmt.Errorf("web: unable to make the photo directory: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".upload-*")
+	if err != nil {
+		return fmt.Errorf("web: unable to store a photo: %w", err)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("web: unable to store a photo: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("web: unable to store a photo: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("web: unable to store a photo: %w", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("web: unable to store a photo: %w", err)
+	}
+	return nil
+}
+
+// servePhoto serves a photo to signed-in staff: GET
+// /api/console/photos/:id. The type is the one kefu wrote; the headers
+// keep a browser from taking it for anything else.
+func (h *handler) servePhoto(c echo.Context) error {
+	ps, dir := h.photos()
+	if ps == nil {
+		return echo.NewHTTPError(http.StatusNotFound, "photos are not enabled")
+	}
+	p, err := ps.Photo(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(store.PhotoFile(dir, p.SHA256))
+	if errors.Is(err, os.ErrNotExist) {
+		return echo.NewHTTPError(http.StatusNotFound, "not found")
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	hd := c.Response().Header()
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	hd.Set("Cache-Control", "private, max-age=3600")
+	hd.Set("Content-Type", p.ContentType)
+	http.ServeContent(c.Response(), c.Request(), "", p.CreatedAt, f)
+	return nil
+}
