@@ -171,15 +171,23 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 				return fmt.Errorf("store: unable to read conversations: %w", err)
 			}
 		}
+		var seqUpdates []convSeqUpdate
 		for _, id := range order {
 			c := convs[id]
 			if !c.assigned {
 				return fmt.Errorf("store: conversation %s: %w", id, ErrNotFound)
 			}
+			if s.pg { // one statement for the batch there (pg_write.go)
+				seqUpdates = append(seqUpdates, convSeqUpdate{id, c.next + c.n - 1, ms(c.last)})
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE conversations SET last_seq = ?, updated_at = max(updated_at, ?) WHERE id = ?`,
 				c.next+c.n-1, ms(c.last), id); err != nil {
 				return fmt.Errorf("store: unable to update conversation %s: %w", id, err)
 			}
+		}
+		if err := updateConversationSeqsPG(ctx, tx, seqUpdates); err != nil {
+			return err
 		}
 		var fresh []*Message
 		for i, m := range msgs {

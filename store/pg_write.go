@@ -98,3 +98,33 @@ func storedClientIDs(ctx context.Context, tx *sql.Tx, msgs []*Message) (map[[2]s
 	}
 	return out, rows.Err()
 }
+
+// convSeqUpdate is a conversation's new last seq and updated_at (at
+// least) after a batch.
+type convSeqUpdate struct {
+	id       string
+	last, at int64
+}
+
+// updateConversationSeqsPG moves the batch's conversations to their new
+// last seqs in one UPDATE … FROM (VALUES …), where SQLite runs one a
+// conversation. Their rows are locked already (the batch read them FOR
+// UPDATE).
+func updateConversationSeqsPG(ctx context.Context, tx *sql.Tx, ups []convSeqUpdate) error {
+	const chunk = 200
+	for len(ups) > 0 {
+		n := min(chunk, len(ups))
+		args := make([]any, 0, 3*n)
+		for _, u := range ups[:n] {
+			args = append(args, u.id, u.last, u.at)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE conversations AS c SET last_seq = v.last_seq, updated_at = GREATEST(c.updated_at, v.at)
+			FROM (VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")+`) AS v (id, last_seq, at)
+			WHERE c.id = v.id`, args...)
+		if err != nil {
+			return fmt.Errorf("store: unable to update conversations: %w", err)
+		}
+		ups = ups[n:]
+	}
+	return nil
+}
