@@ -40,11 +40,15 @@ type setting struct {
 	// secret: the value may instead be in the file that name_FILE names
 	// (Docker secrets), and no message shows it.
 	secret bool
-	raw    bool   // the value is used as given, not trimmed of white space
-	strict bool   // set but blank is refused; otherwise blank means unset
-	alias  string // a variable read when this one is unset or blank (OPENAI_*)
-	parse  func(cfg *Config, v string) error
-	unset  func(cfg *Config) // applies a described default; runs in table order
+	raw    bool // the value is used as given, not trimmed of white space
+	strict bool // set but blank is refused; otherwise blank means unset
+	// aliases are variables read when this one is unset or blank, by
+	// provider (KEFU_LLM): OPENAI_* for openai (and builtin, so that
+	// `kefu replay --model openai` finds them), ANTHROPIC_API_KEY for
+	// anthropic, so that one vendor's key never goes to the other.
+	aliases map[string]string
+	parse   func(cfg *Config, v string) error
+	unset   func(cfg *Config) // applies a described default; runs in table order
 }
 
 var settings = []setting{
@@ -104,13 +108,21 @@ var settings = []setting{
 			}
 			return errors.New("want text or json")
 		}},
-	{name: "KEFU_LLM", def: agents.ProviderBuiltin, help: "`builtin` (offline) or `openai` (any OpenAI-compatible endpoint)",
+	{name: "KEFU_LLM", def: agents.ProviderBuiltin, help: "`builtin`: offline; `openai`: any OpenAI-compatible endpoint; `anthropic`: Anthropic's Messages API",
 		parse: func(cfg *Config, v string) error { cfg.LLM.Kind = strings.ToLower(v); return nil }},
-	{name: "KEFU_LLM_BASE_URL", def: agents.DefaultOpenAIBaseURL, alias: "OPENAI_BASE_URL", help: "the endpoint, ending in `/v1`",
-		parse: func(cfg *Config, v string) error { cfg.LLM.BaseURL = v; return nil }},
-	{name: "KEFU_LLM_API_KEY", alias: "OPENAI_API_KEY", help: "API key", secret: true,
+	{name: "KEFU_LLM_BASE_URL", def: "(the provider's own: `" + agents.DefaultOpenAIBaseURL + "` or `" + agents.DefaultAnthropicBaseURL + "`)",
+		aliases: map[string]string{agents.ProviderOpenAI: "OPENAI_BASE_URL"}, help: "the endpoint, ending in `/v1`",
+		parse: func(cfg *Config, v string) error { cfg.LLM.BaseURL = v; return nil },
+		unset: func(cfg *Config) {
+			cfg.LLM.BaseURL = agents.DefaultOpenAIBaseURL
+			if cfg.LLM.Kind == agents.ProviderAnthropic {
+				cfg.LLM.BaseURL = agents.DefaultAnthropicBaseURL
+			}
+		}},
+	{name: "KEFU_LLM_API_KEY", aliases: map[string]string{agents.ProviderOpenAI: "OPENAI_API_KEY", agents.ProviderAnthropic: "ANTHROPIC_API_KEY"},
+		help: "API key", secret: true,
 		parse: func(cfg *Config, v string) error { cfg.LLM.APIKey = v; return nil }},
-	{name: "KEFU_LLM_MODEL", alias: "OPENAI_MODEL", help: "model name",
+	{name: "KEFU_LLM_MODEL", aliases: map[string]string{agents.ProviderOpenAI: "OPENAI_MODEL"}, help: "model name, such as `gpt-4o-mini` or `claude-haiku-4-5`",
 		parse: func(cfg *Config, v string) error { cfg.LLM.Model = v; return nil }},
 	{name: "KEFU_LLM_TIMEOUT", def: "30s", help: "time limit of one model call (1s–10m)",
 		parse: func(cfg *Config, v string) (err error) {
@@ -177,15 +189,6 @@ var settings = []setting{
 		}},
 	{name: "KEFU_STATIC_DIR", def: "(embedded)", help: "serve the front-end files from a folder, for front-end work without rebuilding",
 		parse: func(cfg *Config, v string) error { cfg.StaticDir = v; return nil }},
-	{name: "KEFU_PHOTO_DIR", def: "(beside the database: `kefu.db-photos`)", help: "the folder where photos shoppers attach are stored, named by content hash; `kefu forget` erases them too",
-		parse: func(cfg *Config, v string) error { cfg.PhotoDir = v; return nil },
-		unset: func(cfg *Config) { cfg.PhotoDir = store.PhotoDirBeside(cfg.DB) }},
-	{name: "KEFU_PHOTO_MAX_MB", def: "8", help: "the largest photo a shopper may attach, in MB (1–50); JPEG, PNG or WebP",
-		parse: func(cfg *Config, v string) error {
-			mb, err := whole(v, 1, 50, "a whole number of MB from 1 to 50")
-			cfg.PhotoMaxBytes = int64(mb) << 20
-			return err
-		}},
 	{name: "KEFU_SHUTDOWN_TIMEOUT", def: "10s", help: "time allowed for a graceful shutdown (1s–5m)",
 		parse: func(cfg *Config, v string) (err error) {
 			cfg.ShutdownTimeout, err = duration(v, time.Second, 5*time.Minute, "a duration from 1s to 5m")
@@ -227,6 +230,15 @@ var settings = []setting{
 // described reports whether the default is a description, not a value.
 func (s setting) described() bool { return s.def == "" || strings.HasPrefix(s.def, "(") }
 
+// alias is the variable read in place of this one for the provider env
+// chooses: anthropic's, else openai's.
+func (s setting) alias(env map[string]string) string {
+	if strings.EqualFold(strings.TrimSpace(env["KEFU_LLM"]), agents.ProviderAnthropic) {
+		return s.aliases[agents.ProviderAnthropic]
+	}
+	return s.aliases[agents.ProviderOpenAI]
+}
+
 // value finds the setting's value in env: the variable, else its alias,
 // else the file its _FILE variant names. ok is false when it is unset.
 func (s setting) value(env map[string]string) (v string, ok bool, err error) {
@@ -234,8 +246,8 @@ func (s setting) value(env map[string]string) (v string, ok bool, err error) {
 	if !s.raw {
 		v = strings.TrimSpace(v)
 	}
-	if s.alias != "" && v == "" {
-		v, ok = env[s.alias]
+	if alias := s.alias(env); alias != "" && v == "" {
+		v, ok = env[alias]
 		v = strings.TrimSpace(v)
 	}
 	if f := strings.TrimSpace(env[s.name+"_FILE"]); s.secret && f != "" {
@@ -381,9 +393,14 @@ func settingsMarkdown() string {
 
 // defaultText is a setting's default in Markdown.
 func defaultText(s setting) string {
-	var parts []string
-	if s.alias != "" {
-		parts = append(parts, "`"+s.alias+"`")
+	var parts, aliases []string
+	for _, kind := range []string{agents.ProviderOpenAI, agents.ProviderAnthropic} {
+		if a := s.aliases[kind]; a != "" {
+			aliases = append(aliases, kind+": `"+a+"`")
+		}
+	}
+	if len(aliases) > 0 {
+		parts = append(parts, strings.Join(aliases, "; "))
 	}
 	switch {
 	case s.def == "":
