@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +17,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
+	"github.com/kefu-dev/kefu/cmd/kefu/loadtest"
 	"github.com/kefu-dev/kefu/store"
 	"github.com/kefu-dev/kefu/store/demo"
 	"github.com/kefu-dev/kefu/store/pgtest"
@@ -230,11 +236,137 @@ func TestThreeNodes(t *testing.T) {
 	if ok := okConfirmations(t, st, chloe.convID); o.Status != store.OrderCancelled || a.Status != store.ActionDone || ok != 1 {
 		t.Errorf("after two confirmations on two nodes: order %s, action %s, %d confirmations ran", o.Status, a.Status, ok)
 	}
+
+	// ---- node D: a shopper on two nodes, then D dies mid-turn ----
+	// Node D's model is a stand-in for a hosted one (the load test's
+	// streaming simulator) behind a gate the test holds: D has the
+	// conversation's lease and is answering while the test acts.
+	const twoTabs = "do you ship to Japan? asking from two tabs"
+	const midTurn = "what is the warranty on the trail backpack?"
+	sim, err := loadtest.StartModelSim(loadtest.SimOptions{FirstToken: 10 * time.Millisecond, TokenGap: time.Millisecond, Tokens: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	simURL, _ := url.Parse(strings.TrimSuffix(sim.URL, "/v1"))
+	proxy := httputil.NewSingleHostReverseProxy(simURL)
+	heldTwo, heldMid, openTwo := make(chan struct{}, 1), make(chan struct{}, 1), make(chan struct{})
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		switch {
+		case strings.Contains(string(body), midTurn):
+			notify(heldMid)
+			<-r.Context().Done() // until node D dies
+			return
+		case strings.Contains(string(body), twoTabs):
+			notify(heldTwo)
+			select {
+			case <-openTwo:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer model.Close()
+	nodeD := startKefu(t, bin, append(env(), "KEFU_LLM=openai", "KEFU_LLM_BASE_URL="+model.URL+"/v1", "KEFU_LLM_MODEL=sim",
+		"KEFU_LLM_API_KEY=test", "KEFU_LLM_TIMEOUT=5m"))
+
+	// The shopper writes on D and, while D answers, opens the widget on B
+	// too: B finds the message unanswered and queues a turn for it, waits
+	// for D's lease, and leaves the message to D's answer.
+	late := newWidget(t, "shopper on D", "", []byte(secret))
+	late.connect(nodeD.addr)
+	asked := late.say("d1", twoTabs)
+	waitFor(t, heldTwo, "node D's turn never reached its model", nodeD)
+	lateB := newWidget(t, "the same shopper, a tab on B", "", []byte(secret))
+	lateB.token, lateB.convID, lateB.lastSeq = late.token, late.convID, asked
+	lateB.connect(nodeB.addr)
+	close(openTwo)
+	a1 := late.until("D's answer", answerFrame)
+	if a2 := lateB.until("D's answer, on B", answerFrame); a2.Seq != a1.Seq {
+		t.Fatalf("the tab on B got answer seq %d first, the tab on D seq %d: the message was answered twice", a2.Seq, a1.Seq)
+	}
+	// B decided: it took the lease after D and released it.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		l, expires, err := st.TurnLeaseOf(ctx, late.convID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l != nil && l.Fence == 2 && expires.IsZero() && l.AnsweredThrough == asked {
+			break
+		}
+		if n := answersAfter(t, st, late.convID, asked); n > 1 {
+			t.Fatalf("the message on D was answered %d times (by D and by B)", n)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("node B never took and released the lease after D: %+v, expires %v", l, expires)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	// Then D dies while answering the next message; the shopper resumes
+	// on B, which waits for the dead node's lease to expire and answers
+	// the message, once.
+	lateB.ws.Close()
+	asked = late.say("d2", midTurn)
+	waitFor(t, heldMid, "node D's second turn never reached its model", nodeD)
+	if l, expires, err := st.TurnLeaseOf(ctx, late.convID); err != nil || l == nil || expires.IsZero() {
+		t.Fatalf("node D runs the turn without holding the lease: %+v %v %v", l, expires, err)
+	}
+	nodeD.kill(t)
+	diedMidTurn := time.Now()
+	if !late.waitClosed(10 * time.Second) {
+		t.Fatal("the socket to the killed node D stayed open")
+	}
+	late.connect(nodeB.addr)
+	late.until("B's answer to the message D died answering", func(f nodeFrame) bool { return answerFrame(f) && f.Seq > asked })
+	t.Logf("node D killed mid-turn: its message answered on B %s after the kill (the lease lasts 10 s)", time.Since(diedMidTurn).Round(time.Millisecond))
+	if l, _, err := st.TurnLeaseOf(ctx, late.convID); err != nil || l.Fence != 4 {
+		t.Errorf("the lease after the failover: %+v %v, want fence 4 (D, B, D, B)", l, err)
+	}
+	everyone = append(everyone, late)
+	waitSettled(t, st, everyone)
+
 	for _, w := range everyone {
 		checkWidget(t, st, w)
 	}
-	if nodeB.log.contains("WARNING: DATA RACE") || nodeC.log.contains("WARNING: DATA RACE") || nodeA.log.contains("WARNING: DATA RACE") {
+	if nodeB.log.contains("WARNING: DATA RACE") || nodeC.log.contains("WARNING: DATA RACE") || nodeA.log.contains("WARNING: DATA RACE") || nodeD.log.contains("WARNING: DATA RACE") {
 		t.Errorf("the race detector reported a race in a node:\nB:\n%s\nC:\n%s", nodeB.log.tail(), nodeC.log.tail())
+	}
+}
+
+// answersAfter counts the answers stored after seq.
+func answersAfter(t *testing.T, st *store.Store, convID string, seq int64) int {
+	t.Helper()
+	ms, err := st.Messages(context.Background(), convID, seq, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range ms {
+		if m.Role == store.RoleAssistant && len(m.ToolCalls) == 0 && m.Text != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func notify(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+func waitFor(t *testing.T, c chan struct{}, failure string, p *kefuProc) {
+	t.Helper()
+	select {
+	case <-c:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("%s\n%s", failure, p.log.tail())
 	}
 }
 
@@ -343,4 +475,3 @@ func okConfirmations(t *testing.T, st *store.Store, convID string) int {
 	}
 	return ok
 }
-
