@@ -46,8 +46,11 @@ type anthReply struct {
 	StreamError string
 	// Raw is written as the whole body (a malformed stream or message).
 	Raw string
-	// Stop ends the stream before message_stop, as a dropped connection does.
+	// Truncate ends the stream before message_stop, as a dropped
+	// connection does.
 	Truncate bool
+	// Stall sends the text and then nothing until the client goes away.
+	Stall bool
 }
 
 // anthBlock is a content block of a request message.
@@ -209,7 +212,7 @@ func (f *fakeAnthropic) handle(w http.ResponseWriter, r *http.Request) {
 		}
 		io.WriteString(w, rep.Raw)
 	case req.Stream:
-		anthStream(w, rep)
+		anthStream(w, r, rep)
 	default:
 		anthJSON(w, rep)
 	}
@@ -246,7 +249,7 @@ func anthJSON(w http.ResponseWriter, rep anthReply) {
 		"usage": map[string]any{"input_tokens": rep.Usage[0], "output_tokens": rep.Usage[1]}})
 }
 
-func anthStream(w http.ResponseWriter, rep anthReply) {
+func anthStream(w http.ResponseWriter, r *http.Request, rep anthReply) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	fl := w.(http.Flusher)
 	send := func(event string, data map[string]any) {
@@ -265,6 +268,10 @@ func anthStream(w http.ResponseWriter, rep anthReply) {
 		for _, t := range rep.Text {
 			send("content_block_delta", map[string]any{"type": "content_block_delta", "index": index,
 				"delta": map[string]any{"type": "text_delta", "text": t}})
+		}
+		if rep.Stall {
+			<-r.Context().Done()
+			return
 		}
 		if rep.StreamError != "" {
 			send("error", map[string]any{"type": "error", "error": map[string]any{"type": rep.StreamError, "message": "Overloaded"}})

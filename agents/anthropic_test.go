@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tmc/langchaingo/llms"
 
@@ -297,5 +298,42 @@ func TestAnthropicProviderConfig(t *testing.T) {
 		if (tc.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: %v, want %q", tc.c, err, tc.want)
 		}
+	}
+}
+
+// A model that stops sending mid-stream is cut off at the model time-out
+// and the built-in model answers; what was streamed is taken back.
+func TestAnthropicStallTimesOut(t *testing.T) {
+	e, _ := newAnthropicEnv(t, agents.Limits{}, anthReply{Text: []string{"Your order "}, Stall: true})
+	e.runner.Config.ModelTimeout = 300 * time.Millisecond
+	o := e.turn("Where is my order KF-10031?", true)
+	if o.err != nil {
+		t.Fatalf("Turn: %v", o.err)
+	}
+	if !o.res.Fallback || o.res.Reply != fallbackReply || o.resets != 1 || strings.Join(o.deltas, "") != fallbackReply {
+		t.Errorf("result %+v, deltas %q after %d resets", o.res, o.deltas, o.resets)
+	}
+	if o.elapsed > 5*time.Second {
+		t.Errorf("the turn took %s with a 300ms model time-out", o.elapsed)
+	}
+	if ms := e.messages(); len(ms) != 3 || !strings.Contains(ms[1].Text, "did not answer in time") {
+		t.Errorf("messages %+v, want a time-out notice", ms)
+	}
+}
+
+// An answer that claims a change no tool made is corrected, as any
+// model's is (agents/claims.go), streamed or not.
+func TestAnthropicClaimsNeedAToolResult(t *testing.T) {
+	const claim = "Done — your order KF-10031 has been cancelled and refunded."
+	e, _ := newAnthropicEnv(t, agents.Limits{}, anthReply{Text: []string{"Done — your order ", "KF-10031 has been cancelled and refunded."}})
+	o := e.turn("please cancel KF-10031", true)
+	if o.err != nil {
+		t.Fatalf("Turn: %v", o.err)
+	}
+	if o.res.Reply == claim || !strings.Contains(o.res.Reply, "no refund was issued") || o.res.Model != "kefu" {
+		t.Errorf("reply %q by %s, want a correction", o.res.Reply, o.res.Model)
+	}
+	if o.resets != 1 || strings.Join(o.deltas, "") != o.res.Reply {
+		t.Errorf("live text %q after %d resets, want the correction", strings.Join(o.deltas, ""), o.resets)
 	}
 }
