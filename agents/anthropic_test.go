@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -335,5 +336,44 @@ func TestAnthropicClaimsNeedAToolResult(t *testing.T) {
 	}
 	if o.resets != 1 || strings.Join(o.deltas, "") != o.res.Reply {
 		t.Errorf("live text %q after %d resets, want the correction", strings.Join(o.deltas, ""), o.resets)
+	}
+}
+
+// No turn leaves a goroutine behind: langchaingo's anthropic client reads
+// a stream in a goroutine of its own, which must end on every path.
+func TestAnthropicNoGoroutineLeaks(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for _, sc := range []struct {
+		name    string
+		stream  bool
+		timeout time.Duration
+		limits  agents.Limits
+		replies []anthReply
+	}{
+		{"round trip", false, 0, agents.Limits{}, []anthReply{{Calls: []wireCall{lookupCall("toolu_1", lookupArgs)}}, {Text: []string{"Delivered."}}}},
+		{"streamed round trip", true, 0, agents.Limits{}, []anthReply{{Calls: []wireCall{lookupCall("toolu_1", `{"order_`, `number":"KF-10031"}`)}}, {Text: []string{"Deliv", "ered."}}}},
+		{"overloaded", true, 0, agents.Limits{}, []anthReply{{Status: 529, ErrType: "overloaded_error"}}},
+		{"error event", true, 0, agents.Limits{}, []anthReply{{Text: []string{"Let me"}, StreamError: "overloaded_error"}}},
+		{"garbled", true, 0, agents.Limits{}, []anthReply{{Raw: "event: ping\ndata: {oops\n\n"}}},
+		{"stalled stream", true, 200 * time.Millisecond, agents.Limits{}, []anthReply{{Text: []string{"Let me"}, Stall: true}}},
+		{"cut off by a limit", true, 0, agents.Limits{MaxAnswerRunes: 5}, []anthReply{{Text: []string{"Your order ", "was delivered."}}}},
+	} {
+		e, _ := newAnthropicEnv(t, sc.limits, sc.replies...)
+		e.runner.ModelTimeout = sc.timeout
+		o := e.turn("Where is KF-10031?", sc.stream)
+		if o.err != nil || o.res.Reply == "" {
+			t.Errorf("%s: reply %q, err %v", sc.name, o.res.Reply, o.err)
+		}
+		e.close()
+	}
+	after := runtime.NumGoroutine()
+	for deadline := time.Now().Add(2 * time.Second); after > before+2 && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		after = runtime.NumGoroutine()
+	}
+	if after > before+2 {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Errorf("%d goroutines before, %d after:\n%s", before, after, buf)
 	}
 }
