@@ -53,6 +53,8 @@ func TestCommandErrors(t *testing.T) {
 		{"chat argument", []string{"chat", "hello"}, env, 2, `kefu chat: unexpected argument "hello"`},
 		{"loadtest mode", []string{"loadtest", "--mode", "burst"}, env, 2, "kefu loadtest: --mode is turns, flood, idle or replay"},
 		{"loadtest argument", []string{"loadtest", "ws://x/ws"}, env, 2, `kefu loadtest: unexpected argument "ws://x/ws"`},
+		{"migrate-to without target", []string{"migrate-to"}, env, 2, "kefu migrate-to: missing postgres://USER:PASSWORD@HOST:5432/DB"},
+		{"migrate-to not postgres", []string{"migrate-to", "mysql://db/kefu"}, env, 2, "kefu migrate-to: want the PostgreSQL database to copy into"},
 		{"version argument", []string{"version", "--short"}, env, 2, "kefu version: flag provided but not defined: -short"},
 		{"help argument", []string{"help", "serve"}, env, 2, `kefu help: unexpected argument "serve"`},
 		{"unknown command", []string{"frobnicate"}, env, 2, `kefu: unknown command "frobnicate"`},

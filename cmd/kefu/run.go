@@ -41,6 +41,8 @@ func init() {
 			"re-run recorded conversations against the current agent, on a snapshot", cmdReplay},
 		{"forget", "kefu forget --customer EMAIL|ID [--yes]",
 			"erase a customer's conversations, the guest conversations about their orders, their identifiers elsewhere and their personal data (privacy request); shows what and asks first", cmdForget},
+		{"migrate-to", "kefu migrate-to [--replace] postgres://…",
+			"copy the SQLite database (KEFU_DB) into PostgreSQL, for several nodes (docs/scale.md); validated by counting every table, and repeatable with --replace", cmdMigrateTo},
 		{"chat", "kefu chat [--as EMAIL] [--json] [-v]", "talk to the agent in the terminal as a demo customer (or a guest)", cmdChat},
 		{"loadtest", "kefu loadtest [--mode turns|flood|idle|replay] [--model-sim] [--shoppers N] [--sockets N] [--duration D] [--runs N] [--url ws://HOST/ws]",
 			"drive a kefu (default: one started on a temporary database) with simulated shoppers over WebSockets; prints turns/s, ack and reply latency, errors, memory, CPU a turn", cmdLoadtest},
