@@ -53,12 +53,23 @@ func (r ImportReport) String() string {
 	return b.String()
 }
 
+// importTimeout bounds an import whose caller set no deadline.
+const importTimeout = 10 * time.Minute
+
 // Import validates ds against itself and the database and, if it is valid,
 // writes all of it in one transaction: all or nothing. Records are upserted
 // by natural key, so importing the same data again changes nothing. Import
 // adds and updates; it never deletes. On invalid data it returns a
 // *ValidationError listing every problem.
 func (s *Store) Import(ctx context.Context, ds *Dataset) (ImportReport, error) {
+	// A whole shop is one transaction of a statement or two a record: on
+	// PostgreSQL each is a round trip, and a shop of tens of thousands of
+	// orders takes far longer than a query's default limit.
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, importTimeout)
+		defer cancel()
+	}
 	var rep ImportReport
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		im := &importer{tx: tx, ds: ds, now: s.now().UTC(), rep: &rep}

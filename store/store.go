@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -31,8 +32,12 @@ func init() {
 	})
 }
 
-// defaultQueryTimeout bounds a query whose caller set no deadline.
-const defaultQueryTimeout = 10 * time.Second
+// defaultQueryTimeout bounds a query whose caller set no deadline, in
+// nanoseconds (atomic, for the tests that shorten it while the indexer
+// runs).
+var defaultQueryTimeout atomic.Int64
+
+func init() { defaultQueryTimeout.Store(int64(10 * time.Second)) }
 
 // Options tune Open. The zero value is ready to use.
 type Options struct {
@@ -191,7 +196,7 @@ func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if _, ok := ctx.Deadline(); ok {
 		return ctx, func() {}
 	}
-	return context.WithTimeout(ctx, defaultQueryTimeout)
+	return context.WithTimeout(ctx, time.Duration(defaultQueryTimeout.Load()))
 }
 
 // inTx runs fn in a write transaction, committing if it returns nil. The
