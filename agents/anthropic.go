@@ -12,13 +12,13 @@ import (
 
 // newAnthropicModel is KEFU_LLM=anthropic: langchaingo's client for
 // Anthropic's Messages API, behind anthropicModel's repairs.
-func newAnthropicModel(base, key, model string, client *http.Client) (Model, bool, error) {
+func newAnthropicModel(base, key, model string, client *http.Client) (llms.Model, error) {
 	llm, err := anthropic.New(anthropic.WithBaseURL(base), anthropic.WithToken(key), anthropic.WithModel(model),
 		anthropic.WithHTTPClient(client))
 	if err != nil {
-		return Model{}, false, fmt.Errorf("agents: anthropic provider: %w", err)
+		return nil, fmt.Errorf("agents: anthropic provider: %w", err)
 	}
-	return Model{Model: anthropicModel{llm: llm}, Name: ProviderAnthropic + ":" + model}, true, nil
+	return anthropicModel{llm: llm}, nil
 }
 
 // anthropicModel puts right, around each call, what langchaingo v0.1.14's

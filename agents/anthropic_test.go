@@ -3,10 +3,13 @@ package agents_test
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -375,5 +378,75 @@ func TestAnthropicNoGoroutineLeaks(t *testing.T) {
 		buf := make([]byte, 1<<20)
 		buf = buf[:runtime.Stack(buf, true)]
 		t.Errorf("%d goroutines before, %d after:\n%s", before, after, buf)
+	}
+}
+
+// A 429 or 529 with retry-after pauses the provider: until then turns go
+// to the built-in model at once, with no request; a 400, or a retry-after
+// already past, pauses nothing.
+func TestAnthropicRetryAfterPauses(t *testing.T) {
+	past := time.Now().Add(-time.Minute).UTC().Format(http.TimeFormat)
+	for _, tc := range []struct {
+		name   string
+		first  anthReply
+		paused bool
+	}{
+		{"rate limited", anthReply{Status: http.StatusTooManyRequests, ErrType: "rate_limit_error", RetryAfter: "30"}, true},
+		{"overloaded", anthReply{Status: 529, ErrType: "overloaded_error", RetryAfter: "20"}, true},
+		{"retry-after past", anthReply{Status: http.StatusTooManyRequests, ErrType: "rate_limit_error", RetryAfter: past}, false},
+		{"invalid request", anthReply{Status: http.StatusBadRequest, ErrType: "invalid_request_error", RetryAfter: "30"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, ai := newAnthropicEnv(t, agents.Limits{}, tc.first, anthReply{Text: []string{"Delivered."}})
+			if o := e.turn("Where is KF-10031?", true); o.err != nil || !o.res.Fallback {
+				t.Fatalf("first turn: %+v, %v", o.res, o.err)
+			}
+			o := e.turn("And my other order?", true)
+			if o.err != nil {
+				t.Fatal(o.err)
+			}
+			n := len(ai.requests())
+			if tc.paused && (!o.res.Fallback || n != 1 || o.elapsed > time.Second) {
+				t.Errorf("second turn: fallback %v after %s, %d requests; want the built-in answer at once and 1 request", o.res.Fallback, o.elapsed, n)
+			}
+			if !tc.paused && (o.res.Fallback || n != 2) {
+				t.Errorf("second turn: fallback %v, %d requests; want the provider's answer", o.res.Fallback, n)
+			}
+			if ms := e.messages(); tc.paused && !strings.Contains(ms[len(ms)-2].Text, "retry-after") {
+				t.Errorf("notice %q does not say why", ms[len(ms)-2].Text)
+			}
+		})
+	}
+}
+
+// The openai provider pauses on the same header.
+func TestOpenAIRetryAfterPauses(t *testing.T) {
+	var mu sync.Mutex
+	requests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}`)
+	}))
+	defer srv.Close()
+	model, _, err := agents.NewProviderModel(agents.ProviderConfig{Kind: agents.ProviderOpenAI, BaseURL: srv.URL + "/v1", APIKey: "k", Model: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, "hi")}
+	if _, err := model.Model.GenerateContent(t.Context(), msgs); err == nil || errors.Is(err, agents.ErrProviderPaused) {
+		t.Fatalf("first call: %v, want the 429", err)
+	}
+	if _, err := model.Model.GenerateContent(t.Context(), msgs); !errors.Is(err, agents.ErrProviderPaused) {
+		t.Errorf("second call: %v, want ErrProviderPaused", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if requests != 1 {
+		t.Errorf("the server got %d requests, want 1", requests)
 	}
 }

@@ -100,21 +100,30 @@ func NewProviderModel(c ProviderConfig) (Model, bool, error) {
 	if limit <= 0 {
 		limit = 4 << 20
 	}
-	client.Transport = cappedBodies{next: client.Transport, limit: limit}
+	pause := newPausing(client.Transport)
+	client.Transport = cappedBodies{next: pause, limit: limit}
+	var m Model
 	if c.Kind == ProviderAnthropic {
 		if base == "" {
 			base = DefaultAnthropicBaseURL
 		}
-		return newAnthropicModel(base, key, c.Model, client)
+		llm, err := newAnthropicModel(base, key, c.Model, client)
+		if err != nil {
+			return Model{}, false, err
+		}
+		m = Model{Model: llm, Name: ProviderAnthropic + ":" + c.Model}
+	} else {
+		if base == "" {
+			base = DefaultOpenAIBaseURL
+		}
+		llm, err := openai.New(openai.WithBaseURL(base), openai.WithToken(key), openai.WithModel(c.Model), openai.WithHTTPClient(client))
+		if err != nil {
+			return Model{}, false, fmt.Errorf("agents: openai provider: %w", err)
+		}
+		m = Model{Model: llm, Name: "openai:" + c.Model}
 	}
-	if base == "" {
-		base = DefaultOpenAIBaseURL
-	}
-	llm, err := openai.New(openai.WithBaseURL(base), openai.WithToken(key), openai.WithModel(c.Model), openai.WithHTTPClient(client))
-	if err != nil {
-		return Model{}, false, fmt.Errorf("agents: openai provider: %w", err)
-	}
-	return Model{Model: llm, Name: "openai:" + c.Model}, true, nil
+	m.Model = pausedModel{Model: m.Model, p: pause}
+	return m, true, nil
 }
 
 // cappedBodies is a transport whose response bodies fail past limit bytes.
