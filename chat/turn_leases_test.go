@@ -104,3 +104,40 @@ func TestTurnLeaseReleased(t *testing.T) {
 		t.Error("node b answers seq 1 again after node a released it answered")
 	}
 }
+
+// A holder whose lease another node took (it expired while the holder
+// could not renew it) is told at its next renewal: Lost closes, and the
+// engine cancels the turn.
+func TestTurnLeaseLost(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conv, _, _ := st.NewConversation(0, "en")
+	if _, err := st.Write(ctx, []*store.Conversation{conv}, nil); err != nil {
+		t.Fatal(err)
+	}
+	a := &TurnLeases{Store: st, Node: "a", TTL: 400 * time.Millisecond}
+	held, _, err := a.Hold(ctx, conv.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release(0)
+	// The lease passes to node b behind a's back, as when it expired.
+	if ok, err := st.ReleaseTurnLease(ctx, held.(*heldLease).lease, 0); !ok || err != nil {
+		t.Fatalf("release: %v %v", ok, err)
+	}
+	if _, err := st.TakeTurnLease(ctx, conv.ID, "b", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-held.Lost():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the holder was not told it lost the lease")
+	}
+	if l, _, _ := st.TurnLeaseOf(ctx, conv.ID); l.Node != "b" {
+		t.Errorf("lease %+v, want b's", l)
+	}
+}
