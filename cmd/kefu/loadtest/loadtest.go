@@ -216,10 +216,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		go func() { defer wg.Done(); flood.run(ctx) }()
 	}
 
+	line := newProgress(o.Progress)
 	progress := func(phase string, start time.Time) {
-		if o.Progress != nil {
-			fmt.Fprintf(o.Progress, "\r%-6s %-9s %5.1fs  %8d turns  %s   ", o.Label, phase, time.Since(start).Seconds(), turns.Load(), rec.summary())
-		}
+		line.show(true, "%-6s %-9s %5.1fs  %8d turns  %s", o.Label, phase, time.Since(start).Seconds(), turns.Load(), rec.summary())
 	}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -252,9 +251,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if server0.CPU > 0 && res.MemAfter.CPU > server0.CPU {
 		res.ServerCPU = res.MemAfter.CPU - server0.CPU
 	}
-	if o.Progress != nil {
-		fmt.Fprintln(o.Progress)
-	}
+	line.end()
 	cancel()
 	wg.Wait()
 	mu.Lock()
@@ -284,6 +281,7 @@ func Idle(ctx context.Context, o Options, n int) (before, after Usage, err error
 		}
 	}()
 	start := time.Now()
+	line := newProgress(o.Progress)
 	// A few dials at a time: a burst of thousands of handshakes at once
 	// measures the listen backlog, not kefu.
 	sem := make(chan struct{}, 64)
@@ -305,8 +303,8 @@ func Idle(ctx context.Context, o Options, n int) (before, after Usage, err error
 				return
 			}
 			socks = append(socks, s)
-			if o.Progress != nil && len(socks)%500 == 0 {
-				fmt.Fprintf(o.Progress, "\ropen %6d of %d sockets  %5.1fs   ", len(socks), n, time.Since(start).Seconds())
+			if len(socks)%500 == 0 {
+				line.show(len(socks) == n, "open %6d of %d sockets  %5.1fs", len(socks), n, time.Since(start).Seconds())
 			}
 		}()
 		if firstErr != nil {
@@ -314,9 +312,7 @@ func Idle(ctx context.Context, o Options, n int) (before, after Usage, err error
 		}
 	}
 	wg.Wait()
-	if o.Progress != nil {
-		fmt.Fprintln(o.Progress)
-	}
+	line.end()
 	if firstErr != nil {
 		return before, after, fmt.Errorf("loadtest: socket %d of %d: %w", len(socks)+1, n, firstErr)
 	}
