@@ -249,6 +249,9 @@ function renderTools(tools) {
   for (const k of names) for (const o of Object.keys(m[k])) outs.add(o);
   const cols = [...outs].sort((a, b) => (a === 'ok' ? -1 : b === 'ok' ? 1 : a < b ? -1 : a > b ? 1 : 0));
   const total = (k) => Object.keys(m[k]).reduce((s, o) => s + n0(m[k][o]), 0);
+  // A preview waiting for the shopper's yes is a change tool doing its job, not a failure.
+  const fine = (o) => o === 'ok' || o === 'needs_confirmation';
+  const good = (row) => n0(row.ok) + n0(row.needs_confirmation);
   if (!names.length) { tbl.appendChild(el('tbody', null, el('tr', null, el('td', { class: 'none' }, t('toolsNone'))))); return; }
   names.sort((a, b) => total(b) - total(a) || (a < b ? -1 : 1));
   const outcome = (o) => { const k = 'outcome_' + o, s = t(k); return s === k ? o.replace(/_/g, ' ') : s; };
@@ -258,7 +261,7 @@ function renderTools(tools) {
   const sums = {};
   let everything = 0;
   tbl.appendChild(el('tbody', null, names.map((k) => {
-    const n = total(k), ok = n0(m[k].ok), meter = el('span', { class: 'meter-fill' });
+    const n = total(k), ok = good(m[k]), meter = el('span', { class: 'meter-fill' });
     meter.style.width = (n ? (ok / n) * 100 : 0) + '%';
     everything += n;
     return el('tr', { 'data-console': 'tool-row', 'data-tool': k },
@@ -266,13 +269,13 @@ function renderTools(tools) {
       cols.map((o) => {
         const v = n0(m[k][o]);
         sums[o] = (sums[o] || 0) + v;
-        return el('td', { class: 'num' + (v ? '' : ' zero') + (o !== 'ok' && v ? ' warnv' : ''), 'data-outcome': o }, v ? num(v) : '–');
+        return el('td', { class: 'num' + (v ? '' : ' zero') + (!fine(o) && v ? ' warnv' : ''), 'data-outcome': o }, v ? num(v) : '–');
       }),
       el('td', { class: 'ok-col' }, el('span', { class: 'meter', 'aria-hidden': 'true' }, meter), el('span', { class: 'meter-t' }, n ? pct(ok / n) : '—')));
   })));
   tbl.appendChild(el('tfoot', null, el('tr', null, el('th', { scope: 'row' }, t('tAllTools')), el('td', { class: 'num' }, num(everything)),
     cols.map((o) => el('td', { class: 'num' }, num(sums[o] || 0))),
-    el('td', { class: 'ok-col' }, everything ? pct((sums.ok || 0) / everything) : '—'))));
+    el('td', { class: 'ok-col' }, everything ? pct(good(sums) / everything) : '—'))));
 }
 
 export function rerender() { render(); }
