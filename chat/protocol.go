@@ -41,6 +41,8 @@ type inFrame struct {
 	// message
 	ClientID string `json:"client_id,omitempty"`
 	Text     string `json:"text,omitempty"`
+	// Attachments are ids of photos uploaded with POST /api/photos.
+	Attachments []string `json:"attachments,omitempty"`
 
 	// typing
 	Typing bool `json:"typing,omitempty"`
@@ -126,6 +128,9 @@ func decodeFrame(b []byte) (*inFrame, error) {
 		}
 		if n > MaxTextRunes {
 			return nil, &protocolError{Code: CodeInvalidMessage, Message: fmt.Sprintf("the message is longer than %d characters", MaxTextRunes), ClientID: f.ClientID}
+		}
+		if err := checkAttachments(&f); err != nil {
+			return nil, err
 		}
 	case "typing":
 	case "confirm":

@@ -49,6 +49,9 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 			Message: cn.say("Your message could not be saved. It will be sent again.", "消息未能保存，将自动重发。")})
 		return
 	}
+	if !dups[0] {
+		e.attachPhotos(ctx, c.id, m.Seq, f.Attachments)
+	}
 	cn.sendAck(f.ClientID, m.Seq)
 	if dups[0] {
 		return // a retry: acknowledged again, stored and answered once

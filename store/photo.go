@@ -22,6 +22,7 @@ type Photo struct {
 	Width, Height  int
 	Size           int64
 	CreatedAt      time.Time
+	MessageSeq     int64 // the message that attached it; 0: none yet
 }
 
 // PhotoDirBeside is the default photo directory of a SQLite database at
@@ -51,12 +52,12 @@ func (s *Store) AddPhoto(ctx context.Context, p *Photo) error {
 	})
 }
 
-const photoColumns = `id, conversation_id, sha256, content_type, width, height, size, created_at`
+const photoColumns = `id, conversation_id, sha256, content_type, width, height, size, created_at, COALESCE(message_seq, 0)`
 
 func scanPhoto(row interface{ Scan(...any) error }) (*Photo, error) {
 	var p Photo
 	var at int64
-	if err := row.Scan(&p.ID, &p.ConversationID, &p.SHA256, &p.ContentType, &p.Width, &p.Height, &p.Size, &at); err != nil {
+	if err := row.Scan(&p.ID, &p.ConversationID, &p.SHA256, &p.ContentType, &p.Width, &p.Height, &p.Size, &at, &p.MessageSeq); err != nil {
 		return nil, err
 	}
 	p.CreatedAt = fromMS(at)
@@ -103,4 +104,34 @@ func ValidPhotoID(id string) bool {
 	}
 	_, err := hex.DecodeString(h)
 	return err == nil
+}
+
+// MaxAttachments bounds the photos one message may attach.
+const MaxAttachments = 4
+
+// AttachPhotos records that the conversation's message seq attached the
+// photos ids. Only the conversation's own photos not yet attached are
+// taken, so a shopper cannot claim another's photo by its id; it returns
+// how many were.
+func (s *Store) AttachPhotos(ctx context.Context, conversationID string, seq int64, ids []string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	if len(ids) > MaxAttachments {
+		return 0, fmt.Errorf("store: %d attachments, at most %d", len(ids), MaxAttachments)
+	}
+	var n int64
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, `UPDATE photos SET message_seq = ? WHERE id = ? AND conversation_id = ? AND message_seq IS NULL`,
+				seq, id, conversationID)
+			if err != nil {
+				return fmt.Errorf("store: unable to attach a photo: %w", err)
+			}
+			k, _ := res.RowsAffected()
+			n += k
+		}
+		return nil
+	})
+	return int(n), err
 }

@@ -73,7 +73,11 @@ func (h *handler) conversation(c echo.Context) error {
 		}
 		return names[sid]
 	}
-	return c.JSON(http.StatusOK, map[string]any{"conversation": chat.SummaryView(sm), "timeline": chat.Timeline(ms, evs, staffName)})
+	photos, err := h.photoViews(ctx, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"conversation": chat.SummaryView(sm), "timeline": chat.Timeline(ms, evs, staffName), "photos": photos})
 }
 
 func (h *handler) customer(c echo.Context) error {

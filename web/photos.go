@@ -27,6 +27,7 @@ type photoStore interface {
 	ConversationByResumeToken(ctx context.Context, token string) (*store.Conversation, error)
 	AddPhoto(ctx context.Context, p *store.Photo) error
 	Photo(ctx context.Context, id string) (*store.Photo, error)
+	PhotosByConversation(ctx context.Context, conversationID string) ([]store.Photo, error)
 }
 
 // photoTokenHeader carries the conversation's resume token on a raw
@@ -207,4 +208,29 @@ func (h *handler) servePhoto(c echo.Context) error {
 	hd.Set("Content-Type", p.ContentType)
 	http.ServeContent(c.Response(), c.Request(), "", p.CreatedAt, f)
 	return nil
+}
+
+// photoView is a photo as the console shows it: beside the message (seq)
+// that attached it; seq 0 for one uploaded but never sent.
+type photoView struct {
+	ID     string `json:"id"`
+	Seq    int64  `json:"seq"`
+	URL    string `json:"url"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// photoViews are the conversation's photos for the console; none when
+// photos are not enabled.
+func (h *handler) photoViews(ctx context.Context, conversationID string) ([]photoView, error) {
+	out := []photoView{}
+	ps, _ := h.photos()
+	if ps == nil {
+		return out, nil
+	}
+	list, err := ps.PhotosByConversation(ctx, conversationID)
+	for _, p := range list {
+		out = append(out, photoView{ID: p.ID, Seq: p.MessageSeq, URL: "/api/console/photos/" + p.ID, Width: p.Width, Height: p.Height})
+	}
+	return out, err
 }

@@ -58,6 +58,11 @@ func photoServer(t *testing.T, maxBytes int64) (string, *store.Store, string) {
 // openConversation starts a conversation on the widget socket and
 // returns its id and resume token once its first message is stored.
 func openConversation(t *testing.T, base string) (string, string) {
+	_, id, token := openConversationSocket(t, base)
+	return id, token
+}
+
+func openConversationSocket(t *testing.T, base string) (*websocket.Conn, string, string) {
 	t.Helper()
 	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/ws", nil)
 	if err != nil {
@@ -75,7 +80,7 @@ func openConversation(t *testing.T, base string) (string, string) {
 	})
 	ws.WriteJSON(map[string]any{"type": "message", "client_id": "first", "text": "my parcel arrived broken"})
 	readUntil(t, ws, func(f map[string]any) bool { return f["type"] == "ack" })
-	return id, token
+	return ws, id, token
 }
 
 // upload posts body as the multipart field "photo" (named name) with the
@@ -297,5 +302,50 @@ func TestPhotoServedOnlyToStaff(t *testing.T) {
 	}
 	if _, err := jpeg.Decode(bytes.NewReader(body)); err != nil || bytes.Contains(body, []byte("Exif")) {
 		t.Fatalf("served photo: %v, exif %v", err, bytes.Contains(body, []byte("Exif")))
+	}
+}
+
+func TestPhotoAttachedToMessage(t *testing.T) {
+	base, st, _ := photoServer(t, 0)
+	ws, convID, token := openConversationSocket(t, base)
+	_, otherToken := openConversation(t, base)
+	code, mine := upload(t, base, token, "parcel.jpg", testJPEG(t))
+	code2, theirs := upload(t, base, otherToken, "theirs.jpg", withGPS(testJPEG(t)))
+	if code != http.StatusCreated || code2 != http.StatusCreated {
+		t.Fatalf("uploads: %d %v, %d %v", code, mine, code2, theirs)
+	}
+	// A malformed id is refused on the socket.
+	ws.WriteJSON(map[string]any{"type": "message", "client_id": "bad", "text": "see", "attachments": []string{"../../etc/passwd"}})
+	readUntil(t, ws, func(f map[string]any) bool { return f["type"] == "error" && f["code"] == "invalid_message" && f["client_id"] == "bad" })
+	// Its own photo is attached to the message; another conversation's is not.
+	ws.WriteJSON(map[string]any{"type": "message", "client_id": "with-photo", "text": "here is the broken box",
+		"attachments": []string{mine["id"].(string), theirs["id"].(string)}})
+	var seq float64
+	readUntil(t, ws, func(f map[string]any) bool {
+		if f["type"] == "ack" && f["client_id"] == "with-photo" {
+			seq = f["seq"].(float64)
+			return true
+		}
+		return false
+	})
+	client, _ := slowClient(t, base, st, "agent")
+	resp, err := client.Get(base + "/api/console/conversations/" + convID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Photos []struct {
+			ID  string  `json:"id"`
+			Seq float64 `json:"seq"`
+			URL string  `json:"url"`
+		} `json:"photos"`
+	}
+	json.NewDecoder(resp.Body).Decode(&out)
+	if len(out.Photos) != 1 || out.Photos[0].ID != mine["id"] || out.Photos[0].Seq != seq || out.Photos[0].URL != "/api/console/photos/"+mine["id"].(string) {
+		t.Fatalf("photos of the conversation: %+v (want %v at seq %v)", out.Photos, mine["id"], seq)
+	}
+	if p, _ := st.Photo(context.Background(), theirs["id"].(string)); p.MessageSeq != 0 {
+		t.Fatalf("another conversation's photo was attached: %+v", p)
 	}
 }

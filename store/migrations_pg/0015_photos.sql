@@ -8,7 +8,8 @@ CREATE TABLE photos (
     width           integer NOT NULL,
     height          integer NOT NULL,
     size            bigint NOT NULL,
-    created_at      bigint NOT NULL
+    created_at      bigint NOT NULL,
+    message_seq     bigint -- the shopper message that attached it; NULL until one does
 );
 CREATE INDEX photos_by_conversation ON photos (conversation_id, created_at);
 CREATE INDEX photos_by_hash ON photos (sha256);

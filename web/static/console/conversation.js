@@ -15,6 +15,7 @@ import * as inbox from './inbox.js';
 import * as customer from './customer.js';
 import { toast } from './toast.js';
 import { entry } from './entries.js';
+import { showPhotos } from './photos.js';
 import { day, ago, waitTone, langTag, custName, stars } from './format.js';
 
 const PAIR_MS = 10000;
@@ -97,6 +98,7 @@ async function load(id, keepScroll) {
   clear(tr);
   for (const e of (j && j.timeline) || []) addEntry(e, 'fetch');
   for (const e of open.live) addEntry(e, 'live');
+  showPhotos(tr, j && j.photos);
   if (!tr.firstChild) placeholder('noMessages');
   if (atBottom) toBottom(); else tr.scrollTop = top;
   renderHead();
