@@ -32,6 +32,12 @@ func newAnthropicModel(base, key, model string, client *http.Client) (llms.Model
 //   - several system messages were run together with no space between.
 //   - it reports tokens as InputTokens and OutputTokens; the loop reads
 //     PromptTokens and CompletionTokens, as the openai provider names them.
+//
+// And it keeps the history to what the API accepts, which is stricter
+// than OpenAI: a tool call with no recorded result (a turn cut short by a
+// shutdown or a lost lease), or a result with no call, would have every
+// later turn of the conversation refused (400), so they are left out; a
+// history that opens with the assistant gets a user turn before it.
 type anthropicModel struct{ llm *anthropic.LLM }
 
 func (m anthropicModel) GenerateContent(ctx context.Context, msgs []llms.MessageContent, options ...llms.CallOption) (*llms.ContentResponse, error) {
@@ -58,6 +64,17 @@ func (m anthropicModel) Call(ctx context.Context, prompt string, options ...llms
 // anthropicMessages rewrites the history so that the client sends all of
 // it: one system message, and one part per assistant or tool message.
 func anthropicMessages(msgs []llms.MessageContent) []llms.MessageContent {
+	calls, results := map[string]bool{}, map[string]bool{}
+	for _, msg := range msgs {
+		for _, p := range msg.Parts {
+			switch p := p.(type) {
+			case llms.ToolCall:
+				calls[p.ID] = true
+			case llms.ToolCallResponse:
+				results[p.ToolCallID] = true
+			}
+		}
+	}
 	var system []string
 	var out []llms.MessageContent
 	for _, msg := range msgs {
@@ -70,6 +87,12 @@ func anthropicMessages(msgs []llms.MessageContent) []llms.MessageContent {
 			}
 		case llms.ChatMessageTypeAI, llms.ChatMessageTypeTool:
 			for _, p := range msg.Parts {
+				if c, ok := p.(llms.ToolCall); ok && !results[c.ID] {
+					continue
+				}
+				if r, ok := p.(llms.ToolCallResponse); ok && !calls[r.ToolCallID] {
+					continue
+				}
 				if !emptyText(p) {
 					out = append(out, llms.MessageContent{Role: msg.Role, Parts: []llms.ContentPart{p}})
 				}
@@ -85,6 +108,9 @@ func anthropicMessages(msgs []llms.MessageContent) []llms.MessageContent {
 				out = append(out, llms.MessageContent{Role: msg.Role, Parts: parts})
 			}
 		}
+	}
+	if len(out) > 0 && out[0].Role != llms.ChatMessageTypeHuman {
+		out = append([]llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, "(the shopper opened the chat)")}, out...)
 	}
 	if len(system) > 0 {
 		out = append([]llms.MessageContent{llms.TextParts(llms.ChatMessageTypeSystem, strings.Join(system, "\n\n"))}, out...)

@@ -450,3 +450,37 @@ func TestOpenAIRetryAfterPauses(t *testing.T) {
 		t.Errorf("the server got %d requests, want 1", requests)
 	}
 }
+
+// A history the Messages API would refuse is sent as one it accepts: a
+// tool call whose result was never recorded (a turn cut short), a result
+// with no call, and an assistant greeting before the shopper's first
+// message. OpenAI accepts the greeting; Anthropic refuses all three (400).
+func TestAnthropicUnansweredToolCallInHistory(t *testing.T) {
+	ai := newFakeAnthropic(t, anthReply{Text: []string{"Hello again."}})
+	defer ai.srv.Close()
+	model, _, err := agents.NewProviderModel(agents.ProviderConfig{Kind: agents.ProviderAnthropic,
+		BaseURL: ai.srv.URL + "/v1", APIKey: "k", Model: "claude-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := llms.ToolCall{ID: "toolu_cut", Type: "function", FunctionCall: &llms.FunctionCall{Name: "lookup_order", Arguments: lookupArgs}}
+	msgs := []llms.MessageContent{
+		llms.TextParts(llms.ChatMessageTypeSystem, "You are kefu."),
+		llms.TextParts(llms.ChatMessageTypeAI, "Hi! How can I help?"),
+		llms.TextParts(llms.ChatMessageTypeHuman, "Where is KF-10031?"),
+		{Role: llms.ChatMessageTypeAI, Parts: []llms.ContentPart{cut}},
+		{Role: llms.ChatMessageTypeTool, Parts: []llms.ContentPart{llms.ToolCallResponse{ToolCallID: "toolu_gone", Name: "lookup_order", Content: "{}"}}},
+		llms.TextParts(llms.ChatMessageTypeHuman, "Hello?"),
+	}
+	resp, err := model.Model.GenerateContent(t.Context(), msgs, llms.WithMaxTokens(100))
+	if err != nil {
+		t.Fatalf("GenerateContent: %v", err)
+	}
+	if resp.Choices[0].Content != "Hello again." {
+		t.Errorf("answer %+v", resp.Choices[0])
+	}
+	turns := ai.requests()[0].turns()
+	if len(turns) != 3 || turns[0].Role != "user" || turns[2].Content[len(turns[2].Content)-1].Text != "Hello?" {
+		t.Errorf("turns %+v", turns)
+	}
+}
