@@ -72,3 +72,34 @@ func BenchmarkEchoBaseline(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "turns/s")
 }
+
+// BenchmarkFirstMessageAck compares, in the same run, the time from
+// sending a new conversation's first message to its ack with the same for
+// its second message: the first also stores the conversation's row. With
+// the row in the message's own transaction the ratio first/next is near
+// 1; with a commit of its own before it, it was near 2.
+func BenchmarkFirstMessageAck(b *testing.B) {
+	ts := newTestServer(b, func(c *Config) {
+		c.MessageRate, c.MessageBurst, c.IPRate, c.IPBurst = 1e9, 1e9, 1e9, 1e9
+		c.SocketsPerAddress, c.HelloRate, c.HelloBurst = 1e6, 1e6, 1e6
+	})
+	ackAfter := func(c *client, cid string) time.Duration {
+		start := time.Now()
+		c.send(map[string]any{"type": "message", "client_id": cid, "text": "how long does shipping to Canada take?"})
+		c.until(func(f frame) bool { return f.Type == "ack" && f.ClientID == cid })
+		took := time.Since(start)
+		c.until(answer)
+		return took
+	}
+	var first, next time.Duration
+	for i := 0; i < b.N; i++ {
+		c := ts.dial(nil)
+		c.hello(map[string]any{"identity": identity("cus_1001", time.Now().Add(time.Hour))})
+		first += ackAfter(c, "m1")
+		next += ackAfter(c, "m2")
+		c.ws.Close()
+	}
+	b.ReportMetric(float64(first.Microseconds())/float64(b.N), "first-ack-µs")
+	b.ReportMetric(float64(next.Microseconds())/float64(b.N), "next-ack-µs")
+	b.ReportMetric(float64(first)/float64(next), "first/next")
+}
