@@ -189,6 +189,15 @@ var settings = []setting{
 		}},
 	{name: "KEFU_STATIC_DIR", def: "(embedded)", help: "serve the front-end files from a folder, for front-end work without rebuilding",
 		parse: func(cfg *Config, v string) error { cfg.StaticDir = v; return nil }},
+	{name: "KEFU_PHOTO_DIR", def: "(beside the database: `kefu.db-photos`)", help: "the folder where photos shoppers attach are stored, named by content hash; `kefu forget` erases them too",
+		parse: func(cfg *Config, v string) error { cfg.PhotoDir = v; return nil },
+		unset: func(cfg *Config) { cfg.PhotoDir = store.PhotoDirBeside(cfg.DB) }},
+	{name: "KEFU_PHOTO_MAX_MB", def: "8", help: "the largest photo a shopper may attach, in MB (1–50); JPEG, PNG or WebP",
+		parse: func(cfg *Config, v string) error {
+			mb, err := whole(v, 1, 50, "a whole number of MB from 1 to 50")
+			cfg.PhotoMaxBytes = int64(mb) << 20
+			return err
+		}},
 	{name: "KEFU_SHUTDOWN_TIMEOUT", def: "10s", help: "time allowed for a graceful shutdown (1s–5m)",
 		parse: func(cfg *Config, v string) (err error) {
 			cfg.ShutdownTimeout, err = duration(v, time.Second, 5*time.Minute, "a duration from 1s to 5m")

@@ -5,6 +5,7 @@
 package stack
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -66,6 +67,10 @@ type Config struct {
 	HelloRate         float64
 	HelloBurst        int
 	DebugAddr         string // serves Go's profiler here; empty: off
+	// PhotoDir holds the photos shoppers attach; empty: beside DB.
+	// PhotoMaxBytes bounds one; zero: web.DefaultPhotoMaxBytes.
+	PhotoDir      string
+	PhotoMaxBytes int64
 }
 
 // Options are what a caller adds to the configuration.
@@ -167,7 +172,8 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	if o.Deps != nil {
 		o.Deps(&deps)
 	}
-	s.Server = web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: o.Version, MetricsToken: cfg.MetricsToken}, deps)
+	s.Server = web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: o.Version, MetricsToken: cfg.MetricsToken,
+		PhotoDir: cmp.Or(cfg.PhotoDir, store.PhotoDirBeside(cfg.DB)), PhotoMaxBytes: cfg.PhotoMaxBytes}, deps)
 	return s, nil
 }
 
