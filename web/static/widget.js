@@ -275,6 +275,7 @@
     wrap.addEventListener('keydown', function (e) { if (e.key === 'Escape' && st.open) { setOpen(false, true); } });
     root.appendChild(wrap);
     D.body.appendChild(host);
+    mountPhotos();
     texts();
   }
 
@@ -559,7 +560,7 @@
     st.ws.send(JSON.stringify(f));
     return true;
   }
-  function sendMsg(m) { if (send({ type: 'message', client_id: m.client_id, text: m.text })) m.sent = Date.now(); }
+  function sendMsg(m) { if (send({ type: 'message', client_id: m.client_id, text: m.text, attachments: m.attachments })) m.sent = Date.now(); }
 
   function connect() {
     clearTimeout(st.timer); st.timer = null;
@@ -711,6 +712,69 @@
     }, 5000);
   }
 
+  // ---- photos (issue 18): a button, drag and drop, paste. The picture is
+  // POSTed to /api/photos with the conversation's resume token; kefu checks
+  // and cleans it, and the message that follows lists its id in attachments.
+  var PHOTO_S = {
+    en: { attach: 'Attach a photo', caption: 'Photo attached', first: 'Tell us what happened first, then attach the photo.',
+      failed: 'The photo could not be sent.', big: 'This photo is larger than {mb} MB.', sending: 'Sending the photo…' },
+    zh: { attach: '添加照片', caption: '附上照片', first: '请先说明情况，再添加照片。',
+      failed: '照片未能发送。', big: '这张照片超过 {mb} MB。', sending: '正在发送照片…' }
+  };
+  var PHOTO_TYPES = /^image\/(jpeg|png|webp)$/;
+  var PHOTO_URL = src.origin + src.pathname.replace(/[^/]*$/, '') + 'api/photos';
+  var photoBtn, photoFile;
+  function pt(k, v) { return (PHOTO_S[st.locale] || PHOTO_S.en)[k].replace('{mb}', v || ''); }
+  function photoMaxMB() { return +opts.photoMaxMb || 8; }
+  function mountPhotos() {
+    photoFile = el('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp', 'data-kefu': 'photo-file', hidden: true,
+      onchange: function () { if (photoFile.files[0]) sendPhoto(photoFile.files[0]); photoFile.value = ''; } });
+    photoBtn = el('button', { type: 'button', class: 'photo', 'data-kefu': 'photo', onclick: function () { photoFile.click(); } },
+      icon('M4 7h3l2-2h6l2 2h3v12H4z M12 9.5a3.5 3.5 0 1 0 0 7a3.5 3.5 0 1 0 0-7', 18));
+    form.insertBefore(photoBtn, input);
+    form.appendChild(photoFile);
+    panel.addEventListener('dragover', function (e) { if (hasFile(e.dataTransfer)) e.preventDefault(); });
+    panel.addEventListener('drop', function (e) {
+      var f = firstImage(e.dataTransfer && e.dataTransfer.files);
+      if (f) { e.preventDefault(); sendPhoto(f); }
+    });
+    input.addEventListener('paste', function (e) {
+      var f = firstImage(e.clipboardData && e.clipboardData.files);
+      if (f) { e.preventDefault(); sendPhoto(f); }
+    });
+    var relabel = texts;
+    texts = function () { relabel(); photoBtn.setAttribute('aria-label', pt('attach')); photoBtn.title = pt('attach'); };
+  }
+  function hasFile(dt) { return dt && [].indexOf.call(dt.types || [], 'Files') >= 0; }
+  function firstImage(files) { return [].filter.call(files || [], function (f) { return PHOTO_TYPES.test(f.type); })[0]; }
+  // The conversation must be stored (its first message acknowledged) for
+  // the token to open it; the server checks the type, size and content.
+  function sendPhoto(file) {
+    var token = box().token;
+    if (!token || !st.lastSeq) { showToast(pt('first')); return; }
+    if (file.size > photoMaxMB() * 1048576) { showToast(pt('big', photoMaxMB())); return; }
+    var caption = String(input.value || '').trim().slice(0, 2000) || pt('caption');
+    var fd = new FormData();
+    fd.append('resume_token', token);
+    fd.append('photo', file, file.name || 'photo');
+    photoBtn.disabled = true; photoBtn.setAttribute('aria-busy', 'true');
+    fetch(PHOTO_URL, { method: 'POST', body: fd, credentials: 'omit' }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) {
+        if (!r.ok || !j.id) throw new Error(j.message || pt('failed'));
+        return j;
+      });
+    }).then(function (j) {
+      if (input.value.trim() === caption) { input.value = ''; onInput(); }
+      var m = { client_id: cid(), text: caption, attachments: [j.id], at: Date.now() };
+      obAdd(m); pending(m);
+      var n = byCid[m.client_id];
+      if (n) n.appendChild(el('img', { class: 'photo-img', 'data-kefu': 'photo-preview', alt: pt('caption'), src: URL.createObjectURL(file) }));
+      refresh(); bottom(true); ensure(); sendMsg(m);
+    }).catch(function (e) { showToast(e.message || pt('failed')); }).then(function () {
+      photoBtn.disabled = false; photoBtn.removeAttribute('aria-busy');
+    });
+  }
+
   var STYLE = [
     ':host{all:initial}',
     '.w{--k:#0f6e5a;--ink:#1b1f24;--dim:#5d6670;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;color:var(--ink)}',
@@ -779,6 +843,9 @@
     'form textarea{flex:1;resize:none;min-height:40px;max-height:120px;border:1px solid #cfd8e1;border-radius:12px;padding:9px 12px;background:#fff;line-height:1.4}',
     'form textarea:focus{border-color:var(--k);outline:none;box-shadow:0 0 0 3px rgba(15,110,90,.18)}',
     '.send{height:40px;padding:0 16px;border:0;border-radius:12px;background:var(--k);color:#fff;font-weight:650}',
+    '.photo{height:40px;width:40px;display:inline-flex;align-items:center;justify-content:center;border:1px solid #cfd8e1;border-radius:12px;background:#fff;color:var(--dim)}',
+    '.photo:hover{border-color:var(--k);color:var(--k)}.photo[disabled]{opacity:.5}',
+    '.photo-img{display:block;max-width:200px;max-height:200px;margin-top:6px;border-radius:8px}',
     '@media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:100%;max-height:none;border-radius:0}.open .launcher{display:none}}'
   ].join('\n');
 
