@@ -13,6 +13,7 @@ import (
 // newAnthropicModel is KEFU_LLM=anthropic: langchaingo's client for
 // Anthropic's Messages API, behind anthropicModel's repairs.
 func newAnthropicModel(base, key, model string, client *http.Client) (llms.Model, error) {
+	client.Transport = sseSpacing{next: client.Transport}
 	llm, err := anthropic.New(anthropic.WithBaseURL(base), anthropic.WithToken(key), anthropic.WithModel(model),
 		anthropic.WithHTTPClient(client))
 	if err != nil {

@@ -484,3 +484,23 @@ func TestAnthropicUnansweredToolCallInHistory(t *testing.T) {
 		t.Errorf("turns %+v", turns)
 	}
 }
+
+// A stream whose events say "data:" without the space (the SSE format
+// allows it; langchaingo's client failed every such event) is read, lines
+// longer than a read buffer too.
+func TestAnthropicDataWithoutSpace(t *testing.T) {
+	long := strings.Repeat("a", 9000)
+	raw := "event: message_start\ndata:{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"role\":\"assistant\",\"usage\":{\"input_tokens\":7}}}\n\n" +
+		"event: content_block_start\ndata:{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n" +
+		"event: content_block_delta\ndata:{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Your order \"}}\n\n" +
+		"event: content_block_delta\ndata:{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"was delivered.\"}}\n\n" +
+		"event: content_block_delta\ndata:{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" " + long + "\"}}\n\n" +
+		"event: content_block_stop\ndata:{\"type\":\"content_block_stop\",\"index\":0}\n\n" +
+		"event: message_delta\ndata:{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":5}}\n\n" +
+		"event: message_stop\ndata:{\"type\":\"message_stop\"}\n\n"
+	e, _ := newAnthropicEnv(t, agents.Limits{MaxAnswerRunes: 10000}, anthReply{Raw: raw})
+	o := e.turn("Where is KF-10031?", true)
+	if o.err != nil || o.res.Fallback || o.res.Reply != "Your order was delivered. "+long || strings.Join(o.deltas, "") != o.res.Reply {
+		t.Errorf("result %+v, deltas %q, err %v", o.res, o.deltas, o.err)
+	}
+}
