@@ -19,6 +19,12 @@ type DayStats struct {
 	CSAT           float64 `json:"csat"` // share of ratings of 4 or 5
 	Coupons        int     `json:"coupons"`
 	Clicks         int     `json:"recommendation_clicks"`
+	// AssumedResolved are the bot's conversations that ended without a
+	// handoff, with the bot's answer last, and the shopper did not come
+	// back within 24 hours (no message since, no new conversation of the
+	// same customer): resolved, as far as anyone can tell, but unconfirmed.
+	AssumedResolved int     `json:"assumed_resolved"`
+	AssumedRate     float64 `json:"assumed_resolution_rate"` // assumed_resolved / conversations
 }
 
 // DailyStats measures the conversations started in [from, to), per UTC
@@ -26,19 +32,29 @@ type DayStats struct {
 func (s *Store) DailyStats(ctx context.Context, from, to time.Time, locale string) ([]DayStats, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
+	quiet := s.now().Add(-assumedAfter) // a conversation quiet since then may be assumed resolved
 	rows, err := s.r.QueryContext(ctx, `
 		WITH conv AS (
 			SELECT c.id, c.state, c.rating, date(c.created_at / 1000, 'unixepoch') AS day,
 			       EXISTS (SELECT 1 FROM conversation_events e WHERE e.conversation_id = c.id
 			               AND (e.kind = 'handoff_requested' OR e.to_state IN ('queued', 'human'))) AS handed,
 			       (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.role IN ('assistant', 'staff') AND m.text <> '')
-			         - (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user') AS first_ms
+			         - (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user') AS first_ms,
+			       c.customer_id, c.created_at AS created,
+			       (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id) AS last_ms,
+			       (SELECT m.role FROM messages m WHERE m.conversation_id = c.id AND m.role IN ('user', 'assistant', 'staff')
+			        ORDER BY m.seq DESC LIMIT 1) AS last_role
 			FROM conversations c
 			WHERE c.created_at >= ? AND c.created_at < ? AND c.last_seq > 0 AND (? = '' OR c.locale = ?)
+		), quiet AS (
+			SELECT conv.*, EXISTS (SELECT 1 FROM conversations o WHERE conv.customer_id IS NOT NULL AND o.customer_id = conv.customer_id
+			               AND o.id <> conv.id AND o.created_at > conv.created AND o.created_at <= conv.last_ms + 86400000) AS came_back
+			FROM conv
 		)
 		SELECT day, count(*), sum(state = 'closed' AND NOT handed), sum(handed), avg(first_ms),
-		       count(rating), sum(rating >= 4)
-		FROM conv GROUP BY day ORDER BY day`, ms(from), ms(to), locale, locale)
+		       count(rating), sum(rating >= 4),
+		       sum(state = 'bot' AND NOT handed AND last_role = 'assistant' AND last_ms <= ? AND NOT came_back)
+		FROM quiet GROUP BY day ORDER BY day`, ms(from), ms(to), locale, locale, ms(quiet))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to compute stats: %w", err)
 	}
@@ -47,15 +63,19 @@ func (s *Store) DailyStats(ctx context.Context, from, to time.Time, locale strin
 	for rows.Next() {
 		var d DayStats
 		var first *float64
-		var happy *int
-		if err := rows.Scan(&d.Day, &d.Conversations, &d.ResolvedByBot, &d.Handoffs, &first, &d.Ratings, &happy); err != nil {
+		var happy, assumed *int
+		if err := rows.Scan(&d.Day, &d.Conversations, &d.ResolvedByBot, &d.Handoffs, &first, &d.Ratings, &happy, &assumed); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: unable to compute stats: %w", err)
 		}
 		if first != nil {
 			d.FirstResponseS = *first / 1000
 		}
+		if assumed != nil {
+			d.AssumedResolved = *assumed
+		}
 		if d.Conversations > 0 {
+			d.AssumedRate = float64(d.AssumedResolved) / float64(d.Conversations)
 			d.ResolutionRate = float64(d.ResolvedByBot) / float64(d.Conversations)
 			d.HandoffRate = float64(d.Handoffs) / float64(d.Conversations)
 		}
@@ -100,6 +120,10 @@ func (s *Store) DailyStats(ctx context.Context, from, to time.Time, locale strin
 	}
 	return out, nil
 }
+
+// assumedAfter is how long a shopper must stay away before the bot's
+// conversation counts as an assumed resolution (DESIGN.md, Measures).
+const assumedAfter = 24 * time.Hour
 
 // ToolStats counts tool calls by tool and result status in [from, to).
 func (s *Store) ToolStats(ctx context.Context, from, to time.Time) (map[string]map[string]int, error) {

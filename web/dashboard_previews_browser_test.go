@@ -22,4 +22,8 @@ func TestBrowserDashboardPreviewsAreNotFailures(t *testing.T) {
 	waitJS(t, tab, "the cancel_order row with its preview", `!!`+row+` && !!`+row+`.querySelector('[data-outcome=needs_confirmation]:not(.zero)')`)
 	waitJS(t, tab, "the preview counted as fine", `(() => { const r = `+row+`;
 		return r.querySelector('.ok-col').innerText.includes('100') && !r.querySelector('[data-outcome=needs_confirmation]').classList.contains('warnv') })()`)
+	// The assumed resolutions are shown beside the confirmed ones (none
+	// yet: the conversation is minutes old).
+	waitJS(t, tab, "the assumed resolution rate", `(() => { const k = document.querySelector('[data-console=kpi][data-kpi=assumed_resolution_rate]');
+		return !!k && k.dataset.value === '0' })()`)
 }

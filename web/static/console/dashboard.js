@@ -82,16 +82,17 @@ async function load() {
 }
 
 function totals(days) {
-  const s = { conversations: 0, resolved: 0, handoffs: 0, ratings: 0, happy: 0, coupons: 0, clicks: 0, hasClicks: false, frN: 0, frSum: 0 };
+  const s = { conversations: 0, resolved: 0, assumed: 0, handoffs: 0, ratings: 0, happy: 0, coupons: 0, clicks: 0, hasClicks: false, frN: 0, frSum: 0 };
   for (const d of days) {
     const c = n0(d.conversations), r = n0(d.ratings), fr = n0(d.first_response_seconds);
-    s.conversations += c; s.resolved += n0(d.resolved_by_bot); s.handoffs += n0(d.handoffs);
+    s.conversations += c; s.resolved += n0(d.resolved_by_bot); s.assumed += n0(d.assumed_resolved); s.handoffs += n0(d.handoffs);
     s.ratings += r; s.happy += n0(d.csat) * r;
     s.coupons += n0(d.coupons);
     if (d.recommendation_clicks != null) { s.hasClicks = true; s.clicks += n0(d.recommendation_clicks); }
     if (fr > 0 && c > 0) { s.frN += c; s.frSum += fr * c; } // each day's mean, weighted by its conversations
   }
   s.resolution = s.conversations ? s.resolved / s.conversations : null;
+  s.assumedRate = s.conversations ? s.assumed / s.conversations : null;
   s.handoff = s.conversations ? s.handoffs / s.conversations : null;
   s.csat = s.ratings ? s.happy / s.ratings : null;
   s.fr = s.frN ? s.frSum / s.frN : null;
@@ -187,6 +188,8 @@ function renderKpis(s, nd) {
   add(clear($('d-kpis')), [
     kpi('conversations', t('kConvs'), num(s.conversations), nd ? t('kOnDays', { n: nd }) : t('kNoneInRange'), s.conversations),
     kpi('resolution_rate', t('kResolution'), pct(s.resolution), s.conversations ? t('kByBot', { n: s.resolved }) : '', s.resolution),
+    // Beside the confirmed ones: the bot's conversations left without a handoff and not come back to in 24 hours.
+    kpi('assumed_resolution_rate', t('kAssumed'), pct(s.assumedRate), s.conversations ? t('kAssumedN', { n: s.assumed }) : '', s.assumedRate),
     kpi('handoff_rate', t('kHandoff'), pct(s.handoff), s.conversations ? t('kHanded', { n: s.handoffs }) : '', s.handoff),
     kpi('first_response_seconds', t('kFirstResponse'), secText(s.fr), s.fr != null ? t('kToFirst') : t('kNoAnswers'), s.fr),
     kpi('csat', t('kCsat'), pct(s.csat), s.ratings ? t('kOfRatings', { n: s.ratings }) : t('kNoRatings'), s.csat),
