@@ -36,6 +36,10 @@ type ForgetReport struct {
 	Messages           int64 `json:"messages"`
 	Redacted           int64 `json:"redacted"`
 	Orders             int64 `json:"orders_anonymised"`
+	Photos             int64 `json:"photos"`
+	// PhotoFiles are the hashes of photo files no row refers to any more,
+	// for the caller to remove from the photo directory (RemovePhotoFiles).
+	PhotoFiles []string `json:"-"`
 }
 
 // ErasureKeep is how long the erasures table remembers a conversation
@@ -251,6 +255,9 @@ func (s *Store) ForgetCustomer(ctx context.Context, customerID int64, actor stri
 			return err
 		}
 		erase := jsonSet(t.erase)
+		if err := forgetPhotos(ctx, tx, erase, &rep); err != nil {
+			return err
+		}
 		steps := []struct {
 			sql   string
 			args  []any

@@ -65,8 +65,12 @@ func cmdForget(ctx context.Context, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Forgot customer %d: %d conversation(s) of theirs and %d of guests deleted (%d message(s)), %d message(s) or note(s) elsewhere redacted, %d order(s) anonymised. Recorded in the audit log as %s, with these counts only.\n",
-		id, rep.Conversations, rep.GuestConversations, rep.Messages, rep.Redacted, rep.Orders, actor)
+	// The photos' rows went with the commit; their files go now.
+	if _, err := store.RemovePhotoFiles(cfg.PhotoDir, rep.PhotoFiles); err != nil {
+		return fmt.Errorf("the photos' rows are erased but some files are not: %w", err)
+	}
+	fmt.Fprintf(c.stdout, "Forgot customer %d: %d conversation(s) of theirs and %d of guests deleted (%d message(s)), %d message(s) or note(s) elsewhere redacted, %d order(s) anonymised, %d photo(s) erased. Recorded in the audit log as %s, with these counts only.\n",
+		id, rep.Conversations, rep.GuestConversations, rep.Messages, rep.Redacted, rep.Orders, rep.Photos, actor)
 	return nil
 }
 
