@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -42,6 +43,9 @@ type MessageJSON struct {
 	ClientID   string          `json:"client_id,omitempty"`
 	StaffID    int64           `json:"staff_id,omitempty"`
 	CreatedAt  time.Time       `json:"created_at"`
+	// Photos link the photos the message attached (PhotoPath), which
+	// staff open signed in; the pictures are not in the export.
+	Photos []string `json:"photos,omitempty"`
 }
 
 // EventJSON is a stored event.
@@ -73,6 +77,13 @@ func (s *Store) Transcript(ctx context.Context, sm Summary) (*TranscriptJSON, er
 			break
 		}
 		after = ms[len(ms)-1].Seq
+	}
+	links, err := s.photoLinks(ctx, sm.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range t.Messages {
+		t.Messages[i].Photos = links[t.Messages[i].Seq]
 	}
 	evs, err := s.Events(ctx, sm.ID)
 	if err != nil {
@@ -112,7 +123,7 @@ func (s *Store) eachFullTranscript(ctx context.Context, f TranscriptFilter, fn f
 
 // csvHeader is the CSV export's columns: one row per message.
 var csvHeader = []string{"conversation_id", "customer_id", "locale", "state", "rating", "seq", "created_at", "role",
-	"author", "text", "model", "latency_ms", "tool_calls", "tool_result"}
+	"author", "text", "model", "latency_ms", "tool_calls", "tool_result", "photos"}
 
 // ExportCSV writes one row per message of every conversation matching f,
 // streaming. It returns how many conversations it wrote.
@@ -125,7 +136,7 @@ func (s *Store) ExportCSV(ctx context.Context, f TranscriptFilter, w io.Writer) 
 		for _, m := range t.Messages {
 			row := []string{t.ID, strconv.FormatInt(t.CustomerID, 10), t.Locale, t.State, strconv.Itoa(t.Rating),
 				strconv.FormatInt(m.Seq, 10), m.CreatedAt.Format(time.RFC3339Nano), m.Role, m.Author, csvSafe(m.Text), m.Model,
-				strconv.FormatInt(m.LatencyMS, 10), string(m.ToolCalls), string(m.ToolResult)}
+				strconv.FormatInt(m.LatencyMS, 10), string(m.ToolCalls), string(m.ToolResult), strings.Join(m.Photos, " ")}
 			if err := cw.Write(row); err != nil {
 				return err
 			}

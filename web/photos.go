@@ -230,7 +230,7 @@ func (h *handler) photoViews(ctx context.Context, conversationID string) ([]phot
 	}
 	list, err := ps.PhotosByConversation(ctx, conversationID)
 	for _, p := range list {
-		out = append(out, photoView{ID: p.ID, Seq: p.MessageSeq, URL: "/api/console/photos/" + p.ID, Width: p.Width, Height: p.Height})
+		out = append(out, photoView{ID: p.ID, Seq: p.MessageSeq, URL: store.PhotoPath(p.ID), Width: p.Width, Height: p.Height})
 	}
 	return out, err
 }

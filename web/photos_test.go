@@ -348,4 +348,30 @@ func TestPhotoAttachedToMessage(t *testing.T) {
 	if p, _ := st.Photo(context.Background(), theirs["id"].(string)); p.MessageSeq != 0 {
 		t.Fatalf("another conversation's photo was attached: %+v", p)
 	}
+	// Exports link the photo from its message (JSONL and CSV), never carry it.
+	link := "/api/console/photos/" + mine["id"].(string)
+	get := func(format string) string {
+		resp, err := client.Get(base + "/api/console/transcripts/export?format=" + format + "&id=" + convID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("export %s: %d %s", format, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	var tr store.TranscriptJSON
+	if err := json.Unmarshal([]byte(get("jsonl")), &tr); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range tr.Messages {
+		if want := m.Seq == int64(seq); want != (len(m.Photos) == 1 && m.Photos[0] == link) || !want && len(m.Photos) != 0 {
+			t.Fatalf("exported message %d: photos %v (want %s at seq %v)", m.Seq, m.Photos, link, seq)
+		}
+	}
+	if csv := get("csv"); !strings.Contains(csv, ",photos\n") || !strings.Contains(csv, "here is the broken box") || strings.Count(csv, link) != 1 {
+		t.Fatalf("csv export:\n%s", csv)
+	}
 }
