@@ -316,7 +316,9 @@ func TestPhotoAttachedToMessage(t *testing.T) {
 	}
 	// A malformed id is refused on the socket.
 	ws.WriteJSON(map[string]any{"type": "message", "client_id": "bad", "text": "see", "attachments": []string{"../../etc/passwd"}})
-	readUntil(t, ws, func(f map[string]any) bool { return f["type"] == "error" && f["code"] == "invalid_message" && f["client_id"] == "bad" })
+	readUntil(t, ws, func(f map[string]any) bool {
+		return f["type"] == "error" && f["code"] == "invalid_message" && f["client_id"] == "bad"
+	})
 	// Its own photo is attached to the message; another conversation's is not.
 	ws.WriteJSON(map[string]any{"type": "message", "client_id": "with-photo", "text": "here is the broken box",
 		"attachments": []string{mine["id"].(string), theirs["id"].(string)}})
