@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"fmt"
+	"net/http"
 
 	"github.com/kefu-dev/kefu/store"
 )
@@ -41,3 +42,8 @@ func (e *Engine) attachPhotos(ctx context.Context, conversationID string, seq in
 		e.log.Warn("photos not attached", "conversation_id", conversationID, "seq", seq, "listed", len(ids), "attached", n, "err", err)
 	}
 }
+
+// AllowedOrigin reports whether a browser request comes from a page that
+// may use the widget (kefu's own host or KEFU_ALLOWED_ORIGINS), as the
+// socket allows: photo uploads (web) follow the same rule.
+func (e *Engine) AllowedOrigin(r *http.Request) bool { return e.checkOrigin(r) }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -28,6 +29,29 @@ type photoStore interface {
 	AddPhoto(ctx context.Context, p *store.Photo) error
 	Photo(ctx context.Context, id string) (*store.Photo, error)
 	PhotosByConversation(ctx context.Context, conversationID string) ([]store.Photo, error)
+}
+
+// maxPhotosPerConversation bounds what one conversation may upload.
+const maxPhotosPerConversation = 20
+
+// photoDecodes bounds the photos decoded at once, in the whole process
+// (each may take 160 MB: maxPhotoPixels × 4).
+var photoDecodes = make(chan struct{}, 2)
+
+// photoOriginAllowed applies the socket's origin rule to an upload and,
+// for an allowed page on another origin, lets it read the answer (the
+// multipart POST is a simple request: no preflight; no cookies are used).
+func (h *handler) photoOriginAllowed(c echo.Context) bool {
+	r := c.Request()
+	allowed := chat.SameOrigin(r)
+	if e, ok := h.deps.Engine.(interface{ AllowedOrigin(*http.Request) bool }); ok {
+		allowed = e.AllowedOrigin(r)
+	}
+	if o := r.Header.Get("Origin"); allowed && o != "" {
+		c.Response().Header().Set("Access-Control-Allow-Origin", o)
+		c.Response().Header().Add("Vary", "Origin")
+	}
+	return allowed
 }
 
 // photoTokenHeader carries the conversation's resume token on a raw
@@ -45,6 +69,9 @@ func (h *handler) uploadPhoto(c echo.Context) error {
 	if ps == nil {
 		return echo.NewHTTPError(http.StatusNotFound, "photos are not enabled")
 	}
+	if !h.photoOriginAllowed(c) {
+		return echo.NewHTTPError(http.StatusForbidden, "photos cannot be sent from this page")
+	}
 	limit := h.photoMaxBytes()
 	token, data, err := readPhotoUpload(c.Request(), limit)
 	if err != nil {
@@ -57,7 +84,20 @@ func (h *handler) uploadPhoto(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if have, err := ps.PhotosByConversation(c.Request().Context(), conv.ID); err != nil {
+		return err
+	} else if len(have) >= maxPhotosPerConversation {
+		return echo.NewHTTPError(http.StatusTooManyRequests, fmt.Sprintf("at most %d photos per conversation", maxPhotosPerConversation))
+	}
+	// Decoding takes up to 4 bytes a pixel: a few at a time, so that
+	// many uploads at once cannot take the memory.
+	select {
+	case photoDecodes <- struct{}{}:
+	case <-c.Request().Context().Done():
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "busy; try again")
+	}
 	clean, contentType, width, height, err := cleanPhoto(data)
+	<-photoDecodes
 	if isPhotoError(err) {
 		status := http.StatusUnprocessableEntity
 		if errors.Is(err, errPhotoType) {

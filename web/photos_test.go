@@ -34,7 +34,8 @@ import (
 func photoServer(t *testing.T, maxBytes int64) (string, *store.Store, string) {
 	t.Helper()
 	dir := t.TempDir()
-	s, err := stack.New(context.Background(), stack.Config{DB: filepath.Join(dir, "kefu.db"), IdentitySecret: []byte("photo-test-secret-0123456789abcdef")},
+	s, err := stack.New(context.Background(), stack.Config{DB: filepath.Join(dir, "kefu.db"), IdentitySecret: []byte("photo-test-secret-0123456789abcdef"),
+		AllowedOrigins: []string{"https://shop.example.com"}},
 		stack.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Seed: true})
 	if err != nil {
 		t.Fatal(err)
@@ -87,20 +88,33 @@ func openConversationSocket(t *testing.T, base string) (*websocket.Conn, string,
 // token as the resume_token field; it returns the status and the answer.
 func upload(t *testing.T, base, token, name string, body []byte) (int, map[string]any) {
 	t.Helper()
+	code, out, _ := uploadFrom(t, base, "", token, name, body)
+	return code, out
+}
+
+// uploadFrom is upload from a page on origin (none: a program); it also
+// returns the answer's headers.
+func uploadFrom(t *testing.T, base, origin, token, name string, body []byte) (int, map[string]any, http.Header) {
+	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	mw.WriteField("resume_token", token)
 	fw, _ := mw.CreateFormFile("photo", name)
 	fw.Write(body)
 	mw.Close()
-	resp, err := http.Post(base+"/api/photos", mw.FormDataContentType(), &buf)
+	req, _ := http.NewRequest("POST", base+"/api/photos", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	var out map[string]any
 	json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	return resp.StatusCode, out, resp.Header
 }
 
 // testJPEG is a 64×48 picture in JPEG.
@@ -375,5 +389,29 @@ func TestPhotoAttachedToMessage(t *testing.T) {
 	}
 	if csv := get("csv"); !strings.Contains(csv, ",photos\n") || !strings.Contains(csv, "here is the broken box") || strings.Count(csv, link) != 1 {
 		t.Fatalf("csv export:\n%s", csv)
+	}
+}
+
+// Uploads follow the widget's origin rule, and one conversation's are
+// bounded.
+func TestPhotoUploadOriginsAndLimit(t *testing.T) {
+	base, _, _ := photoServer(t, 0)
+	_, token := openConversation(t, base)
+	jpg := testJPEG(t)
+	code, out, h := uploadFrom(t, base, "https://evil.example", token, "a.jpg", jpg)
+	if msg, _ := out["message"].(string); code != http.StatusForbidden || !strings.Contains(msg, "cannot be sent from this page") {
+		t.Fatalf("from another site: %d %v", code, out)
+	}
+	code, out, h = uploadFrom(t, base, "https://shop.example.com", token, "a.jpg", jpg)
+	if code != http.StatusCreated || h.Get("Access-Control-Allow-Origin") != "https://shop.example.com" {
+		t.Fatalf("from the shop's page: %d %v %v", code, out, h)
+	}
+	for i := 2; i <= 20; i++ {
+		if code, out := upload(t, base, token, "a.jpg", jpg); code != http.StatusCreated {
+			t.Fatalf("upload %d: %d %v", i, code, out)
+		}
+	}
+	if code, out := upload(t, base, token, "a.jpg", jpg); code != http.StatusTooManyRequests || !strings.Contains(out["message"].(string), "at most 20 photos") {
+		t.Fatalf("upload 21: %d %v", code, out)
 	}
 }
