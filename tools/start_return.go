@@ -101,6 +101,9 @@ func (t *StartReturn) preview(ctx context.Context, id Identity, o *store.Order, 
 	if r := returnableOrder(o, policy, t.Store.Now()); r != nil {
 		return *r, nil
 	}
+	if r, err := missingPhoto(ctx, t.Store, policy, id, a.Reason); r != nil || err != nil {
+		return deref(r), err
+	}
 	returned, err := t.Store.ReturnedQuantities(ctx, o.ID)
 	if err != nil {
 		return Result{}, err

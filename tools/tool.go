@@ -131,6 +131,9 @@ type Policy struct {
 	// CouponPercent is the discount offer_coupon gives, capped at 30.
 	// Zero value: 10.
 	CouponPercent int
+	// PhotoForFaulty: a return for a damaged or wrong item (Faulty) needs
+	// a photo attached in the conversation first (photo_required.go).
+	PhotoForFaulty bool
 }
 
 // days is the return window in words, "30 days".

@@ -198,6 +198,9 @@ func (s *state) answer(e toolEvent) action {
 			if o, ok := s.orderData(s.slots.order); ok {
 				return s.askItem(&o)
 			}
+		case "photo": // the shop wants a photo of a damaged or wrong item (tools.Policy.PhotoForFaulty)
+			return say(s.t("Could you attach a photo of the damaged or wrong item? Use the camera button next to the message box, then tell me once it's sent.",
+				"请用输入框旁边的相机按钮附上一张损坏或发错商品的照片，发送后告诉我一声。"))
 		}
 		return s.askOrder()
 	case tools.StatusRefused:

@@ -87,6 +87,13 @@ var settings = []setting{
 			cfg.ReturnWindow = time.Duration(days) * 24 * time.Hour
 			return err
 		}},
+	{name: "KEFU_RETURN_PHOTO_REQUIRED", def: "false", help: "`true`: a return for a damaged or wrong item needs a photo the shopper attached in the chat first", strict: true,
+		parse: func(cfg *Config, v string) (err error) {
+			if cfg.ReturnPhotoRequired, err = strconv.ParseBool(v); err != nil {
+				return errors.New("want true or false")
+			}
+			return nil
+		}},
 	{name: "KEFU_COUPON_PERCENT", def: "10", help: "the discount `offer_coupon` gives (1–30)", strict: true,
 		parse: func(cfg *Config, v string) (err error) {
 			cfg.CouponPercent, err = whole(v, 1, 30, "a whole percentage from 1 to 30")

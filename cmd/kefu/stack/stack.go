@@ -71,6 +71,9 @@ type Config struct {
 	// PhotoMaxBytes bounds one; zero: web.DefaultPhotoMaxBytes.
 	PhotoDir      string
 	PhotoMaxBytes int64
+	// ReturnPhotoRequired: a return for a damaged or wrong item needs a
+	// photo first (tools.Policy.PhotoForFaulty).
+	ReturnPhotoRequired bool
 }
 
 // Options are what a caller adds to the configuration.
@@ -181,7 +184,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 // model provider and the tools to leave out.
 func (s *Stack) agentOptions(provider agents.ProviderConfig, disable []string) agents.Options {
 	return agents.Options{Provider: provider, DisableTools: disable, Logger: s.log,
-		Policy: tools.Policy{ReturnWindow: s.Config.ReturnWindow, CouponPercent: s.Config.CouponPercent},
+		Policy: tools.Policy{ReturnWindow: s.Config.ReturnWindow, CouponPercent: s.Config.CouponPercent, PhotoForFaulty: s.Config.ReturnPhotoRequired},
 		Config: agents.Config{MaxSteps: s.Config.LLMMaxSteps, ModelTimeout: s.Config.LLMTimeout}}
 }
 
