@@ -160,9 +160,12 @@ func TestModelFaultsUnderLoad(t *testing.T) {
 	}
 
 	t.Logf("%d of %d conversations handed to a person", handoffs, shoppers)
-	if loops > 0 && loopsStopped == 0 {
-		t.Errorf("none of %d looping conversations was stopped and offered a person", loops)
-	}
+	// Each looping conversation was either stopped or fell back (checked
+	// above). Which one depends on the machine's load: on a busy machine a
+	// step can outlast ModelTimeout before MaxSteps is reached, in every
+	// conversation. The stop itself is shown deterministically by
+	// agents' TestOpenAIEndlessToolLoop.
+	t.Logf("%d of %d looping conversations stopped after MaxSteps, the others fell back", loopsStopped, loops)
 
 	// Shut everything down; no goroutine may be left behind.
 	srv.Close()
