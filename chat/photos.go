@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/kefu-dev/kefu/store"
 )
@@ -27,6 +28,32 @@ func checkAttachments(f *inFrame) error {
 		}
 	}
 	return nil
+}
+
+// ownPhotos are those of ids that are the conversation's own photos not
+// yet attached: what the message may show before it is stored (the staff
+// watching see it live). nil when there are none or the store can't say.
+func (e *Engine) ownPhotos(ctx context.Context, conversationID string, ids []string) []string {
+	ps, ok := e.store.(interface {
+		PhotosByConversation(ctx context.Context, conversationID string) ([]store.Photo, error)
+	})
+	if len(ids) == 0 || !ok {
+		return nil
+	}
+	have, err := ps.PhotosByConversation(ctx, conversationID)
+	if err != nil {
+		e.log.Warn("photos not read", "conversation_id", conversationID, "err", err)
+		return nil
+	}
+	var own []string
+	for _, id := range ids {
+		for _, p := range have {
+			if p.ID == id && p.MessageSeq == 0 && !slices.Contains(own, id) {
+				own = append(own, id)
+			}
+		}
+	}
+	return own
 }
 
 // attachPhotos links the message seq to the photos it lists. Only the

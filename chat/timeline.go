@@ -26,6 +26,9 @@ type Entry struct {
 	To          string                    `json:"to,omitempty"`
 	Staff       string                    `json:"staff,omitempty"`
 	At          time.Time                 `json:"at"`
+	// Photos are the ids of the photos a live shopper message attached
+	// (a fetched conversation lists its photos beside the timeline).
+	Photos []string `json:"photos,omitempty"`
 }
 
 // turnTools collects the tool calls and results of a turn until its answer.
@@ -60,7 +63,7 @@ func (t *turnTools) add(m *store.Message) (Entry, bool) {
 	case store.RoleUser:
 		t.calls, t.results = nil, nil
 	}
-	return Entry{Kind: "message", Seq: m.Seq, Role: m.Role, Author: m.Author, Text: m.Text, Model: m.Model, At: m.CreatedAt}, true
+	return Entry{Kind: "message", Seq: m.Seq, Role: m.Role, Author: m.Author, Text: m.Text, Model: m.Model, At: m.CreatedAt, Photos: m.Attachments}, true
 }
 
 // eventEntry shows an event; staff names are looked up by the caller.

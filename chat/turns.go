@@ -39,7 +39,8 @@ func (e *Engine) answerLeftovers(ctx context.Context, c *conversation) {
 // shopperMessage stores a shopper's message, acknowledges it after the
 // commit, and queues an agent turn when the bot is answering.
 func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, f *inFrame, confirmAction string) {
-	m := &store.Message{ConversationID: c.id, Role: store.RoleUser, Text: f.Text, ClientID: f.ClientID}
+	m := &store.Message{ConversationID: c.id, Role: store.RoleUser, Text: f.Text, ClientID: f.ClientID,
+		Attachments: e.ownPhotos(ctx, c.id, f.Attachments)}
 	// The shopper's other tabs and staff watching the conversation see the
 	// message as it comes (a person who took over reads the answers live).
 	dups, err := e.appendSaving(ctx, cn.unsaved, []*store.Message{m}, cn)
@@ -50,7 +51,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 		return
 	}
 	if !dups[0] {
-		e.attachPhotos(ctx, c.id, m.Seq, f.Attachments)
+		e.attachPhotos(ctx, c.id, m.Seq, m.Attachments)
 	}
 	cn.sendAck(f.ClientID, m.Seq)
 	if dups[0] {

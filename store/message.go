@@ -37,6 +37,10 @@ type Message struct {
 	ClientID       string // shopper's idempotency key
 	StaffID        int64
 	CreatedAt      time.Time
+	// Attachments are the ids of the photos a shopper message attached,
+	// on the live message only (the link is in the photos table: read it
+	// with PhotosByConversation).
+	Attachments []string
 
 	// ShownOrder is, on a tool result, the order the tool showed or acted
 	// on for this shopper (kefu checked it was theirs), and ShownEmail its

@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"strings"
 	"testing"
@@ -72,8 +75,24 @@ func TestBrowserWidgetPhotos(t *testing.T) {
 	run(t, staffTab, fmt.Sprintf(`(() => { location.hash = 'c=%s'; return true; })()`, convID))
 	waitJS(t, staffTab, "the photos in the transcript", `(() => { const imgs = [...document.querySelectorAll('[data-console=entry][data-role=user] [data-console=photo] img')];
 		return imgs.length === 2 && imgs.every(i => i.complete && i.naturalWidth > 0); })()`)
+	// One sent while the console has the conversation open shows at once.
+	run(t, ctx, shadow(`const dt = new DataTransfer(); dt.items.add(`+file("again.png", "image/png", pngOf(t))+`);
+		root.querySelector('[data-kefu=input]').dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+		return true;`))
+	waitJS(t, staffTab, "the pasted photo, live", `(() => { const imgs = [...document.querySelectorAll('[data-console=entry][data-role=user] [data-console=photo] img')];
+		return imgs.length === 3 && imgs.every(i => i.complete && i.naturalWidth > 0); })()`)
 	src, _ := chromedp.Run(staffTab, chromedp.Evaluate[string](`document.querySelector('[data-console=photo] img').src`))
 	if !strings.Contains(src, "/api/console/photos/"+photos[0].ID) {
 		t.Fatalf("photo src %q", src)
 	}
+}
+
+// pngOf is a 20×10 PNG.
+func pngOf(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewRGBA(image.Rect(0, 0, 20, 10))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -154,6 +154,7 @@ function addEntry(e, how) {
   if (empty) empty.remove();
   open.shown.push(e);
   place(e);
+  if (Array.isArray(e.photos)) showPhotos(tr, e.photos.map((id) => ({ id, seq: e.seq })));
   if (e.kind === 'message' && e.role === 'user') showTyping(false);
   if (how === 'live' && e.kind === 'message' && e.role === 'assistant' && e.tool_calls && e.tool_calls.length) customer.refreshSoon(open.id);
   if (stick) toBottom();
