@@ -28,6 +28,7 @@ type Options struct {
 // answers to confirmation questions, in code, for every provider.
 func NewRunner(ctx context.Context, st *store.Store, o Options) (*Runner, error) {
 	local := builtin.NewForShop(builtin.Shop{})
+	local.SetReturnWindow(o.Policy.ReturnWindow)
 	if err := local.Follow(ctx, shopSource{st}, shopRefresh); err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -20,8 +19,7 @@ type CancelOrder struct {
 		orderFinder
 		CreatePendingAction(ctx context.Context, a *store.PendingAction) error
 		CancelOrder(ctx context.Context, actionID, reason string) (*store.PendingAction, error)
-		FinishAction(ctx context.Context, id, status string, result any) error
-		Now() time.Time
+		actionCloser
 	}
 	Policy Policy
 }
@@ -47,17 +45,10 @@ func (*CancelOrder) Parameters() map[string]any {
 }
 
 func (t *CancelOrder) Call(ctx context.Context, id Identity, args string) (Result, error) {
-	var a cancelArgs
-	if err := decodeArgs(args, &a); err != nil {
-		return invalid(err.Error()), nil
-	}
-	o, res, err := authorizedOrder(ctx, t.Store, id, orderArgs{OrderNumber: a.OrderNumber, Email: a.Email})
-	if res != nil || err != nil {
-		return deref(res), err
-	}
-	r, err := t.preview(ctx, id, o, a)
-	return r.about(o, id), err
+	return previewOnOrder(ctx, t.Store, id, args, t.preview)
 }
+
+func (a cancelArgs) order() orderArgs { return orderArgs{OrderNumber: a.OrderNumber, Email: a.Email} }
 
 type cancelArgs struct {
 	OrderNumber string `json:"order_number"`

@@ -22,8 +22,7 @@ type ChangeShippingAddress struct {
 		Order(ctx context.Context, id int64) (*store.Order, error)
 		CreatePendingAction(ctx context.Context, a *store.PendingAction) error
 		ChangeOrderAddress(ctx context.Context, actionID string, a store.Address) (*store.PendingAction, error)
-		FinishAction(ctx context.Context, id, status string, result any) error
-		Now() time.Time
+		actionCloser
 	}
 	Policy Policy
 }
@@ -83,17 +82,10 @@ func (f addressFields) address() store.Address {
 }
 
 func (t *ChangeShippingAddress) Call(ctx context.Context, id Identity, args string) (Result, error) {
-	var a addressArgs
-	if err := decodeArgs(args, &a); err != nil {
-		return invalid(err.Error()), nil
-	}
-	o, res, err := authorizedOrder(ctx, t.Store, id, orderArgs{OrderNumber: a.OrderNumber, Email: a.Email})
-	if res != nil || err != nil {
-		return deref(res), err
-	}
-	r, err := t.preview(ctx, id, o, a)
-	return r.about(o, id), err
+	return previewOnOrder(ctx, t.Store, id, args, t.preview)
 }
+
+func (a addressArgs) order() orderArgs { return orderArgs{OrderNumber: a.OrderNumber, Email: a.Email} }
 
 func (t *ChangeShippingAddress) preview(ctx context.Context, id Identity, o *store.Order, a addressArgs) (Result, error) {
 	// The order's state first: a complete address for an order that

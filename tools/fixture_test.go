@@ -127,7 +127,9 @@ func newEnv(t *testing.T) *env {
 	if _, err := st.Import(context.Background(), fixture()); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{st: st, reg: tools.Default(st, tools.Policy{}), clock: c, conv: map[int64]string{}}
+	// The fixture is a US shop: its orders shipped elsewhere pay their own
+	// returns.
+	e := &env{st: st, reg: tools.Default(st, tools.Policy{LabelCountry: "US"}), clock: c, conv: map[int64]string{}}
 	for _, id := range []int64{0, alice, bob, wang} {
 		conv, _, err := st.CreateConversation(context.Background(), id, "en")
 		if err != nil {

@@ -23,8 +23,7 @@ type OfferCoupon struct {
 		LastCoupon(ctx context.Context, customerID int64) (*store.Coupon, error)
 		CreatePendingAction(ctx context.Context, a *store.PendingAction) error
 		IssueCoupon(ctx context.Context, actionID string, c store.Coupon, every time.Duration) (*store.Coupon, *store.PendingAction, error)
-		FinishAction(ctx context.Context, id, status string, result any) error
-		Now() time.Time
+		actionCloser
 	}
 	Policy Policy
 }

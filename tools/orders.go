@@ -19,8 +19,26 @@ type orderArgs struct {
 	Email       string `json:"email"`
 }
 
+// previewOnOrder is a change tool's Call: it decodes the arguments A,
+// finds the order they name once it is known to be the shopper's (the
+// same answer for a miss and for someone else's), and previews the change
+// on it.
+func previewOnOrder[A interface{ order() orderArgs }](ctx context.Context, st orderFinder, id Identity, args string,
+	preview func(context.Context, Identity, *store.Order, A) (Result, error)) (Result, error) {
+	var a A
+	if err := decodeArgs(args, &a); err != nil {
+		return invalid(err.Error()), nil
+	}
+	o, res, err := authorizedOrder(ctx, st, id, a.order())
+	if res != nil || err != nil {
+		return deref(res), err
+	}
+	r, err := preview(ctx, id, o, a)
+	return r.about(o, id), err
+}
+
 var orderProps = map[string]any{
-	"order_number": str(`The order number the shopper gave, e.g. "KF-10042" (any case or spacing).`),
+	"order_number": str(`The order number exactly as the shopper gave it (any case, spacing or prefix).`),
 	"email": str("Guests only: the email address the order was placed with, exactly as the shopper typed it. " +
 		"Never guess it and never use one the shopper did not give. Signed-in shoppers need none."),
 }

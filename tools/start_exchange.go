@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -27,8 +26,7 @@ type StartExchange struct {
 		ReturnsByOrder(ctx context.Context, orderID int64) ([]store.Return, error)
 		CreatePendingAction(ctx context.Context, a *store.PendingAction) error
 		CreateExchange(ctx context.Context, actionID string, req store.ExchangeRequest) (*store.Return, *store.PendingAction, error)
-		FinishAction(ctx context.Context, id, status string, result any) error
-		Now() time.Time
+		actionCloser
 	}
 	Policy Policy
 }
@@ -71,17 +69,10 @@ type exchangeArgs struct {
 }
 
 func (t *StartExchange) Call(ctx context.Context, id Identity, args string) (Result, error) {
-	var a exchangeArgs
-	if err := decodeArgs(args, &a); err != nil {
-		return invalid(err.Error()), nil
-	}
-	o, res, err := authorizedOrder(ctx, t.Store, id, orderArgs{OrderNumber: a.OrderNumber, Email: a.Email})
-	if res != nil || err != nil {
-		return deref(res), err
-	}
-	r, err := t.preview(ctx, id, o, a)
-	return r.about(o, id), err
+	return previewOnOrder(ctx, t.Store, id, args, t.preview)
 }
+
+func (a exchangeArgs) order() orderArgs { return orderArgs{OrderNumber: a.OrderNumber, Email: a.Email} }
 
 // preview checks the exchange a of the shopper's order o against policy
 // and files it as a pending action.
@@ -188,7 +179,7 @@ func (t *StartExchange) preview(ctx context.Context, id Identity, o *store.Order
 		Quantity: qty, UnitPrice: it.UnitPrice, Replacement: variantView(*want, qty), ReplacementProductID: want.ProductID}
 	p := ExchangePreview{OrderID: o.ID, OrderNumber: o.Number, Items: []ExchangeLine{line}, Reason: strings.TrimSpace(a.Reason),
 		Currency: o.Currency, PriceDifference: (want.Price - it.UnitPrice) * store.Money(qty)}
-	p.Shipping, p.HowToReturn = returnShipping(o, p.Reason)
+	p.Shipping, p.HowToReturn = t.Policy.returnShipping(o, p.Reason)
 
 	payload, err := json.Marshal(p)
 	if err != nil {

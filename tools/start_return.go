@@ -23,8 +23,7 @@ type StartReturn struct {
 		Order(ctx context.Context, id int64) (*store.Order, error)
 		CreatePendingAction(ctx context.Context, a *store.PendingAction) error
 		CreateReturn(ctx context.Context, actionID string, req store.ReturnRequest) (*store.Return, *store.PendingAction, error)
-		FinishAction(ctx context.Context, id, status string, result any) error
-		Now() time.Time
+		actionCloser
 	}
 	Policy Policy
 }
@@ -73,17 +72,10 @@ type returnArgs struct {
 }
 
 func (t *StartReturn) Call(ctx context.Context, id Identity, args string) (Result, error) {
-	var a returnArgs
-	if err := decodeArgs(args, &a); err != nil {
-		return invalid(err.Error()), nil
-	}
-	o, res, err := authorizedOrder(ctx, t.Store, id, orderArgs{OrderNumber: a.OrderNumber, Email: a.Email})
-	if res != nil || err != nil {
-		return deref(res), err
-	}
-	r, err := t.preview(ctx, id, o, a)
-	return r.about(o, id), err
+	return previewOnOrder(ctx, t.Store, id, args, t.preview)
 }
+
+func (a returnArgs) order() orderArgs { return orderArgs{OrderNumber: a.OrderNumber, Email: a.Email} }
 
 // preview checks the return of a's items of the shopper's order o against
 // policy and files it as a pending action.
@@ -142,7 +134,7 @@ func (t *StartReturn) preview(ctx context.Context, id Identity, o *store.Order, 
 		p.Items = append(p.Items, line)
 		p.Refund += line.Refund
 	}
-	p.Shipping, p.HowToReturn = returnShipping(o, p.Reason)
+	p.Shipping, p.HowToReturn = t.Policy.returnShipping(o, p.Reason)
 
 	payload, err := json.Marshal(p)
 	if err != nil {
@@ -235,15 +227,20 @@ func itemList(items []store.OrderItem) string {
 	return strings.Join(parts, ", ")
 }
 
-// returnShipping says who pays the return parcel: a prepaid label for US
-// orders and for faulty or wrong items anywhere, the shopper otherwise.
-func returnShipping(o *store.Order, reason string) (string, string) {
-	if strings.HasSuffix(strings.TrimSpace(o.ShipTo), "US") || o.ShipTo == "" || Faulty(reason) {
+// returnShipping says who pays the return parcel: a prepaid label for
+// orders shipped to the shop's label country and for faulty or wrong
+// items anywhere, the shopper otherwise.
+func (p Policy) returnShipping(o *store.Order, reason string) (string, string) {
+	if p.LabelCountry == "" || strings.HasSuffix(strings.TrimSpace(o.ShipTo), p.LabelCountry) || o.ShipTo == "" || Faulty(reason) {
 		return "prepaid_label", "A prepaid return label is emailed to " + o.Email +
 			" once the return is confirmed. Pack the items unworn with tags, write the RMA number on the parcel and drop it at any carrier location within 14 days."
 	}
+	to := "to the return address the shop sends with the RMA"
+	if p.ReturnAddress != "" {
+		to = "to " + p.ReturnAddress
+	}
 	return "customer_paid", "Send the items unworn with tags, with the RMA number on the parcel, by a tracked service at your own cost " +
-		"to Returns, 1350 Capital Blvd, Reno, NV 89502, USA, within 14 days."
+		to + ", within 14 days."
 }
 
 func (t *StartReturn) confirm(ctx context.Context, id Identity, a *store.PendingAction) (Result, error) {

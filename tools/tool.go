@@ -134,6 +134,13 @@ type Policy struct {
 	// PhotoForFaulty: a return for a damaged or wrong item (Faulty) needs
 	// a photo attached in the conversation first (photo_required.go).
 	PhotoForFaulty bool
+	// LabelCountry: orders shipped to this country (the ISO code their
+	// ship-to ends with) get a prepaid return label; others pay their own
+	// return, unless the item is faulty. Empty: every order gets a label.
+	LabelCountry string
+	// ReturnAddress is where a return the shopper pays for is sent.
+	// Empty: the shop sends it with the RMA.
+	ReturnAddress string
 }
 
 // days is the return window in words, "30 days".

@@ -159,8 +159,8 @@ func (s *state) exchangeRefusal(e toolEvent) string {
 		if w == nil {
 			w = &tools.ReturnWindow{}
 		}
-		return s.t(fmt.Sprintf("I'm sorry, order %s can't be exchanged: it was delivered on %s, and exchanges must be started within 30 days of delivery (by %s).", o, s.date(w.DeliveredAt), s.date(w.ReturnBy)),
-			fmt.Sprintf("抱歉，订单 %s 无法换货：它在%s签收，换货需在签收后30天内申请（截止%s）。", o, s.date(w.DeliveredAt), s.date(w.ReturnBy)))
+		return s.t(fmt.Sprintf("I'm sorry, order %s can't be exchanged: it was delivered on %s, and exchanges must be started within %s of delivery (by %s).", o, s.date(w.DeliveredAt), s.days(), s.date(w.ReturnBy)),
+			fmt.Sprintf("抱歉，订单 %s 无法换货：它在%s签收，换货需在签收后%d天内申请（截止%s）。", o, s.date(w.DeliveredAt), s.m.windowDays(), s.date(w.ReturnBy)))
 	case "final_sale":
 		return s.t("I'm sorry, that item was sold as final sale, so it can't be exchanged or returned.",
 			"抱歉，这件商品属于最终销售（final sale）商品，不支持换货或退货。")
@@ -189,8 +189,8 @@ func (s *state) exchangeRefusal(e toolEvent) string {
 	case "quantity_exceeds":
 		return s.t("That's more than can still be exchanged from this order.", "换货数量超过了这个订单可换的数量。")
 	case "not_delivered":
-		return s.t(fmt.Sprintf("Order %s is still on its way, so it can't be exchanged yet. Once it arrives you'll have 30 days.", o),
-			fmt.Sprintf("订单 %s 还在运输途中，暂时不能换货。签收后30天内都可以申请。", o))
+		return s.t(fmt.Sprintf("Order %s is still on its way, so it can't be exchanged yet. Once it arrives you'll have %s.", o, s.days()),
+			fmt.Sprintf("订单 %s 还在运输途中，暂时不能换货。签收后%d天内都可以申请。", o, s.m.windowDays()))
 	case "not_shipped":
 		return s.t(fmt.Sprintf("Order %s hasn't shipped yet, so there's nothing to exchange; I can cancel it instead if you'd like to order another size.", o),
 			fmt.Sprintf("订单 %s 还没有发货，无需换货；如果想换尺码，可以先取消订单再重新下单。", o))

@@ -51,6 +51,20 @@ type Model struct {
 	version uint64
 	loaded  time.Time
 	loading atomic.Bool
+
+	returnDays atomic.Int64 // the shop's return window (SetReturnWindow); 0: 30
+}
+
+// SetReturnWindow is the shop's return window, which the model's answers
+// state (tools.Policy.ReturnWindow); zero: 30 days.
+func (m *Model) SetReturnWindow(d time.Duration) { m.returnDays.Store(int64(d.Hours() / 24)) }
+
+// windowDays is the return window in days.
+func (m *Model) windowDays() int {
+	if d := m.returnDays.Load(); d > 0 {
+		return int(d)
+	}
+	return 30
 }
 
 var _ llms.Model = (*Model)(nil)

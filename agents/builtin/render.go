@@ -116,8 +116,8 @@ func (s *state) nothingToCancel(orders []tools.OrderView) string {
 	en := "None of your recent orders can still be cancelled:\n" + strings.Join(lines, "\n")
 	zh := "您最近的订单都无法取消：\n" + strings.Join(lines, "\n")
 	if shipped {
-		en += "\nA shipped order can be returned within 30 days of delivery."
-		zh += "\n已发货的订单可在签收后30天内申请退货。"
+		en += fmt.Sprintf("\nA shipped order can be returned within %s of delivery.", s.days())
+		zh += fmt.Sprintf("\n已发货的订单可在签收后%d天内申请退货。", s.m.windowDays())
 	}
 	return s.t(en, zh)
 }
@@ -359,8 +359,8 @@ func (s *state) refusal(e toolEvent) string {
 	o := s.slots.order
 	switch e.result.Reason {
 	case "outside_return_window":
-		return s.t(fmt.Sprintf("I'm sorry, order %s can't be returned: it was delivered on %s, and returns must be started within 30 days of delivery (by %s). If an item is faulty, it may still be covered by our warranty — I can connect you with a person.", o, s.date(d.DeliveredAt), s.date(d.ReturnBy)),
-			fmt.Sprintf("抱歉，订单 %s 无法退货：它在%s签收，退货需在签收后30天内申请（截止%s）。如果商品有质量问题，可能仍在保修范围内，我可以为您转接人工客服。", o, s.date(d.DeliveredAt), s.date(d.ReturnBy)))
+		return s.t(fmt.Sprintf("I'm sorry, order %s can't be returned: it was delivered on %s, and returns must be started within %s of delivery (by %s). If an item is faulty, it may still be covered by our warranty — I can connect you with a person.", o, s.date(d.DeliveredAt), s.days(), s.date(d.ReturnBy)),
+			fmt.Sprintf("抱歉，订单 %s 无法退货：它在%s签收，退货需在签收后%d天内申请（截止%s）。如果商品有质量问题，可能仍在保修范围内，我可以为您转接人工客服。", o, s.date(d.DeliveredAt), s.m.windowDays(), s.date(d.ReturnBy)))
 	case "final_sale":
 		return s.t("I'm sorry, that item was sold as final sale, so it can't be returned. If it's faulty, our warranty may still cover it.",
 			"抱歉，这件商品属于最终销售（final sale）商品，不支持退货。如有质量问题，可能仍在保修范围内。")
@@ -369,16 +369,16 @@ func (s *state) refusal(e toolEvent) string {
 	case "quantity_exceeds":
 		return s.t("That's more than can still be returned from this order.", "退货数量超过了这个订单可退的数量。")
 	case "not_delivered":
-		return s.t(fmt.Sprintf("Order %s is still on its way, so it can't be returned yet. Once it arrives you'll have 30 days to return it.", o),
-			fmt.Sprintf("订单 %s 还在运输途中，暂时不能退货。签收后30天内都可以申请退货。", o))
+		return s.t(fmt.Sprintf("Order %s is still on its way, so it can't be returned yet. Once it arrives you'll have %s to return it.", o, s.days()),
+			fmt.Sprintf("订单 %s 还在运输途中，暂时不能退货。签收后%d天内都可以申请退货。", o, s.m.windowDays()))
 	case "not_shipped":
 		return s.t(fmt.Sprintf("Order %s hasn't shipped yet, so instead of a return I can cancel it for you. Would you like that?", o),
 			fmt.Sprintf("订单 %s 还没有发货，不需要退货，可以直接取消订单。需要帮您取消吗？", o))
 	case "order_cancelled":
 		return s.t(fmt.Sprintf("Order %s was cancelled, so there's nothing to return.", o), fmt.Sprintf("订单 %s 已取消，无需退货。", o))
 	case "already_shipped":
-		return s.t(fmt.Sprintf("I'm sorry, order %s has already shipped, so it can't be cancelled any more. Once it's delivered, you can return it within 30 days.", o),
-			fmt.Sprintf("抱歉，订单 %s 已经发货，无法取消。签收后30天内可以申请退货。", o))
+		return s.t(fmt.Sprintf("I'm sorry, order %s has already shipped, so it can't be cancelled any more. Once it's delivered, you can return it within %s.", o, s.days()),
+			fmt.Sprintf("抱歉，订单 %s 已经发货，无法取消。签收后%d天内可以申请退货。", o, s.m.windowDays()))
 	case "already_cancelled":
 		return s.t(fmt.Sprintf("Order %s is already cancelled.", o), fmt.Sprintf("订单 %s 已经取消了。", o))
 	case "confirmation_expired":
@@ -543,4 +543,12 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// days is the shop's return window in English words, "30 days".
+func (s *state) days() string {
+	if d := s.m.windowDays(); d != 1 {
+		return fmt.Sprintf("%d days", d)
+	}
+	return "1 day"
 }

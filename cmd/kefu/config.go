@@ -87,6 +87,18 @@ var settings = []setting{
 			cfg.ReturnWindow = time.Duration(days) * 24 * time.Hour
 			return err
 		}},
+	{name: "KEFU_RETURN_LABEL_COUNTRY", def: "US", help: "orders shipped to this country (ISO code) get a prepaid return label; others pay their own return unless the item is faulty; `all`: every order gets one",
+		parse: func(cfg *Config, v string) error {
+			if v = strings.ToUpper(strings.TrimSpace(v)); v != "ALL" && (len(v) != 2 || strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "") {
+				return errors.New("want a two-letter country code such as US, or all")
+			}
+			if v != "ALL" {
+				cfg.ReturnLabelCountry = v
+			}
+			return nil
+		}},
+	{name: "KEFU_RETURN_ADDRESS", def: "Returns, 1350 Capital Blvd, Reno, NV 89502, USA", help: "where returns the shopper pays for are sent (the default is the demo shop's: set your own)",
+		parse: func(cfg *Config, v string) error { cfg.ReturnAddress = strings.TrimSpace(v); return nil }},
 	{name: "KEFU_RETURN_PHOTO_REQUIRED", def: "false", help: "`true`: a return for a damaged or wrong item needs a photo the shopper attached in the chat first", strict: true,
 		parse: func(cfg *Config, v string) (err error) {
 			if cfg.ReturnPhotoRequired, err = strconv.ParseBool(v); err != nil {

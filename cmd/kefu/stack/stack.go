@@ -74,6 +74,8 @@ type Config struct {
 	// ReturnPhotoRequired: a return for a damaged or wrong item needs a
 	// photo first (tools.Policy.PhotoForFaulty).
 	ReturnPhotoRequired bool
+	ReturnLabelCountry  string // orders shipped there get a prepaid return label; empty: every order
+	ReturnAddress       string // where shopper-paid returns go
 }
 
 // Options are what a caller adds to the configuration.
@@ -184,7 +186,8 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 // model provider and the tools to leave out.
 func (s *Stack) agentOptions(provider agents.ProviderConfig, disable []string) agents.Options {
 	return agents.Options{Provider: provider, DisableTools: disable, Logger: s.log,
-		Policy: tools.Policy{ReturnWindow: s.Config.ReturnWindow, CouponPercent: s.Config.CouponPercent, PhotoForFaulty: s.Config.ReturnPhotoRequired},
+		Policy: tools.Policy{ReturnWindow: s.Config.ReturnWindow, CouponPercent: s.Config.CouponPercent, PhotoForFaulty: s.Config.ReturnPhotoRequired,
+			LabelCountry: s.Config.ReturnLabelCountry, ReturnAddress: s.Config.ReturnAddress},
 		Config: agents.Config{MaxSteps: s.Config.LLMMaxSteps, ModelTimeout: s.Config.LLMTimeout}}
 }
 
