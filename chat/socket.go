@@ -22,7 +22,7 @@ type socket struct {
 
 	closeOnce sync.Once
 	quit      chan struct{} // closed when the socket closes
-	ping      *time.Timer
+	ping      *time.Timer   // guarded by mu: a close can come from Shutdown as pings start
 
 	mu      sync.Mutex
 	out     []outFrame // frames to write
@@ -44,7 +44,9 @@ func newSocket(ws *websocket.Conn, cfg *Config) *socket {
 
 // startPings pings the peer every pingEvery until the socket closes.
 func (s *socket) startPings() {
+	s.mu.Lock()
 	s.ping = time.AfterFunc(s.pingEvery, s.sendPing)
+	s.mu.Unlock()
 }
 
 // enqueue queues a text frame; it never blocks. A socket whose queue is
@@ -137,7 +139,9 @@ func (s *socket) sendPing() {
 	default:
 	}
 	s.queue(outFrame{ping: true})
+	s.mu.Lock()
 	s.ping.Reset(s.pingEvery)
+	s.mu.Unlock()
 }
 
 // closeWith ends the socket with a close code at once; safe to call many
@@ -145,9 +149,11 @@ func (s *socket) sendPing() {
 func (s *socket) closeWith(code int) {
 	s.closeOnce.Do(func() {
 		close(s.quit)
+		s.mu.Lock()
 		if s.ping != nil {
 			s.ping.Stop()
 		}
+		s.mu.Unlock()
 		if s.onClose != nil {
 			s.onClose()
 		}
