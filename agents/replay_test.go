@@ -11,6 +11,7 @@ import (
 
 	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/store"
+	"github.com/kefu-dev/kefu/store/pgtest"
 )
 
 // Recorded conversations replayed against the same agent are the same;
@@ -82,5 +83,58 @@ func TestReplay(t *testing.T) {
 	page, err := st.SearchTranscripts(ctx, store.TranscriptFilter{})
 	if err != nil || len(page.Conversations) != 1 {
 		t.Errorf("the replay wrote to the real database: %+v, %v", page, err)
+	}
+}
+
+// On PostgreSQL the replay runs on a SQLite snapshot of the shop's
+// database, as on SQLite: the same verdicts, and the real database is not
+// touched.
+func TestReplayOnPostgres(t *testing.T) {
+	ctx := context.Background()
+	local, run := newScenario(t, "chloe.martin@example.com")
+	run("can you cancel KF-10054? I ordered it by mistake")
+	run("yes")
+	run("how long does shipping to Canada take?")
+	pg, err := store.Open(ctx, pgtest.NewDatabase(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	if _, err := local.CopyTo(ctx, pg, false); err != nil {
+		t.Fatal(err)
+	}
+	var transcripts []*store.TranscriptJSON
+	pg.EachTranscript(ctx, store.TranscriptFilter{}, func(sm store.Summary) error {
+		tr, err := pg.Transcript(ctx, sm)
+		transcripts = append(transcripts, tr)
+		return err
+	})
+	if len(transcripts) != 1 {
+		t.Fatalf("%d transcripts in PostgreSQL", len(transcripts))
+	}
+	var messages int
+	pg.EachTranscript(ctx, store.TranscriptFilter{}, func(sm store.Summary) error {
+		messages += int(sm.LastSeq)
+		return nil
+	})
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	results, err := agents.ReplayOnSnapshot(ctx, pg, transcripts, agents.Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || len(results[0].Turns) != 3 || results[0].Verdict != agents.VerdictChanged || results[0].Turns[2].Verdict != agents.VerdictSame {
+		t.Fatalf("replay on PostgreSQL: %+v", results)
+	}
+	worse, err := agents.ReplayOnSnapshot(ctx, pg, transcripts, agents.Options{Logger: quiet, DisableTools: []string{"search_knowledge_base"}})
+	if err != nil || worse[0].Verdict != agents.VerdictWorse {
+		t.Fatalf("replay on PostgreSQL without the knowledge base: %+v, %v", worse, err)
+	}
+	after := 0
+	page, err := pg.SearchTranscripts(ctx, store.TranscriptFilter{})
+	for _, sm := range page.Conversations {
+		after += int(sm.LastSeq)
+	}
+	if err != nil || len(page.Conversations) != 1 || after != messages {
+		t.Errorf("the replay wrote to PostgreSQL: %d conversations, %d messages (was %d), %v", len(page.Conversations), after, messages, err)
 	}
 }

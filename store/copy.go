@@ -25,6 +25,9 @@ var copyTables = []string{
 // each store keeps for itself.
 var copySkipped = []string{"schema_version", "search_index_state", "kb_fts", "messages_fts"}
 
+// copiedTable, if set (tests), is called after each table is copied.
+var copiedTable func(table string)
+
 // TableRows is how many rows a table holds.
 type TableRows struct {
 	Table string
@@ -45,11 +48,17 @@ var ErrTargetNotEmpty = errors.New("store: the target database is not empty")
 // articles' at once, the messages' by dst's indexer, from the first
 // message, in the background.
 func (s *Store) CopyTo(ctx context.Context, dst *Store, replace bool) ([]TableRows, error) {
-	tables, err := s.presentTables(ctx)
+	return s.copyTo(ctx, s.r, dst, replace)
+}
+
+// copyTo reads the source from src: the read pool, or one transaction for
+// a copy of one moment (a snapshot of PostgreSQL).
+func (s *Store) copyTo(ctx context.Context, src querier, dst *Store, replace bool) ([]TableRows, error) {
+	tables, err := s.presentTables(ctx, src)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.holds(ctx); err != nil {
+	if err := s.holds(ctx, src); err != nil {
 		return nil, err
 	}
 	dst.ix.mu.Lock() // the indexer waits until the copy is in
@@ -70,8 +79,11 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, replace bool) ([]TableRo
 		}
 	}
 	for _, t := range tables {
-		if err := s.copyTable(ctx, tx, t); err != nil {
+		if err := s.copyTable(ctx, src, tx, t); err != nil {
 			return nil, err
+		}
+		if copiedTable != nil {
+			copiedTable(t)
 		}
 	}
 	if dst.pg {
@@ -92,13 +104,13 @@ func (s *Store) CopyTo(ctx context.Context, dst *Store, replace bool) ([]TableRo
 		return nil, fmt.Errorf("store: unable to commit the copy: %w", err)
 	}
 	dst.shopChanged()
-	return s.compareCounts(ctx, dst, tables)
+	return compareCounts(ctx, src, dst, tables)
 }
 
 // presentTables is copyTables as far as this database has them (an older
 // schema may lack the newest), refusing a table copyTables does not know.
-func (s *Store) presentTables(ctx context.Context) ([]string, error) {
-	have, err := s.tableNames(ctx)
+func (s *Store) presentTables(ctx context.Context, src querier) ([]string, error) {
+	have, err := s.tableNames(ctx, src)
 	if err != nil {
 		return nil, err
 	}
@@ -132,12 +144,12 @@ func isFTSShadow(t string) bool {
 }
 
 // tableNames are the database's tables.
-func (s *Store) tableNames(ctx context.Context) (map[string]bool, error) {
+func (s *Store) tableNames(ctx context.Context, src querier) (map[string]bool, error) {
 	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
 	if s.pg {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
 	}
-	rows, err := s.r.QueryContext(ctx, q)
+	rows, err := src.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list tables: %w", err)
 	}
@@ -155,10 +167,10 @@ func (s *Store) tableNames(ctx context.Context) (map[string]bool, error) {
 
 // holds checks that the source is a whole database: something to copy,
 // and its integrity intact.
-func (s *Store) holds(ctx context.Context) error {
+func (s *Store) holds(ctx context.Context, src querier) error {
 	if !s.pg {
 		var ok string
-		if err := s.r.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&ok); err != nil || ok != "ok" {
+		if err := src.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&ok); err != nil || ok != "ok" {
 			return fmt.Errorf("store: the source database fails its integrity check (%s): %v", ok, err)
 		}
 	}
@@ -202,11 +214,12 @@ const copyBatch = 100
 
 // copyTable copies table t's rows, with their columns as the source has
 // them, in batches of copyBatch.
-func (s *Store) copyTable(ctx context.Context, tx *sql.Tx, t string) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT * FROM `+t+` ORDER BY rowid`)
-	if s.pg && err != nil {
-		rows, err = s.r.QueryContext(ctx, `SELECT * FROM `+t)
+func (s *Store) copyTable(ctx context.Context, src querier, tx *sql.Tx, t string) error {
+	order := ` ORDER BY rowid`
+	if s.pg {
+		order = "" // no rowid; the ids keep the rows' identity
 	}
+	rows, err := src.QueryContext(ctx, `SELECT * FROM `+t+order)
 	if err != nil {
 		return fmt.Errorf("store: unable to read %s: %w", t, err)
 	}
@@ -337,12 +350,12 @@ func reindexArticles(ctx context.Context, tx *sql.Tx) error {
 }
 
 // compareCounts counts every copied table on both sides.
-func (s *Store) compareCounts(ctx context.Context, dst *Store, tables []string) ([]TableRows, error) {
+func compareCounts(ctx context.Context, src querier, dst *Store, tables []string) ([]TableRows, error) {
 	var out []TableRows
 	var diffs []string
 	for _, t := range tables {
 		var a, b int64
-		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&a); err != nil {
+		if err := src.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&a); err != nil {
 			return nil, err
 		}
 		if err := dst.r.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&b); err != nil {

@@ -108,6 +108,7 @@ func (s *Store) ReturnedQuantities(ctx context.Context, orderIDs ...int64) (map[
 	return returnedQuantities(ctx, s.r, orderIDs...)
 }
 
+// querier reads: the read pool (*sql.DB) or a transaction.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row

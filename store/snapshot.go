@@ -29,16 +29,17 @@ var snapshotStep func(remaining, total int)
 
 // Snapshot writes a consistent copy of the database to path, which must
 // not exist, for dry runs such as the regression replay, which must touch
-// no real order. The writer is not held up while it runs.
+// no real order. The copy is a SQLite file on either engine. The writer is
+// not held up while it runs.
 func (s *Store) Snapshot(ctx context.Context, path string) error {
-	if s.pg {
-		// The copy is a SQLite file that the dry run opens as a store.
-		return errors.New("store: snapshots (the regression replay's copy) are made of SQLite databases only, not PostgreSQL")
-	}
 	if _, err := os.Stat(path); err == nil || !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: unable to snapshot to %s: the file exists", path)
 	}
-	if err := s.backup(ctx, path, snapshotStepPages); err != nil {
+	take := func() error { return s.backup(ctx, path, snapshotStepPages) }
+	if s.pg {
+		take = func() error { return s.pgSnapshot(ctx, path) }
+	}
+	if err := take(); err != nil {
 		os.Remove(path)
 		return fmt.Errorf("store: unable to snapshot to %s: %w", path, err)
 	}
@@ -105,4 +106,25 @@ func (s *Store) backup(ctx context.Context, path string, stepPages int) error {
 			}
 		})
 	})
+}
+
+// pgSnapshot copies a PostgreSQL store into a new SQLite file at path:
+// the dry run needs a database of its own to change, and a SQLite file is
+// one that costs the shop's server nothing after the copy and is removed
+// with a file. The source is read in one read-only REPEATABLE READ
+// transaction, so the copy is of one moment, as SQLite's backup is, and
+// the nodes' writes go on beside it.
+func (s *Store) pgSnapshot(ctx context.Context, path string) error {
+	dst, err := Open(ctx, path, Options{Sync: SyncNormal, Now: s.now})
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = s.copyTo(ctx, tx, dst, false)
+	return err
 }

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/kefu-dev/kefu/store/pgtest"
 )
 
 // fillLog adds conversations of ten messages each, an assistant's tool
@@ -198,5 +200,70 @@ func TestSnapshotCancelled(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(snap + "*"); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
+	}
+}
+
+// On PostgreSQL a snapshot is a new SQLite file, copied from one read-only
+// transaction: what is committed while the copy is under way is in the
+// database and not in the copy, and the copy opens as a store.
+func TestPostgresSnapshotIsOfOneMoment(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(ctx, pgtest.NewDatabase(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const before = 20
+	for i := range before {
+		if err := appendOne(ctx, st, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	paused, resume := make(chan struct{}), make(chan struct{})
+	copiedTable = func(table string) {
+		if table == "customers" {
+			close(paused)
+			<-resume
+		}
+	}
+	t.Cleanup(func() { copiedTable = nil })
+	snap := filepath.Join(t.TempDir(), "snapshot.db")
+	done := make(chan error, 1)
+	go func() { done <- st.Snapshot(ctx, snap) }()
+	select {
+	case <-paused:
+	case err := <-done:
+		t.Fatalf("the snapshot ended before copying its first table: %v", err)
+	}
+	const writes = 30
+	for i := range writes {
+		if err := appendOne(ctx, st, before+i); err != nil {
+			t.Fatalf("commit %d while the snapshot is paused: %v", i, err)
+		}
+	}
+	close(resume)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := countMessages(t, snap); got != before {
+		t.Errorf("the snapshot has %d messages, want the %d from when it began", got, before)
+	}
+	var n int
+	if err := st.r.QueryRowContext(ctx, `SELECT count(*) FROM messages`).Scan(&n); err != nil || n != before+writes {
+		t.Errorf("the database has %d messages (%v), want %d", n, err, before+writes)
+	}
+	dry, err := Open(ctx, snap, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dry.Close()
+	if ok, err := dry.IntegrityCheck(ctx); err != nil || ok != "ok" {
+		t.Fatalf("integrity of the copy: %q %v", ok, err)
+	}
+	if err := appendOne(ctx, dry, 0); err != nil {
+		t.Fatalf("writing to the copy: %v", err)
+	}
+	if err := st.Snapshot(ctx, snap); err == nil {
+		t.Error("a snapshot over an existing file succeeded")
 	}
 }
