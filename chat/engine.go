@@ -165,9 +165,18 @@ func (e *Engine) flushSteps(ctx context.Context, c *conversation) error {
 	c.mu.Lock()
 	steps := c.steps
 	c.steps = nil
+	held := c.held
 	c.mu.Unlock()
 	if len(steps) == 0 {
 		return nil
+	}
+	if held != nil {
+		// Stored only if this node still holds the turn when it commits
+		// (store.ErrLeaseLost otherwise): a node that stalled past its
+		// lease does not answer what the next holder answers.
+		for _, m := range steps {
+			m.Lease = held.Lease()
+		}
 	}
 	_, err := e.appendAll(ctx, steps, nil)
 	return err
@@ -267,6 +276,7 @@ type conversation struct {
 	running  bool
 	cancel   context.CancelFunc // the running turn's
 	steps    []*store.Message   // this turn's steps, committed with its answer (engineLog)
+	held     HeldTurn           // this turn's lease, when nodes share the database
 	feed     *turnFeed          // this turn's typing, activity and streamed text
 	hist     history            // recent messages, for the model's history
 	answer   answerCards        // cards and the confirm prompt for this turn's answer

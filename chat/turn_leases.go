@@ -31,6 +31,9 @@ type HeldTurn interface {
 	// Release gives the hold up; answered is the seq of the shopper
 	// message the turn answered, 0 if it answered none.
 	Release(answered int64)
+	// Lease is the hold as the store fences a turn's output with it
+	// (store.Message.Lease): the answer commits only while it is held.
+	Lease() *store.TurnLease
 }
 
 // LeaseStore is what TurnLeases needs of the store (*store.Store).
@@ -168,6 +171,8 @@ func (h *heldLease) renewLoop() {
 }
 
 func (h *heldLease) Lost() <-chan struct{} { return h.lost }
+
+func (h *heldLease) Lease() *store.TurnLease { return h.lease }
 
 func (h *heldLease) Release(answered int64) {
 	h.once.Do(func() {

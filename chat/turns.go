@@ -138,7 +138,13 @@ func (e *Engine) runTurns(c *conversation) {
 		c.mu.Unlock()
 
 		if held, answer := e.leaseTurn(ctx, c, q); answer {
+			c.mu.Lock()
+			c.held = held
+			c.mu.Unlock()
 			answered := e.turn(ctx, c, q)
+			c.mu.Lock()
+			c.held = nil
+			c.mu.Unlock()
 			if held != nil {
 				held.Release(answered)
 			}
@@ -212,7 +218,7 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) (answe
 	c.mu.Unlock()
 	// Steps a turn stored after its last answer (it failed, or was
 	// cancelled after a tool ran) are kept all the same.
-	if err := e.flushSteps(context.WithoutCancel(ctx), c); err != nil {
+	if err := e.flushSteps(context.WithoutCancel(ctx), c); err != nil && !errors.Is(err, store.ErrLeaseLost) {
 		e.log.Error("turn steps not stored", "conversation_id", c.id, "err", err)
 	}
 	e.metrics.TurnSeconds.Observe(time.Since(start).Seconds())
@@ -229,6 +235,12 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) (answe
 	switch {
 	case err != nil && errors.Is(err, context.Canceled):
 		// A person took over (or kefu is stopping): the bot stops quietly.
+		e.metrics.Turns.WithLabelValues("cancelled").Inc()
+	case errors.Is(err, store.ErrLeaseLost):
+		// Another node holds the turn now and answers the message: this
+		// node's late answer was refused by the commit, and it says
+		// nothing more.
+		e.log.Warn("turn dropped: its lease passed to another node", "conversation_id", c.id, "seq", q.seq)
 		e.metrics.Turns.WithLabelValues("cancelled").Inc()
 	case err != nil:
 		e.metrics.Turns.WithLabelValues("error").Inc()

@@ -48,6 +48,12 @@ type Message struct {
 	// the message: read them with OrdersShown.
 	ShownOrder string
 	ShownEmail string
+
+	// Lease is, on a turn's output when several nodes serve the database,
+	// the turn lease its node held: Write stores the message only if the
+	// lease is still that holder's, checked in the same transaction (not
+	// a column).
+	Lease *TurnLease
 }
 
 // AppendMessage stores m at the end of its conversation and sets m.Seq,
@@ -82,6 +88,9 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 			if err := insertConversation(ctx, tx, c); err != nil {
 				return err
 			}
+		}
+		if err := checkLeases(ctx, tx, msgs); err != nil {
+			return err
 		}
 		now := s.now()
 		// Retries first: a client id already stored, or twice in the batch.

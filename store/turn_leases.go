@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -156,4 +157,61 @@ func (s *Store) TurnProgressAfter(ctx context.Context, id string, replied, shopp
 	}
 	p.RepliedAfter, p.FirstShopper = n > 0, first.Int64
 	return p, nil
+}
+
+// ErrLeaseLost is Write's error when a turn's output (Message.Lease)
+// comes after its node's turn lease passed to another node: a node that
+// stalled for longer than its lease must not commit an answer the next
+// holder gives too. The batch's other requests are stored (the writer
+// retries each alone).
+var ErrLeaseLost = errors.New("store: the turn's lease passed to another node; its output is dropped")
+
+// checkLeases is the fence of the turn leases, inside the transaction
+// that stores a turn's output: it locks the leases the fenced messages
+// name, so that no node takes one before this transaction ends, and fails
+// with ErrLeaseLost if one is no longer its holder's. Renewal and release
+// check the fence too, but only a check in the commit leaves no gap.
+// (SQLite's one writer serialises the take and the commit anyway.) A
+// lease that expired and that nobody took yet still fences: the next
+// holder finds the answer stored (TurnProgressAfter).
+func checkLeases(ctx context.Context, tx *sql.Tx, msgs []*Message) error {
+	want := map[string]*TurnLease{}
+	var ids []string
+	for _, m := range msgs {
+		if m.Lease != nil && want[m.ConversationID] == nil {
+			want[m.ConversationID] = m.Lease
+			ids = append(ids, m.ConversationID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	list, _ := json.Marshal(ids)
+	// In id order, so that two nodes' batches lock the same rows in the
+	// same order.
+	rows, err := tx.QueryContext(ctx, `SELECT conversation_id, node, fence FROM turn_leases
+		WHERE conversation_id IN (SELECT value FROM json_each(?)) ORDER BY conversation_id /*FOR UPDATE*/`, string(list))
+	if err != nil {
+		return fmt.Errorf("store: unable to check the turn leases: %w", err)
+	}
+	defer rows.Close()
+	held := map[string]bool{}
+	for rows.Next() {
+		var id, node string
+		var fence int64
+		if err := rows.Scan(&id, &node, &fence); err != nil {
+			return fmt.Errorf("store: unable to check the turn leases: %w", err)
+		}
+		l := want[id]
+		held[id] = l.Node == node && l.Fence == fence
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: unable to check the turn leases: %w", err)
+	}
+	for _, id := range ids {
+		if !held[id] {
+			return fmt.Errorf("conversation %s: %w", id, ErrLeaseLost)
+		}
+	}
+	return nil
 }

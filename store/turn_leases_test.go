@@ -229,3 +229,76 @@ func newGuestConversation(t *testing.T, st *store.Store) string {
 	}
 	return c.ID
 }
+
+// A turn's output is stored only while its node still holds the turn
+// lease, checked in the commit: node A's lease expires while its turn
+// stalls, node B takes it over; A's late answer is refused with
+// ErrLeaseLost and stores nothing, also when the writer commits it in one
+// batch with another conversation's message (which is stored); B's answer
+// is stored. A message of a lease that expired but that nobody took yet
+// is stored (the next holder finds it answered).
+func TestTurnLeaseFencesTheCommit(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		var clock atomic.Int64
+		clock.Store(testNow.UnixMilli())
+		a, b := twoNodes(t, engine, &clock)
+		conv := newGuestConversation(t, a)
+		other := newGuestConversation(t, a)
+		const ttl = 10 * time.Second
+
+		la, err := a.TakeTurnLease(ctx, conv, "node-a", ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Add((ttl + time.Second).Milliseconds())
+		answer := func(l *store.TurnLease, text string) *store.Message {
+			return &store.Message{ConversationID: conv, Role: store.RoleAssistant, Text: text, Lease: l}
+		}
+		// Expired, not taken: still A's.
+		if _, err := a.Write(ctx, nil, []*store.Message{answer(la, "A, late but first")}); err != nil {
+			t.Fatalf("an expired lease nobody took: %v", err)
+		}
+		lb, err := b.TakeTurnLease(ctx, conv, "node-b", ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Write(ctx, nil, []*store.Message{answer(la, "A, after B took over")}); !errors.Is(err, store.ErrLeaseLost) {
+			t.Fatalf("A's answer after B took the lease: %v, want ErrLeaseLost", err)
+		}
+		w := store.NewWriter(a, 0, nil)
+		defer w.Close()
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, errs[0] = w.AppendAll(ctx, []*store.Message{answer(la, "A, in a batch")}, nil)
+		}()
+		go func() {
+			defer wg.Done()
+			_, errs[1] = w.AppendAll(ctx, []*store.Message{{ConversationID: other, Role: store.RoleUser, Text: "hello", ClientID: "o1"}}, nil)
+		}()
+		wg.Wait()
+		if !errors.Is(errs[0], store.ErrLeaseLost) || errs[1] != nil {
+			t.Fatalf("through the writer: A's answer %v (want ErrLeaseLost), another conversation's message %v", errs[0], errs[1])
+		}
+		if _, err := b.Write(ctx, nil, []*store.Message{answer(lb, "B")}); err != nil {
+			t.Fatalf("B's answer: %v", err)
+		}
+		ms, err := b.Messages(ctx, conv, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts []string
+		for _, m := range ms {
+			texts = append(texts, m.Text)
+		}
+		if fmt.Sprint(texts) != "[A, late but first B]" {
+			t.Errorf("stored %q", texts)
+		}
+		if ms, _ := b.Messages(ctx, other, 0, 10); len(ms) != 1 {
+			t.Errorf("the other conversation has %d messages, want 1", len(ms))
+		}
+	})
+}

@@ -27,6 +27,9 @@ type gate struct {
 	entered chan string // a turn started (conversation id)
 	open    chan struct{}
 	turns   atomic.Int32
+	// returned, if set before open is closed, is closed when a turn
+	// returns (its answer's commit has been tried).
+	returned chan struct{}
 }
 
 func (g *gate) Turn(ctx context.Context, t agents.Turn, ev agents.Events) (agents.Result, error) {
@@ -40,7 +43,11 @@ func (g *gate) Turn(ctx context.Context, t agents.Turn, ev agents.Events) (agent
 	case <-ctx.Done():
 		return agents.Result{}, ctx.Err()
 	}
-	return g.agent.Turn(ctx, t, ev)
+	res, err := g.agent.Turn(ctx, t, ev)
+	if g.returned != nil {
+		close(g.returned)
+	}
+	return res, err
 }
 
 // startLeasedNode is startNode with turn leases (as kefu serve runs with
@@ -142,6 +149,50 @@ func TestOneAnswerWhenAShopperIsOnTwoNodes(t *testing.T) {
 		}
 		if answers != 1 {
 			t.Fatalf("%d answers stored for one message", answers)
+		}
+	}
+}
+
+// A node whose turn stalls past its lease (here: the lease passes to node
+// B behind its back, before A's next renewal could notice) does not
+// commit its late answer: the commit checks the fence, so the message is
+// left to the lease's new holder, and the shopper gets neither A's answer
+// nor an error from A.
+func TestAStalledNodeIsFencedOut(t *testing.T) {
+	ns := startNATS(t)
+	db := filepath.Join(t.TempDir(), "kefu.db")
+	a, ga := startLeasedNode(t, db, ns.ClientURL(), "node-a", true, true)
+	ctx := context.Background()
+
+	s, w := dial(t, a.url, map[string]any{})
+	s.send(map[string]any{"type": "message", "client_id": "m1", "text": "how long does shipping to Canada take"})
+	s.until(func(f frame) bool { return f.Type == "ack" })
+	<-ga.entered // A's turn runs and holds the lease
+	l, _, err := a.store.TurnLeaseOf(ctx, w.ConversationID)
+	if err != nil || l == nil || l.Node != "node-a" {
+		t.Fatalf("A's lease: %+v, %v", l, err)
+	}
+	if ok, err := a.store.ReleaseTurnLease(ctx, l, 0); !ok || err != nil {
+		t.Fatalf("release: %v %v", ok, err)
+	}
+	if _, err := a.store.TakeTurnLease(ctx, w.ConversationID, "node-b", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	returned := make(chan struct{})
+	ga.returned = returned
+	close(ga.open)
+	select {
+	case <-returned:
+	case <-time.After(10 * time.Second):
+		t.Fatal("A's turn did not end")
+	}
+	ms, err := a.store.Messages(ctx, w.ConversationID, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Role != store.RoleUser {
+			t.Errorf("stored after the lease passed: %s %q", m.Role, m.Text)
 		}
 	}
 }
