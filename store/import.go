@@ -321,6 +321,10 @@ func (im *importer) writeReturn(ctx context.Context, r Return) error {
 	if updated.IsZero() {
 		updated = r.CreatedAt
 	}
+	var was, kind string
+	if err := im.tx.QueryRowContext(ctx, `SELECT status, kind FROM returns WHERE rma = ?`, r.RMA).Scan(&was, &kind); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: unable to read return %s: %w", r.RMA, err)
+	}
 	retID, rc, err := upsert(ctx, im.tx, "returns", []col{{name: "rma", val: r.RMA}}, []col{
 		{name: "order_id", val: orderID},
 		{name: "reason", val: r.Reason},
@@ -348,7 +352,50 @@ func (im *importer) writeReturn(ctx context.Context, r Return) error {
 			return fmt.Errorf("store: unable to write return item: %w", err)
 		}
 	}
+	if kind == ReturnKindExchange && was == ReturnOpen && r.Status == ReturnRejected {
+		if err := im.releaseReplacements(ctx, retID); err != nil {
+			return err
+		}
+	}
 	im.rep.add("returns", rc)
+	return nil
+}
+
+// releaseReplacements puts back the stock an exchange reserved for its
+// replacements (CreateExchange) when the shop rejects it: nothing will be
+// sent out. A product whose stock this file sets is left as the file says:
+// the shop's count already leaves the reservation out.
+func (im *importer) releaseReplacements(ctx context.Context, returnID int64) error {
+	rows, err := im.tx.QueryContext(ctx, `SELECT p.id, p.sku, ri.quantity FROM return_items ri JOIN products p ON p.id = ri.replacement_product_id
+		WHERE ri.return_id = ?`, returnID)
+	if err != nil {
+		return fmt.Errorf("store: unable to read the exchange's replacements: %w", err)
+	}
+	type line struct {
+		id  int64
+		qty int
+	}
+	var lines []line
+	for rows.Next() {
+		var l line
+		var sku string
+		if err := rows.Scan(&l.id, &sku, &l.qty); err != nil {
+			rows.Close()
+			return err
+		}
+		if im.products[sku] == nil {
+			lines = append(lines, l)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, l := range lines {
+		if _, err := im.tx.ExecContext(ctx, `UPDATE products SET stock = stock + ? WHERE id = ? AND stock IS NOT NULL`, l.qty, l.id); err != nil {
+			return fmt.Errorf("store: unable to release reserved stock: %w", err)
+		}
+	}
 	return nil
 }
 

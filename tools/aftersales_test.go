@@ -2,6 +2,7 @@ package tools_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -345,5 +346,50 @@ func TestRecommendOneVariantInStock(t *testing.T) {
 		if jackets > 1 {
 			t.Errorf("customer %d was offered %d variants of the jacket: %+v", c.as, jackets, picks)
 		}
+	}
+}
+
+// An exchange the shop rejects (its returns export says so, through kefu
+// import) sends nothing out: the replacement's reserved stock comes back,
+// once, unless the same file sets that product's stock (the shop's count
+// already leaves the reservation out).
+func TestRejectedExchangeReleasesItsStock(t *testing.T) {
+	for _, withStock := range []bool{false, true} {
+		t.Run(fmt.Sprintf("stock in the file %v", withStock), func(t *testing.T) {
+			e := newVariantEnv(t)
+			ctx := context.Background()
+			id := e.preview(t, alice, "start_exchange", `{"order_number":"KF-1001","item":"JKT-BLU","wanted_variant":"L","reason":"too small"}`)
+			res, err := e.reg.Confirm(ctx, e.as(alice), id)
+			if err != nil || res.Status != tools.StatusOK {
+				t.Fatalf("confirm: %v %s", err, res.JSON())
+			}
+			rma := res.Data.(*tools.ExchangeDone).RMA
+			if p, _ := e.st.Product(ctx, "JKT-BLU-L"); *p.Stock != 1 {
+				t.Fatalf("reserved: stock %d, want 1", *p.Stock)
+			}
+			ds := &store.Dataset{Returns: []store.Return{{RMA: rma, OrderNumber: "KF-1001", Status: store.ReturnRejected,
+				Reason: "too small", CreatedAt: now, Items: []store.ReturnItem{{SKU: "JKT-BLU", Quantity: 1}}}}}
+			want := 2
+			if withStock {
+				for _, p := range variantFixture().Products {
+					if p.SKU == "JKT-BLU-L" {
+						p.Stock = stock(7)
+						ds.Products = append(ds.Products, p)
+					}
+				}
+				want = 7
+			}
+			for range 2 { // the same file again changes nothing
+				if _, err := e.st.Import(ctx, ds); err != nil {
+					t.Fatal(err)
+				}
+				if p, _ := e.st.Product(ctx, "JKT-BLU-L"); *p.Stock != want {
+					t.Fatalf("after the rejection: stock %d, want %d", *p.Stock, want)
+				}
+			}
+			if rs := e.returnsOf(t, "KF-1001"); len(rs) != 1 || rs[0].Status != store.ReturnRejected || rs[0].Kind != store.ReturnKindExchange {
+				t.Fatalf("returns %+v", rs)
+			}
+		})
 	}
 }

@@ -51,3 +51,38 @@ func TestReturnForFaultyItemNeedsPhoto(t *testing.T) {
 		t.Fatalf("with a photo: %s", r.JSON())
 	}
 }
+
+// An exchange for a damaged or wrong item needs the photo too, when the
+// shop asks for one; an exchange for another size does not.
+func TestExchangeForFaultyItemNeedsPhoto(t *testing.T) {
+	e := newVariantEnv(t)
+	ctx := context.Background()
+	strict := tools.Default(e.st, tools.Policy{PhotoForFaulty: true})
+	call := func(reason string) tools.Result {
+		t.Helper()
+		res, err := strict.Call(ctx, e.as(alice), "start_exchange", `{"order_number":"KF-1001","item":"JKT-BLU","wanted_variant":"L","reason":"`+reason+`"}`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if r := call("the seam arrived torn"); r.Status != tools.StatusNeedsInfo || r.Missing != "photo" {
+		t.Fatalf("faulty, no photo: %s", r.JSON())
+	}
+	if r := call("too small"); r.Status != tools.StatusNeedsConfirmation {
+		t.Fatalf("another size: %s", r.JSON())
+	}
+	if _, err := e.st.AppendMessage(ctx, &store.Message{ConversationID: e.conv[alice], Role: store.RoleUser, Text: "here", ClientID: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	p := &store.Photo{ConversationID: e.conv[alice], SHA256: strings.Repeat("cd", 32), ContentType: "image/jpeg", Width: 1, Height: 1, Size: 1}
+	if err := e.st.AddPhoto(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.st.AttachPhotos(ctx, e.conv[alice], 1, []string{p.ID}); err != nil || n != 1 {
+		t.Fatalf("attach: %d %v", n, err)
+	}
+	if r := call("the seam arrived torn"); r.Status != tools.StatusNeedsConfirmation {
+		t.Fatalf("faulty, with a photo: %s", r.JSON())
+	}
+}

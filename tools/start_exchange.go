@@ -175,6 +175,11 @@ func (t *StartExchange) preview(ctx context.Context, id Identity, o *store.Order
 	if strings.TrimSpace(a.Reason) == "" {
 		return needsInfo("reason", "Ask the shopper why they want to exchange it (for example: too small)."), nil
 	}
+	// An exchange for a damaged or wrong item sends a new one out: the
+	// same evidence as a return is asked for.
+	if r, err := missingPhoto(ctx, t.Store, policy, id, a.Reason); r != nil || err != nil {
+		return deref(r), err
+	}
 	line := ExchangeLine{OrderItemID: it.ID, SKU: it.SKU, Title: it.Title, TitleZH: it.TitleZH, Options: have.Options,
 		Quantity: qty, UnitPrice: it.UnitPrice, Replacement: variantView(*want, qty), ReplacementProductID: want.ProductID}
 	p := ExchangePreview{OrderID: o.ID, OrderNumber: o.Number, Items: []ExchangeLine{line}, Reason: strings.TrimSpace(a.Reason),
