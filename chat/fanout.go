@@ -138,7 +138,7 @@ func messageFrame(m *store.Message, cards []Card) MessageFrame {
 	f := MessageFrame{Type: "message", Seq: m.Seq, Role: m.Role, Text: m.Text, CreatedAt: m.CreatedAt, Cards: cards}
 	switch m.Role {
 	case store.RoleUser:
-		f.ClientID = m.ClientID
+		f.ClientID, f.Photos = m.ClientID, m.Attachments
 	case store.RoleAssistant:
 		f.Author = "kefu"
 	case store.RoleStaff:
@@ -154,6 +154,7 @@ func (e *Engine) history(ctx context.Context, c *conversation, afterSeq int64) (
 	var frames [][]byte
 	var seqs []int64
 	var answer answerCards
+	photos := e.photosBySeq(ctx, c.id)
 	const page = 500
 	for from := int64(0); ; {
 		ms, err := e.store.Messages(ctx, c.id, from, page)
@@ -166,6 +167,9 @@ func (e *Engine) history(ctx context.Context, c *conversation, afterSeq int64) (
 			f := answer.frameFor(m, cards)
 			if m.Seq <= afterSeq {
 				continue
+			}
+			if m.Role == store.RoleUser {
+				f.Photos = photos[m.Seq]
 			}
 			if m.Role == store.RoleUser || m.Role == store.RoleStaff || isAnswer(m) {
 				frames, seqs = append(frames, mustJSON(f)), append(seqs, m.Seq)

@@ -30,13 +30,42 @@ func checkAttachments(f *inFrame) error {
 	return nil
 }
 
+// photoLister is the store method that lists a conversation's photos; a
+// store without it has none.
+type photoLister interface {
+	PhotosByConversation(ctx context.Context, conversationID string) ([]store.Photo, error)
+}
+
+// photosBySeq are the conversation's attached photos by the seq of the
+// message that attached them, for the history a resuming widget gets.
+func (e *Engine) photosBySeq(ctx context.Context, conversationID string) map[int64][]string {
+	ps, ok := e.store.(photoLister)
+	if !ok {
+		return nil
+	}
+	list, err := ps.PhotosByConversation(ctx, conversationID)
+	if err != nil {
+		e.log.Warn("photos not read", "conversation_id", conversationID, "err", err)
+		return nil
+	}
+	var out map[int64][]string
+	for _, p := range list {
+		if p.MessageSeq == 0 {
+			continue
+		}
+		if out == nil {
+			out = map[int64][]string{}
+		}
+		out[p.MessageSeq] = append(out[p.MessageSeq], p.ID)
+	}
+	return out
+}
+
 // ownPhotos are those of ids that are the conversation's own photos not
 // yet attached: what the message may show before it is stored (the staff
 // watching see it live). nil when there are none or the store can't say.
 func (e *Engine) ownPhotos(ctx context.Context, conversationID string, ids []string) []string {
-	ps, ok := e.store.(interface {
-		PhotosByConversation(ctx context.Context, conversationID string) ([]store.Photo, error)
-	})
+	ps, ok := e.store.(photoLister)
 	if len(ids) == 0 || !ok {
 		return nil
 	}

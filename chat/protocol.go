@@ -232,6 +232,9 @@ type MessageFrame struct {
 	// Suggestions are replies the shopper can send with one click
 	// (an assistant's clarifying question offers its options).
 	Suggestions []string `json:"suggestions,omitempty"`
+	// Photos are the ids of the photos a shopper message attached; the
+	// widget opens each with POST /api/photos/:id and its resume token.
+	Photos []string `json:"photos,omitempty"`
 }
 
 type deltaFrame struct {

@@ -222,8 +222,7 @@ func writePhotoFile(dir, sum string, data []byte) error {
 }
 
 // servePhoto serves a photo to signed-in staff: GET
-// /api/console/photos/:id. The type is the one kefu wrote; the headers
-// keep a browser from taking it for anything else.
+// /api/console/photos/:id.
 func (h *handler) servePhoto(c echo.Context) error {
 	ps, dir := h.photos()
 	if ps == nil {
@@ -233,6 +232,48 @@ func (h *handler) servePhoto(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return writePhoto(c, dir, p)
+}
+
+// openPhoto serves a shopper their own conversation's photo, for the
+// widget's history after a reload: POST /api/photos/:id with the resume
+// token as the form field resume_token (or the X-Kefu-Resume-Token
+// header). A POST with a form body, not a GET: the token stays out of
+// URLs and logs, and the request needs no CORS preflight from the shop's
+// page. A photo of another conversation is not found, as a made-up id is.
+func (h *handler) openPhoto(c echo.Context) error {
+	ps, dir := h.photos()
+	if ps == nil {
+		return echo.NewHTTPError(http.StatusNotFound, "photos are not enabled")
+	}
+	if !h.photoOriginAllowed(c) {
+		return echo.NewHTTPError(http.StatusForbidden, "photos cannot be opened from this page")
+	}
+	token := c.Request().Header.Get(photoTokenHeader)
+	if token == "" {
+		token = c.FormValue("resume_token")
+	}
+	ctx := c.Request().Context()
+	conv, err := ps.ConversationByResumeToken(ctx, token)
+	if errors.Is(err, store.ErrNotFound) || token == "" {
+		return echo.NewHTTPError(http.StatusForbidden, "this conversation cannot be found; reload the chat and try again")
+	}
+	if err != nil {
+		return err
+	}
+	p, err := ps.Photo(ctx, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && p.ConversationID != conv.ID) {
+		return echo.NewHTTPError(http.StatusNotFound, "not found")
+	}
+	if err != nil {
+		return err
+	}
+	return writePhoto(c, dir, p)
+}
+
+// writePhoto sends photo p's file. The type is the one kefu wrote; the
+// headers keep a browser from taking it for anything else.
+func writePhoto(c echo.Context, dir string, p *store.Photo) error {
 	f, err := os.Open(store.PhotoFile(dir, p.SHA256))
 	if errors.Is(err, os.ErrNotExist) {
 		return echo.NewHTTPError(http.StatusNotFound, "not found")

@@ -85,6 +85,16 @@ func TestBrowserWidgetPhotos(t *testing.T) {
 	if !strings.Contains(src, "/api/console/photos/"+photos[0].ID) {
 		t.Fatalf("photo src %q", src)
 	}
+
+	// After a reload the shopper finds their photos under their messages
+	// again, opened with the conversation's resume token.
+	if err := chromedp.Do(ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, "the widget again", shadow(`return !!(root && root.querySelector('[data-kefu=launcher]'))`))
+	run(t, ctx, shadow(`root.querySelector('[data-kefu=launcher]').click(); return true;`))
+	waitJS(t, ctx, "the photos in the history", shadow(`const imgs = [...root.querySelectorAll('[data-kefu=message][data-role=user] [data-kefu=photo-shown]')];
+		return imgs.length === 3 && imgs.every(i => i.complete && i.naturalWidth > 0)`))
 }
 
 // pngOf is a 20×10 PNG.

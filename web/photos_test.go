@@ -16,6 +16,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -413,5 +414,61 @@ func TestPhotoUploadOriginsAndLimit(t *testing.T) {
 	}
 	if code, out := upload(t, base, token, "a.jpg", jpg); code != http.StatusTooManyRequests || !strings.Contains(out["message"].(string), "at most 20 photos") {
 		t.Fatalf("upload 21: %d %v", code, out)
+	}
+}
+
+// A shopper opens their own conversation's photo with its resume token
+// (the widget's history after a reload): without a token it is refused,
+// with another conversation's token it is not found, from a page the
+// shop does not allow it is refused, and the token works in the form body
+// or the header.
+func TestShopperOpensOwnPhoto(t *testing.T) {
+	base, _, _ := photoServer(t, 0)
+	_, token := openConversation(t, base)
+	_, other := openConversation(t, base)
+	code, out := upload(t, base, token, "parcel.jpg", withGPS(testJPEG(t)))
+	if code != http.StatusCreated {
+		t.Fatalf("upload: %d %v", code, out)
+	}
+	id := out["id"].(string)
+	open := func(token, origin string, inHeader bool) (*http.Response, []byte) {
+		t.Helper()
+		form := url.Values{}
+		if !inHeader {
+			form.Set("resume_token", token)
+		}
+		req, _ := http.NewRequest("POST", base+"/api/photos/"+id, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if inHeader {
+			req.Header.Set("X-Kefu-Resume-Token", token)
+		}
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, body
+	}
+	if resp, _ := open("", "", false); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("without a token: %d", resp.StatusCode)
+	}
+	if resp, _ := open(other, "", false); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("with another conversation's token: %d", resp.StatusCode)
+	}
+	if resp, _ := open(token, "https://evil.example.net", false); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("from a page the shop does not allow: %d", resp.StatusCode)
+	}
+	for _, inHeader := range []bool{false, true} {
+		resp, body := open(token, "https://shop.example.com", inHeader)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" || resp.Header.Get("Access-Control-Allow-Origin") != "https://shop.example.com" {
+			t.Fatalf("own photo (token in header %v): %d %v", inHeader, resp.StatusCode, resp.Header)
+		}
+		if _, err := jpeg.Decode(bytes.NewReader(body)); err != nil || bytes.Contains(body, []byte("Exif")) {
+			t.Fatalf("served photo: %v", err)
+		}
 	}
 }

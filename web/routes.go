@@ -45,6 +45,7 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	staff.POST("/staff", h.addStaff, adminOnly)
 	get(e, "/ws/console", h.staffSocket, h.sessionAuth)
 	e.POST("/api/photos", h.uploadPhoto) // the resume token is the credential; the size is bounded as it is read
+	e.POST("/api/photos/:id", h.openPhoto, middleware.BodyLimit("4K"))
 	get(e, "/console", h.console)
 
 	demo := e.Group("/api/demo", middleware.BodyLimit("1K"))

@@ -398,6 +398,7 @@
     if (n) { // our own message coming back (other tab, resume): it is stored, whatever the ack did
       obDel(f.client_id);
       if (!n.hasAttribute('data-seq')) settle(n, seq, f.created_at);
+      showPhotos(n, f.photos);
       return;
     }
     if (st.seen[seq]) return;
@@ -421,6 +422,7 @@
     if (f.role === 'user') {
       if (f.client_id) byCid[f.client_id] = n;
       meta(n, 'sent', f.created_at);
+      showPhotos(n, f.photos);
     }
     place(n, seq); pruneSuggestions();
     // Count as unread only what is new, not the history replayed after a reload.
@@ -772,6 +774,22 @@
       refresh(); bottom(true); ensure(); sendMsg(m);
     }).catch(function (e) { showToast(e.message || pt('failed')); }).then(function () {
       photoBtn.disabled = false; photoBtn.removeAttribute('aria-busy');
+    });
+  }
+
+  // A stored message's photos (the history after a reload, another tab):
+  // each opened with the resume token in a form body, so the token stays
+  // out of URLs and the request needs no preflight.
+  function showPhotos(n, ids) {
+    var token = box().token;
+    if (!Array.isArray(ids) || !ids.length || !token || n.querySelector('.photo-img')) return;
+    ids.forEach(function (id) {
+      var img = el('img', { class: 'photo-img', 'data-kefu': 'photo-shown', alt: pt('caption') });
+      n.insertBefore(img, n.querySelector('.meta'));
+      fetch(PHOTO_URL + '/' + encodeURIComponent(id), { method: 'POST', body: new URLSearchParams({ resume_token: token }), credentials: 'omit' })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.blob(); })
+        .then(function (b) { img.src = URL.createObjectURL(b); })
+        .catch(function () { img.remove(); });
     });
   }
 
