@@ -11,7 +11,6 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -111,7 +110,7 @@ func (h *handler) uploadPhoto(c echo.Context) error {
 	sum := sha256.Sum256(clean)
 	p := &store.Photo{ConversationID: conv.ID, SHA256: hex.EncodeToString(sum[:]), ContentType: contentType,
 		Width: width, Height: height, Size: int64(len(clean))}
-	if err := writePhotoFile(dir, p.SHA256, clean); err != nil {
+	if err := store.WritePhotoFile(dir, p.SHA256, clean); err != nil {
 		return err
 	}
 	if err := ps.AddPhoto(c.Request().Context(), p); err != nil {
@@ -186,39 +185,6 @@ func sizeText(n int64) string {
 		return fmt.Sprintf("%d MB", n>>20)
 	}
 	return fmt.Sprintf("%d KB", n>>10)
-}
-
-// writePhotoFile writes data as the file named by its hash, through a
-// temporary file renamed into place, so a reader never sees half a
-// photo. A file already there has the same bytes: its name is their hash.
-func writePhotoFile(dir, sum string, data []byte) error {
-	path := store.PhotoFile(dir, sum)
-	if _, err := os.Stat(path); err == nil {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return fmt.Errorf("web: unable to make the photo directory: %w", err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".upload-*")
-	if err != nil {
-		return fmt.Errorf("web: unable to store a photo: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("web: unable to store a photo: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("web: unable to store a photo: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("web: unable to store a photo: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("web: unable to store a photo: %w", err)
-	}
-	return nil
 }
 
 // servePhoto serves a photo to signed-in staff: GET

@@ -17,6 +17,7 @@ import (
 func cmdMigrateTo(ctx context.Context, c *cli, args []string) error {
 	fs := c.flags()
 	replace := fs.Bool("replace", false, "delete what the target database holds first (copying again gives the same result)")
+	photosTo := fs.String("photos-to", "", "also copy the photos' files (from KEFU_PHOTO_DIR) into this folder: the one the nodes share as their KEFU_PHOTO_DIR")
 	rest, err := c.parse(fs, args, "postgres://USER:PASSWORD@HOST:5432/DB")
 	if err != nil {
 		return err
@@ -58,7 +59,33 @@ func cmdMigrateTo(ctx context.Context, c *cli, args []string) error {
 		fmt.Fprintf(c.stdout, "  %-24s %8d\n", t.Table, t.Rows)
 		total += t.Rows
 	}
-	fmt.Fprintf(c.stdout, "Copied %d rows into %s; every table holds as many rows as the source. The search index is rebuilt by the first kefu started on it.\n"+
-		"Run the nodes with KEFU_DATABASE_URL set to it (docs/scale.md).\n", total, dst.Path())
+	fmt.Fprintf(c.stdout, "Copied %d rows into %s; every table holds as many rows as the source. The search index is rebuilt by the first kefu started on it.\n", total, dst.Path())
+	if err := copyPhotos(ctx, c, src, cfg.PhotoDir, *photosTo); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Run the nodes with KEFU_DATABASE_URL set to it (docs/scale.md).\n")
+	return nil
+}
+
+// copyPhotos copies the photos' files, which live in a folder and not in
+// the database, into the folder the nodes share (--photos-to), or says
+// where they are when it was not given.
+func copyPhotos(ctx context.Context, c *cli, src *store.Store, from, to string) error {
+	hashes, err := src.PhotoHashes(ctx)
+	if err != nil || len(hashes) == 0 {
+		return err
+	}
+	if to == "" {
+		fmt.Fprintf(c.stdout, "The %d photos' files are in %s, not in the database: copy that folder to the nodes' KEFU_PHOTO_DIR (a folder they share), or run again with --replace --photos-to DIR.\n", len(hashes), from)
+		return nil
+	}
+	copied, missing, err := store.CopyPhotoFiles(from, to, hashes)
+	if err != nil {
+		return fmt.Errorf("copying the photos into %s: %w", to, err)
+	}
+	fmt.Fprintf(c.stdout, "Copied %d photos' files into %s.\n", copied, to)
+	if len(missing) > 0 {
+		fmt.Fprintf(c.stderr, "%d photos' files were not in %s (erased by hand?); their messages show no photo.\n", len(missing), from)
+	}
 	return nil
 }
