@@ -53,6 +53,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, ready chan<- strin
 		}
 		defer stop()
 	}
+	if cfg.NatsURL != "" && cfg.PhotoDir == store.PhotoDirBeside(cfg.DB) {
+		// A photo uploaded through one node is served by any other.
+		log.Warn("several nodes with photos in a folder of this node's own; give every node the same shared folder as KEFU_PHOTO_DIR (docs/scale.md)", "photo_dir", cfg.PhotoDir)
+	}
 	if cfg.Demo {
 		log.Warn("demo mode: /api/demo signs any demo customer's identity; set KEFU_IDENTITY_SECRET and KEFU_DEMO=false in production")
 	}
