@@ -287,6 +287,10 @@ type queuedTurn struct {
 	text          string
 	confirmAction string
 	seq           int64 // the shopper message it answers; zero: the last
+	// A turn started before its message was committed (early.go): the
+	// message's gate, and the message as it was sent.
+	gate    *turnGate
+	pending *store.Message
 }
 
 // newConversation is the live state of a stored conversation.

@@ -24,6 +24,8 @@ type turnFeed struct {
 	mu    sync.Mutex
 	open  bool
 	done  bool
+	gated bool            // its message's ack has not gone out yet (early.go): nothing shows
+	due   bool            // it would have opened, but was gated
 	act   []byte          // the latest activity frame, while closed
 	text  strings.Builder // the streamed text, while closed
 	timer *time.Timer
@@ -34,9 +36,13 @@ type turnFeed struct {
 	flusher *time.Timer     // sends held at the end of the interval
 }
 
-// startFeed starts a turn's feed; delay < 0 opens it at once.
-func (c *conversation) startFeed(delay, every time.Duration) *turnFeed {
+// startFeed starts a turn's feed; delay < 0 opens it at once. A turn that
+// started before its message was stored passes that message's gate.
+func (c *conversation) startFeed(delay, every time.Duration, gate *turnGate) *turnFeed {
 	f := &turnFeed{c: c, every: max(every, 0)}
+	if gate != nil {
+		gate.attach(f)
+	}
 	if delay < 0 {
 		f.openNow()
 	} else {
@@ -51,6 +57,10 @@ func (f *turnFeed) openNow() {
 	if f.open || f.done {
 		return
 	}
+	if f.gated {
+		f.due = true
+		return
+	}
 	f.open = true
 	f.c.broadcast(mustJSON(typingFrame{Type: "typing", Who: "assistant", Typing: true}), 0)
 	if f.act != nil {
@@ -60,6 +70,21 @@ func (f *turnFeed) openNow() {
 		f.sendDelta(f.text.String())
 	}
 	f.act, f.text = nil, strings.Builder{}
+}
+
+// ungate lets the feed show itself: its message's ack went out. What it
+// held while gated goes out now if it was due to open.
+func (f *turnFeed) ungate() {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	f.gated = false
+	due := f.due
+	f.mu.Unlock()
+	if due {
+		f.openNow()
+	}
 }
 
 // sendDelta sends streamed text now. f.mu is held.

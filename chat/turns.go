@@ -41,6 +41,14 @@ func (e *Engine) answerLeftovers(ctx context.Context, c *conversation) {
 func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, f *inFrame, confirmAction string) {
 	m := &store.Message{ConversationID: c.id, Role: store.RoleUser, Text: f.Text, ClientID: f.ClientID,
 		Attachments: e.ownPhotos(ctx, c.id, f.Attachments)}
+	// When the bot is idle its turn starts now, beside the commit, held at
+	// its gate until the ack has gone out (early.go).
+	gate := e.startEarly(c, m, confirmAction)
+	defer func() {
+		if gate != nil {
+			gate.fail() // not stored, a retry, or no longer the bot's: no answer
+		}
+	}()
 	// The shopper's other tabs and staff watching the conversation see the
 	// message as it comes (a person who took over reads the answers live).
 	dups, err := e.appendSaving(ctx, cn.unsaved, []*store.Message{m}, cn)
@@ -56,6 +64,17 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	cn.sendAck(f.ClientID, m.Seq)
 	if dups[0] {
 		return // a retry: acknowledged again, stored and answered once
+	}
+	if gate != nil {
+		if state, _ := c.currentState(); state == store.StateBot {
+			gate.open()
+			gate = nil
+			return
+		}
+		// The state moved while the message was stored: drop the early
+		// turn, and go on as if there had been none.
+		gate.fail()
+		gate = nil
 	}
 	state, _ := c.currentState()
 	if state == store.StateClosed {
@@ -137,19 +156,23 @@ func (e *Engine) runTurns(c *conversation) {
 		c.cancel = cancel
 		c.mu.Unlock()
 
-		if held, answer := e.leaseTurn(ctx, c, q); answer {
-			c.mu.Lock()
-			c.held = held
-			c.mu.Unlock()
-			answered := e.turn(ctx, c, q)
-			c.mu.Lock()
-			c.held = nil
-			c.mu.Unlock()
-			if held != nil {
-				held.Release(answered)
+		// A turn whose message was not stored (early.go) has nothing to
+		// answer.
+		if q.gate == nil || q.gate.setCancel(cancel) {
+			if held, answer := e.leaseTurn(ctx, c, q); answer {
+				c.mu.Lock()
+				c.held = held
+				c.mu.Unlock()
+				answered := e.turn(ctx, c, q)
+				c.mu.Lock()
+				c.held = nil
+				c.mu.Unlock()
+				if held != nil {
+					held.Release(answered)
+				}
+			} else if held != nil {
+				held.Release(0)
 			}
-		} else if held != nil {
-			held.Release(0)
 		}
 		cancel()
 		c.mu.Lock()
@@ -199,13 +222,13 @@ func (e *Engine) leaseTurn(ctx context.Context, c *conversation, q queuedTurn) (
 // handed it to a person), 0 when it failed or was cancelled.
 func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) (answered int64) {
 	start := time.Now()
-	feed := c.startFeed(e.cfg.FeedDelay, e.cfg.DeltaEvery)
+	feed := c.startFeed(e.cfg.FeedDelay, e.cfg.DeltaEvery, q.gate)
 	c.mu.Lock()
 	c.feed = feed
 	c.mu.Unlock()
 	id := tools.Identity{CustomerID: c.customerID, ConversationID: c.id, Locale: c.locale}
 	res, err := e.agent.Turn(ctx, agents.Turn{ConversationID: c.id, Identity: id, ShopperName: c.customerName,
-		Text: q.text, ConfirmAction: q.confirmAction, Seq: q.seq, Log: e.agentLog}, agents.Events{
+		Text: q.text, ConfirmAction: q.confirmAction, Seq: q.seq, Log: e.turnLog(q)}, agents.Events{
 		Delta: feed.delta,
 		Reset: feed.reset,
 		Activity: func(tool string) {

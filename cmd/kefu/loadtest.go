@@ -54,6 +54,10 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	fs.Float64Var(&sim.StallShare, "sim-stall-share", 0, "--model-sim: share of answers that stop part-way and hang")
 	fs.Float64Var(&sim.TrickleShare, "sim-trickle-share", 0, "--model-sim: share of answers that trickle a token a second")
 	fs.Float64Var(&sim.RateLimitShare, "sim-429-share", 0, "--model-sim: share of requests refused with 429 and Retry-After")
+	addr := fs.String("addr", "127.0.0.1:0", "the started kefu's address, HOST:PORT (port 0: a free one)")
+	debugAddr := fs.String("debug-addr", "", "the started kefu's KEFU_DEBUG_ADDR: serve Go's profiler there, HOST:PORT (default off)")
+	fs.StringVar(&sim.Addr, "sim-addr", "127.0.0.1:0", "--model-sim: the simulated model's address, HOST:PORT (port 0: a free one)")
+	baselineAddr := fs.String("baseline-addr", "127.0.0.1:0", "the echo baselines' address, HOST:PORT (port 0: a free one; the baselines run one after another)")
 	rf := addReplayFlags(fs)
 	echoAddr := fs.String("serve-echo", "", "run only the echo baseline, with /metrics, on this address (the idle mode starts one)")
 	if _, err := c.parse(fs, args); err != nil {
@@ -96,7 +100,10 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 		if model != nil {
 			extra = simEnv(model.URL)
 		}
-		srv, err := startServer(ctx, c.environ, *msgRate, extra...)
+		if *debugAddr != "" {
+			extra = append(extra, "KEFU_DEBUG_ADDR="+*debugAddr)
+		}
+		srv, err := startServer(ctx, c.environ, *msgRate, *addr, extra...)
 		if err != nil {
 			return err
 		}
@@ -120,7 +127,7 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 		return replayRuns(ctx, o, rf, *runs, stdout, *asJSON)
 	}
 	if *mode == "idle" {
-		return idleRun(ctx, o, *sockets, *baseline, stdout, *asJSON)
+		return idleRun(ctx, o, *sockets, *baseline, *baselineAddr, stdout, *asJSON)
 	}
 	var report []runReport
 	for i := range *runs {
@@ -140,10 +147,10 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 			r.Direct, err = loadtest.Direct(ctx, model.URL, o.Shoppers, o.Duration)
 		}
 		if err == nil && *baseline {
-			r.Echo, err = echoRun(ctx, o)
+			r.Echo, err = echoRun(ctx, o, *baselineAddr)
 		}
 		if err == nil && *storeBaseline {
-			r.Store, err = storeEchoRun(ctx, o)
+			r.Store, err = storeEchoRun(ctx, o, *baselineAddr)
 		}
 		if err != nil {
 			return err
@@ -164,8 +171,8 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	return nil
 }
 
-func echoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, error) {
-	url, stop, err := loadtest.Echo()
+func echoRun(ctx context.Context, o loadtest.Options, addr string) (*loadtest.Result, error) {
+	url, stop, err := loadtest.ServeOn(addr, loadtest.EchoHandler())
 	if err != nil {
 		return nil, err
 	}
@@ -174,13 +181,13 @@ func echoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, error) 
 	return loadtest.Run(ctx, o)
 }
 
-func storeEchoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, error) {
+func storeEchoRun(ctx context.Context, o loadtest.Options, addr string) (*loadtest.Result, error) {
 	dir, err := os.MkdirTemp("", "kefu-loadtest-store-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	url, stop, err := storeEcho(ctx, filepath.Join(dir, "kefu.db"))
+	url, stop, err := storeEcho(ctx, filepath.Join(dir, "kefu.db"), addr)
 	if err != nil {
 		return nil, err
 	}
@@ -189,7 +196,7 @@ func storeEchoRun(ctx context.Context, o loadtest.Options) (*loadtest.Result, er
 	return loadtest.Run(ctx, o)
 }
 
-func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, stdout io.Writer, asJSON bool) error {
+func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, baselineAddr string, stdout io.Writer, asJSON bool) error {
 	before, after, err := loadtest.Idle(ctx, o, n)
 	if err != nil {
 		return err
@@ -198,7 +205,7 @@ func idleRun(ctx context.Context, o loadtest.Options, n int, baseline bool, stdo
 	// own: the floor under kefu's memory per socket.
 	var echoBefore, echoAfter loadtest.Usage
 	if baseline {
-		echo, err := startEchoServer(ctx)
+		echo, err := startEchoServer(ctx, baselineAddr)
 		if err != nil {
 			return fmt.Errorf("the echo baseline: %w", err)
 		}
@@ -405,7 +412,7 @@ type childServer struct {
 
 // newChild prepares a child running this binary with args: a temporary
 // folder, a free port and a log file in the folder. start runs it.
-func newChild(name string, args ...string) (*childServer, error) {
+func newChild(name, addr string, args ...string) (*childServer, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -414,12 +421,13 @@ func newChild(name string, args ...string) (*childServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	// A port of 0 becomes a free one; a given port is checked free.
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		os.RemoveAll(dir)
-		return nil, err
+		return nil, fmt.Errorf("%s's address: %w", name, err)
 	}
-	addr := ln.Addr().String()
+	addr = ln.Addr().String()
 	ln.Close()
 	s := &childServer{addr: addr, ws: "ws://" + addr + "/ws", metrics: "http://" + addr + "/metrics",
 		log: filepath.Join(dir, name+".log"), dir: dir}
@@ -440,8 +448,8 @@ func newChild(name string, args ...string) (*childServer, error) {
 // an idle server; a flooding one sends a hundred times that and is cut off)
 // and no practical limit per address, of messages, sockets or hellos
 // (every simulated shopper is 127.0.0.1).
-func startServer(ctx context.Context, environ []string, msgRate int, extra ...string) (*childServer, error) {
-	s, err := newChild("kefu", "serve")
+func startServer(ctx context.Context, environ []string, msgRate int, addr string, extra ...string) (*childServer, error) {
+	s, err := newChild("kefu", addr, "serve")
 	if err != nil {
 		return nil, err
 	}
@@ -464,8 +472,8 @@ func startServer(ctx context.Context, environ []string, msgRate int, extra ...st
 
 // startEchoServer starts the echo baseline in a process of its own, as
 // kefu is, so that its memory can be read the same way.
-func startEchoServer(ctx context.Context) (*childServer, error) {
-	s, err := newChild("echo")
+func startEchoServer(ctx context.Context, addr string) (*childServer, error) {
+	s, err := newChild("echo", addr)
 	if err != nil {
 		return nil, err
 	}

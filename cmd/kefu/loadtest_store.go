@@ -20,12 +20,12 @@ import (
 // and kefu is the conversation engine and the agent; between it and the
 // echo server, what storing a turn costs. The database is a new one at
 // path; stop closes it.
-func storeEcho(ctx context.Context, path string) (url string, stop func(), err error) {
+func storeEcho(ctx context.Context, path, addr string) (url string, stop func(), err error) {
 	s, err := stack.New(ctx, stack.Config{DB: path}, stack.Options{Log: slog.New(slog.DiscardHandler), Version: version})
 	if err != nil {
 		return "", nil, err
 	}
-	url, stopServer, err := loadtest.Serve(storeEchoHandler(s.Store, s.Engine.Writer()))
+	url, stopServer, err := loadtest.ServeOn(addr, storeEchoHandler(s.Store, s.Engine.Writer()))
 	if err != nil {
 		s.Shutdown(context.Background())
 		return "", nil, err

@@ -18,7 +18,7 @@ import (
 func TestStoreEchoStoresEachTurn(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "kefu.db")
-	url, stop, err := storeEcho(ctx, path)
+	url, stop, err := storeEcho(ctx, path, "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

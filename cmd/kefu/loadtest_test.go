@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net"
+	"net/http"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,11 +93,25 @@ func TestLoadtestModelSim(t *testing.T) {
 		t.Skip("builds and runs the kefu binary")
 	}
 	bin := buildKefu(t)
+	// The ports are given (--addr, --sim-addr, --debug-addr): the server,
+	// the model and the profiler answer on them while it runs.
+	kefuAddr, simAddr, debugAddr := freeAddr(t), freeAddr(t), freeAddr(t)
 	var out, errOut bytes.Buffer
 	cmd := exec.Command(bin, "loadtest", "--json", "--model-sim", "--shoppers", "4", "--duration", "2s", "--warmup", "500ms",
-		"--baseline=false", "--sim-first-token", "100ms", "--sim-token-gap", "5ms", "--sim-tool-share", "0.5")
+		"--baseline=false", "--sim-first-token", "100ms", "--sim-token-gap", "5ms", "--sim-tool-share", "0.5",
+		"--addr", kefuAddr, "--sim-addr", simAddr, "--debug-addr", debugAddr)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"http://" + kefuAddr + "/readyz", "http://" + debugAddr + "/debug/pprof/", "http://" + simAddr + "/v1/models"} {
+		if !answers(u, 30*time.Second) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("nothing answered at %s during the load test\n%s", u, errOut.String())
+		}
+	}
+	if err := cmd.Wait(); err != nil {
 		t.Fatalf("kefu loadtest --model-sim: %v\n%s", err, errOut.String())
 	}
 	var report []struct {
@@ -130,4 +147,44 @@ func TestModelSimPace(t *testing.T) {
 	if d.Streams < 2 || d.Errors != 0 || d.FirstToken.P50 < 80*time.Millisecond || d.Final.P50 < 80*time.Millisecond+45*time.Millisecond {
 		t.Fatalf("direct: %+v", d)
 	}
+}
+
+// A port taken already is refused with its address named.
+func TestLoadtestTakenPort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the kefu binary")
+	}
+	bin := buildKefu(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	out, err := exec.Command(bin, "loadtest", "--addr", ln.Addr().String(), "--shoppers", "1", "--duration", "100ms").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), ln.Addr().String()) {
+		t.Fatalf("kefu loadtest on a taken port: %v\n%s", err, out)
+	}
+}
+
+// freeAddr returns a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// answers reports whether url answers an HTTP request (any status) within
+// d.
+func answers(url string, d time.Duration) bool {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			return true
+		}
+	}
+	return false
 }

@@ -29,6 +29,7 @@ type SimOptions struct {
 	// hangs, trickles a byte a second, or is refused with 429 and
 	// Retry-After.
 	StallShare, TrickleShare, RateLimitShare float64
+	Addr                                     string // HOST:PORT to serve on; default a free loopback port
 }
 
 func (o *SimOptions) defaults() {
@@ -59,7 +60,11 @@ type ModelSim struct {
 // StartModelSim serves a simulated model on a loopback port until Close.
 func StartModelSim(o SimOptions) (*ModelSim, error) {
 	o.defaults()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := o.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,12 @@ func Echo() (url string, stop func(), err error) {
 // Serve serves a baseline's socket handler on a local port of its own and
 // returns the socket's URL and a function that stops it.
 func Serve(h http.Handler) (url string, stop func(), err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return ServeOn("127.0.0.1:0", h)
+}
+
+// ServeOn is Serve on addr (HOST:PORT; port 0: a free one).
+func ServeOn(addr string, h http.Handler) (url string, stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, err
 	}
