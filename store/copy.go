@@ -18,6 +18,7 @@ var copyTables = []string{
 	"conversations", "messages", "conversation_events", "conversation_tools", "conversation_orders",
 	"pending_actions", "coupons", "customer_summaries",
 	"staff_sessions", "staff_login_addresses", "audit_log", "erasures", "turn_leases", "photos",
+	"campaigns", "campaign_deliveries", "campaign_redemptions", "offer_optouts",
 }
 
 // copySkipped are the tables CopyTo does not move: the search indexes

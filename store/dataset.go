@@ -141,6 +141,9 @@ type Order struct {
 	CancelledAt   *time.Time  `json:"cancelled_at,omitempty"`
 	Items         []OrderItem `json:"items"`
 	Shipments     []Shipment  `json:"shipments,omitempty"`
+	// Coupons are the codes the order used; a campaign's code counts as
+	// its redemption (campaigns.go).
+	Coupons []string `json:"coupons,omitempty"`
 
 	// Filled when read from the store.
 	CustomerID int64 `json:"-"`

@@ -261,6 +261,9 @@ func (im *importer) writeOrder(ctx context.Context, o Order) error {
 		}
 		oc = merge(oc, sc)
 	}
+	if err := im.redeemCoupons(ctx, orderID, o); err != nil {
+		return err
+	}
 	im.rep.add("orders", oc)
 	return nil
 }

@@ -373,7 +373,7 @@ func pgRewrite(query string) *pgStatement {
 var pgIDTables = map[string]bool{
 	"customers": true, "products": true, "orders": true, "order_items": true, "shipments": true,
 	"tracking_events": true, "returns": true, "reviews": true, "kb_articles": true, "staff_users": true,
-	"messages": true, "conversation_events": true, "audit_log": true, "coupons": true, "erasures": true, "order_address_changes": true,
+	"messages": true, "conversation_events": true, "audit_log": true, "coupons": true, "erasures": true, "order_address_changes": true, "campaigns": true,
 }
 
 var (

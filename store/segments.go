@@ -22,6 +22,10 @@ type SegmentFilter struct {
 	MaxRating    float64
 	Locale       string
 	Limit        int // default 200, at most 5000
+	// CustomerID, if set, asks whether that one customer is in the
+	// segment (a campaign's check as a shopper opens the widget): the
+	// figures are computed for one row, not the whole shop.
+	CustomerID int64
 }
 
 // SegmentCustomer is a customer in a segment, with the figures it was
@@ -68,6 +72,9 @@ func (s *Store) Segment(ctx context.Context, f SegmentFilter) ([]SegmentCustomer
 	}
 	if f.Locale != "" {
 		conds, args = append(conds, `cu.locale = ?`), append(args, f.Locale)
+	}
+	if f.CustomerID != 0 {
+		conds, args = append(conds, `cu.id = ?`), append(args, f.CustomerID)
 	}
 	where := ""
 	if len(conds) > 0 {
