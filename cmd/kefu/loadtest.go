@@ -94,6 +94,9 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 		}
 		defer model.Close()
 		o.TurnTimeout = 30 * time.Second // a stalled model is cut by kefu's KEFU_LLM_TIMEOUT, 5 s a step
+		// After each run: are the server's goroutines back to their number
+		// before it, once its pooled connections to the model are closed?
+		o.Settle, o.AfterRun = 30*time.Second, model.CloseIdle
 	}
 	if *url == "" {
 		var extra []string
@@ -141,7 +144,14 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 				r.Kefu, err = loadtest.Run(ctx, fo)
 			}
 		} else {
+			var req0, faults0 int64
+			if model != nil {
+				req0, faults0 = model.Requests.Load(), model.Faults.Load()
+			}
 			r.Kefu, err = loadtest.Run(ctx, o)
+			if model != nil {
+				r.Model = &simCounts{Requests: model.Requests.Load() - req0, Faults: model.Faults.Load() - faults0}
+			}
 		}
 		if err == nil && model != nil {
 			r.Direct, err = loadtest.Direct(ctx, model.URL, o.Shoppers, o.Duration)
@@ -262,6 +272,8 @@ type runReport struct {
 	// Direct is clients streaming from the simulated model without kefu
 	// (--model-sim).
 	Direct *loadtest.DirectResult `json:",omitempty"`
+	// Model is what kefu asked of the simulated model in the run.
+	Model *simCounts `json:",omitempty"`
 }
 
 func (r runReport) print(w io.Writer) {
@@ -537,3 +549,6 @@ func (s *childServer) stop() {
 	}
 	os.RemoveAll(s.dir)
 }
+
+// simCounts are the simulated model's requests, and the faults among them.
+type simCounts struct{ Requests, Faults int64 }

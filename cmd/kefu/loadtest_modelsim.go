@@ -29,6 +29,10 @@ func printModelSim(w io.Writer, r runReport) {
 	fmt.Fprintf(w, "       %-12s kefu adds to the first token: p50 %s, p99 %s; to the final message: p50 %s, p99 %s\n", "",
 		signedMS(k.FirstDelta.P50-d.FirstToken.P50), signedMS(k.FirstDelta.P99-d.FirstToken.P99),
 		signedMS(k.Reply.P50-d.Final.P50), signedMS(k.Reply.P99-d.Final.P99))
+	if r.Model != nil {
+		fmt.Fprintf(w, "       %-12s %d requests to the model, %d of them faults (stalled, trickling or 429)\n", "model", r.Model.Requests, r.Model.Faults)
+	}
+	fmt.Fprintf(w, "       %-12s server goroutines: %d before the run, %d with the shoppers, %d once they left\n", "", k.MemBefore.Goroutines, k.MemAfter.Goroutines, k.MemLeft.Goroutines)
 }
 
 func summariseModelSim(w io.Writer, rs []runReport) {

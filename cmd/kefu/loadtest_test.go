@@ -188,3 +188,44 @@ func answers(url string, d time.Duration) bool {
 	}
 	return false
 }
+
+// kefu loadtest --model-sim with a model that stalls mid-answer, trickles
+// a token a second or refuses with 429 and Retry-After: every turn is
+// still answered (by the built-in fallback, after kefu's model time-out)
+// with no error at the shoppers, and once they have left the server is
+// back to the goroutines it had before the run: no stream, turn or timer
+// is left behind.
+func TestLoadtestModelSimFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the kefu binary")
+	}
+	bin := buildKefu(t)
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(bin, "loadtest", "--json", "--model-sim", "--shoppers", "6", "--duration", "8s", "--warmup", "500ms",
+		"--baseline=false", "--sim-first-token", "50ms", "--sim-token-gap", "5ms",
+		"--sim-stall-share", "0.15", "--sim-trickle-share", "0.15", "--sim-429-share", "0.15")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("kefu loadtest --model-sim: %v\n%s", err, errOut.String())
+	}
+	var report []struct {
+		Kefu  *loadtest.Result
+		Model *simCounts
+	}
+	if err := json.Unmarshal(out.Bytes(), &report); err != nil {
+		t.Fatal(err)
+	}
+	if len(report) != 1 || report[0].Kefu == nil || report[0].Model == nil {
+		t.Fatalf("report: %s", out.String())
+	}
+	k, m := report[0].Kefu, report[0].Model
+	if m.Faults == 0 || m.Requests <= m.Faults {
+		t.Errorf("the model: %+v, want some faults", m)
+	}
+	if k.Turns == 0 || len(k.Errors) != 0 {
+		t.Errorf("kefu: %d turns, errors %v", k.Turns, k.Errors)
+	}
+	if left, before := k.MemLeft.Goroutines, k.MemBefore.Goroutines; left == 0 || left > before {
+		t.Errorf("server goroutines: %d before the run, %d after the shoppers left", before, left)
+	}
+}

@@ -37,6 +37,13 @@ type Options struct {
 	Flood       bool                                          // one more shopper sends messages as fast as it can, unmeasured
 	Progress    io.Writer                                     // a line per second while running; nil: quiet
 	Label       string                                        // names the server in the progress lines
+	// Settle, if not zero, is how long to wait after the shoppers left for
+	// the server's goroutines to fall back to their number before the
+	// run (Result.MemLeft); AfterRun, if set, is called first (e.g. to
+	// close the model's idle keep-alive connections, which are pooled,
+	// not left behind).
+	Settle   time.Duration
+	AfterRun func()
 }
 
 // Result is what a run measured.
@@ -56,6 +63,7 @@ type Result struct {
 	FloodEnd     string // the last close reason
 	MemBefore    Usage  // the server's memory before the shoppers connected
 	MemAfter     Usage  // ...and at the end, with them connected
+	MemLeft      Usage  // ...and once they left (Options.Settle): a goroutine count above MemBefore's is left behind
 	// CPU time used while measuring: by the server, read from its /metrics
 	// (zero if not known), and by this process (the shoppers, and a
 	// baseline server run in it; zero where not known).
@@ -254,6 +262,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	line.end()
 	cancel()
 	wg.Wait()
+	if o.Settle > 0 {
+		res.MemLeft = settle(o, res.MemBefore.Goroutines)
+	}
 	mu.Lock()
 	res.Ack, res.Reply, res.FirstDelta = latency(acks), latency(replies), latency(firsts)
 	mu.Unlock()
@@ -265,6 +276,39 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// settle waits up to o.Settle for the server's goroutines to fall back to
+// their number before the run, and returns its usage then.
+func settle(o Options, goroutines int64) Usage {
+	if o.AfterRun != nil {
+		o.AfterRun()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.Settle)
+	defer cancel()
+	var u Usage
+	for {
+		if got, err := ReadUsage(ctx, o.MetricsURL); err == nil {
+			u = got
+		}
+		if u.Goroutines > 0 && u.Goroutines <= goroutines || !sleepCtx(ctx, 100*time.Millisecond) {
+			return u
+		}
+		if o.AfterRun != nil {
+			o.AfterRun()
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // Idle opens n shopper sockets, each with a conversation, holds them, and

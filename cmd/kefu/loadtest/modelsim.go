@@ -76,6 +76,14 @@ func StartModelSim(o SimOptions) (*ModelSim, error) {
 	return m, nil
 }
 
+// CloseIdle closes the idle keep-alive connections to the simulator, so
+// that a client's pooled connections (and their goroutines) end; new
+// requests are served as before.
+func (m *ModelSim) CloseIdle() {
+	m.srv.SetKeepAlivesEnabled(false) // closes the idle ones
+	m.srv.SetKeepAlivesEnabled(true)
+}
+
 // Close stops the server; streams in progress end.
 func (m *ModelSim) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
