@@ -389,6 +389,7 @@ func (cn *conn) hello(f *inFrame) error {
 	if loaded && resumed {
 		e.answerLeftovers(ctx, cn.conv)
 	}
+	cn.offer(customerID)
 	return nil
 }
 
@@ -443,6 +444,8 @@ func (cn *conn) handle(f *inFrame) {
 			return
 		}
 		e.metrics.RecommendationClicks.Inc()
+	case "offer":
+		cn.offerResponse(f)
 	case "rate":
 		cn.rate(f)
 	}

@@ -140,7 +140,7 @@ func messageFrame(m *store.Message, cards []Card) MessageFrame {
 	case store.RoleUser:
 		f.ClientID, f.Photos = m.ClientID, m.Attachments
 	case store.RoleAssistant:
-		f.Author = "kefu"
+		f.Author, f.Offer = "kefu", offerOf(m)
 	case store.RoleStaff:
 		f.Author = m.Author
 	}

@@ -17,6 +17,7 @@ type Metrics struct {
 	FramesRefused        *prometheus.CounterVec // by error code
 	SocketsRefused       *prometheus.CounterVec // by HTTP status: 429 (per address), 503 (descriptors)
 	RecommendationClicks prometheus.Counter
+	OffersShown          prometheus.Counter
 	CouponsIssued        prometheus.Counter
 }
 
@@ -40,9 +41,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		SocketsRefused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "kefu_sockets_refused_total",
 			Help: "Shopper sockets refused before the upgrade, by status: 429 (too many from one address), 503 (the descriptors kept in reserve)."}, []string{"status"}),
 		RecommendationClicks: prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_recommendation_clicks_total", Help: "Recommended products shoppers clicked in the widget."}),
+		OffersShown:          prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_campaign_offers_shown_total", Help: "Campaign offers shown to signed-in shoppers."}),
 		CouponsIssued:        prometheus.NewCounter(prometheus.CounterOpts{Name: "kefu_coupons_issued_total", Help: "Coupons the agent issued."}),
 	}
 	reg.MustRegister(m.Connections, m.Turns, m.TurnSeconds, m.ToolCalls, m.ModelErrors, m.Fallbacks, m.Handoffs,
-		m.SlowClients, m.WriteBatch, m.WriteCommitSeconds, m.FramesRefused, m.SocketsRefused, m.RecommendationClicks, m.CouponsIssued)
+		m.SlowClients, m.WriteBatch, m.WriteCommitSeconds, m.FramesRefused, m.SocketsRefused, m.RecommendationClicks, m.OffersShown, m.CouponsIssued)
 	return m
 }

@@ -57,6 +57,10 @@ type inFrame struct {
 
 	// click
 	SKU string `json:"sku,omitempty"`
+
+	// offer: the shopper clicked or dismissed a campaign's message
+	CampaignID int64  `json:"campaign_id,omitempty"`
+	Response   string `json:"response,omitempty"`
 }
 
 // Identity is a shop's signed statement of who the shopper is.
@@ -149,6 +153,10 @@ func decodeFrame(b []byte) (*inFrame, error) {
 		if f.SKU == "" || len(f.SKU) > 64 {
 			return nil, badFrame("click needs the sku of a recommended product")
 		}
+	case "offer":
+		if f.CampaignID <= 0 || (f.Response != "click" && f.Response != "dismiss") {
+			return nil, badFrame(`offer needs a campaign_id and a response of "click" or "dismiss"`)
+		}
 	case "":
 		return nil, badFrame(`the frame has no "type"`)
 	default:
@@ -235,6 +243,8 @@ type MessageFrame struct {
 	// Photos are the ids of the photos a shopper message attached; the
 	// widget opens each with POST /api/photos/:id and its resume token.
 	Photos []string `json:"photos,omitempty"`
+	// Offer marks a campaign's proactive message, with its coupon.
+	Offer *Offer `json:"offer,omitempty"`
 }
 
 type deltaFrame struct {

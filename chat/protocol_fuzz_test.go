@@ -142,6 +142,10 @@ func checkFrame(t *testing.T, b []byte, f *inFrame) {
 		if f.SKU == "" || len(f.SKU) > 64 {
 			fail("click without a sku")
 		}
+	case "offer":
+		if f.CampaignID <= 0 || (f.Response != "click" && f.Response != "dismiss") {
+			fail("offer without a campaign or a response")
+		}
 	default:
 		fail("unknown type accepted")
 	}

@@ -56,7 +56,11 @@ func (t *turnTools) add(m *store.Message) (Entry, bool) {
 				return Entry{}, false
 			}
 		}
-		e := Entry{Kind: "message", Seq: m.Seq, Role: m.Role, Author: "kefu", Text: m.Text, Model: m.Model, At: m.CreatedAt,
+		author := "kefu"
+		if m.Author == CampaignAuthor {
+			author = CampaignAuthor // the console marks a campaign's message
+		}
+		e := Entry{Kind: "message", Seq: m.Seq, Role: m.Role, Author: author, Text: m.Text, Model: m.Model, At: m.CreatedAt,
 			ToolCalls: t.calls, ToolResults: t.results}
 		t.calls, t.results = nil, nil
 		return e, true

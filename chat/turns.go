@@ -41,9 +41,16 @@ func (e *Engine) answerLeftovers(ctx context.Context, c *conversation) {
 func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, f *inFrame, confirmAction string) {
 	m := &store.Message{ConversationID: c.id, Role: store.RoleUser, Text: f.Text, ClientID: f.ClientID,
 		Attachments: e.ownPhotos(ctx, c.id, f.Attachments)}
+	// "No more offers" is honoured by code before any model reads it
+	// (campaigns.go): no turn for it, early or not.
+	optOutLang, optOut := optOutRequest(f.Text)
+	optOut = optOut && confirmAction == ""
 	// When the bot is idle its turn starts now, beside the commit, held at
 	// its gate until the ack has gone out (early.go).
-	gate := e.startEarly(c, m, confirmAction)
+	var gate *turnGate
+	if !optOut {
+		gate = e.startEarly(c, m, confirmAction)
+	}
 	defer func() {
 		if gate != nil {
 			gate.fail() // not stored, a retry, or no longer the bot's: no answer
@@ -81,6 +88,11 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 		// Writing again reopens a closed conversation with the bot.
 		e.move(ctx, c, store.StateBot, StaffMember{})
 		state = store.StateBot
+	}
+	if optOut {
+		// A person who has the conversation answers it themselves.
+		e.optOut(ctx, c, optOutLang, state == store.StateBot)
+		return
 	}
 	if state != store.StateBot {
 		return // a person answers; the bot stays silent
