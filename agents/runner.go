@@ -16,6 +16,7 @@ import (
 
 	"github.com/tmc/langchaingo/llms"
 
+	"github.com/kefu-dev/kefu/agents/voice"
 	"github.com/kefu-dev/kefu/tools"
 )
 
@@ -48,6 +49,9 @@ type Runner struct {
 	// decides, in code, whether a previewed change runs. Zero value:
 	// nothing is ever confirmed from text.
 	Reply func(text string) Reply
+	// Voice is the shop's voice, whose prompt section goes after the
+	// rules (systemText); nil: none.
+	Voice *voice.Live
 	Config
 }
 
@@ -158,7 +162,7 @@ func (r *Runner) Turn(ctx context.Context, t Turn, ev Events) (Result, error) {
 		return Result{}, fmt.Errorf("agents: load history: %w", err)
 	}
 	msgs := append([]llms.MessageContent{
-		llms.TextParts(llms.ChatMessageTypeSystem, systemPrompt+"\n\n"+turnContext(t.Identity, t.ShopperName, r.now())),
+		llms.TextParts(llms.ChatMessageTypeSystem, r.systemText(ctx, t)),
 	}, history...)
 
 	var res Result

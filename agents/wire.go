@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/agents/builtin"
+	"github.com/kefu-dev/kefu/agents/voice"
 	"github.com/kefu-dev/kefu/store"
 	"github.com/kefu-dev/kefu/tools"
 )
@@ -19,6 +20,9 @@ type Options struct {
 	Policy       tools.Policy
 	Config       Config
 	Logger       *slog.Logger
+	// Voice is the shop's voice (names, tone, instructions, greeting);
+	// nil: kefu's own.
+	Voice *voice.Live
 }
 
 // NewRunner wires the agent over the store: the tools, the built-in model
@@ -29,6 +33,10 @@ type Options struct {
 func NewRunner(ctx context.Context, st *store.Store, o Options) (*Runner, error) {
 	local := builtin.NewForShop(builtin.Shop{})
 	local.SetReturnWindow(o.Policy.ReturnWindow)
+	local.SetVoice(func() builtin.Voice {
+		v := o.Voice.Get(context.Background())
+		return builtin.Voice{ShopName: v.ShopName, AssistantName: v.AssistantName, GreetingEN: v.GreetingEN, GreetingZH: v.GreetingZH}
+	})
 	if err := local.Follow(ctx, shopSource{st}, shopRefresh); err != nil {
 		return nil, err
 	}
@@ -37,6 +45,7 @@ func NewRunner(ctx context.Context, st *store.Store, o Options) (*Runner, error)
 		Tools:  tools.Default(st, o.Policy).Without(o.DisableTools...),
 		Log:    &StoreLog{Store: st},
 		Logger: o.Logger,
+		Voice:  o.Voice,
 		Now:    st.Now,
 		Reply: func(text string) Reply {
 			switch local.Reply(text) {

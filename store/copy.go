@@ -19,6 +19,7 @@ var copyTables = []string{
 	"pending_actions", "coupons", "customer_summaries",
 	"staff_sessions", "staff_login_addresses", "audit_log", "erasures", "turn_leases", "photos",
 	"campaigns", "campaign_deliveries", "campaign_redemptions", "offer_optouts",
+	"shop_settings",
 }
 
 // copySkipped are the tables CopyTo does not move: the search indexes

@@ -52,7 +52,8 @@ type Model struct {
 	loaded  time.Time
 	loading atomic.Bool
 
-	returnDays atomic.Int64 // the shop's return window (SetReturnWindow); 0: 30
+	returnDays atomic.Int64                 // the shop's return window (SetReturnWindow); 0: 30
+	voice      atomic.Pointer[func() Voice] // the shop's names and greeting (SetVoice)
 }
 
 // SetReturnWindow is the shop's return window, which the model's answers

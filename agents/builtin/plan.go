@@ -176,8 +176,7 @@ func (s *state) chat() action {
 			return call(tools.NameRecommendProducts, map[string]any{"limit": 4})
 		}
 	case IntentGreeting:
-		return say(s.t("Hello! I'm the shop's assistant. I can check an order, track a parcel, start a return or answer questions about shipping, returns and more. How can I help?",
-			"您好！我是店铺的智能客服，可以帮您查订单、查物流、办理退货，也可以解答运费、退换货等问题。请问有什么可以帮您？"))
+		return say(s.greeting())
 	case IntentThanks:
 		return say(s.t("You're welcome! If there's anything else, just write here. Have a great day!",
 			"不客气！如果还有其他问题，随时在这里留言。祝您生活愉快！"))

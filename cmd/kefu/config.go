@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/agents/voice"
 	"github.com/kefu-dev/kefu/cmd/kefu/stack"
 	"github.com/kefu-dev/kefu/store"
 )
@@ -111,6 +112,24 @@ var settings = []setting{
 			cfg.CouponPercent, err = whole(v, 1, 30, "a whole percentage from 1 to 30")
 			return err
 		}},
+	{name: "KEFU_SHOP_NAME", help: "the shop's name, which the assistant uses (at most 60 characters; admins can change the voice settings in the console)",
+		parse: func(cfg *Config, v string) error { cfg.Voice.ShopName = v; return nil }},
+	{name: "KEFU_ASSISTANT_NAME", help: "the assistant's name, such as `Mei` (at most 60 characters)",
+		parse: func(cfg *Config, v string) error { cfg.Voice.AssistantName = v; return nil }},
+	{name: "KEFU_TONE", help: "a short description of the assistant's tone, such as `friendly and concise` (at most 200 characters)",
+		parse: func(cfg *Config, v string) error { cfg.Voice.Tone = v; return nil }},
+	{name: "KEFU_INSTRUCTIONS", help: "extra instructions for the model (at most 2000 characters); they go after kefu's rules and cannot change them, and the tools enforce the rules anyway",
+		parse: func(cfg *Config, v string) error { cfg.Voice.Instructions = v; return nil }},
+	{name: "KEFU_GREETING_EN", help: "the greeting the widget shows English-speaking shoppers (at most 300 characters)",
+		parse: func(cfg *Config, v string) error { cfg.Voice.GreetingEN = v; return nil }},
+	{name: "KEFU_GREETING_ZH", help: "the greeting the widget shows Chinese-speaking shoppers (at most 300 characters)",
+		parse: func(cfg *Config, v string) error { cfg.Voice.GreetingZH = v; return nil }},
+	{name: "KEFU_ACCENT_COLOR", def: "(the widget's own)", help: "the widget's accent colour, `#rrggbb`",
+		parse: func(cfg *Config, v string) error { cfg.Voice.Accent = v; return nil }},
+	{name: "KEFU_HOURS", def: "(always staffed)", help: "when people answer, such as `Mon-Fri 09:00-18:00, Sat 10:00-14:00`, in `KEFU_TIMEZONE`",
+		parse: func(cfg *Config, v string) error { cfg.Voice.Hours = v; return nil }},
+	{name: "KEFU_TIMEZONE", def: "UTC", help: "the IANA time zone of `KEFU_HOURS`, such as `Asia/Shanghai`",
+		parse: func(cfg *Config, v string) error { cfg.Voice.TimeZone = v; return nil }},
 	{name: "KEFU_LOG_LEVEL", def: "info", help: "`debug`, `info`, `warn` or `error`", strict: true,
 		parse: func(cfg *Config, v string) error {
 			if cfg.LogLevel.UnmarshalText([]byte(v)) != nil {
@@ -337,6 +356,11 @@ func loadConfig(environ []string) (Config, error) {
 			errs = append(errs, s.refused(v, err))
 		}
 	}
+	if v, err := cfg.Voice.Clean(); err != nil {
+		errs = append(errs, voiceErrors(err)...)
+	} else {
+		cfg.Voice = v
+	}
 	if err := cfg.LLM.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("KEFU_LLM=%s: %w", cfg.LLM.Kind, err))
 	}
@@ -347,6 +371,24 @@ func loadConfig(environ []string) (Config, error) {
 	}
 	sort.Strings(cfg.Unknown)
 	return cfg, errors.Join(errs...)
+}
+
+// voiceEnv names the setting of each voice field.
+var voiceEnv = map[string]string{"shop_name": "KEFU_SHOP_NAME", "assistant_name": "KEFU_ASSISTANT_NAME", "tone": "KEFU_TONE",
+	"instructions": "KEFU_INSTRUCTIONS", "greeting_en": "KEFU_GREETING_EN", "greeting_zh": "KEFU_GREETING_ZH",
+	"accent_color": "KEFU_ACCENT_COLOR", "hours": "KEFU_HOURS", "time_zone": "KEFU_TIMEZONE"}
+
+// voiceErrors are voice.Settings.Clean's problems under the settings' names.
+func voiceErrors(err error) []error {
+	var out []error
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *voice.FieldError
+		if errors.As(e, &fe) {
+			e = fmt.Errorf("%s: %s", voiceEnv[fe.Field], fe.Problem)
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 func whole(v string, lo, hi int, want string) (int, error) {

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/agents/voice"
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/chat/natsbus"
 	"github.com/kefu-dev/kefu/store"
@@ -76,6 +77,9 @@ type Config struct {
 	ReturnPhotoRequired bool
 	ReturnLabelCountry  string // orders shipped there get a prepaid return label; empty: every order
 	ReturnAddress       string // where shopper-paid returns go
+	// Voice is the shop's voice and hours from the environment; what an
+	// admin saves in the console overrides it (voice.Live).
+	Voice voice.Settings
 }
 
 // Options are what a caller adds to the configuration.
@@ -101,6 +105,7 @@ type Stack struct {
 	Engine  *chat.Engine
 	Server  *web.Server
 	Metrics *prometheus.Registry // Go, process, engine and agent metrics, served on /metrics
+	Voice   *voice.Live          // the shop's voice and hours: the environment's, overlaid with the console's
 	log     *slog.Logger
 	bus     *natsbus.Bus // nil: one node
 }
@@ -137,7 +142,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 			return nil, fmt.Errorf("seeding the demo shop: %w", err)
 		}
 	}
-	s := &Stack{Config: cfg, Store: st, log: log}
+	s := &Stack{Config: cfg, Store: st, log: log, Voice: voice.NewLive(cfg.Voice, st, 0)}
 	if s.Runner, err = agents.NewRunner(ctx, st, s.agentOptions(cfg.LLM, nil)); err != nil {
 		return nil, fmt.Errorf("starting the agent: %w", err)
 	}
@@ -188,7 +193,7 @@ func (s *Stack) agentOptions(provider agents.ProviderConfig, disable []string) a
 	return agents.Options{Provider: provider, DisableTools: disable, Logger: s.log,
 		Policy: tools.Policy{ReturnWindow: s.Config.ReturnWindow, CouponPercent: s.Config.CouponPercent, PhotoForFaulty: s.Config.ReturnPhotoRequired,
 			LabelCountry: s.Config.ReturnLabelCountry, ReturnAddress: s.Config.ReturnAddress},
-		Config: agents.Config{MaxSteps: s.Config.LLMMaxSteps, ModelTimeout: s.Config.LLMTimeout}}
+		Config: agents.Config{MaxSteps: s.Config.LLMMaxSteps, ModelTimeout: s.Config.LLMTimeout}, Voice: s.Voice}
 }
 
 // Replay re-runs recorded conversations against an agent built like the
