@@ -59,6 +59,7 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	fs.StringVar(&sim.Addr, "sim-addr", "127.0.0.1:0", "--model-sim: the simulated model's address, HOST:PORT (port 0: a free one)")
 	baselineAddr := fs.String("baseline-addr", "127.0.0.1:0", "the echo baselines' address, HOST:PORT (port 0: a free one; the baselines run one after another)")
 	rf := addReplayFlags(fs)
+	nf := addNodeFlags(fs)
 	echoAddr := fs.String("serve-echo", "", "run only the echo baseline, with /metrics, on this address (the idle mode starts one)")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
@@ -97,6 +98,12 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 		// After each run: are the server's goroutines back to their number
 		// before it, once its pooled connections to the model are closed?
 		o.Settle, o.AfterRun = 30*time.Second, model.CloseIdle
+	}
+	if nf.nodes > 0 {
+		if *url != "" || *mode != "turns" {
+			return usagef("--nodes starts the nodes itself, in the turns mode (no --url)")
+		}
+		return nodesRuns(ctx, c, o, nf, model, *msgRate, *runs, stdout, *asJSON)
 	}
 	if *url == "" {
 		var extra []string

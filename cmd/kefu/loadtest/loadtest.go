@@ -26,6 +26,7 @@ import (
 // Options configure a run.
 type Options struct {
 	URL         string                                        // the shopper socket, ws://host:port/ws
+	URLs        []string                                      // several nodes' sockets: shopper i on URLs[i%len], instead of URL
 	Origin      string                                        // the Origin header; default: the URL's host over http
 	MetricsURL  string                                        // the server's /metrics, for its memory; empty: not measured
 	Sign        func(customerID string, expires int64) string // signs identities; nil: guests only
@@ -430,8 +431,8 @@ type shopper struct {
 // redial opens a new conversation for shopper i, retrying until it
 // succeeds or ctx ends (nil).
 func redial(ctx context.Context, o Options, i int, rec *recorder) *shopper {
-	for {
-		s, err := dialShopper(ctx, o, i)
+	for try := 0; ; try++ {
+		s, err := dialShopper(ctx, o.rotated(try), i)
 		if err == nil {
 			return s
 		}
@@ -444,6 +445,9 @@ func redial(ctx context.Context, o Options, i int, rec *recorder) *shopper {
 }
 
 func dialShopper(ctx context.Context, o Options, i int) (*shopper, error) {
+	if len(o.URLs) > 0 {
+		o.URL = o.URLs[i%len(o.URLs)]
+	}
 	origin := o.Origin
 	if origin == "" {
 		origin = "http://" + strings.TrimPrefix(strings.TrimPrefix(o.URL, "ws://"), "wss://")
