@@ -65,15 +65,18 @@ type nodeConfig struct {
 
 // nodeRun is one set-up measured in one run.
 type nodeRun struct {
-	Run      int
-	Config   nodeConfig
-	Load     string // the load average before it
-	Result   *loadtest.Result
-	NodeCPU  []float64 // cores each node kept busy, warm-up and measuring
-	PGCPU    float64   // ...the PostgreSQL server's processes
-	NATSCPU  float64   // ...the NATS server started here
-	Cross    *loadtest.CrossResult
-	Failover *loadtest.FailoverResult `json:",omitempty"`
+	Run     int
+	Config  nodeConfig
+	Load    string // the load average before it
+	Result  *loadtest.Result
+	NodeCPU []float64 // cores each node kept busy, warm-up and measuring
+	PGCPU   float64   // ...the PostgreSQL server's processes
+	NATSCPU float64   // ...the NATS server started here
+	Cross   *loadtest.CrossResult
+	// IdleCross is the same probe right after the shoppers stopped: the
+	// delivery itself, without the load's queues.
+	IdleCross *loadtest.CrossResult    `json:",omitempty"`
+	Failover  *loadtest.FailoverResult `json:",omitempty"`
 }
 
 func nodesRuns(ctx context.Context, c *cli, o loadtest.Options, nf *nodeFlags, model *loadtest.ModelSim, msgRate, runs int, stdout io.Writer, asJSON bool) error {
@@ -189,9 +192,9 @@ func measureNodes(ctx context.Context, c *cli, o loadtest.Options, nf *nodeFlags
 	var cross *loadtest.CrossResult
 	var crossErr error
 	var wg sync.WaitGroup
+	var staff *loadtest.Staff
 	if cfg.Nodes >= 2 {
-		staff, err := loadtest.SignIn(ctx, base(nodes[0]), "admin@kefu.local", "loadtest-"+nodes[0].secret[:16])
-		if err != nil {
+		if staff, err = loadtest.SignIn(ctx, base(nodes[0]), "admin@kefu.local", "loadtest-"+nodes[0].secret[:16]); err != nil {
 			return nil, err
 		}
 		wg.Add(1)
@@ -219,6 +222,11 @@ func measureNodes(ctx context.Context, c *cli, o loadtest.Options, nf *nodeFlags
 	}
 	r.PGCPU, r.NATSCPU = float64(pgCPU()-pg0)/float64(wall), float64(pidCPU(natsPID)-nats0)/float64(wall)
 	r.Result, r.Cross = res, cross
+	if staff != nil {
+		if r.IdleCross, err = loadtest.CrossNode(ctx, staff, nodes[0].ws, base(nodes[0]), base(nodes[1]), 3*time.Second); err != nil {
+			return nil, fmt.Errorf("the cross-node probe without load: %w", err)
+		}
+	}
 
 	if failover {
 		// The same shoppers go on in the background while the first node
@@ -391,6 +399,11 @@ func (r nodeRun) print(w io.Writer) {
 		fmt.Fprintf(w, "       staff on the same node  → shopper: reply p50 %s p99 %s, typing p50 %s p99 %s\n",
 			msText(x.SameReply.P50), msText(x.SameReply.P99), msText(x.SameTyping.P50), msText(x.SameTyping.P99))
 	}
+	if x := r.IdleCross; x != nil {
+		fmt.Fprintf(w, "       the same without load: another node: reply p50 %s p99 %s, typing p50 %s p99 %s; the same node: reply p50 %s p99 %s, typing p50 %s p99 %s (%d probes)\n",
+			msText(x.CrossReply.P50), msText(x.CrossReply.P99), msText(x.CrossTyping.P50), msText(x.CrossTyping.P99),
+			msText(x.SameReply.P50), msText(x.SameReply.P99), msText(x.SameTyping.P50), msText(x.SameTyping.P99), x.Probes)
+	}
 	if f := r.Failover; f != nil {
 		fmt.Fprintf(w, "       failover (node 1 SIGKILLed, %d of its shoppers): resumed on another node p50 %s max %s; answered: between turns p50 %s max %s, turn in flight p50 %s max %s",
 			f.Shoppers, msText(f.Resumed.P50), msText(f.Resumed.Max), msText(f.Between.P50), msText(f.Between.Max), msText(f.InFlight.P50), msText(f.InFlight.Max))
@@ -454,7 +467,14 @@ func summariseNodes(w io.Writer, all []nodeRun, configs []nodeConfig) {
 	}
 	var cr50, cr99, sr50, sr99, ct50, ct99, st50, st99 []float64
 	var res50, resMax, bet50, fly50, flyMax []float64
+	var icr50, icr99, isr50, isr99, ict50, ict99, ist50, ist99 []float64
 	for _, r := range all {
+		if x := r.IdleCross; x != nil {
+			icr50, icr99 = append(icr50, float64(x.CrossReply.P50)), append(icr99, float64(x.CrossReply.P99))
+			isr50, isr99 = append(isr50, float64(x.SameReply.P50)), append(isr99, float64(x.SameReply.P99))
+			ict50, ict99 = append(ict50, float64(x.CrossTyping.P50)), append(ict99, float64(x.CrossTyping.P99))
+			ist50, ist99 = append(ist50, float64(x.SameTyping.P50)), append(ist99, float64(x.SameTyping.P99))
+		}
 		if x := r.Cross; x != nil {
 			cr50, cr99 = append(cr50, float64(x.CrossReply.P50)), append(cr99, float64(x.CrossReply.P99))
 			sr50, sr99 = append(sr50, float64(x.SameReply.P50)), append(sr99, float64(x.SameReply.P99))
@@ -471,6 +491,10 @@ func summariseNodes(w io.Writer, all []nodeRun, configs []nodeConfig) {
 	if len(cr50) > 0 {
 		fmt.Fprintf(w, "  staff frame → shopper, under load (all multi-node set-ups): reply from another node p50 %s p99 %s, from the same node p50 %s p99 %s\n", d(cr50), d(cr99), d(sr50), d(sr99))
 		fmt.Fprintf(w, "                                                              typing from another node p50 %s p99 %s, from the same node p50 %s p99 %s\n", d(ct50), d(ct99), d(st50), d(st99))
+	}
+	if len(icr50) > 0 {
+		fmt.Fprintf(w, "  the same without load:                                      reply from another node p50 %s p99 %s, from the same node p50 %s p99 %s\n", d(icr50), d(icr99), d(isr50), d(isr99))
+		fmt.Fprintf(w, "                                                              typing from another node p50 %s p99 %s, from the same node p50 %s p99 %s\n", d(ict50), d(ict99), d(ist50), d(ist99))
 	}
 	if len(res50) > 0 {
 		fmt.Fprintf(w, "  failover: resumed on another node p50 %s (max %s); answered between turns p50 %s; a turn in flight p50 %s (max %s)\n", d(res50), d(resMax), d(bet50), d(fly50), d(flyMax))
