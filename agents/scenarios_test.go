@@ -29,6 +29,7 @@ type chatScenario struct {
 	as    string // customer email; "" for a guest
 	says  []say
 	check func(t *testing.T, st *store.Store)
+	clock bool // the runner's today is the shop's clock (for dates)
 }
 
 // scenariosFor writes the scenarios for a shop from its own data: every
@@ -290,21 +291,29 @@ var (
 
 func TestBuiltinScenarios(t *testing.T) {
 	counts := map[string]int{}
+	distinct := map[string]bool{}
 	for _, sh := range scenarioShops {
 		t.Run(sh.name, func(t *testing.T) {
 			_, _, ds := openShop(t, sh)
 			r := findRoles(t, ds, sh.clock())
-			for _, sc := range scenariosFor(sh, r) {
+			for _, sc := range append(scenariosFor(sh, r), moreScenarios(sh, r, ds)...) {
 				counts[sh.name+" "+sc.lang]++
+				if !strings.HasPrefix(sc.name, "the shop's own article") && !strings.HasPrefix(sc.name, "本店帮助文章") {
+					distinct[sc.name] = true
+				}
 				t.Run(sc.name, func(t *testing.T) { runScenario(t, sh, sc) })
 			}
 		})
 	}
 	t.Logf("scenario runs by shop and language: %v", counts)
+	t.Logf("distinct scenarios (besides one per shop article): %d", len(distinct))
 }
 
 func runScenario(t *testing.T, sh testShop, sc chatScenario) {
 	s := newShopScenario(t, sh, sc.as)
+	if sc.clock {
+		s = clockScenario(t, sh, sc.as)
+	}
 	for i, turn := range sc.says {
 		res := s.run(turn.text)
 		var got []string

@@ -109,6 +109,37 @@ func TestNoSubstitutedOrder(t *testing.T) {
 					"不想要了",
 					"确认",
 				}},
+				// References back (issue 17): "the other one" and "that one"
+				// pick only among orders kefu showed, or ask.
+				{name: "that one, among two listed, then yes", as: r.cancelSecond.customer, says: []string{
+					"I need to cancel an order",
+					"that one",
+					"yes",
+					"yes please",
+				}, untouched: bothIfTwo(r.cancelFirst.number, r.cancelSecond.number)},
+				{name: "yes, the other one, at a preview", as: r.cancelSecond.customer, says: []string{
+					"can you cancel " + orDefault(r.cancelFirst.number, r.cancelSecond.number) + "? I ordered it by mistake",
+					"yes, the other one",
+					"yes",
+				}, untouched: nonEmpty(r.cancelFirst.number)},
+				{name: "预览时说另一个，再说确认", as: r.cancelSecond.customer, says: []string{
+					"帮我取消订单" + orDefault(r.cancelFirst.number, r.cancelSecond.number) + "，拍错了",
+					"不是这个，另一个",
+					"确认",
+				}, untouched: nonEmpty(r.cancelFirst.number)},
+				{name: "control: the second one of the list", as: r.cancelSecond.customer, says: []string{
+					"I need to cancel an order",
+					"the second one",
+					"I ordered it by mistake",
+					"yes",
+				}},
+				{name: "control: 另一个 after picking one", as: r.cancelSecond.customer, says: []string{
+					"我想取消一个订单",
+					"第一个",
+					"不对，是另一个",
+					"拍错了",
+					"确认",
+				}},
 				// The controls: a change the shopper named or picked does run.
 				{name: "control: the shopper names the order and says yes", as: r.paid.customer, says: []string{
 					"can you cancel " + r.paid.number + "? I ordered it by mistake",
@@ -236,9 +267,19 @@ func namedOrPicked(t *testing.T, st *store.Store, convID string, ds *store.Datas
 	}
 	out := map[string]bool{}
 	listed := map[string]bool{}
+	var lastList []string // the orders of kefu's latest list, in order
 	for _, m := range msgs {
 		switch m.Role {
 		case store.RoleUser:
+			// A pick by place or pointer in the list kefu showed last: the
+			// first / second one, the other one, that one.
+			if pos := pickedPlace(m.Text); pos >= 0 && pos < len(lastList) {
+				out[lastList[pos]] = true
+			} else if pos == -2 || (pos == -3 && len(lastList) == 1) {
+				for _, n := range lastList {
+					out[n] = true
+				}
+			}
 			keys := map[string]bool{}
 			for _, tok := range strings.FieldsFunc(store.Fold(m.Text), func(r rune) bool {
 				return !(r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '#'))
@@ -260,6 +301,7 @@ func namedOrPicked(t *testing.T, st *store.Store, convID string, ds *store.Datas
 				}
 			}
 		case store.RoleAssistant:
+			var list []string
 			for _, line := range strings.Split(m.Text, "\n") {
 				if !strings.HasPrefix(line, "• ") {
 					continue
@@ -267,8 +309,12 @@ func namedOrPicked(t *testing.T, st *store.Store, convID string, ds *store.Datas
 				for _, o := range ds.Orders {
 					if strings.HasPrefix(line, "• "+o.Number+":") || strings.HasPrefix(line, "• "+o.Number+" ") {
 						listed[o.Number] = true
+						list = append(list, o.Number)
 					}
 				}
+			}
+			if len(list) > 0 {
+				lastList = list
 			}
 		}
 	}
@@ -320,4 +366,39 @@ func sharesBigram(a, b string) bool {
 		}
 	}
 	return false
+}
+
+// pickedPlace reads a shopper's pick from a list: its place (0 the first),
+// -2 for "the other one" (any order of the list), -3 for "that one" (the
+// list's only order), -1 for none. Written apart from the model's own
+// cues, as a shopper's words.
+func pickedPlace(text string) int {
+	t := strings.ToLower(text)
+	for i, words := range [][]string{{"first one", "第一个"}, {"second one", "第二个"}, {"third one", "第三个"}} {
+		for _, w := range words {
+			if strings.Contains(t, w) {
+				return i
+			}
+		}
+	}
+	for _, w := range []string{"other one", "另一个"} {
+		if strings.Contains(t, w) {
+			return -2
+		}
+	}
+	for _, w := range []string{"that one", "this one", "这个", "那个"} {
+		if strings.Contains(t, w) {
+			return -3
+		}
+	}
+	return -1
+}
+
+// bothIfTwo are the two orders when there are two (a list of two where
+// "that one" picks neither), none when there is one (it picks the one).
+func bothIfTwo(first, second string) []string {
+	if first == "" {
+		return nil
+	}
+	return []string{first, second}
 }

@@ -49,7 +49,9 @@ type state struct {
 
 type slots struct {
 	order, email, rma, reason string
-	itemText                  string // what the shopper said about items
+	itemText                  string   // what the shopper said about items
+	which                     []string // orders a reference could mean: ask between them
+	needList                  bool     // a reference needs the shopper's orders looked up
 }
 
 func (m *Model) decide(c *convo, offered map[string]bool) action {
@@ -180,7 +182,21 @@ func (s *state) findTask() {
 			s.task = IntentReturnStat
 		}
 	}
+	if s.task == "" && !s.urgent() && backRoute[s.intent] && s.referenceAt(cur, "").kind != "" && !s.namesShownItem(cur) {
+		// "the second one", "no, the other one": back to the order task
+		// the list or the preview was for, on the order now picked.
+		s.task, s.start = s.recentTask(cur), cur
+		if s.task == "" {
+			s.task = IntentOrderStatus
+		}
+	}
 }
+
+// backRoute are the routes of a message that may only point back at an
+// order ("no, the other one", "yes the second", "那个"): not requests of
+// their own.
+var backRoute = map[string]bool{IntentAffirm: true, IntentDeny: true, IntentOutOfScope: true, IntentOrderStatus: true,
+	IntentCancel: true, IntentStartReturn: true, IntentExchange: true, IntentAddress: true, IntentReturnStat: true, IntentExpedite: true}
 
 // language is the language to answer in: the message's own, or, for a
 // message of only numbers and emails, the shopper's last words before it.
@@ -204,6 +220,13 @@ func (s *state) language() string {
 func (s *state) openTask(i int) (string, int) {
 	for j := i - 1; j >= 0 && j >= i-6; j-- {
 		p := s.m.predict(s.c.turns[j].text)
+		if back := s.pointsBack(j, p[0].Intent); back != "" {
+			// "no, the other one" took the task up again from there.
+			if s.unsettledSince(back, j) {
+				return back, j
+			}
+			return "", 0
+		}
 		if _, ok := taskTools[taskIntent(p[0].Intent)]; !ok || p[0].Prob < 0.35 || s.m.slotOnly(s.c.turns[j].text) || weakAfterSales(p[0]) {
 			continue
 		}
@@ -228,19 +251,43 @@ func (s *state) openTask(i int) (string, int) {
 				}
 			}
 		}
-		for _, e := range s.c.eventsSince(s.c.turns[start].index) {
-			if e.index > s.cur.index {
-				break
-			}
-			for _, name := range taskTools[task] {
-				if e.name == name && settles(e.result.Status) {
-					return "", 0
-				}
-			}
+		if !s.unsettledSince(task, start) {
+			return "", 0
 		}
 		return task, start
 	}
 	return "", 0
+}
+
+// unsettledSince reports whether no result of the task's tools since turn
+// start has settled it.
+func (s *state) unsettledSince(task string, start int) bool {
+	for _, e := range s.c.eventsSince(s.c.turns[start].index) {
+		if e.index > s.cur.index {
+			break
+		}
+		for _, name := range taskTools[task] {
+			if e.name == name && settles(e.result.Status) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// pointsBack is the order task turn j went back to by pointing at an
+// order ("no, the other one" after a preview), or "".
+func (s *state) pointsBack(j int, intent string) string {
+	if !backRoute[intent] {
+		return ""
+	}
+	if _, own := taskTools[intent]; own {
+		return "" // a request of its own: read as one
+	}
+	if s.referenceAt(j, "").kind == "" || s.namesShownItem(j) {
+		return ""
+	}
+	return s.recentTask(j)
 }
 
 func settles(status string) bool {
@@ -271,7 +318,24 @@ func (s *state) fillSlots() {
 		}
 		ts := s.m.slotsIn(t)
 		if ts.order != "" {
-			s.slots.order = ts.order
+			s.slots.order, s.slots.which = ts.order, nil
+		} else if s.task != "" && !s.namesShownItem(i) {
+			// "the other one", "第二个": the order it points back to,
+			// or the ones to ask between.
+			switch ref := s.referenceAt(i, s.slots.order); {
+			case ref.order != "" && !sameOrder(ref.order, s.slots.order):
+				if s.slots.order != "" {
+					items, s.slots.reason = items[:0], "" // another order: its items and reason afresh
+				}
+				s.slots.order, s.slots.which = ref.order, nil
+				corrected = corrected || i == len(s.c.turns)-1
+			case ref.order != "":
+				s.slots.which = nil
+			case len(ref.cands) > 0 && i == len(s.c.turns)-1:
+				s.slots.order, s.slots.which = "", ref.cands
+			case ref.needList && i == len(s.c.turns)-1:
+				s.slots.order, s.slots.needList = "", true
+			}
 		}
 		if ts.email != "" {
 			s.slots.email = ts.email
@@ -287,11 +351,11 @@ func (s *state) fillSlots() {
 	s.slots.itemText = strings.Join(items, " \n ")
 	// The order this task's tool was last called for, when the shopper
 	// has not named one since: the question it asked was about it.
-	if s.slots.order == "" && s.task != "" {
+	if s.slots.order == "" && s.task != "" && len(s.slots.which) == 0 && !s.slots.needList {
 		s.slots.order = s.taskOrder()
 	}
 	// "yes, that one" to a question that listed one order: that order.
-	if s.slots.order == "" && s.intent == IntentAffirm && (s.asked == "order" || s.asked == "item") {
+	if s.slots.order == "" && len(s.slots.which) == 0 && s.intent == IntentAffirm && (s.asked == "order" || s.asked == "item") {
 		s.slots.order = s.m.onlyListed(s.c.lastAnswerBefore(s.cur.index))
 	}
 	// A message that answers "why?" is the reason, whatever its words,

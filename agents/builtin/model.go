@@ -274,6 +274,9 @@ func (m *Model) Reply(text string) Answer {
 	if len(strings.Fields(normalize(text))) > 12 || len([]rune(text)) > 80 {
 		return Unclear
 	}
+	if refersAway(normalize(text)) {
+		return Unclear // "yes, the other one" is not a yes to this one
+	}
 	p := m.predict(text)
 	switch {
 	case p[0].Intent == IntentAffirm && p[0].Prob >= 0.6:

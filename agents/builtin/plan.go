@@ -19,6 +19,15 @@ var trackingCues = []string{"where", "track", "arrive", "deliver", "package", "p
 func (s *state) plan() action {
 	sl := s.slots
 	needEmail := !s.c.signedIn && sl.email == ""
+	if sl.order == "" && len(sl.which) > 0 {
+		return s.askWhichOf(sl.which)
+	}
+	if sl.order == "" && sl.needList {
+		if s.offers(tools.NameListOrders) && !s.listedThisTurn() {
+			return call(tools.NameListOrders, map[string]any{})
+		}
+		return s.askOrder()
+	}
 	switch s.task {
 	case IntentOrderStatus:
 		if sl.order == "" {
