@@ -574,6 +574,7 @@ func english() *lang {
 	addMore(routes, fourthEnglish)
 	addMore(routes, fifthEnglish)
 	addMore(routes, sixthEnglish)
+	addMore(routes, seventhEnglish)
 	return &lang{
 		code:   "en",
 		routes: routes,
