@@ -131,7 +131,7 @@ type trainConfig struct {
 
 // defaultTraining is the configuration chosen by measurement (see
 // docs/assistant.md).
-var defaultTraining = trainConfig{epochs: 12, calibrate: 20, rate: 1}
+var defaultTraining = trainConfig{epochs: 20, calibrate: 20, rate: 1}
 
 // Train fits a classifier to the examples.
 func Train(examples []Example) *Classifier { return train(examples, defaultTraining) }

@@ -76,6 +76,8 @@ func BenchmarkModelChoice(b *testing.B) {
 		{"logreg-12ep-temperature-holdout5pct-rate1", lr(trainConfig{epochs: 12, calibrate: 20, rate: 1}, 0)},
 		{"logreg-16ep-temperature-holdout5pct-rate1", lr(trainConfig{epochs: 16, calibrate: 20, rate: 1}, 0)},
 		{"logreg-12ep-temperature-holdout5pct-rate2", lr(trainConfig{epochs: 12, calibrate: 20, rate: 2}, 0)},
+		{"logreg-20ep-temperature-holdout5pct-rate1 (chosen, issue 17)", lr(trainConfig{epochs: 20, calibrate: 20, rate: 1}, 0)},
+		{"logreg-24ep-temperature-holdout5pct-rate1", lr(trainConfig{epochs: 24, calibrate: 20, rate: 1}, 0)},
 		{"logreg-6ep-temperature", lr(trainConfig{epochs: 6, calibrate: 10}, 0)},
 		{"logreg-24ep-temperature", lr(trainConfig{epochs: 24, calibrate: 10}, 0)},
 		{"complement-nb", trainComplementNB},
