@@ -43,10 +43,13 @@ func registerRoutes(e *echo.Echo, h *handler) {
 	get(staff, "/photos/:id", h.servePhoto)
 	get(staff, "/staff", h.staffList)
 	staff.POST("/staff", h.addStaff, adminOnly)
+	get(staff, "/settings", h.shopSettings, adminOnly)
+	staff.PUT("/settings", h.saveShopSettings, adminOnly)
 	get(e, "/ws/console", h.staffSocket, h.sessionAuth)
 	e.POST("/api/photos", h.uploadPhoto) // the resume token is the credential; the size is bounded as it is read
 	e.POST("/api/photos/:id", h.openPhoto, middleware.BodyLimit("4K"))
 	get(e, "/console", h.console)
+	get(e, "/api/widget/settings", h.widgetSettings)
 
 	demo := e.Group("/api/demo", middleware.BodyLimit("1K"))
 	get(demo, "/customers", h.demoCustomers)

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/agents/voice"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -61,6 +62,9 @@ type Deps struct {
 	// value with the built-in model, whose needs profile is the summary.
 	Summary agents.Model
 	Now     func() time.Time
+	// Voice is the shop's voice and hours, which admins change in the
+	// console; nil: kefu's own wording, not changeable.
+	Voice *voice.Live
 }
 
 // Server is kefu's HTTP server.

@@ -277,6 +277,20 @@
     D.body.appendChild(host);
     mountPhotos();
     texts();
+    loadVoice();
+  }
+
+  // The shop's voice (greeting, accent colour), which its admins change in the console: read at
+  // each load. The page's own data-color wins over the shop's accent.
+  function loadVoice() {
+    var url = src.origin + src.pathname.replace(/[^/]*$/, '') + 'api/widget/settings';
+    if (!W.fetch) return;
+    fetch(url, { credentials: 'omit', cache: 'no-store' }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) {
+      if (!v) return;
+      st.voice = v;
+      if (!opts.color && /^#[0-9a-f]{6}$/i.test(v.accent_color || '')) wrap.style.setProperty('--k', v.accent_color);
+      refresh();
+    }).catch(function () { /* kefu's own wording stays */ });
   }
 
   // Interface strings: set again when the locale changes.
@@ -307,7 +321,8 @@
 
   function refresh() {
     greet.hidden = !!(log.firstChild || pend.firstChild);
-    greet.textContent = st.customer ? t('hiName', { name: st.customer }) : t('hi');
+    var own = st.voice && st.voice[st.locale === 'zh' ? 'greeting_zh' : 'greeting_en'];
+    greet.textContent = own || (st.customer ? t('hiName', { name: st.customer }) : t('hi'));
     badge.hidden = !st.unread;
     badge.textContent = st.unread > 9 ? '9+' : st.unread;
     badge.setAttribute('aria-label', t('unread', { n: st.unread }));

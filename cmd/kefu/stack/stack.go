@@ -175,7 +175,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 		o.Chat(&cc)
 	}
 	s.Engine = chat.NewEngine(st, s.Runner, cc, log, s.Metrics)
-	deps := web.Deps{Store: st, Engine: s.Engine, Gatherer: s.Metrics, Log: log, Now: st.Now, Summary: summary,
+	deps := web.Deps{Store: st, Engine: s.Engine, Gatherer: s.Metrics, Log: log, Now: st.Now, Summary: summary, Voice: s.Voice,
 		Replay: func(ctx context.Context, recorded []*store.TranscriptJSON) ([]agents.ReplayResult, error) {
 			return s.Replay(ctx, recorded, cfg.LLM, nil)
 		}}

@@ -32,6 +32,7 @@ import * as dashboard from './dashboard.js';
 import * as segments from './segments.js';
 import * as customerpage from './customerpage.js';
 import * as password from './password.js';
+import * as shopSettings from './settings.js';
 import { convHash } from './links.js';
 import { initial } from './format.js';
 
@@ -50,6 +51,7 @@ function screen(s) {
   $('loading').hidden = s !== 'loading';
   $('login').hidden = s !== 'login';
   $('password').hidden = s !== 'password';
+  $('settings').hidden = s !== 'settings';
   $('app').hidden = s !== 'app';
 }
 
@@ -59,6 +61,7 @@ function renderMe() {
   if (!me) return;
   add(clear($('me')), [el('span', { class: 'avatar', 'aria-hidden': 'true' }, initial(me.name || me.email)),
     el('span', { class: 'me-name' }, me.name || me.email || ''), me.role ? el('span', { class: 'role' }, t('role_' + me.role)) : null]);
+  $('shop-settings').hidden = me.role !== 'admin';
 }
 
 function signedIn(j) {
@@ -139,6 +142,12 @@ password.init({
   },
   cancel: () => screen('app'),
   signOut: signOutNow,
+});
+// ---- the shop's voice and hours (admins)
+shopSettings.init({ done: () => screen('app') });
+$('shop-settings').addEventListener('click', () => {
+  screen('settings');
+  shopSettings.show();
 });
 $('change-password').addEventListener('click', () => {
   password.show(false);

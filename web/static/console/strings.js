@@ -193,6 +193,11 @@ export const en = {
   sumWriting: 'Writing…', sumNone: 'The model returned no summary.', sumUnchanged: ' · nothing changed since', theModel: 'the model',
   sumMeta: 'Written by {model} from the facts below; rewritten when they change.',
   sumMetaOn: 'Written by {model} on {on} from the facts below; rewritten when they change.',
+  // the shop's settings (admins)
+  setButton: 'Settings', setTitle: 'Shop settings', set_shop_name: 'Shop name', set_assistant_name: "Assistant's name",
+  set_tone: 'Tone', set_instructions: 'Extra instructions for the model', setInstructionsNote: "They come after kefu's rules and cannot change them.",
+  set_greeting_en: 'Greeting (English)', set_greeting_zh: 'Greeting (Chinese)', set_accent_color: 'Widget accent colour', setPick: 'Pick a colour',
+  set_hours: 'Business hours', set_time_zone: 'Time zone', setSave: 'Save', setSaved: 'Settings saved.',
 };
 
 export const zh = {
@@ -372,4 +377,9 @@ export const zh = {
   sumWriting: '正在生成…', sumNone: '模型没有返回摘要。', sumUnchanged: ' · 之后没有变化', theModel: '模型',
   sumMeta: '由 {model} 根据下面的事实生成；事实变化时会重新生成。',
   sumMetaOn: '由 {model} 于 {on} 根据下面的事实生成；事实变化时会重新生成。',
+  // 店铺设置（管理员）
+  setButton: '设置', setTitle: '店铺设置', set_shop_name: '店铺名称', set_assistant_name: '助手名字',
+  set_tone: '语气', set_instructions: '给模型的附加说明', setInstructionsNote: '它们放在 kefu 的规则之后，不能改变规则。',
+  set_greeting_en: '问候语（英文）', set_greeting_zh: '问候语（中文）', set_accent_color: '组件主题色', setPick: '选择颜色',
+  set_hours: '工作时间', set_time_zone: '时区', setSave: '保存', setSaved: '设置已保存。',
 };
