@@ -3,11 +3,17 @@ package chat
 import (
 	"time"
 
+	"github.com/kefu-dev/kefu/agents/voice"
+
 	"golang.org/x/time/rate"
 )
 
 // Config tunes the engine. Zero values mean the documented defaults.
 type Config struct {
+	// Voice is the shop's voice and hours: outside its hours a handoff
+	// says when a person answers and asks for an email (hours.go). Nil:
+	// always staffed.
+	Voice *voice.Live
 	// IdentitySecret verifies signed shopper identities. Empty: every
 	// identity is refused and shoppers chat as guests.
 	IdentitySecret []byte

@@ -95,7 +95,8 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 		return
 	}
 	if state != store.StateBot {
-		return // a person answers; the bot stays silent
+		e.takeContactEmail(ctx, c, f.Text) // outside the shop's hours, where the answer goes
+		return                             // a person answers; the bot stays silent
 	}
 	if !e.queueTurn(c, queuedTurn{text: f.Text, confirmAction: confirmAction, seq: m.Seq}) {
 		cn.sendError(&protocolError{Code: CodeRateLimited, ClientID: f.ClientID,
@@ -291,6 +292,7 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) (answe
 		e.metrics.Turns.WithLabelValues("handoff").Inc()
 		e.metrics.Handoffs.Inc()
 		e.move(ctx, c, store.StateQueued, StaffMember{})
+		e.afterHours(ctx, c, shopperLang(q.text, c.locale))
 		return q.seq
 	default:
 		e.metrics.Turns.WithLabelValues("answered").Inc()

@@ -34,3 +34,26 @@ func TestShopSettings(t *testing.T) {
 		}
 	})
 }
+
+// The email a shopper leaves outside hours is kept on the conversation.
+func TestContactEmail(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open opener) {
+		st, ctx := open(t), context.Background()
+		c, _, err := st.CreateConversation(ctx, 0, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, err := st.ContactEmail(ctx, c.ID); err != nil || e != "" {
+			t.Fatalf("new conversation: %q %v", e, err)
+		}
+		if err := st.SetContactEmail(ctx, c.ID, "lin@example.com"); err != nil {
+			t.Fatal(err)
+		}
+		if e, _ := st.ContactEmail(ctx, c.ID); e != "lin@example.com" {
+			t.Errorf("contact email %q", e)
+		}
+		if err := st.SetContactEmail(ctx, "nope", "x@example.com"); err == nil {
+			t.Error("an unknown conversation took an email")
+		}
+	})
+}

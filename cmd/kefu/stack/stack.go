@@ -171,6 +171,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 			}
 		}()
 	}
+	cc.Voice = s.Voice
 	if o.Chat != nil {
 		o.Chat(&cc)
 	}
