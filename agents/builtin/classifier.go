@@ -22,7 +22,9 @@ import (
 // "anc" with "cancel"). It is trained at start-up, once per process, from
 // the examples in data/train_*.tsv (about a second for the ~15,000
 // examples), holding every 20th example of each route out to fit the
-// temperature of its probabilities; training is deterministic. Why this
+// temperature of its probabilities; training is deterministic up to the
+// order of floating-point sums. A trained classifier is cached on disk
+// (classifier_cache.go). Why this
 // model, and the measurements: docs/assistant.md.
 
 //go:generate go run ./data/gen
@@ -446,11 +448,12 @@ func features(text string) []feature {
 }
 
 // defaultClassifier is trained once, on first use, from the embedded
-// examples.
+// examples, or read from the cache of an earlier training on the same
+// examples (classifier_cache.go).
 var defaultClassifier = sync.OnceValue(func() *Classifier {
 	ex, err := LoadExamples(trainingFiles, "data/train_*.tsv")
 	if err != nil {
 		panic(err) // embedded at build time; a test loads them
 	}
-	return Train(ex)
+	return trainCached(ex, defaultTraining)
 })
