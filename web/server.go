@@ -47,6 +47,9 @@ type Options struct {
 	// no uploads. PhotoMaxBytes bounds one; zero: DefaultPhotoMaxBytes.
 	PhotoDir      string
 	PhotoMaxBytes int64
+	// CouponPercent is the shop's fixed coupon percentage (tools.Policy),
+	// which a campaign's coupon may take; zero: 10.
+	CouponPercent int
 }
 
 // Deps are what the handlers use.

@@ -184,7 +184,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 		o.Deps(&deps)
 	}
 	s.Server = web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: o.Version, MetricsToken: cfg.MetricsToken,
-		PhotoDir: cmp.Or(cfg.PhotoDir, store.PhotoDirBeside(cfg.DB)), PhotoMaxBytes: cfg.PhotoMaxBytes}, deps)
+		PhotoDir: cmp.Or(cfg.PhotoDir, store.PhotoDirBeside(cfg.DB)), PhotoMaxBytes: cfg.PhotoMaxBytes, CouponPercent: cfg.CouponPercent}, deps)
 	return s, nil
 }
 
@@ -223,6 +223,9 @@ func seedIfEmpty(ctx context.Context, st *store.Store, path string, log *slog.Lo
 		return err
 	}
 	if _, err := st.Import(ctx, demo.Dataset(st.Now())); err != nil {
+		return err
+	}
+	if err := st.CreateCampaign(ctx, demo.Campaign(st.Now())); err != nil {
 		return err
 	}
 	log.Info("seeded the demo shop into an empty database", "path", path)
