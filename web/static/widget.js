@@ -427,6 +427,7 @@
       n.classList.add('wide');
       n.appendChild(el('div', { class: 'cards' }, f.cards.map(card)));
     }
+    if (f.role === 'assistant' && f.offer && f.offer.campaign_id) n.appendChild(offer(f.offer));
     // Replies offered with one click (a clarifying question's options): a click sends the text.
     if (f.role === 'assistant' && Array.isArray(f.suggestions) && f.suggestions.length) {
       n.appendChild(el('div', { class: 'sugg', 'data-kefu': 'suggestions' }, f.suggestions.slice(0, 4).map(function (s) {
@@ -444,6 +445,23 @@
     if (!st.open && f.role !== 'user' && !(Date.parse(f.created_at) < loadedAt - 5000)) st.unread++;
     refresh();
     if (f.role === 'user') bottom(true); else reveal(n, wasNear);
+  }
+
+  // A campaign's offer: its coupon, a button that copies the code (a click) and one that dismisses it.
+  function offer(o) {
+    var zh = st.locale === 'zh', box;
+    function respond(r) { send({ type: 'offer', campaign_id: o.campaign_id, response: r }); }
+    box = el('div', { class: 'offer', 'data-kefu': 'offer', 'data-campaign': o.campaign_id },
+      o.code ? el('div', { class: 'code' }, (zh ? '优惠码 ' : 'Code ') + o.code + (o.percent ? ' · ' + (zh ? (100 - o.percent) / 10 + ' 折' : o.percent + '% off') : '')) : null,
+      el('button', { type: 'button', 'data-kefu': 'offer-use', onclick: function () {
+        respond('click');
+        if (o.code && navigator.clipboard) navigator.clipboard.writeText(o.code).catch(function () {});
+        this.textContent = zh ? '已复制' : 'Copied';
+      } }, o.code ? (zh ? '复制优惠码' : 'Copy code') : (zh ? '好的' : 'Got it')),
+      el('button', { type: 'button', 'data-kefu': 'offer-dismiss', 'aria-label': zh ? '关闭' : 'Dismiss', onclick: function () {
+        respond('dismiss'); box.remove();
+      } }, '×'));
+    return box;
   }
 
   function onDelta(f) {
@@ -852,6 +870,9 @@
     '.confirm,.rate{align-self:stretch;background:#fff;border:1px solid #cfd8e1;border-radius:12px;padding:10px 12px}',
     '.confirm p,.rate p{margin:0 0 8px}.rate p:last-child{margin:0}.system .meta{display:none}',
     '.sugg{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}',
+    '.offer{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin-top:8px;padding:8px;border:1px dashed var(--k);border-radius:8px}',
+    '.offer .code{flex:1 1 100%;font-weight:700;letter-spacing:.05em}',
+    '.offer button{padding:4px 10px;border-radius:999px;border:1px solid var(--k);background:#fff;color:var(--k);font-size:13px}',
     '.sugg button{padding:5px 11px;border-radius:999px;border:1px solid var(--k);background:#fff;color:var(--k);font-size:13px;font-weight:600;text-align:left}',
     '.sugg button:hover{background:var(--k);color:#fff}',
     '.btns{display:flex;gap:8px}.btns button{flex:1;padding:7px;border-radius:9px;border:1px solid #cfd8e1;background:#fff;font-weight:600}',
