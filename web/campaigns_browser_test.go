@@ -58,3 +58,39 @@ func TestBrowserWidgetCampaign(t *testing.T) {
 	waitJS(t, ctx, "the offer dismissed", shadow(`return root.querySelectorAll('[data-kefu=offer]').length === 0`))
 	figures(func(f store.CampaignFigures) bool { return f.Shown == 1 && f.Dismissed == 1 }, "the dismissal recorded, still shown once")
 }
+
+// The console: an admin turns the segment on screen into a campaign, and
+// the campaigns table shows each one's figures (the demo campaign's
+// showing to Emma, counted).
+func TestBrowserConsoleCampaigns(t *testing.T) {
+	hs, st := newStack(t)
+	addStaff(t, st, "ada@shop.example.com", "Ada", store.RoleAdmin)
+	ctx := context.Background()
+	emma, _ := st.CustomerByEmail(ctx, "emma.wilson@example.com")
+	conv, _, _ := st.CreateConversation(ctx, emma.ID, "en")
+	figs, _ := st.CampaignsWithFigures(ctx)
+	if ok, err := st.ClaimOffer(ctx, figs[0].ID, emma.ID, conv.ID); !ok || err != nil {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	tab := browser(t)
+	consoleLogin(t, tab, hs.URL, "ada@shop.example.com")
+	waitJS(t, tab, "the console", `!!document.querySelector('[data-console=tab-segments]') && !document.querySelector('[data-console=tab-segments]').closest('[hidden]')`)
+	run(t, tab, `(() => { location.hash = '#segments?category=home-kitchen'; return true; })()`)
+	waitJS(t, tab, "the demo campaign's figures", `(() => { const r = document.querySelector('[data-console=campaign-row]');
+		return !!r && r.innerText.includes('WINTER10') && r.querySelector('[data-figure=shown]').textContent === '1'; })()`)
+	run(t, tab, `(() => { const v = (id, x) => { document.getElementById(id).value = x; };
+		v('c-name', 'Kitchen spring'); v('c-en', 'Spring cleaning: 15% off kitchenware'); v('c-zh', '春季厨具八五折');
+		v('c-coupon', 'set'); v('c-code', 'KITCHEN15'); v('c-percent', '15');
+		document.querySelector('[data-console=campaign-create]').click(); return true; })()`)
+	waitJS(t, tab, "the new campaign", `(() => { const rs = [...document.querySelectorAll('[data-console=campaign-row]')];
+		return rs.length === 2 && rs[0].innerText.includes('Kitchen spring') && rs[0].innerText.includes('KITCHEN15 (15%)') &&
+			rs[0].innerText.includes('category=home-kitchen') && document.querySelector('[data-console=campaign-status]').textContent.includes('4'); })()`)
+	figs, _ = st.CampaignsWithFigures(ctx)
+	if len(figs) != 2 || figs[0].Segment.Category != "home-kitchen" || figs[0].CouponPercent != 15 || figs[0].MessageZH != "春季厨具八五折" {
+		t.Fatalf("stored %+v", figs)
+	}
+	// A refused one says why, and keeps what was typed.
+	run(t, tab, `(() => { document.getElementById('c-zh').value = ''; document.querySelector('[data-console=campaign-create]').click(); return true; })()`)
+	waitJS(t, tab, "the reason", `(() => { const s = document.querySelector('[data-console=campaign-status]');
+		return s.className === 'err' && s.textContent.includes('both English and Chinese') && document.getElementById('c-en').value.includes('Spring'); })()`)
+}

@@ -30,6 +30,7 @@ import * as transcripts from './transcripts.js';
 import * as playback from './playback.js';
 import * as dashboard from './dashboard.js';
 import * as segments from './segments.js';
+import * as campaigns from './campaigns.js';
 import * as customerpage from './customerpage.js';
 import * as password from './password.js';
 import * as shopSettings from './settings.js';
@@ -98,6 +99,7 @@ function signedOut(key) {
   transcripts.reset();
   dashboard.reset();
   segments.reset();
+  campaigns.reset();
   customerpage.reset();
   hereHash = null;
   setMode('inbox');
@@ -200,7 +202,7 @@ onRoute(() => {
   hereHash = h;
   if (transcripts.isHash(h)) { setMode('transcripts'); transcripts.route(); return; }
   if (dashboard.isHash(h)) { setMode('dashboard'); dashboard.route(); return; }
-  if (segments.isHash(h)) { setMode('segments'); segments.route(); return; }
+  if (segments.isHash(h)) { setMode('segments'); segments.route(); campaigns.route(); return; }
   if (customerpage.isHash(h)) { customerpage.cameFrom(prev); setMode('customer'); customerpage.route(); return; }
   inboxHash = h;
   setMode('inbox');
@@ -276,6 +278,7 @@ i18n.onChange(() => {
   transcripts.rerender();
   dashboard.rerender();
   segments.rerender();
+  campaigns.render();
   customerpage.rerender();
   const b = document.querySelector('[data-console=login]');
   if (!b.disabled) b.textContent = t('signIn');
