@@ -10,7 +10,7 @@ import (
 	"github.com/kefu-dev/kefu/store"
 )
 
-// The demo campaign in a real browser: Emma Wilson, signed in on the demo
+// The demo campaign in a real browser: 张敏 (cus_1013), signed in on the demo
 // shop and in its segment, opens the widget and sees the proactive message
 // with its coupon; "Copy code" and the dismiss button are recorded; after
 // a reload the offer is in the history once, not shown twice.
@@ -22,7 +22,7 @@ func TestBrowserWidgetCampaign(t *testing.T) {
 	}
 	waitJS(t, ctx, "the demo customers", `document.querySelectorAll('#demo-customer option').length > 5`)
 	run(t, ctx, `(() => { const s = document.getElementById('demo-customer');
-		s.value = 'cus_1005'; s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`)
+		s.value = 'cus_1013'; s.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`)
 	open := func() {
 		waitJS(t, ctx, "the widget", shadow(`return !!(root && root.querySelector('[data-kefu=launcher]'))`))
 		run(t, ctx, shadow(`if (root.querySelector('[data-kefu=panel]').hidden) root.querySelector('[data-kefu=launcher]').click(); return true;`))
@@ -30,7 +30,8 @@ func TestBrowserWidgetCampaign(t *testing.T) {
 	}
 	open()
 	waitJS(t, ctx, "the offer with its coupon", shadow(`const o = root.querySelector('[data-kefu=message][data-role=assistant] [data-kefu=offer]');
-		return !!o && o.innerText.includes('WINTER10') && o.closest('[data-kefu=message]').innerText.includes('10% off your next pair of boots')`))
+		const m = o && o.closest('[data-kefu=message]').innerText;
+		return !!o && o.innerText.includes('WINTER10') && (m.includes('10% off your next pair of boots') || m.includes('下次购买靴子可享九折'))`))
 	figures := func(want func(store.CampaignFigures) bool, what string) {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)
@@ -61,15 +62,15 @@ func TestBrowserWidgetCampaign(t *testing.T) {
 
 // The console: an admin turns the segment on screen into a campaign, and
 // the campaigns table shows each one's figures (the demo campaign's
-// showing to Emma, counted).
+// showing to 张敏, counted).
 func TestBrowserConsoleCampaigns(t *testing.T) {
 	hs, st := newStack(t)
 	addStaff(t, st, "ada@shop.example.com", "Ada", store.RoleAdmin)
 	ctx := context.Background()
-	emma, _ := st.CustomerByEmail(ctx, "emma.wilson@example.com")
-	conv, _, _ := st.CreateConversation(ctx, emma.ID, "en")
+	zhang, _ := st.CustomerByEmail(ctx, "zhang.min@example.com")
+	conv, _, _ := st.CreateConversation(ctx, zhang.ID, "zh")
 	figs, _ := st.CampaignsWithFigures(ctx)
-	if ok, err := st.ClaimOffer(ctx, figs[0].ID, emma.ID, conv.ID); !ok || err != nil {
+	if ok, err := st.ClaimOffer(ctx, figs[0].ID, zhang.ID, conv.ID); !ok || err != nil {
 		t.Fatalf("claim: %v %v", ok, err)
 	}
 	tab := browser(t)
