@@ -143,12 +143,12 @@ func pickScenarios(sh testShop, ds *store.Dataset) []chatScenario {
 	if c, o, ok := onlyOneOf(ds, unshipped); ok {
 		sc = append(sc,
 			chatScenario{name: "cancel the one that hasn't shipped", lang: "en", as: c, says: []say{
-				{text: "hey I want to cancel the one that hasn't shipped yet", tools: []string{"list_orders", "cancel_order"}, want: []string{o.Number}},
+				{text: "hi, I'd like to cancel the one that hasn't been sent out yet", tools: []string{"list_orders", "cancel_order"}, want: []string{o.Number}},
 				{text: "found it cheaper somewhere else", tools: []string{"cancel_order"}, want: []string{o.Number, "Shall I go ahead"}},
 				{text: "yes", tools: []string{"confirm_action"}, want: []string{o.Number}},
 			}, check: cancelledOnly(ds, c, o.Number)},
 			chatScenario{name: "取消还没发货的那个", lang: "zh", as: c, says: []say{
-				{text: "还没发货的那个帮我取消一下", tools: []string{"list_orders", "cancel_order"}, want: []string{o.Number}},
+				{text: "我有几个单 还没发货的那个帮我取消掉吧", tools: []string{"list_orders", "cancel_order"}, want: []string{o.Number}},
 				{text: "不想要了", tools: []string{"cancel_order"}, want: []string{o.Number, "确认"}},
 				{text: "确认", tools: []string{"confirm_action"}, want: []string{o.Number}},
 			}, check: cancelledOnly(ds, c, o.Number)},
@@ -161,10 +161,10 @@ func pickScenarios(sh testShop, ds *store.Dataset) []chatScenario {
 	if c, o, ok := onlyOneOf(ds, lastWeek); ok {
 		sc = append(sc,
 			chatScenario{name: "the one from last week", lang: "en", as: c, clock: true, says: []say{
-				{text: "what's going on with the one I ordered last week?", anyTools: true, want: []string{o.Number}},
+				{text: "any news on the one I bought last week?", anyTools: true, want: []string{o.Number}},
 			}},
 			chatScenario{name: "上周买的那个", lang: "zh", as: c, clock: true, says: []say{
-				{text: "上周买的那个订单现在什么情况了", anyTools: true, want: []string{o.Number}},
+				{text: "我上周下的那个单到哪一步了", anyTools: true, want: []string{o.Number}},
 			}},
 		)
 	}

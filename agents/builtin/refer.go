@@ -49,7 +49,7 @@ var (
 		statuses []string
 		cues     []string
 	}{
-		{[]string{"paid", "pending_payment"}, []string{"not shipped", "not been shipped", "not yet shipped", "not sent", "unshipped", "not dispatched",
+		{[]string{"paid", "pending_payment"}, []string{"not shipped", "not been shipped", "not yet shipped", "not sent", "not been sent", "hasn't been sent", "hasn't shipped", "hasn't left", "unshipped", "not dispatched",
 			"still processing", "not left", "还没发货", "没发货", "未发货", "还没发出", "没发出", "还没寄", "待发货"}},
 		{[]string{"pending_payment"}, []string{"not paid", "unpaid", "awaiting payment", "waiting for payment", "没付款", "未付款", "待付款", "没支付"}},
 		{[]string{"cancelled"}, []string{"cancelled", "canceled", "已取消", "取消了的", "取消掉的"}},
