@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/kefu-dev/kefu/agents/voice"
@@ -10,6 +11,10 @@ import (
 
 // Config tunes the engine. Zero values mean the documented defaults.
 type Config struct {
+	// ClientIP is a socket's client address for the per-address limits
+	// (sockets, hellos): behind trusted proxies, read from the header they
+	// set. Nil: the connection's address.
+	ClientIP func(*http.Request) string
 	// Voice is the shop's voice and hours: outside its hours a handoff
 	// says when a person answers and asks for an email (hours.go). Nil:
 	// always staffed.

@@ -63,6 +63,9 @@ func (e *Engine) ServeWS(w http.ResponseWriter, r *http.Request) {
 	// Refused before the upgrade, so that a refused socket costs its
 	// descriptor only for the length of the answer.
 	ip := clientIP(r)
+	if e.cfg.ClientIP != nil {
+		ip = e.cfg.ClientIP(r)
+	}
 	addr := addressKey(ip)
 	if a := e.admit.sockets.admit(addr); a.status != 0 {
 		e.metrics.SocketsRefused.WithLabelValues(strconv.Itoa(a.status)).Inc()

@@ -23,6 +23,9 @@ import (
 
 // Options configure the server.
 type Options struct {
+	// ClientIP reads a request's client address (sign-in limits, logs):
+	// behind trusted proxies, from their header. Nil: the connection's.
+	ClientIP   func(*http.Request) string
 	Addr       string
 	StaticDir  string // serve assets from here instead of the embedded copy
 	Demo       bool   // serve the demo API that signs any demo customer's identity
@@ -85,9 +88,12 @@ func New(o Options, d Deps) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Client addresses come from the connection, not from headers a client
-	// can forge (X-Forwarded-For), so the sign-in limit cannot be dodged.
-	// Behind a reverse proxy, configure it to overwrite the address.
+	// can forge (X-Forwarded-For), so the sign-in limit cannot be dodged;
+	// only the proxies the operator trusts may name another (ClientIP).
 	e.IPExtractor = echo.ExtractIPDirect()
+	if o.ClientIP != nil {
+		e.IPExtractor = o.ClientIP
+	}
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.Use(recoverMiddleware(d.Log), conditional())
 	h := &handler{opts: o, deps: d, assets: assets(o.StaticDir), logins: newLoginLimiter(loginKeys), replays: newReplayGate()}

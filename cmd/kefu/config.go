@@ -63,6 +63,27 @@ var settings = []setting{
 			cfg.DatabaseURL = v
 			return nil
 		}},
+	{name: "KEFU_TRUSTED_PROXIES", def: "(none)", help: "addresses or CIDR ranges of the reverse proxies in front of kefu (comma-separated, e.g. `10.0.0.0/8`): from them, the client's address is read from `X-Forwarded-For` for the per-address limits and logs; from anyone else that header is ignored",
+		parse: func(cfg *Config, v string) error {
+			for _, s := range strings.Split(v, ",") {
+				s = strings.TrimSpace(s)
+				if !strings.Contains(s, "/") {
+					if ip := net.ParseIP(s); ip != nil {
+						bits := 128
+						if ip.To4() != nil {
+							bits = 32
+						}
+						s = fmt.Sprintf("%s/%d", ip, bits)
+					}
+				}
+				_, n, err := net.ParseCIDR(s)
+				if err != nil {
+					return fmt.Errorf("want addresses or CIDR ranges such as 10.0.0.0/8, not %q", s)
+				}
+				cfg.TrustedProxies = append(cfg.TrustedProxies, n)
+			}
+			return nil
+		}},
 	{name: "KEFU_NATS_URL", def: "(unset: one node)", help: "NATS servers (comma-separated `nats://host:4222`) that carry live events between kefu nodes (docs/scale.md)", secret: true,
 		parse: func(cfg *Config, v string) error {
 			for _, s := range strings.Split(v, ",") {

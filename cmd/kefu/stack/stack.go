@@ -12,9 +12,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/time/rate"
@@ -39,6 +42,7 @@ type Config struct {
 	DB              string        // SQLite file
 	DatabaseURL     string        // a PostgreSQL server; when set, used instead of DB
 	NatsURL         string        // NATS servers carrying events between nodes; empty: one node
+	TrustedProxies  []*net.IPNet  // reverse proxies whose X-Forwarded-For names the client
 	Sync            store.Sync    // the writer's synchronous pragma; zero: full
 	ReturnWindow    time.Duration // how long after delivery returns are accepted
 	CouponPercent   int           // the discount offer_coupon gives
@@ -156,6 +160,8 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	cc := chat.Config{IdentitySecret: cfg.IdentitySecret, AllowedOrigins: cfg.AllowedOrigins, Now: st.Now,
 		MessageRate: rate.Limit(cfg.MessageRate), MessageBurst: cfg.MessageBurst, IPRate: rate.Limit(cfg.IPRate), IPBurst: cfg.IPBurst,
 		SocketsPerAddress: cfg.SocketsPerAddress, DescriptorReserve: cfg.DescriptorReserve, HelloRate: rate.Limit(cfg.HelloRate), HelloBurst: cfg.HelloBurst}
+	clientIP := clientAddress(cfg.TrustedProxies)
+	cc.ClientIP = clientIP
 	if cfg.NatsURL != "" {
 		host, _ := os.Hostname()
 		bus, err := natsbus.Connect(cfg.NatsURL, natsbus.Options{Name: "kefu " + host, Log: log})
@@ -183,7 +189,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	if o.Deps != nil {
 		o.Deps(&deps)
 	}
-	s.Server = web.New(web.Options{Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: o.Version, MetricsToken: cfg.MetricsToken,
+	s.Server = web.New(web.Options{ClientIP: clientIP, Addr: cfg.Addr, StaticDir: cfg.StaticDir, Demo: cfg.Demo, DemoSecret: cfg.IdentitySecret, Version: o.Version, MetricsToken: cfg.MetricsToken,
 		PhotoDir: cmp.Or(cfg.PhotoDir, store.PhotoDirBeside(cfg.DB)), PhotoMaxBytes: cfg.PhotoMaxBytes, CouponPercent: cfg.CouponPercent}, deps)
 	return s, nil
 }
@@ -238,4 +244,20 @@ func nodeName(host string) string {
 	var b [4]byte
 	rand.Read(b[:])
 	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// clientAddress reads a request's client address: the connection's, or,
+// when it comes from one of the trusted proxies, the address they put in
+// X-Forwarded-For (the nearest one no trusted proxy added). Echo's
+// extractor trusts private and loopback ranges by default; here only the
+// operator's ranges are trusted.
+func clientAddress(trusted []*net.IPNet) func(*http.Request) string {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
