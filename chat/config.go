@@ -19,6 +19,13 @@ type Config struct {
 	// says when a person answers and asks for an email (hours.go). Nil:
 	// always staffed.
 	Voice *voice.Live
+	// Mail sends a staff reply to a shopper who left, at the email they
+	// left outside hours (continue.go); nil: no email. PublicURL is the
+	// shop page the email's link opens with the widget; empty: no link.
+	// ContinueLifetime is how long the link works; zero: 7 days.
+	Mail             Mailer
+	PublicURL        string
+	ContinueLifetime time.Duration
 	// IdentitySecret verifies signed shopper identities. Empty: every
 	// identity is refused and shoppers chat as guests.
 	IdentitySecret []byte
@@ -76,6 +83,7 @@ func (c *Config) defaults() {
 		}
 	}
 	def(&c.HelloTimeout, 10*time.Second)
+	def(&c.ContinueLifetime, 7*24*time.Hour)
 	def(&c.IdleTimeout, 30*time.Minute)
 	def(&c.PingPeriod, 25*time.Second)
 	def(&c.PongWait, c.PingPeriod+10*time.Second)

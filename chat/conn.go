@@ -312,6 +312,14 @@ func (cn *conn) hello(f *inFrame) error {
 		locale = f.Locale
 	}
 	cn.locale = orDefault(locale, "en")
+	if f.Continue != "" {
+		if tok, err := e.continued(ctx, f.Continue, customerID); err == nil {
+			f.ResumeToken = tok
+		} else {
+			cn.sendError(&protocolError{Code: CodeContinueInvalid, Message: cn.say("That link has expired or is not valid; you can start a new chat here.",
+				"该链接已过期或无效，您可以在这里重新开始咨询。")})
+		}
+	}
 	var conv *store.Conversation
 	var token string
 	resumed := false

@@ -37,6 +37,8 @@ type inFrame struct {
 	LastSeq     int64     `json:"last_seq,omitempty"`
 	Locale      string    `json:"locale,omitempty"`
 	Identity    *Identity `json:"identity,omitempty"`
+	// Continue is the token of an emailed link (continue.go).
+	Continue string `json:"continue,omitempty"`
 
 	// message
 	ClientID string `json:"client_id,omitempty"`
@@ -78,6 +80,7 @@ const (
 	CodeInvalidMessage  = "invalid_message"
 	CodeIdentityInvalid = "identity_invalid"
 	CodeIdentityExpired = "identity_expired"
+	CodeContinueInvalid = "continue_invalid" // an emailed link forged, altered or expired
 	CodeRateLimited     = "rate_limited"
 	CodeNotSaved        = "not_saved"
 	CodeNotRateable     = "not_rateable" // a rating before anything was answered

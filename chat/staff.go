@@ -107,6 +107,7 @@ func (e *Engine) StaffReply(ctx context.Context, id string, s StaffMember, clien
 	if _, err := e.append(ctx, m); err != nil {
 		return 0, err
 	}
+	e.mailReply(ctx, id, s.Name, text) // the shopper has left: to their email
 	return m.Seq, nil
 }
 

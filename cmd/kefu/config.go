@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	netmail "net/mail"
 	"net/url"
 	"os"
 	"sort"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/agents/voice"
+	"github.com/kefu-dev/kefu/chat/mail"
 	"github.com/kefu-dev/kefu/cmd/kefu/stack"
 	"github.com/kefu-dev/kefu/store"
 )
@@ -151,6 +153,43 @@ var settings = []setting{
 		parse: func(cfg *Config, v string) error { cfg.Voice.Hours = v; return nil }},
 	{name: "KEFU_TIMEZONE", def: "UTC", help: "the IANA time zone of `KEFU_HOURS`, such as `Asia/Shanghai`",
 		parse: func(cfg *Config, v string) error { cfg.Voice.TimeZone = v; return nil }},
+	{name: "KEFU_PUBLIC_URL", def: "(none: emails carry no link)", help: "the shop page with the widget, such as `https://shop.example.com/`: a staff reply emailed to a shopper who left links there to continue the chat",
+		parse: func(cfg *Config, v string) error {
+			if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return errors.New("want an http(s) URL such as https://shop.example.com/")
+			}
+			cfg.PublicURL = v
+			return nil
+		}},
+	{name: "KEFU_SMTP_HOST", def: "(none: no email)", help: "the SMTP server that sends staff replies to shoppers who left (at the email they left outside hours)",
+		parse: func(cfg *Config, v string) error { cfg.SMTP.Host = v; return nil }},
+	{name: "KEFU_SMTP_PORT", def: "587", help: "its port",
+		parse: func(cfg *Config, v string) (err error) {
+			cfg.SMTP.Port, err = whole(v, 1, 65535, "a port from 1 to 65535")
+			return err
+		}},
+	{name: "KEFU_SMTP_USER", help: "the SMTP user (AUTH PLAIN); unset: no AUTH",
+		parse: func(cfg *Config, v string) error { cfg.SMTP.User = v; return nil }},
+	{name: "KEFU_SMTP_PASSWORD", help: "its password", secret: true, raw: true,
+		parse: func(cfg *Config, v string) error { cfg.SMTP.Password = v; return nil }},
+	{name: "KEFU_SMTP_FROM", def: "(`KEFU_SMTP_USER`)", help: "the sender address of the emails",
+		parse: func(cfg *Config, v string) error {
+			if _, err := netmail.ParseAddress(v); err != nil {
+				return errors.New("want an email address such as support@shop.example.com")
+			}
+			cfg.SMTP.From = v
+			return nil
+		},
+		unset: func(cfg *Config) { cfg.SMTP.From = cfg.SMTP.User }},
+	{name: "KEFU_SMTP_STARTTLS", def: "always", help: "`always`: refuse a server without STARTTLS; `opportunistic`: use it when offered; `never`: plain (a relay on localhost)", strict: true,
+		parse: func(cfg *Config, v string) error {
+			switch v = strings.ToLower(v); v {
+			case mail.StartTLSAlways, mail.StartTLSOpportunistic, mail.StartTLSNever:
+				cfg.SMTP.StartTLS = v
+				return nil
+			}
+			return errors.New("want always, opportunistic or never")
+		}},
 	{name: "KEFU_LOG_LEVEL", def: "info", help: "`debug`, `info`, `warn` or `error`", strict: true,
 		parse: func(cfg *Config, v string) error {
 			if cfg.LogLevel.UnmarshalText([]byte(v)) != nil {
@@ -381,6 +420,9 @@ func loadConfig(environ []string) (Config, error) {
 		errs = append(errs, voiceErrors(err)...)
 	} else {
 		cfg.Voice = v
+	}
+	if cfg.SMTP.Host != "" && cfg.SMTP.From == "" {
+		errs = append(errs, errors.New("KEFU_SMTP_FROM: set the sender address of the emails (or KEFU_SMTP_USER)"))
 	}
 	if err := cfg.LLM.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("KEFU_LLM=%s: %w", cfg.LLM.Kind, err))

@@ -609,6 +609,7 @@
       if (st.ws !== ws) return;
       var h = { type: 'hello', last_seq: st.lastSeq, locale: st.locale }, tok = box().token;
       if (tok) h.resume_token = tok;
+      if (CONTINUE) { h.continue = CONTINUE; h.last_seq = 0; CONTINUE = null; } // the emailed link's conversation
       if (st.identity) h.identity = st.identity;
       ws.send(JSON.stringify(h));
     };
@@ -715,6 +716,16 @@
   }
 
   var loadedAt = Date.now();
+  // A staff reply emailed to a shopper who left links here with ?kefu_continue=<token>: the
+  // widget opens on that conversation (the server checks the token) and the token leaves the URL.
+  var CONTINUE = (function () {
+    try {
+      var u = new URL(location.href), c = u.searchParams.get('kefu_continue');
+      if (c) { u.searchParams.delete('kefu_continue'); history.replaceState(history.state, '', u.toString()); }
+      return c;
+    } catch (x) { return null; }
+  })();
+
   function start() {
     mount();
     var q = (W.kefu && W.kefu.q) || [];
@@ -733,7 +744,8 @@
     // Connect right away only to restore an existing conversation or deliver unsent messages;
     // otherwise the first open or keystroke does it, so idle visitors open no conversation.
     // On load nothing is shown, so last_seq is 0 and the whole history is replayed.
-    if (!st.timer && (box().token || st.outbox.length)) connect();
+    if (CONTINUE) setOpen(true, false);
+    else if (!st.timer && (box().token || st.outbox.length)) connect();
     W.addEventListener('online', function () { if (st.wanted && !st.ws && !st.dead && !st.idle) { st.attempt = 0; connect(); } });
     // A socket can look open long after the network went: drop it, and come back on 'online'.
     W.addEventListener('offline', function () {

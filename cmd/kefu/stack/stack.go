@@ -25,6 +25,7 @@ import (
 	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/agents/voice"
 	"github.com/kefu-dev/kefu/chat"
+	"github.com/kefu-dev/kefu/chat/mail"
 	"github.com/kefu-dev/kefu/chat/natsbus"
 	"github.com/kefu-dev/kefu/store"
 	"github.com/kefu-dev/kefu/store/demo"
@@ -84,6 +85,11 @@ type Config struct {
 	// Voice is the shop's voice and hours from the environment; what an
 	// admin saves in the console overrides it (voice.Live).
 	Voice voice.Settings
+	// SMTP sends staff replies to shoppers who left, at the email they
+	// left outside hours; Host empty: no email. PublicURL is the shop page
+	// the email's link opens the widget on.
+	SMTP      mail.Config
+	PublicURL string
 }
 
 // Options are what a caller adds to the configuration.
@@ -112,6 +118,7 @@ type Stack struct {
 	Voice   *voice.Live          // the shop's voice and hours: the environment's, overlaid with the console's
 	log     *slog.Logger
 	bus     *natsbus.Bus // nil: one node
+	mail    *mail.Sender // nil: no SMTP
 }
 
 // Database is what the store opens: DatabaseURL when set, else the DB file.
@@ -177,7 +184,11 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 			}
 		}()
 	}
-	cc.Voice = s.Voice
+	cc.Voice, cc.PublicURL = s.Voice, cfg.PublicURL
+	if cfg.SMTP.Host != "" {
+		s.mail = mail.New(cfg.SMTP, log)
+		cc.Mail = s.mail
+	}
 	if o.Chat != nil {
 		o.Chat(&cc)
 	}
@@ -216,6 +227,10 @@ func (s *Stack) Replay(ctx context.Context, recorded []*store.TranscriptJSON, pr
 // shut down first.
 func (s *Stack) Shutdown(ctx context.Context) error {
 	err := s.Engine.Shutdown(ctx)
+	if s.mail != nil {
+		// Replies queued for email go out before kefu stops, while ctx lasts.
+		s.mail.Close(ctx)
+	}
 	if s.bus != nil {
 		s.bus.Close()
 	}
