@@ -195,3 +195,62 @@ func waitMetric(t *testing.T, base, line string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// When the email cannot be sent (no SMTP server listens), the reply is
+// still stored and shown, and a note in the conversation tells staff the
+// email failed and why.
+func TestEmailFailureIsNoted(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close() // nobody listens
+	sender := mail.New(mail.Config{Host: "127.0.0.1", Port: port, From: "support@tea.example", StartTLS: mail.StartTLSNever, Retries: 2, Backoff: time.Millisecond, Timeout: time.Second}, nil)
+	t.Cleanup(func() { sender.Close(t.Context()) })
+	friday := time.Date(2026, 12, 4, 20, 0, 0, 0, time.UTC)
+	hs, st := newStackWith(t, chat.Config{Now: func() time.Time { return friday }, Mail: sender, PublicURL: "https://shop.example/",
+		Voice: voice.Static(voice.Settings{Hours: "Mon-Fri 09:00-18:00", TimeZone: "UTC"})})
+	addStaff(t, st, "mei@shop.example.com", "Mei", store.RoleAgent)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http")+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.WriteJSON(map[string]any{"type": "hello"})
+	var id string
+	readUntil(t, ws, func(f map[string]any) bool { id, _ = f["conversation_id"].(string); return f["type"] == "welcome" })
+	ws.WriteJSON(map[string]any{"type": "message", "client_id": "a", "text": "I want to talk to a real person please"})
+	readUntil(t, ws, func(f map[string]any) bool {
+		s, _ := f["text"].(string)
+		return strings.Contains(s, "Leave your email")
+	})
+	ws.WriteJSON(map[string]any{"type": "message", "client_id": "b", "text": "lin.wei@example.com"})
+	readUntil(t, ws, func(f map[string]any) bool {
+		s, _ := f["text"].(string)
+		return strings.Contains(s, "reply to lin.wei@example.com")
+	})
+	ws.Close()
+	waitMetric(t, hs.URL, "kefu_connections 0")
+
+	staff := newStaffClient(t, hs)
+	staff.login("mei@shop.example.com")
+	staff.do("POST", "/api/console/conversations/"+id+"/takeover", nil)
+	if code, out := staff.do("POST", "/api/console/conversations/"+id+"/reply", map[string]string{"text": "We'll ship it Monday."}); code != 200 {
+		t.Fatalf("reply: %d %v", code, out)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		_, tl := staff.do("GET", "/api/console/conversations/"+id, nil)
+		s := mustJSONString(tl)
+		if strings.Contains(s, "could not be emailed to lin.wei@example.com") {
+			if !strings.Contains(s, "We'll ship it Monday.") {
+				t.Fatal("the reply was lost with its email")
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no note of the failed email:\n%s", s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
