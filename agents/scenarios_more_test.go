@@ -35,6 +35,18 @@ func moreScenarios(sh testShop, r roles, ds *store.Dataset) []chatScenario {
 		}
 	}
 	sc := []chatScenario{
+		// Asked for the email, the guest asks something else first: that
+		// is answered, then the email still finds the order.
+		{name: "a question while the bot waits for the email", lang: "en", says: []say{
+			{text: "where is my order " + r.guestPaid.number + "?", want: []string{"email address you used"}},
+			{text: "actually first, what is your return policy?", tools: []string{"search_knowledge_base"}, notWant: []string{"email address you used"}},
+			{text: r.guestPaid.email, anyTools: true, want: []string{r.guestPaid.number}, notWant: []string{"email address you used", "下单时使用的邮箱"}},
+		}},
+		{name: "等邮箱时先问别的", lang: "zh", says: []say{
+			{text: "我的订单" + r.guestPaid.number + "到哪了", want: []string{"邮箱"}},
+			{text: "先问一下，你们的退货政策是什么？", tools: []string{"search_knowledge_base"}, notWant: []string{"下单时使用的邮箱"}},
+			{text: r.guestPaid.email, anyTools: true, want: []string{r.guestPaid.number}, notWant: []string{"email address you used", "下单时使用的邮箱"}},
+		}},
 		{name: "account: change the phone number", lang: "en", as: r.soleShipped.customer, says: []say{
 			{text: "hi, I need to change the phone number on my account, how do I do that?", anyTools: true, notWant: []string{"not sure I understood"}},
 		}},

@@ -169,6 +169,10 @@ func (s *state) findTask() {
 		if prev == s.intent { // the same request, said again or continued
 			s.start = prevStart
 		}
+	case prev != "" && !slotOnly && s.asked != "" && s.conf >= confident && newQuestion[s.intent]:
+		// Asked for an email or a number, the shopper asks something else
+		// ("how long does shipping take?"): that question is answered,
+		// not the bot's repeated.
 	case prev != "" && (slotOnly || s.asked != "" || s.conf < confident):
 		s.task, s.start = prev, prevStart
 	case (prev == IntentStartReturn || prev == IntentCancel) && reason(s.cur.text) != "":
@@ -191,6 +195,10 @@ func (s *state) findTask() {
 		}
 	}
 }
+
+// newQuestion are the routes of a message that asks something new, not
+// an answer to the question the bot asked for its task.
+var newQuestion = map[string]bool{IntentFAQ: true, IntentRecommend: true, IntentAccount: true, IntentInvoice: true}
 
 // backRoute are the routes of a message that may only point back at an
 // order ("no, the other one", "yes the second", "那个"): not requests of
