@@ -30,6 +30,17 @@ type photoStore interface {
 	PhotosByConversation(ctx context.Context, conversationID string) ([]store.Photo, error)
 }
 
+// tokenConversation is the conversation a shopper's resume token opens:
+// the token is the credential of the photo routes, looked up, never
+// trusted; an unknown or missing one is a 403.
+func tokenConversation(ctx context.Context, ps photoStore, token string) (*store.Conversation, error) {
+	conv, err := ps.ConversationByResumeToken(ctx, token)
+	if errors.Is(err, store.ErrNotFound) || token == "" {
+		return nil, echo.NewHTTPError(http.StatusForbidden, "this conversation cannot be found; reload the chat and try again")
+	}
+	return conv, err
+}
+
 // maxPhotosPerConversation bounds what one conversation may upload.
 const maxPhotosPerConversation = 20
 
@@ -76,10 +87,7 @@ func (h *handler) uploadPhoto(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	conv, err := ps.ConversationByResumeToken(c.Request().Context(), token)
-	if errors.Is(err, store.ErrNotFound) || token == "" {
-		return echo.NewHTTPError(http.StatusForbidden, "this conversation cannot be found; reload the chat and try again")
-	}
+	conv, err := tokenConversation(c.Request().Context(), ps, token)
 	if err != nil {
 		return err
 	}
@@ -220,10 +228,7 @@ func (h *handler) openPhoto(c echo.Context) error {
 		token = c.FormValue("resume_token")
 	}
 	ctx := c.Request().Context()
-	conv, err := ps.ConversationByResumeToken(ctx, token)
-	if errors.Is(err, store.ErrNotFound) || token == "" {
-		return echo.NewHTTPError(http.StatusForbidden, "this conversation cannot be found; reload the chat and try again")
-	}
+	conv, err := tokenConversation(ctx, ps, token)
 	if err != nil {
 		return err
 	}

@@ -292,23 +292,12 @@ func settle(o Options, goroutines int64) Usage {
 		if got, err := ReadUsage(ctx, o.MetricsURL); err == nil {
 			u = got
 		}
-		if u.Goroutines > 0 && u.Goroutines <= goroutines || !sleepCtx(ctx, 100*time.Millisecond) {
+		if u.Goroutines > 0 && u.Goroutines <= goroutines || !sleep(ctx, 100*time.Millisecond) {
 			return u
 		}
 		if o.AfterRun != nil {
 			o.AfterRun()
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 
