@@ -3,6 +3,7 @@ package agents_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,6 +167,34 @@ func pickScenarios(sh testShop, ds *store.Dataset) []chatScenario {
 			}, check: cancelledOnly(ds, c, o.Number)},
 		)
 	}
+	// "The previous one" beside an order in question is the one placed
+	// before it; with none in question ("my previous order") the latest.
+	if c, older, newer, ok := adjacentOf(ds, unshipped); ok {
+		sc = append(sc,
+			chatScenario{name: "the previous one, by date", lang: "en", as: c, says: []say{
+				{text: "please cancel order " + newer.Number, tools: []string{"cancel_order"}, want: []string{newer.Number}},
+				{text: "wait no, the previous one", tools: []string{"list_orders", "cancel_order"}, want: []string{older.Number}, notWant: []string{newer.Number}},
+				{text: "ordered it by mistake", tools: []string{"cancel_order"}, want: []string{older.Number, "Shall I go ahead"}},
+				{text: "yes", tools: []string{"confirm_action"}, want: []string{older.Number}},
+			}, check: cancelledOnly(ds, c, older.Number)},
+			chatScenario{name: "上一单：按下单时间", lang: "zh", as: c, says: []say{
+				{text: "帮我取消订单" + newer.Number, tools: []string{"cancel_order"}, want: []string{newer.Number}},
+				{text: "不对，是上一单", tools: []string{"list_orders", "cancel_order"}, want: []string{older.Number}, notWant: []string{newer.Number}},
+				{text: "拍错了", tools: []string{"cancel_order"}, want: []string{older.Number, "确认"}},
+				{text: "确认", tools: []string{"confirm_action"}, want: []string{older.Number}},
+			}, check: cancelledOnly(ds, c, older.Number)},
+		)
+	}
+	if c, latest, ok := latestOf(ds); ok {
+		sc = append(sc,
+			chatScenario{name: "my previous order is the latest", lang: "en", as: c, says: []say{
+				{text: "what's the status of my previous order?", anyTools: true, want: []string{latest.Number}},
+			}},
+			chatScenario{name: "上一单是最近的一单", lang: "zh", as: c, says: []say{
+				{text: "我上一单到哪了", anyTools: true, want: []string{latest.Number}},
+			}},
+		)
+	}
 	lastWeek := func(o store.Order) bool {
 		d := int(now.Truncate(24*time.Hour).Sub(o.PlacedAt.Truncate(24*time.Hour)).Hours() / 24)
 		return d >= 6 && d <= 13 // inside "last week" however the day is counted
@@ -201,6 +230,37 @@ func onlyOneOf(ds *store.Dataset, fits func(store.Order) bool) (string, store.Or
 	for _, o := range by[custs[0]] {
 		if fits(o) {
 			return custs[0], o, true
+		}
+	}
+	return "", store.Order{}, false
+}
+
+// adjacentOf finds a customer two of whose orders that fit were placed one
+// right after the other (no order of theirs between them, none on the
+// same moment).
+func adjacentOf(ds *store.Dataset, fits func(store.Order) bool) (customer string, older, newer store.Order, ok bool) {
+	custs, by := customersBy(ds, func(os []store.Order) bool { return len(os) >= 2 })
+	for _, c := range custs {
+		os := slices.Clone(by[c])
+		slices.SortFunc(os, func(a, b store.Order) int { return a.PlacedAt.Compare(b.PlacedAt) })
+		for k := 1; k < len(os); k++ {
+			if fits(os[k-1]) && fits(os[k]) && os[k-1].PlacedAt.Before(os[k].PlacedAt) {
+				return c, os[k-1], os[k], true
+			}
+		}
+	}
+	return "", store.Order{}, store.Order{}, false
+}
+
+// latestOf finds a customer with several orders, one placed after all the
+// others, and that one.
+func latestOf(ds *store.Dataset) (string, store.Order, bool) {
+	custs, by := customersBy(ds, func(os []store.Order) bool { return len(os) >= 2 })
+	for _, c := range custs {
+		os := slices.Clone(by[c])
+		slices.SortFunc(os, func(a, b store.Order) int { return b.PlacedAt.Compare(a.PlacedAt) })
+		if os[0].PlacedAt.After(os[1].PlacedAt) {
+			return c, os[0], true
 		}
 	}
 	return "", store.Order{}, false

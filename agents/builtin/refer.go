@@ -1,6 +1,7 @@
 package builtin
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -151,6 +152,9 @@ func (s *state) referenceAt(i int, focus string) reference {
 		if len(shown) > 0 {
 			return reference{kind: "previous", cands: shown}
 		}
+		if r := s.previousByDate(focus, t.index); r.kind != "" {
+			return r
+		}
 	}
 	if r := s.byStatusOrDate(text, shown, t.index); r.kind != "" {
 		return r
@@ -167,6 +171,37 @@ func (s *state) referenceAt(i int, focus string) reference {
 		}
 	}
 	return reference{}
+}
+
+// previousByDate resolves "the previous one" when the conversation named
+// no other order: by the dates of the shopper's orders, the one placed
+// before the order in question, or with none in question ("my previous
+// order", 上一单) the latest one.
+func (s *state) previousByDate(focus string, before int) reference {
+	pool := s.ordersShown(nil, before)
+	if len(pool) == 0 {
+		if s.c.signedIn {
+			return reference{kind: "previous", needList: true}
+		}
+		return reference{}
+	}
+	pool = slices.Clone(pool)
+	slices.SortStableFunc(pool, func(a, b tools.OrderView) int { return b.PlacedAt.Compare(a.PlacedAt) })
+	if focus == "" {
+		return reference{kind: "previous", order: pool[0].Number}
+	}
+	for k, o := range pool {
+		if sameOrder(o.Number, focus) && k+1 < len(pool) {
+			return reference{kind: "previous", order: pool[k+1].Number}
+		}
+	}
+	var rest []string
+	for _, o := range pool {
+		if !sameOrder(o.Number, focus) {
+			rest = append(rest, o.Number)
+		}
+	}
+	return reference{kind: "previous", cands: rest}
 }
 
 // byStatusOrDate picks among the orders shown (or, when none were listed,
