@@ -19,12 +19,12 @@ import (
 // character n-grams (2 to 4 characters, across word boundaries, and single
 // Han characters) and word unigrams and bigrams. Character n-grams need no
 // Chinese word segmentation and survive typos ("cancle" still shares "can",
-// "anc" with "cancel"). It is trained at start-up, once per process, from
-// the examples in data/train_*.tsv (about a second for the ~15,000
-// examples), holding every 20th example of each route out to fit the
-// temperature of its probabilities; training is deterministic up to the
-// order of floating-point sums. A trained classifier is cached on disk
-// (classifier_cache.go). Why this
+// "anc" with "cancel"). It is trained on the examples in data/train_*.tsv,
+// holding every 20th example of each
+// route out to fit the temperature of its probabilities; training is
+// deterministic up to the order of floating-point sums. The binary carries
+// the classifier trained on its examples (classifier_embed.go); one trained
+// at start is cached on disk (classifier_cache.go). Why this
 // model, and the measurements: docs/assistant.md.
 
 //go:generate go run ./data/gen
@@ -447,13 +447,17 @@ func features(text string) []feature {
 	return out
 }
 
-// defaultClassifier is trained once, on first use, from the embedded
-// examples, or read from the cache of an earlier training on the same
-// examples (classifier_cache.go).
+// defaultClassifier is the one trained on the embedded examples: the
+// binary's own (classifier_embed.go), or when the examples or the settings
+// have changed since it was written, trained once, on first use, or read
+// from the cache of an earlier training (classifier_cache.go).
 var defaultClassifier = sync.OnceValue(func() *Classifier {
 	ex, err := LoadExamples(trainingFiles, "data/train_*.tsv")
 	if err != nil {
 		panic(err) // embedded at build time; a test loads them
+	}
+	if c, err := decodeQuantized(embeddedClassifier, trainingKey(ex, defaultTraining)); err == nil {
+		return c
 	}
 	return trainCached(ex, defaultTraining)
 })
