@@ -101,7 +101,7 @@ func NewProviderModel(c ProviderConfig) (Model, bool, error) {
 		limit = 4 << 20
 	}
 	if client.Transport == nil {
-		client.Transport = providerTransport()
+		client.Transport = newProviderTransport(nil)
 	}
 	pause := newPausing(client.Transport)
 	client.Transport = cappedBodies{next: pause, limit: limit}
@@ -127,17 +127,6 @@ func NewProviderModel(c ProviderConfig) (Model, bool, error) {
 	}
 	m.Model = pausedModel{Model: m.Model, p: pause}
 	return m, true, nil
-}
-
-// providerTransport is http.DefaultTransport keeping enough idle
-// connections to the one provider host for every turn streaming at once.
-// The default keeps 2 a host: with more concurrent turns nearly every call
-// dialled a connection (a TLS handshake, for a hosted model) and closed it
-// after, and the callers queued on the transport's idle-pool lock.
-func providerTransport() http.RoundTripper {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns, t.MaxIdleConnsPerHost = 4096, 4096
-	return t
 }
 
 // cappedBodies is a transport whose response bodies fail past limit bytes.

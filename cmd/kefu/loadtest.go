@@ -54,6 +54,7 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	fs.Float64Var(&sim.StallShare, "sim-stall-share", 0, "--model-sim: share of answers that stop part-way and hang")
 	fs.Float64Var(&sim.TrickleShare, "sim-trickle-share", 0, "--model-sim: share of answers that trickle a token a second")
 	fs.Float64Var(&sim.RateLimitShare, "sim-429-share", 0, "--model-sim: share of requests refused with 429 and Retry-After")
+	fs.BoolVar(&sim.TLS, "sim-tls", false, "--model-sim: serve the model over HTTPS with HTTP/2, as hosted models are, so that concurrent streams share a few connections (past about 9,000 conversations a 20,000-descriptor limit needs it)")
 	addr := fs.String("addr", "127.0.0.1:0", "the started kefu's address, HOST:PORT (port 0: a free one)")
 	debugAddr := fs.String("debug-addr", "", "the started kefu's KEFU_DEBUG_ADDR: serve Go's profiler there, HOST:PORT (default off)")
 	fs.StringVar(&sim.Addr, "sim-addr", "127.0.0.1:0", "--model-sim: the simulated model's address, HOST:PORT (port 0: a free one)")
@@ -94,7 +95,8 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 			return err
 		}
 		defer model.Close()
-		o.TurnTimeout = 30 * time.Second // a stalled model is cut by kefu's KEFU_LLM_TIMEOUT, 5 s a step
+		// A stalled model is cut by kefu's KEFU_LLM_TIMEOUT (simEnv).
+		o.TurnTimeout = 30*time.Second + 2*model.StreamTime()
 		// After each run: are the server's goroutines back to their number
 		// before it, once its pooled connections to the model are closed?
 		o.Settle, o.AfterRun = 30*time.Second, model.CloseIdle
@@ -108,7 +110,7 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	if *url == "" {
 		var extra []string
 		if model != nil {
-			extra = simEnv(model.URL)
+			extra = simEnv(model)
 		}
 		if *debugAddr != "" {
 			extra = append(extra, "KEFU_DEBUG_ADDR="+*debugAddr)
@@ -151,17 +153,17 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 				r.Kefu, err = loadtest.Run(ctx, fo)
 			}
 		} else {
-			var req0, faults0 int64
+			var before simCounts
 			if model != nil {
-				req0, faults0 = model.Requests.Load(), model.Faults.Load()
+				before = countsOf(model)
 			}
 			r.Kefu, err = loadtest.Run(ctx, o)
 			if model != nil {
-				r.Model = &simCounts{Requests: model.Requests.Load() - req0, Faults: model.Faults.Load() - faults0}
+				r.Model = countsOf(model).since(before)
 			}
 		}
 		if err == nil && model != nil {
-			r.Direct, err = loadtest.Direct(ctx, model.URL, o.Shoppers, o.Duration)
+			r.Direct, err = loadtest.Direct(ctx, model, o.Shoppers, o.Duration)
 		}
 		if err == nil && *baseline {
 			r.Echo, err = echoRun(ctx, o, *baselineAddr)
@@ -557,5 +559,14 @@ func (s *childServer) stop() {
 	os.RemoveAll(s.dir)
 }
 
-// simCounts are the simulated model's requests, and the faults among them.
-type simCounts struct{ Requests, Faults int64 }
+// simCounts are the simulated model's requests, the faults and the
+// HTTP/2 requests among them, and the connections it accepted.
+type simCounts struct{ Requests, Faults, HTTP2, Conns int64 }
+
+func countsOf(m *loadtest.ModelSim) simCounts {
+	return simCounts{m.Requests.Load(), m.Faults.Load(), m.HTTP2.Load(), m.Conns.Load()}
+}
+
+func (c simCounts) since(b simCounts) *simCounts {
+	return &simCounts{c.Requests - b.Requests, c.Faults - b.Faults, c.HTTP2 - b.HTTP2, c.Conns - b.Conns}
+}

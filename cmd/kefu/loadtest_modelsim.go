@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"time"
+
+	"github.com/kefu-dev/kefu/cmd/kefu/loadtest"
 )
 
 // The model-sim mode (kefu loadtest --model-sim) runs the started kefu
@@ -12,10 +14,17 @@ import (
 // and in each run also streams from that model directly with as many
 // clients: what kefu adds to a real model's pace is the difference.
 
-// simEnv is the started kefu's model settings for the simulator at url.
-func simEnv(url string) []string {
-	return []string{"KEFU_LLM=openai", "KEFU_LLM_BASE_URL=" + url, "KEFU_LLM_MODEL=sim", "KEFU_LLM_API_KEY=loadtest",
-		"KEFU_LLM_TIMEOUT=5s"}
+// simEnv is the started kefu's model settings for the simulator m. A model
+// call may take as long as an answer streams, and 5 s more (which is also
+// how long a stalled stream holds a turn).
+func simEnv(m *loadtest.ModelSim) []string {
+	timeout := (m.StreamTime() + 5*time.Second).Round(time.Second)
+	env := []string{"KEFU_LLM=openai", "KEFU_LLM_BASE_URL=" + m.URL, "KEFU_LLM_MODEL=sim", "KEFU_LLM_API_KEY=loadtest",
+		"KEFU_LLM_TIMEOUT=" + timeout.String()}
+	if m.CertFile != "" {
+		env = append(env, "SSL_CERT_FILE="+m.CertFile) // Go's TLS trusts it on Unix
+	}
+	return env
 }
 
 func printModelSim(w io.Writer, r runReport) {
@@ -30,7 +39,8 @@ func printModelSim(w io.Writer, r runReport) {
 		signedMS(k.FirstDelta.P50-d.FirstToken.P50), signedMS(k.FirstDelta.P99-d.FirstToken.P99),
 		signedMS(k.Reply.P50-d.Final.P50), signedMS(k.Reply.P99-d.Final.P99))
 	if r.Model != nil {
-		fmt.Fprintf(w, "       %-12s %d requests to the model, %d of them faults (stalled, trickling or 429)\n", "model", r.Model.Requests, r.Model.Faults)
+		fmt.Fprintf(w, "       %-12s %d requests to the model (%d over HTTP/2, on %d new connections), %d of them faults (stalled, trickling or 429)\n", "model",
+			r.Model.Requests, r.Model.HTTP2, r.Model.Conns, r.Model.Faults)
 	}
 	fmt.Fprintf(w, "       %-12s server goroutines: %d before the run, %d with the shoppers, %d once they left\n", "", k.MemBefore.Goroutines, k.MemAfter.Goroutines, k.MemLeft.Goroutines)
 }

@@ -127,7 +127,7 @@ func measureNodes(ctx context.Context, c *cli, o loadtest.Options, nf *nodeFlags
 	secret := hex.EncodeToString(b)
 	extra := []string{"KEFU_IDENTITY_SECRET=" + secret}
 	if model != nil {
-		extra = append(extra, simEnv(model.URL)...)
+		extra = append(extra, simEnv(model)...)
 	}
 	if cfg.PG {
 		dbURL, drop, err := createDatabase(ctx, nf.databaseURL)

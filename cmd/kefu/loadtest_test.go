@@ -140,7 +140,7 @@ func TestModelSimPace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sim.Close()
-	d, err := loadtest.Direct(t.Context(), sim.URL, 2, time.Second)
+	d, err := loadtest.Direct(t.Context(), sim, 2, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,5 +227,48 @@ func TestLoadtestModelSimFaults(t *testing.T) {
 	}
 	if left, before := k.MemLeft.Goroutines, k.MemBefore.Goroutines; left == 0 || left > before {
 		t.Errorf("server goroutines: %d before the run, %d after the shoppers left", before, left)
+	}
+}
+
+// kefu loadtest --model-sim --sim-tls: the simulated model serves HTTPS
+// with HTTP/2, the started kefu trusts its certificate through
+// SSL_CERT_FILE, and its concurrent streams share a few connections, as
+// they would to a hosted model, instead of one each.
+func TestLoadtestModelSimTLS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the kefu binary")
+	}
+	bin := buildKefu(t)
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(bin, "loadtest", "--json", "--model-sim", "--sim-tls", "--shoppers", "24", "--duration", "3s", "--warmup", "500ms",
+		"--baseline=false", "--sim-first-token", "100ms", "--sim-token-gap", "20ms")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("kefu loadtest --model-sim --sim-tls: %v\n%s", err, errOut.String())
+	}
+	var report []struct {
+		Kefu   *loadtest.Result
+		Direct *loadtest.DirectResult
+		Model  *simCounts
+	}
+	if err := json.Unmarshal(out.Bytes(), &report); err != nil {
+		t.Fatal(err)
+	}
+	if len(report) != 1 || report[0].Kefu == nil || report[0].Direct == nil || report[0].Model == nil {
+		t.Fatalf("report: %s", out.String())
+	}
+	k, d, m := report[0].Kefu, report[0].Direct, report[0].Model
+	if k.Turns == 0 || len(k.Errors) != 0 || k.FirstDelta.P50 < 100*time.Millisecond {
+		t.Errorf("kefu through the model over TLS: %d turns, errors %v, first delta %v", k.Turns, k.Errors, k.FirstDelta)
+	}
+	if m.Requests < 24 || m.HTTP2 != m.Requests {
+		t.Errorf("the model: %+v, want every request over HTTP/2", m)
+	}
+	// 24 streams at once over HTTP/1.1 would take 24 connections.
+	if m.Conns > 4 {
+		t.Errorf("the model accepted %d connections for %d requests, want the streams to share a few", m.Conns, m.Requests)
+	}
+	if d.Streams == 0 || d.Errors != 0 {
+		t.Errorf("direct over TLS: %+v", d)
 	}
 }

@@ -134,6 +134,10 @@ var scripts = [][]string{
 	{"在吗", "推荐一款适合徒步的背包", "我的包裹什么时候到？", "礼品卡可以退吗？", "好的谢谢"},
 }
 
+// openAtOnce is how many shoppers may be opening their sockets (dial,
+// hello, welcome) at the same time at the start of a run.
+const openAtOnce = 64
+
 // Run runs shoppers against the server until the warm-up and the measuring
 // time are over, and reports what it measured.
 func Run(ctx context.Context, o Options) (*Result, error) {
@@ -159,11 +163,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	defer cancel()
 	var wg sync.WaitGroup
 	dialed := make(chan error, o.Shoppers)
+	// Shoppers open their sockets a bounded number at a time, as fast as
+	// the server takes them: ten thousand hellos at once would time out in
+	// the listen queue of any server, and measure only that.
+	opening := make(chan struct{}, openAtOnce)
 	for i := range o.Shoppers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			opening <- struct{}{}
 			s, err := dialShopper(ctx, o, i)
+			<-opening
 			dialed <- err
 			if err != nil {
 				return

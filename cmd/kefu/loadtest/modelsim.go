@@ -4,17 +4,28 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/rand/v2"
+	"math/big"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/net/http2"
 )
 
 // SimOptions shape the simulated model: how long it takes to its first
@@ -30,6 +41,10 @@ type SimOptions struct {
 	// Retry-After.
 	StallShare, TrickleShare, RateLimitShare float64
 	Addr                                     string // HOST:PORT to serve on; default a free loopback port
+	// TLS serves HTTPS with HTTP/2, as hosted models do: concurrent
+	// streams then share a few connections instead of taking one
+	// descriptor each on both sides.
+	TLS bool
 }
 
 func (o *SimOptions) defaults() {
@@ -50,11 +65,17 @@ func (o *SimOptions) defaults() {
 // pace. kefu runs against it with KEFU_LLM=openai; Direct measures it
 // without kefu.
 type ModelSim struct {
-	URL      string // the base URL, ending in /v1
+	URL string // the base URL, ending in /v1
+	// CertFile is the PEM file of the TLS server's self-signed
+	// certificate (with TLS): a client trusts it through SSL_CERT_FILE.
+	CertFile string
+	roots    *x509.CertPool
 	o        SimOptions
 	srv      *http.Server
 	Requests atomic.Int64
 	Faults   atomic.Int64
+	HTTP2    atomic.Int64 // requests made over HTTP/2
+	Conns    atomic.Int64 // connections accepted
 }
 
 // StartModelSim serves a simulated model on a loopback port until Close.
@@ -71,9 +92,80 @@ func StartModelSim(o SimOptions) (*ModelSim, error) {
 	m := &ModelSim{URL: "http://" + ln.Addr().String() + "/v1", o: o}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", m.complete)
-	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go m.srv.Serve(ln)
+	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ConnState: func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			m.Conns.Add(1)
+		}
+	}}
+	if !o.TLS {
+		go m.srv.Serve(ln)
+		return m, nil
+	}
+	cert, pemFile, err := selfSigned()
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	m.URL, m.CertFile = "https://"+ln.Addr().String()+"/v1", pemFile
+	m.roots = x509.NewCertPool()
+	m.roots.AddCert(cert.Leaf)
+	m.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2", "http/1.1"}}
+	go m.srv.ServeTLS(ln, "", "")
 	return m, nil
+}
+
+// Client is an HTTP client for the simulator that keeps up to n idle
+// connections (over TLS, HTTP/2 multiplexes the streams on a few).
+func (m *ModelSim) Client(n int) *http.Client {
+	timeout := time.Minute + m.StreamTime()
+	if m.roots != nil {
+		// x/net's HTTP/2 shares one dial among the requests waiting for a
+		// connection; net/http's would dial one for each.
+		return &http.Client{Transport: &http2.Transport{TLSClientConfig: &tls.Config{RootCAs: m.roots}}, Timeout: timeout}
+	}
+	return &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n}, Timeout: timeout}
+}
+
+// StreamTime is how long an answer streams, from the request to its last
+// token, without faults.
+func (m *ModelSim) StreamTime() time.Duration {
+	return m.o.FirstToken + time.Duration(m.o.Tokens)*m.o.TokenGap
+}
+
+// selfSigned makes a certificate for the loopback addresses and writes its
+// PEM to a temporary file, which the caller may leave to the OS to clean.
+func selfSigned() (tls.Certificate, string, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "kefu loadtest model"},
+		NotBefore:    time.Now().Add(-time.Hour), NotAfter: time.Now().Add(7 * 24 * time.Hour),
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA:        true, BasicConstraintsValid: true,
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		DNSNames:    []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	f, err := os.CreateTemp("", "kefu-loadtest-model-*.pem")
+	if err != nil {
+		return tls.Certificate{}, "", err
+	}
+	defer f.Close()
+	if err := pem.Encode(f, &pem.Block{Type: "CERTIFICATE", Bytes: der}); err != nil {
+		return tls.Certificate{}, "", err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, f.Name(), f.Close()
 }
 
 // CloseIdle closes the idle keep-alive connections to the simulator, so
@@ -90,6 +182,9 @@ func (m *ModelSim) Close() {
 	defer cancel()
 	if m.srv.Shutdown(ctx) != nil {
 		m.srv.Close()
+	}
+	if m.CertFile != "" {
+		os.Remove(m.CertFile)
 	}
 }
 
@@ -112,12 +207,15 @@ const simTool = "search_knowledge_base"
 
 func (m *ModelSim) complete(w http.ResponseWriter, r *http.Request) {
 	m.Requests.Add(1)
+	if r.ProtoMajor == 2 {
+		m.HTTP2.Add(1)
+	}
 	var req simRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 8<<20)).Decode(&req); err != nil {
 		http.Error(w, `{"error":{"message":"bad request"}}`, http.StatusBadRequest)
 		return
 	}
-	roll := rand.Float64()
+	roll := mrand.Float64()
 	if roll < m.o.RateLimitShare {
 		m.Faults.Add(1)
 		w.Header().Set("Retry-After", "1")
@@ -127,8 +225,8 @@ func (m *ModelSim) complete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	afterTool := len(req.Messages) > 0 && req.Messages[len(req.Messages)-1].Role == "tool"
-	callTool := !afterTool && offers(req, simTool) && rand.Float64() < m.o.ToolShare
-	s := &sseStream{w: w, model: req.Model, id: fmt.Sprintf("chatcmpl-sim%d", rand.Uint64())}
+	callTool := !afterTool && offers(req, simTool) && mrand.Float64() < m.o.ToolShare
+	s := &sseStream{w: w, model: req.Model, id: fmt.Sprintf("chatcmpl-sim%d", mrand.Uint64())}
 	if !req.Stream {
 		http.Error(w, `{"error":{"message":"the simulator streams only"}}`, http.StatusBadRequest)
 		return
@@ -228,27 +326,32 @@ type DirectResult struct {
 }
 
 // Direct runs n concurrent clients, each streaming one answer after
-// another from the model at baseURL for d, and measures the time to the
+// another from the model m for d, and measures the time to the
 // first content token and to the end of each stream. The request is the
 // shape of kefu's second step (after a tool result), so no tool call
 // comes back.
-func Direct(ctx context.Context, baseURL string, n int, d time.Duration) (*DirectResult, error) {
+func Direct(ctx context.Context, m *ModelSim, n int, d time.Duration) (*DirectResult, error) {
 	body := []byte(`{"model":"sim","stream":true,"messages":[{"role":"system","content":"You are a shop's assistant."},` +
 		`{"role":"user","content":"where is my order?"},{"role":"tool","tool_call_id":"call_1","content":"{}"}]}`)
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: 0}, Timeout: time.Minute}
+	client, baseURL := m.Client(n), m.URL
+	defer client.CloseIdleConnections()
 	var (
 		mu            sync.Mutex
 		first, finals []time.Duration
 		errs          atomic.Int64
 	)
-	ctx, cancel := context.WithTimeout(ctx, d)
+	// Streams start for d; the ones started finish (an answer may stream
+	// for longer than d), unless they take a minute more than they should.
+	starting, stop := context.WithTimeout(ctx, d)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, d+m.StreamTime()+time.Minute)
 	defer cancel()
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
+			for starting.Err() == nil {
 				f, end, err := streamOnce(ctx, client, baseURL, body)
 				if ctx.Err() != nil {
 					return
