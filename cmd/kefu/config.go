@@ -121,7 +121,7 @@ var settings = []setting{
 			}
 			return nil
 		}},
-	{name: "KEFU_RETURN_ADDRESS", def: "Returns, 1350 Capital Blvd, Reno, NV 89502, USA", help: "where returns the shopper pays for are sent (the default is the demo shop's: set your own)",
+	{name: "KEFU_RETURN_ADDRESS", def: "", help: "where returns the shopper pays for are sent; unset: the shopper is told the shop sends the address with the RMA (the demo shop names its own)",
 		parse: func(cfg *Config, v string) error { cfg.ReturnAddress = strings.TrimSpace(v); return nil }},
 	{name: "KEFU_RETURN_PHOTO_REQUIRED", def: "false", help: "`true`: a return for a damaged or wrong item needs a photo the shopper attached in the chat first", strict: true,
 		parse: func(cfg *Config, v string) (err error) {

@@ -162,6 +162,9 @@ type route struct {
 
 const warehouse = "Reno, NV, US"
 
+// ReturnAddress is where the demo shop's returns go.
+const ReturnAddress = "Returns, 1350 Capital Blvd, Reno, NV 89502, USA"
+
 var routes = map[string]route{
 	"Seattle, US":       {"Portland, OR, US", "Seattle, WA, US", 3 * day, false, ""},
 	"Austin, US":        {"Dallas, TX, US", "Austin, TX, US", 4 * day, false, ""},

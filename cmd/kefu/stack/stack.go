@@ -153,6 +153,14 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 			return nil, fmt.Errorf("seeding the demo shop: %w", err)
 		}
 	}
+	if cfg.ReturnAddress == "" {
+		// The shop's own, from its settings, when the operator set none.
+		settings, err := st.ShopSettings(ctx)
+		if err != nil {
+			return nil, err
+		}
+		cfg.ReturnAddress = settings[ReturnAddressSetting]
+	}
 	s := &Stack{Config: cfg, Store: st, log: log, Voice: voice.NewLive(cfg.Voice, st, 0)}
 	if s.Runner, err = agents.NewRunner(ctx, st, s.agentOptions(cfg.LLM, nil)); err != nil {
 		return nil, fmt.Errorf("starting the agent: %w", err)
@@ -238,6 +246,10 @@ func (s *Stack) Shutdown(ctx context.Context) error {
 }
 
 // seedIfEmpty loads the demo shop into a database with no shop data.
+// ReturnAddressSetting is the shop setting that holds where returns the
+// shopper pays for are sent, when KEFU_RETURN_ADDRESS is unset.
+const ReturnAddressSetting = "return_address"
+
 func seedIfEmpty(ctx context.Context, st *store.Store, path string, log *slog.Logger) error {
 	has, err := st.HasShopData(ctx)
 	if err != nil || has {
@@ -247,6 +259,9 @@ func seedIfEmpty(ctx context.Context, st *store.Store, path string, log *slog.Lo
 		return err
 	}
 	if err := st.CreateCampaign(ctx, demo.Campaign(st.Now())); err != nil {
+		return err
+	}
+	if err := st.SetShopSettings(ctx, map[string]string{ReturnAddressSetting: demo.ReturnAddress}); err != nil {
 		return err
 	}
 	log.Info("seeded the demo shop into an empty database", "path", path)
