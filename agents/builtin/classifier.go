@@ -129,6 +129,12 @@ type trainConfig struct {
 	// rate is the learning rate of the first epoch (it decays by
 	// epoch); zero: 0.5.
 	rate float64
+	// average: the weights kept are the mean of the weights at the end of
+	// each of the last average epochs (0: the last epoch's alone).
+	average int
+	// slow is how fast the learning rate decays: rate/(1+ep*slow) in
+	// epoch ep; zero: 0.5.
+	slow float64
 }
 
 // defaultTraining is the configuration chosen by measurement (see
@@ -181,8 +187,17 @@ func train(examples []Example, cfg trainConfig) *Classifier {
 	probs := make([]float64, L)
 	step := make([]float32, L)
 	active := make([]int, 0, L)
+	var sumW, sumB []float32
+	averaged := 0
+	if cfg.average > 1 {
+		sumW, sumB = make([]float32, len(c.weights)), make([]float32, L)
+	}
 	for ep := 0; ep < cfg.epochs; ep++ {
-		lr := rate / (1 + float64(ep)*0.5)
+		slow := cfg.slow
+		if slow == 0 {
+			slow = 0.5
+		}
+		lr := rate / (1 + float64(ep)*slow)
 		decay := float32(lr * l2)
 		rng.Shuffle(len(fit), func(i, j int) { fit[i], fit[j] = fit[j], fit[i] })
 		for _, s := range fit {
@@ -211,6 +226,24 @@ func train(examples []Example, cfg trainConfig) *Classifier {
 					row[k] -= step[k]*f.val + decay*row[k]
 				}
 			}
+		}
+		if sumW != nil && ep >= cfg.epochs-cfg.average {
+			for i, w := range c.weights {
+				sumW[i] += w
+			}
+			for k, b := range c.bias {
+				sumB[k] += b
+			}
+			averaged++
+		}
+	}
+	if averaged > 0 {
+		n := float32(averaged)
+		for i, w := range sumW {
+			c.weights[i] = w / n
+		}
+		for k, b := range sumB {
+			c.bias[k] = b / n
 		}
 	}
 	if len(held) > 0 {
@@ -375,9 +408,18 @@ type feature struct {
 	val float32
 }
 
+// featureSet is what features extracts; the default is the chosen one
+// (docs/assistant.md), the others are measured by BenchmarkHeldOut.
+type featureSet struct {
+	maxChar    int     // longest character n-gram
+	wordWeight float32 // count of each word, bigram, first- and last-word feature
+}
+
+var features = featureSet{maxChar: 4, wordWeight: 1}.extract
+
 // features hashes the message's n-grams into feature indices, weighting
 // each by 1/sqrt(count) so long messages do not swamp short ones.
-func features(text string) []feature {
+func (fs featureSet) extract(text string) []feature {
 	t := normalize(text)
 	// Digits and order numbers carry no intent; collapse them.
 	var b strings.Builder
@@ -399,10 +441,10 @@ func features(text string) []feature {
 		}
 		return h
 	}
-	add := func(kind byte, s string) { counts[mix(start(kind), s)&(numFeatures-1)]++ }
+	add := func(kind byte, s string) { counts[mix(start(kind), s)&(numFeatures-1)] += fs.wordWeight }
 	runes := []rune(" " + t + " ")
-	var buf [4 * utf8.UTFMax]byte
-	for n := 1; n <= 4; n++ {
+	buf := make([]byte, 0, fs.maxChar*utf8.UTFMax)
+	for n := 1; n <= fs.maxChar; n++ {
 		for i := 0; i+n <= len(runes); i++ {
 			g := runes[i : i+n]
 			if n == 1 && !unicode.Is(unicode.Han, g[0]) {
@@ -428,7 +470,7 @@ func features(text string) []feature {
 			add('b', words[i-1]+" "+w)
 		}
 	}
-	add('z', "bias-len-"+fmt.Sprint(min(len(words), 6)))
+	counts[mix(start('z'), "bias-len-"+fmt.Sprint(min(len(words), 6)))&(numFeatures-1)]++
 	// The first and last words: "hi" opening a request is not a
 	// greeting, "thanks" closing one is not thanks.
 	if len(words) > 0 {

@@ -28,7 +28,7 @@ import (
 
 // trainingVersion names the training algorithm: change it with any change
 // to train, scores or the Classifier's fields.
-const trainingVersion = "logreg-1"
+const trainingVersion = "logreg-2"
 
 // cacheDir is where cached classifiers live (tests change it); an error:
 // no cache.
