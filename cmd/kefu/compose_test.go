@@ -179,6 +179,35 @@ func TestComposeExample(t *testing.T) {
 	if !strings.HasPrefix(strings.TrimPrefix(cfg.NatsURL, "nats://"), "nats:") {
 		t.Errorf("the NATS URL %q is not the nats service", cfg.NatsURL)
 	}
+	// kefu counts each client itself behind the proxy: it trusts the
+	// proxy's fixed address (inside the network's fixed range) and keeps
+	// its own limits per client address.
+	raw, err := os.ReadFile(filepath.Join(composeDir, "compose.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnet := regexp.MustCompile(`(?m)^\s*- subnet:\s*(\S+)`).FindStringSubmatch(string(raw))
+	proxyIP := regexp.MustCompile(`ipv4_address:\s*(\S+)`).FindStringSubmatch(cf.services["proxy"])
+	if subnet == nil || proxyIP == nil {
+		t.Fatalf("compose.yaml gives the network no fixed subnet (%v) or the proxy no fixed address (%v)", subnet, proxyIP)
+	}
+	_, network, err := net.ParseCIDR(subnet[1])
+	ip := net.ParseIP(proxyIP[1])
+	if err != nil || ip == nil || !network.Contains(ip) {
+		t.Fatalf("the proxy's address %s is not in the network's subnet %s (%v)", proxyIP[1], subnet[1], err)
+	}
+	trusted := false
+	for _, n := range cfg.TrustedProxies {
+		trusted = trusted || n.Contains(ip)
+	}
+	if !trusted {
+		t.Errorf("KEFU_TRUSTED_PROXIES (%v) does not name the proxy's address %s: kefu would count every client as the proxy", cfg.TrustedProxies, ip)
+	}
+	for _, k := range []string{"KEFU_SOCKETS_PER_ADDRESS", "KEFU_IP_RATE", "KEFU_IP_BURST", "KEFU_HELLO_RATE", "KEFU_HELLO_BURST"} {
+		if v, ok := cf.kefuEnv[k]; ok {
+			t.Errorf("compose.yaml sets %s=%s: kefu's own limit per client address applies behind the trusted proxy", k, v)
+		}
+	}
 	conf, err := os.ReadFile(filepath.Join(composeDir, "nginx.conf"))
 	if err != nil {
 		t.Fatal(err)
@@ -194,6 +223,10 @@ func TestComposeExample(t *testing.T) {
 	slices.Sort(proxied)
 	if !slices.Equal(proxied, kefus) {
 		t.Errorf("nginx.conf's upstream is %v, compose.yaml's kefu services %v", proxied, kefus)
+	}
+	// The edge proxy sets the header: a client's own is not passed on.
+	if !regexp.MustCompile(`(?m)^\s*proxy_set_header X-Forwarded-For \$remote_addr;`).Match(conf) {
+		t.Errorf("nginx.conf does not set X-Forwarded-For to the client's address ($remote_addr)")
 	}
 	if !strings.Contains(cf.services["proxy"], "./nginx.conf:/etc/nginx/nginx.conf") {
 		t.Errorf("the proxy does not run nginx.conf:\n%s", cf.services["proxy"])
@@ -263,8 +296,12 @@ func TestComposeProxy(t *testing.T) {
 		base = append(base, k+"="+interpolate(t, v, vars))
 	}
 	secret := []byte(vars["KEFU_IDENTITY_SECRET"])
+	// nginx reaches the nodes from 127.0.0.1 here (the proxy's fixed
+	// address in compose.yaml); clients come from other loopback
+	// addresses. A smaller socket limit per client address than the
+	// default 50 shows that kefu counts each client behind the proxy.
 	base = append(base, "KEFU_DATABASE_URL="+dbURL, "KEFU_NATS_URL="+ns.ClientURL(), "KEFU_ADDR=127.0.0.1:0",
-		"KEFU_PHOTO_DIR="+photos, "KEFU_LOG_FORMAT=text")
+		"KEFU_PHOTO_DIR="+photos, "KEFU_LOG_FORMAT=text", "KEFU_TRUSTED_PROXIES=127.0.0.1", "KEFU_SOCKETS_PER_ADDRESS="+strconv.Itoa(perClient))
 	bin := buildKefu(t)
 	nodes := make([]*kefuProc, 3)
 	nodes[0] = startKefu(t, bin, append(slices.Clone(base), "HOME="+t.TempDir())) // creates the first admin
@@ -300,6 +337,33 @@ func TestComposeProxy(t *testing.T) {
 			ws.Close()
 		}
 	}
+
+	// kefu limits each client behind the proxy, by the address nginx
+	// names, whatever the client puts in X-Forwarded-For itself: one
+	// client (127.0.0.2) forging a new address for each socket is refused
+	// once every node holds perClient of its sockets, and another client
+	// (127.0.0.3) is still let in.
+	var forged []*websocket.Conn
+	refused := false
+	for i := 0; i <= len(nodes)*perClient && !refused; i++ {
+		ws, code := dialFrom(t, "127.0.0.2", proxy, fmt.Sprintf("198.51.100.%d", i+1))
+		if ws != nil {
+			forged = append(forged, ws)
+		}
+		refused = code == http.StatusTooManyRequests
+	}
+	if !refused || len(forged) < perClient {
+		t.Fatalf("one client behind the proxy opened %d sockets (refused %v): kefu does not count it by its own address (limit %d a node)", len(forged), refused, perClient)
+	}
+	if ws, code := dialFrom(t, "127.0.0.3", proxy, ""); ws == nil {
+		t.Fatalf("another client behind the proxy was refused (%d): kefu counts the proxy, not the client", code)
+	} else {
+		ws.Close()
+	}
+	for _, ws := range forged {
+		ws.Close()
+	}
+	t.Logf("behind the proxy one client got %d sockets on three nodes (limit %d a node), then 429", len(forged), perClient)
 
 	// Shoppers, one at a time: each node's kefu_connections says where
 	// each one landed.
@@ -396,6 +460,30 @@ func TestComposeProxy(t *testing.T) {
 	for _, w := range shoppers {
 		checkWidget(t, st, w)
 	}
+}
+
+// perClient is TestComposeProxy's KEFU_SOCKETS_PER_ADDRESS.
+const perClient = 4
+
+// dialFrom opens a shopper socket through the proxy from the loopback
+// address local, with X-Forwarded-For xff if not empty: the socket, or
+// nil and the refusal's status.
+func dialFrom(t *testing.T, local, proxy, xff string) (*websocket.Conn, int) {
+	t.Helper()
+	nd := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}, Timeout: 5 * time.Second}
+	d := websocket.Dialer{NetDialContext: nd.DialContext, HandshakeTimeout: 5 * time.Second}
+	h := http.Header{"Origin": {"http://" + proxy}}
+	if xff != "" {
+		h.Set("X-Forwarded-For", xff)
+	}
+	ws, res, err := d.Dial("ws://"+proxy+"/ws", h)
+	if err == nil {
+		return ws, http.StatusSwitchingProtocols
+	}
+	if res == nil {
+		t.Fatalf("dial from %s through the proxy: %v", local, err)
+	}
+	return nil, res.StatusCode
 }
 
 // nginxBinary finds nginx; without it the test is skipped (failed with
