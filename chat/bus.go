@@ -24,7 +24,7 @@ type Bus interface {
 }
 
 // Event is one thing that happened to a conversation. Exactly one of
-// Message, State, Console and Typing is set.
+// Message, State, Console, Typing and LeaseWanted is set.
 type Event struct {
 	Conversation string
 
@@ -38,6 +38,9 @@ type Event struct {
 	// Typing is a shopper's typing (for staff) or a staff member's (for
 	// the shopper).
 	Typing *TypingEvent
+	// LeaseWanted: a node waits to run a turn of the conversation, whose
+	// turns another node holds (TurnLocks.Yield).
+	LeaseWanted bool `json:",omitempty"`
 
 	// from is the socket that sent Message (it has it, and its ack); it
 	// means nothing on another node, and a bus that crosses nodes drops it.
@@ -100,6 +103,10 @@ func (e *Engine) deliver(ev Event) {
 		}
 	case ev.Typing != nil:
 		e.staffHub.shopperTyping(ev.Conversation, ev.Typing.Typing)
+	case ev.LeaseWanted:
+		if e.cfg.TurnLocks != nil {
+			e.cfg.TurnLocks.Yield(ev.Conversation)
+		}
 	}
 }
 

@@ -155,13 +155,14 @@ func (l engineLog) AppendMessage(ctx context.Context, m *store.Message) (bool, e
 	c.mu.Unlock()
 	if m.Role == store.RoleAssistant && len(m.ToolCalls) == 0 {
 		feed.stop() // nothing streams after the answer
-		return false, l.e.flushSteps(ctx, c)
+		return false, l.e.flushSteps(ctx, c, m)
 	}
 	return false, nil
 }
 
-// flushSteps commits the steps the running turn has stored so far.
-func (e *Engine) flushSteps(ctx context.Context, c *conversation) error {
+// flushSteps commits the steps the running turn has stored so far;
+// answer, if not nil, is the turn's answer among them.
+func (e *Engine) flushSteps(ctx context.Context, c *conversation, answer *store.Message) error {
 	c.mu.Lock()
 	steps := c.steps
 	c.steps = nil
@@ -173,12 +174,19 @@ func (e *Engine) flushSteps(ctx context.Context, c *conversation) error {
 	if held != nil {
 		// Stored only if this node still holds the turn when it commits
 		// (store.ErrLeaseLost otherwise): a node that stalled past its
-		// lease does not answer what the next holder answers.
+		// lease does not answer what the next holder answers. The answer
+		// records in the lease what it answers, in the same commit.
 		for _, m := range steps {
 			m.Lease = held.Lease()
 		}
+		if answer != nil {
+			answer.Answers = held.Seq()
+		}
 	}
 	_, err := e.appendAll(ctx, steps, nil)
+	if err == nil && held != nil && answer != nil {
+		held.Recorded(held.Seq())
+	}
 	return err
 }
 
@@ -329,6 +337,15 @@ func (e *Engine) detach(c *conversation, cn *conn) {
 	c.mu.Unlock()
 	if idle {
 		delete(e.convs, c.id)
+		e.left(c.id)
+	}
+}
+
+// left gives up the turns of a conversation that no longer lives on this
+// node (no socket, no turn), for another node's shopper.
+func (e *Engine) left(id string) {
+	if e.cfg.TurnLocks != nil {
+		e.cfg.TurnLocks.Leave(id)
 	}
 }
 
@@ -362,6 +379,10 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 	}
 	e.cancelBase()
 	e.writer.Close()
+	if e.cfg.TurnLocks != nil {
+		// The other nodes take this node's conversations at once.
+		e.cfg.TurnLocks.Close()
+	}
 	return err
 }
 

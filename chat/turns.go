@@ -157,6 +157,7 @@ func (e *Engine) runTurns(c *conversation) {
 				c.mu.Lock()
 				if len(c.conns) == 0 && !c.running {
 					delete(e.convs, c.id)
+					e.left(c.id)
 				}
 				c.mu.Unlock()
 				e.mu.Unlock()
@@ -204,7 +205,9 @@ func (e *Engine) leaseTurn(ctx context.Context, c *conversation, q queuedTurn) (
 	if e.cfg.TurnLocks == nil {
 		return nil, true
 	}
-	held, answer, err := e.cfg.TurnLocks.Hold(ctx, c.id, q.seq)
+	held, answer, err := e.cfg.TurnLocks.Hold(ctx, c.id, q.seq, func() {
+		e.bus.Publish(Event{Conversation: c.id, LeaseWanted: true})
+	})
 	if err != nil {
 		if ctx.Err() == nil {
 			e.log.Error("turn not run: its lease could not be taken", "conversation_id", c.id, "seq", q.seq, "err", err)
@@ -254,7 +257,7 @@ func (e *Engine) turn(ctx context.Context, c *conversation, q queuedTurn) (answe
 	c.mu.Unlock()
 	// Steps a turn stored after its last answer (it failed, or was
 	// cancelled after a tool ran) are kept all the same.
-	if err := e.flushSteps(context.WithoutCancel(ctx), c); err != nil && !errors.Is(err, store.ErrLeaseLost) {
+	if err := e.flushSteps(context.WithoutCancel(ctx), c, nil); err != nil && !errors.Is(err, store.ErrLeaseLost) {
 		e.log.Error("turn steps not stored", "conversation_id", c.id, "err", err)
 	}
 	e.metrics.TurnSeconds.Observe(time.Since(start).Seconds())

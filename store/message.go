@@ -54,6 +54,10 @@ type Message struct {
 	// lease is still that holder's, checked in the same transaction (not
 	// a column).
 	Lease *TurnLease
+	// Answers is, on a turn's answer that carries its Lease, the seq of
+	// the shopper message it answers: the same transaction records it in
+	// the lease (answered_through), for the node that holds it next.
+	Answers int64
 }
 
 // AppendMessage stores m at the end of its conversation and sets m.Seq,

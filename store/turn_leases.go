@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -79,12 +80,15 @@ func (s *Store) TakeTurnLease(ctx context.Context, id, node string, ttl time.Dur
 			return nil
 		case err != nil:
 			return fmt.Errorf("store: unable to read the turn lease of %s: %w", id, err)
-		case expires > ms(now):
+		case expires > ms(now) && holder != node:
 			out = &TurnLease{ConversationID: id, Node: holder, Fence: fence, AnsweredThrough: answered}
 			return ErrLeaseHeld
 		}
+		// Free, expired, or this node's own (one it gave up for lost while
+		// the database still had it): the next fence, so that output
+		// fenced with the old one is refused.
 		res, err := tx.ExecContext(ctx, `UPDATE turn_leases SET node = ?, fence = fence + 1, expires_at = ?
-			WHERE conversation_id = ? AND fence = ? AND expires_at <= ?`, node, ms(now.Add(ttl)), id, fence, ms(now))
+			WHERE conversation_id = ? AND fence = ? AND (expires_at <= ? OR node = ?)`, node, ms(now.Add(ttl)), id, fence, ms(now), node)
 		if err != nil {
 			return fmt.Errorf("store: unable to take the turn lease of %s: %w", id, err)
 		}
@@ -104,6 +108,52 @@ func (s *Store) TakeTurnLease(ctx context.Context, id, node string, ttl time.Dur
 func (s *Store) RenewTurnLease(ctx context.Context, l *TurnLease, ttl time.Duration) (bool, error) {
 	return s.updateTurnLease(ctx, l, `UPDATE turn_leases SET expires_at = ?
 		WHERE conversation_id = ? AND node = ? AND fence = ? AND expires_at > 0`, ms(s.now().Add(ttl)))
+}
+
+// RenewTurnLeases extends, in one statement, the leases node holds among
+// leases to now+ttl: a node keeps the leases of its live conversations
+// between their turns, and renews all of them at once. It returns the
+// conversations whose lease was renewed; a lease missing from them is no
+// longer the holder's (another node took it, or it was released).
+func (s *Store) RenewTurnLeases(ctx context.Context, node string, leases []*TurnLease, ttl time.Duration) (map[string]bool, error) {
+	renewed := map[string]bool{}
+	if len(leases) == 0 {
+		return renewed, nil
+	}
+	fences := make(map[string]int64, len(leases))
+	ids := make([]string, 0, len(leases))
+	for _, l := range leases {
+		fences[l.ConversationID] = l.Fence
+		ids = append(ids, l.ConversationID)
+	}
+	list, _ := json.Marshal(ids)
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		// A row still this node's has the fence this node took (a
+		// fence moves only when a node takes the lease), so the node
+		// alone picks the rows; the fences are compared below all the same.
+		rows, err := tx.QueryContext(ctx, `UPDATE turn_leases SET expires_at = ?
+			WHERE node = ? AND expires_at > 0 AND conversation_id IN (SELECT value FROM json_each(?))
+			RETURNING conversation_id, fence`, ms(s.now().Add(ttl)), node, string(list))
+		if err != nil {
+			return fmt.Errorf("store: unable to renew the turn leases: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var fence int64
+			if err := rows.Scan(&id, &fence); err != nil {
+				return fmt.Errorf("store: unable to renew the turn leases: %w", err)
+			}
+			if fences[id] == fence {
+				renewed[id] = true
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return renewed, nil
 }
 
 // ReleaseTurnLease gives a lease up. answered is the seq of the shopper
@@ -208,10 +258,55 @@ func checkLeases(ctx context.Context, tx *sql.Tx, msgs []*Message) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: unable to check the turn leases: %w", err)
 	}
+	rows.Close()
 	for _, id := range ids {
 		if !held[id] {
 			return fmt.Errorf("conversation %s: %w", id, ErrLeaseLost)
 		}
 	}
+	return recordAnswers(ctx, tx, msgs)
+}
+
+// recordAnswers moves each lease's answered_through to the shopper
+// message its turn's answer (Message.Answers) answers, in the answer's
+// own transaction: a node that keeps its lease between turns writes
+// nothing else per turn, and a node that takes the lease after it died
+// knows exactly what it answered. The rows are locked (checkLeases).
+func recordAnswers(ctx context.Context, tx *sql.Tx, msgs []*Message) error {
+	answered := map[string]int64{}
+	var ids []string
+	for _, m := range msgs {
+		if m.Lease == nil || m.Answers <= 0 {
+			continue
+		}
+		if _, ok := answered[m.ConversationID]; !ok {
+			ids = append(ids, m.ConversationID)
+		}
+		answered[m.ConversationID] = max(answered[m.ConversationID], m.Answers)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	// One statement for the batch (a round trip each on PostgreSQL).
+	var b strings.Builder
+	args := make([]any, 0, 2*len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(" UNION ALL ")
+		}
+		b.WriteString("SELECT ? AS id, ? AS seq")
+		args = append(args, id, answered[id])
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE turn_leases SET answered_through = max(answered_through,
+		(SELECT a.seq FROM (`+b.String()+`) AS a WHERE a.id = turn_leases.conversation_id))
+		WHERE conversation_id IN (SELECT value FROM json_each(?))`, append(args, mustJSONList(ids))...)
+	if err != nil {
+		return fmt.Errorf("store: unable to record the turns answered: %w", err)
+	}
 	return nil
+}
+
+func mustJSONList(ids []string) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
 }

@@ -302,3 +302,124 @@ func TestTurnLeaseFencesTheCommit(t *testing.T) {
 		}
 	})
 }
+
+// A turn's answer records in the lease, in its own commit, the shopper
+// message it answers (a node that keeps its lease between turns writes
+// nothing else per turn): answered_through moves with the answers of
+// two conversations committed in one batch, and only grows. An answer
+// refused by the fence records nothing.
+func TestTurnLeaseAnswerRecordedInItsCommit(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		var clock atomic.Int64
+		clock.Store(testNow.UnixMilli())
+		a, b := twoNodes(t, engine, &clock)
+		one, two := newGuestConversation(t, a), newGuestConversation(t, a)
+		const ttl = 10 * time.Second
+		l1, err := a.TakeTurnLease(ctx, one, "node-a", ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l2, err := a.TakeTurnLease(ctx, two, "node-a", ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer := func(conv string, l *store.TurnLease, seq int64) *store.Message {
+			return &store.Message{ConversationID: conv, Role: store.RoleAssistant, Text: "answer", Lease: l, Answers: seq}
+		}
+		step := &store.Message{ConversationID: one, Role: store.RoleTool, Text: "step", Lease: l1}
+		if _, err := a.Write(ctx, nil, []*store.Message{step, answer(one, l1, 3), answer(two, l2, 7)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Write(ctx, nil, []*store.Message{answer(one, l1, 2)}); err != nil { // an older seq: no step back
+			t.Fatal(err)
+		}
+		for conv, want := range map[string]int64{one: 3, two: 7} {
+			l, exp, err := b.TurnLeaseOf(ctx, conv)
+			if err != nil || l.AnsweredThrough != want || l.Node != "node-a" || exp.IsZero() {
+				t.Errorf("lease %+v (expires %v, %v), want node-a's, still held, answered through %d", l, exp, err, want)
+			}
+		}
+		// Released, taken by B: what A answered passes with it, and A's
+		// late answer records nothing.
+		if ok, err := a.ReleaseTurnLease(ctx, l1, 0); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		lb, err := b.TakeTurnLease(ctx, one, "node-b", ttl)
+		if err != nil || lb.AnsweredThrough != 3 {
+			t.Fatalf("B took %+v, %v; want answered through 3", lb, err)
+		}
+		if _, err := a.Write(ctx, nil, []*store.Message{answer(one, l1, 9)}); !errors.Is(err, store.ErrLeaseLost) {
+			t.Fatalf("A's late answer: %v", err)
+		}
+		if l, _, _ := b.TurnLeaseOf(ctx, one); l.AnsweredThrough != 3 {
+			t.Errorf("answered through %d after a refused answer, want 3", l.AnsweredThrough)
+		}
+	})
+}
+
+// One statement renews every lease a node keeps: those still its own
+// (to now+ttl), not one another node took after it expired, nor one it
+// released, nor another node's.
+func TestRenewTurnLeases(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		var clock atomic.Int64
+		clock.Store(testNow.UnixMilli())
+		a, b := twoNodes(t, engine, &clock)
+		const ttl = 10 * time.Second
+		var convs [4]string
+		var leases []*store.TurnLease
+		for i := range convs {
+			convs[i] = newGuestConversation(t, a)
+			l, err := a.TakeTurnLease(ctx, convs[i], "node-a", ttl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			leases = append(leases, l)
+		}
+		// convs[1]: released. convs[2]: expired and taken by B (convs[3]
+		// expired too, nobody took it: still A's).
+		if ok, err := a.ReleaseTurnLease(ctx, leases[1], 0); !ok || err != nil {
+			t.Fatal(ok, err)
+		}
+		clock.Add((ttl + time.Second).Milliseconds())
+		if _, err := a.RenewTurnLeases(ctx, "node-a", leases[:1], ttl); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.TakeTurnLease(ctx, convs[2], "node-b", ttl); err != nil {
+			t.Fatal(err)
+		}
+		bConv := newGuestConversation(t, b)
+		lb, err := b.TakeTurnLease(ctx, bConv, "node-b", ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock.Add(time.Second.Milliseconds())
+		renewed, err := a.RenewTurnLeases(ctx, "node-a", append(slicesClone(leases), lb), ttl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]bool{convs[0]: true, convs[3]: true}
+		if fmt.Sprint(renewed) != fmt.Sprint(want) {
+			t.Errorf("renewed %v, want %v", renewed, want)
+		}
+		for i, conv := range convs {
+			_, exp, _ := b.TurnLeaseOf(ctx, conv)
+			if want[conv] && !exp.Equal(time.UnixMilli(clock.Load()).Add(ttl)) {
+				t.Errorf("lease %d expires %v, want now+ttl", i, exp)
+			}
+		}
+		if l, _, _ := b.TurnLeaseOf(ctx, bConv); l.Node != "node-b" {
+			t.Errorf("B's lease %+v", l)
+		}
+		// Its own lease, given up for lost while still stored as its own:
+		// taken again at once, with a new fence.
+		again, err := a.TakeTurnLease(ctx, convs[0], "node-a", ttl)
+		if err != nil || again.Fence != leases[0].Fence+1 {
+			t.Fatalf("taking its own lease again: %+v, %v", again, err)
+		}
+	})
+}
+
+func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }

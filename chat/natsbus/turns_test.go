@@ -118,8 +118,9 @@ func TestOneAnswerWhenAShopperIsOnTwoNodes(t *testing.T) {
 		if got2 := r.until(func(f frame) bool { return f.Type == "message" && f.Role == store.RoleAssistant }); got2.Seq != got.Seq {
 			t.Fatalf("the tab on B got answer seq %d, the tab on A %d", got2.Seq, got.Seq)
 		}
-		// Wait until B has decided: it took the lease after A and released
-		// it (or, without leases, ran its turn).
+		// Wait until B has decided: it asked A for the lease, which A
+		// keeps between turns, took it after A's turn (and keeps it in
+		// turn), and found the message answered.
 		deadline := time.Now().Add(10 * time.Second)
 		for {
 			if gb.turns.Load() > 0 {
@@ -129,13 +130,32 @@ func TestOneAnswerWhenAShopperIsOnTwoNodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if l != nil && l.Fence == 2 && l.Node == "node-b" && expires.IsZero() {
+			if l != nil && l.Fence == 2 && l.Node == "node-b" && l.AnsweredThrough == ack.Seq && !expires.IsZero() {
 				break
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("node B never took and released the lease: %+v, expires %v", l, expires)
+				t.Fatalf("node B never took the lease after node A: %+v, expires %v", l, expires)
 			}
 			time.Sleep(10 * time.Millisecond)
+		}
+		// The tab on B closes: B, its turn loop over, leaves the
+		// conversation and releases the lease.
+		r.ws.Close()
+		for {
+			l, expires, err := b.store.TurnLeaseOf(ctx, w.ConversationID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l.Node == "node-b" && expires.IsZero() {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("node B kept the lease of a conversation it left: %+v, expires %v", l, expires)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if gb.turns.Load() > 0 {
+			t.Fatalf("node B ran a turn for seq %d, which node A answered", ack.Seq)
 		}
 		ms, err := a.store.Messages(ctx, w.ConversationID, 0, 100)
 		if err != nil {
