@@ -95,16 +95,24 @@ func (e *Engine) mustBeYours(ctx context.Context, id string, s StaffMember) (*st
 
 // StaffReply sends a staff member's message to the shopper, stored with
 // them as its author. A retry with the same clientID is stored once.
+//
+// Whether it is theirs to answer is checked in the reply's commit
+// (store.Message.AssignedTo), not read before it: a read of its own was a
+// round trip more on the way to the shopper, and left a gap in which the
+// conversation could move.
 func (e *Engine) StaffReply(ctx context.Context, id string, s StaffMember, clientID, text string) (int64, error) {
-	if _, err := e.mustBeYours(ctx, id, s); err != nil {
-		return 0, err
+	if s.ID == 0 {
+		return 0, ErrNotYours
 	}
-	m := &store.Message{ConversationID: id, Role: store.RoleStaff, Author: s.Name, StaffID: s.ID, Text: text}
+	m := &store.Message{ConversationID: id, Role: store.RoleStaff, Author: s.Name, StaffID: s.ID, Text: text, AssignedTo: s.ID}
 	if clientID != "" {
 		m.ClientID = clip("staff-"+clientID, MaxClientID)
 	}
 	// append tells the console too.
 	if _, err := e.append(ctx, m); err != nil {
+		if errors.Is(err, store.ErrNotAssigned) {
+			return 0, fmt.Errorf("%w (%w)", ErrNotYours, err)
+		}
 		return 0, err
 	}
 	e.mailReply(ctx, id, s.Name, text) // the shopper has left: to their email

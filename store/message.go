@@ -54,11 +54,20 @@ type Message struct {
 	// lease is still that holder's, checked in the same transaction (not
 	// a column).
 	Lease *TurnLease
+	// AssignedTo is, on a staff member's reply, their id: Write stores
+	// it only if the conversation is with a person and assigned to them,
+	// checked in the same transaction (ErrNotAssigned otherwise), so a
+	// reply needs no read of its own before its commit.
+	AssignedTo int64
 	// Answers is, on a turn's answer that carries its Lease, the seq of
 	// the shopper message it answers: the same transaction records it in
 	// the lease (answered_through), for the node that holds it next.
 	Answers int64
 }
+
+// ErrNotAssigned is Write's error for a staff reply (Message.AssignedTo)
+// to a conversation that is not with a person assigned to its author.
+var ErrNotAssigned = errors.New("store: the conversation is not assigned to the reply's author")
 
 // AppendMessage stores m at the end of its conversation and sets m.Seq,
 // m.ID and m.CreatedAt. If the conversation already has a message with m's
@@ -146,6 +155,8 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 			next     int64
 			num      int64
 			assigned bool
+			state    string
+			staff    int64
 		}
 		convs := map[string]*convSeqs{}
 		var order []string
@@ -169,19 +180,19 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 		// costs several times an Exec.
 		if len(order) > 0 {
 			ids, _ := json.Marshal(order)
-			rows, err := tx.QueryContext(ctx, `SELECT id, last_seq, num FROM conversations WHERE id IN (SELECT value FROM json_each(?)) /*FOR UPDATE*/`, string(ids))
+			rows, err := tx.QueryContext(ctx, `SELECT id, last_seq, num, state, COALESCE(assigned_staff_id, 0) FROM conversations WHERE id IN (SELECT value FROM json_each(?)) /*FOR UPDATE*/`, string(ids))
 			if err != nil {
 				return fmt.Errorf("store: unable to read conversations: %w", err)
 			}
 			for rows.Next() {
-				var id string
-				var last, num int64
-				if err := rows.Scan(&id, &last, &num); err != nil {
+				var id, state string
+				var last, num, staff int64
+				if err := rows.Scan(&id, &last, &num, &state, &staff); err != nil {
 					rows.Close()
 					return fmt.Errorf("store: unable to read conversations: %w", err)
 				}
 				c := convs[id]
-				c.next, c.num, c.assigned = last+1, num, true
+				c.next, c.num, c.assigned, c.state, c.staff = last+1, num, true, state, staff
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
@@ -193,6 +204,11 @@ func (s *Store) Write(ctx context.Context, convs []*Conversation, msgs []*Messag
 			c := convs[id]
 			if !c.assigned {
 				return fmt.Errorf("store: conversation %s: %w", id, ErrNotFound)
+			}
+			for i, m := range msgs {
+				if !dups[i] && m.ConversationID == id && m.AssignedTo != 0 && (c.state != StateHuman || c.staff != m.AssignedTo) {
+					return fmt.Errorf("store: conversation %s is %s, assigned to %d: %w", id, c.state, c.staff, ErrNotAssigned)
+				}
 			}
 			if s.pg { // one statement for the batch there (pg_write.go)
 				seqUpdates = append(seqUpdates, convSeqUpdate{id, c.next + c.n - 1, ms(c.last)})
