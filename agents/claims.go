@@ -132,7 +132,7 @@ func gather(msgs []llms.MessageContent) *evidence {
 					args[p.ID] = orderArg(p.FunctionCall.Arguments)
 				}
 			case llms.ToolCallResponse:
-				out, err := tools.Decode(p.Name, p.Content)
+				out, err := tools.DecodeShared(p.Name, p.Content)
 				if err != nil {
 					continue
 				}

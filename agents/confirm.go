@@ -22,7 +22,7 @@ func notConfirmedText(history []llms.MessageContent, t Turn) string {
 					confirmed = true
 				}
 			case llms.ToolCallResponse:
-				if out, err := tools.Decode(p.Name, p.Content); err == nil {
+				if out, err := tools.DecodeShared(p.Name, p.Content); err == nil {
 					if pd, ok := out.Data.(*tools.Pending); ok && pd.ActionID == t.ConfirmAction {
 						previewed = true
 					}

@@ -433,7 +433,7 @@ func pendingAction(history []llms.MessageContent) string {
 				if !ok {
 					continue
 				}
-				if out, err := tools.Decode(tr.Name, tr.Content); err == nil {
+				if out, err := tools.DecodeShared(tr.Name, tr.Content); err == nil {
 					if p, ok := out.Data.(*tools.Pending); ok {
 						return p.ActionID
 					}

@@ -63,7 +63,7 @@ type cardProduct struct {
 // cardsFrom builds the cards for one tool result, and the confirm frame
 // when the result is a change waiting for the shopper's yes.
 func cardsFrom(tool, content, locale string) ([]Card, *confirmFrame) {
-	out, err := tools.Decode(tool, content)
+	out, err := tools.DecodeShared(tool, content)
 	if err != nil {
 		return nil, nil
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/tmc/langchaingo/llms"
 
-	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/tools"
 )
 
@@ -38,17 +37,6 @@ type toolEvent struct {
 type answerEvent struct {
 	index int
 	text  string
-}
-
-// decodedResults are tool results already decoded, keyed by tool name and
-// content: the same ones are in the history turn after turn. (Their Data
-// is shared: read it, never change it.)
-var decodedResults = memo.New[string, tools.Result](4096)
-
-func decodeResult(key string) tools.Result {
-	name, content, _ := strings.Cut(key, "\x00")
-	r, _ := tools.Decode(name, content)
-	return r
 }
 
 func parseConvo(msgs []llms.MessageContent) *convo {
@@ -83,7 +71,9 @@ func parseConvo(msgs []llms.MessageContent) *convo {
 						ev.name = tc.FunctionCall.Name
 					}
 				}
-				ev.result = decodedResults.Get(ev.name+"\x00"+tr.Content, decodeResult)
+				// Shared with the claim check and the cards, which read the
+				// same result in this turn: read it, never change it.
+				ev.result, _ = tools.DecodeShared(ev.name, tr.Content)
 				c.events = append(c.events, ev)
 			}
 		}
