@@ -43,16 +43,23 @@ func (l *StoreLog) Record(ctx context.Context, conversationID string, s Step) er
 		LatencyMS: s.Latency.Milliseconds(), TokensIn: int64(s.TokensIn), TokensOut: int64(s.TokensOut)}
 	switch s.Kind {
 	case StepToolCalls:
-		b, err := json.Marshal(toCallRecords(s.ToolCalls))
+		calls := toCallRecords(s.ToolCalls)
+		b, err := json.Marshal(calls)
 		if err != nil {
 			return fmt.Errorf("agents: encode tool calls: %w", err)
 		}
+		decodedCalls.Put(string(b), decoded[[]ToolCallRecord]{calls, true}) // as for a result, below
 		m.Role, m.ToolCalls = store.RoleAssistant, b
 	case StepToolResult:
-		b, err := json.Marshal(ToolResultRecord(*s.ToolResult))
+		rec := ToolResultRecord(*s.ToolResult)
+		b, err := json.Marshal(rec)
 		if err != nil {
 			return fmt.Errorf("agents: encode tool result: %w", err)
 		}
+		// The history, the shopper's cards and the console's entry read
+		// this result back from these bytes: known, it need not be
+		// decoded.
+		decodedResults.Put(string(b), decoded[ToolResultRecord]{rec, true})
 		m.Role, m.Author, m.ToolResult = store.RoleTool, s.ToolResult.Name, b
 		if s.Shown != nil {
 			m.ShownOrder, m.ShownEmail = s.Shown.OrderNumber, s.Shown.Email
@@ -204,6 +211,20 @@ func decodeResult(s string) decoded[ToolResultRecord] {
 	var r ToolResultRecord
 	err := json.Unmarshal([]byte(s), &r)
 	return decoded[ToolResultRecord]{r, err == nil}
+}
+
+// ToolResultOf decodes a stored tool result (messages.tool_result), as
+// the history does, sharing its decoded results.
+func ToolResultOf(raw json.RawMessage) (ToolResultRecord, bool) {
+	r := decodedResults.Get(string(raw), decodeResult)
+	return r.v, r.ok
+}
+
+// ToolCallsOf decodes stored tool calls (messages.tool_calls), sharing
+// the history's decoded calls: read the slice, never change it.
+func ToolCallsOf(raw json.RawMessage) ([]ToolCallRecord, bool) {
+	c := decodedCalls.Get(string(raw), decodeCalls)
+	return c.v, c.ok
 }
 
 func toMessageContent(m store.Message) (llms.MessageContent, bool) {

@@ -2,7 +2,6 @@ package chat
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/kefu-dev/kefu/agents"
 	"github.com/kefu-dev/kefu/store"
@@ -73,8 +72,8 @@ func (a *answerCards) add(m *store.Message, locale string) (cards []Card, prompt
 			a.suggestions = agents.SplitSuggestions(m.Text)
 		}
 	case store.RoleTool:
-		var r agents.ToolResultRecord
-		if json.Unmarshal(m.ToolResult, &r) != nil {
+		r, ok := agents.ToolResultOf(m.ToolResult)
+		if !ok {
 			return nil, nil
 		}
 		cs, cf := cardsFrom(r.Name, r.Content, locale)

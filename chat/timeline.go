@@ -41,15 +41,13 @@ type turnTools struct {
 func (t *turnTools) add(m *store.Message) (Entry, bool) {
 	switch m.Role {
 	case store.RoleTool:
-		var r agents.ToolResultRecord
-		if json.Unmarshal(m.ToolResult, &r) == nil {
+		if r, ok := agents.ToolResultOf(m.ToolResult); ok {
 			t.results = append(t.results, r)
 		}
 		return Entry{}, false
 	case store.RoleAssistant:
 		if len(m.ToolCalls) > 0 {
-			var cs []agents.ToolCallRecord
-			if json.Unmarshal(m.ToolCalls, &cs) == nil {
+			if cs, ok := agents.ToolCallsOf(m.ToolCalls); ok {
 				t.calls = append(t.calls, cs...)
 			}
 			if m.Text == "" {

@@ -38,3 +38,14 @@ func (c *Cache[K, V]) Get(k K, f func(K) V) V {
 	c.mu.Unlock()
 	return v
 }
+
+// Put stores the result for k, known already (the caller encoded k from
+// it), so that the first Get finds it.
+func (c *Cache[K, V]) Put(k K, v V) {
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= c.max {
+		c.m = make(map[K]V)
+	}
+	c.m[k] = v
+	c.mu.Unlock()
+}
