@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tmc/langchaingo/llms"
 
@@ -46,17 +47,124 @@ var claimPatterns = []struct {
 	{changeCoupon, regexp.MustCompile(`\b(coupon|voucher|discount code|promo code)\b.*\b(issued|sent|added|applied|created|activated|active|valid|is yours|is ready)\b|\b(issued|sent|added|applied|created|activated)\b.*\b(coupon|voucher|discount code|promo code)\b|here('s| is) (your|a) (coupon|voucher|discount code|promo code)|已[^，。！？、]{0,6}(发放|发送|领取)[^，。！？、]{0,6}(优惠券|优惠码)|(优惠券|优惠码)[^，。！？、]{0,4}(已|是|为)`), false},
 }
 
-// hedged marks a clause that does not say the change happened: a
-// question, an offer, a condition, a future or a denial.
-var hedged = regexp.MustCompile(`\?|？|\b(not|never|no longer|cannot|can|could|would|will|shall|should|may|might|once|if|when|before|unable|nothing|yet|want|like|let me|ready to|going to|about to)\b|n't|'ll|吗|是否|如果|确认后|将会|将在|将为|会在|要不要|需要我|不|没|未|无法|可以`)
+// hedged reports whether a clause does not say the change happened: a
+// question, an offer, a condition, a future or a denial. It is the
+// regular expression
+//
+//	\?|？|\b(not|never|no longer|cannot|can|could|would|will|shall|should|may|might|once|if|when|before|unable|nothing|yet|want|like|let me|ready to|going to|about to)\b|n't|'ll|吗|是否|如果|确认后|将会|将在|将为|会在|要不要|需要我|不|没|未|无法|可以
+//
+// written out (TestHedgedIsTheRegexp checks they agree): the regexp was
+// most of the claim check's time, 3% of the server's CPU under load.
+func hedged(clause string) bool {
+	for _, w := range hedgeMarks {
+		if strings.Contains(clause, w) {
+			return true
+		}
+	}
+	for i := 0; i < len(clause); i++ {
+		if i > 0 && asciiWord(clause[i-1]) || !asciiWord(clause[i]) {
+			continue // not the start of a word
+		}
+		for _, w := range hedgeWords {
+			if j := i + len(w); strings.HasPrefix(clause[i:], w) && (j == len(clause) || !asciiWord(clause[j])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var (
+	hedgeMarks = []string{"?", "？", "n't", "'ll", "吗", "是否", "如果", "确认后", "将会", "将在", "将为", "会在", "要不要", "需要我", "不", "没", "未", "无法", "可以"}
+	hedgeWords = []string{"not", "never", "no longer", "cannot", "can", "could", "would", "will", "shall", "should", "may", "might",
+		"once", "if", "when", "before", "unable", "nothing", "yet", "want", "like", "let me", "ready to", "going to", "about to"}
+)
 
 // done marks a clause that says something happened, not how things
 // usually go ("refunds are issued within 5 days" is policy, "your refund
 // has been issued" a claim).
 var done = regexp.MustCompile(`\b(has|have|had) been\b|\b(was|were)\b|\b(i|we)('ve| have)\b|\b(just|successfully|now|already|done)\b|\bis (cancell?ed|refunded)\b|\b(i|we) (cancell?ed|refunded|issued|started|created|opened|submitted|changed|updated|sent|processed|applied|added)\b|^(cancell?ed|refunded)\b|here('s| is)|已|成功|了|优惠码(是|为)`)
 
-// clauseBreak splits an answer into clauses that each say one thing.
-var clauseBreak = regexp.MustCompile(`[.!;:\n。！；：，,—–]+|\band\b|\bbut\b|\bso\b|但|并且|而且`)
+// splitClauses splits an answer into clauses that each say one thing. It
+// is the regular expression
+//
+//	[.!;:\n。！；：，,—–]+|\band\b|\bbut\b|\bso\b|但|并且|而且
+//
+// (its Split, which TestSplitClausesIsTheRegexp checks), written out: Go's
+// regexps backtracked over whole answers for it, about 2.5% of the
+// server's CPU under load.
+func splitClauses(s string) []string {
+	var out []string
+	beg := 0
+	for i := 0; i < len(s); {
+		n, size := clauseBreakAt(s, i)
+		if n == 0 {
+			i += size
+			continue
+		}
+		out = append(out, s[beg:i])
+		i += n
+		beg = i
+	}
+	return append(out, s[beg:])
+}
+
+// clauseBreakAt is the length of the clause break at s[i:] (0 for none)
+// and the size of the rune there.
+func clauseBreakAt(s string, i int) (n, size int) {
+	n, size = breakRune(s[i:])
+	if n > 0 {
+		for m := n; m > 0; n += m {
+			m, _ = breakRune(s[i+n:])
+		}
+		return n, size
+	}
+	var words []string
+	switch s[i] {
+	case 'a':
+		words = []string{"and"}
+	case 'b':
+		words = []string{"but"}
+	case 's':
+		words = []string{"so"}
+	case "但"[0], "并"[0], "而"[0]:
+		words = []string{"但", "并且", "而且"}
+	}
+	for _, w := range words {
+		if !strings.HasPrefix(s[i:], w) {
+			continue
+		}
+		if w[0] >= utf8.RuneSelf || (i == 0 || !asciiWord(s[i-1])) && (i+len(w) == len(s) || !asciiWord(s[i+len(w)])) {
+			return len(w), size
+		}
+	}
+	return 0, size
+}
+
+// breakRune is the length of the punctuation rune that breaks a clause at
+// the start of s (0 for none), and the size of the rune there.
+func breakRune(s string) (n, size int) {
+	if s == "" {
+		return 0, 0
+	}
+	if c := s[0]; c < utf8.RuneSelf {
+		if strings.IndexByte(".!;:\n,", c) >= 0 {
+			return 1, 1
+		}
+		return 0, 1
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	switch r {
+	case '。', '！', '；', '：', '，', '—', '–':
+		return size, size
+	}
+	return 0, size
+}
+
+// asciiWord reports whether c is a word byte for the regexp \b.
+func asciiWord(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
 
 // changeWords are words every claim pattern needs one of. Go's regexps
 // backtrack over every clause of every answer, which was a tenth of a
@@ -81,9 +189,9 @@ func claimedChanges(text string) map[change][]string {
 	if !namesAChange(text) {
 		return out
 	}
-	for _, clause := range clauseBreak.Split(text, -1) {
+	for _, clause := range splitClauses(text) {
 		clause = strings.TrimSpace(clause)
-		if clause == "" || !namesAChange(clause) || hedged.MatchString(clause) {
+		if clause == "" || !namesAChange(clause) || hedged(clause) {
 			continue
 		}
 		happened := done.MatchString(clause)
