@@ -24,8 +24,12 @@ import (
 //     was not saved, and an answer to it would look as if it were.
 //
 // Only the model's first call overlaps the commit. With several nodes
-// (Config.TurnLocks) a turn waits for its lease, which names the message
-// by its seq, so turns start after the commit as before.
+// (Config.TurnLocks) a turn starts early only on the lease this node kept
+// from the conversation's last turn (TurnLocks.HoldKept): no other node
+// can have answered a message not stored yet. Its seq, which the answer
+// records in the lease, is the gate's once it opens. Otherwise the turn
+// waits for its lease, which names the message by its seq, after the
+// commit.
 
 // errNotStored ends a turn whose message was not stored. It wraps
 // context.Canceled: the turn stops quietly, as when a person takes over.
@@ -35,6 +39,7 @@ type turnGate struct {
 	mu     sync.Mutex
 	done   chan struct{} // closed when the commit's outcome is known
 	stored bool
+	seq    int64              // the message's, once stored
 	cancel context.CancelFunc // the turn's, once it runs
 	feed   *turnFeed          // the turn's feed, once it runs
 }
@@ -52,14 +57,14 @@ func (g *turnGate) resolved() (known, stored bool) {
 }
 
 // open lets the turn show itself and store its steps: the message is
-// stored and its ack went out.
-func (g *turnGate) open() {
+// stored (at seq) and its ack went out.
+func (g *turnGate) open(seq int64) {
 	g.mu.Lock()
 	if known, _ := g.resolved(); known {
 		g.mu.Unlock()
 		return
 	}
-	g.stored = true
+	g.stored, g.seq = true, seq
 	close(g.done)
 	feed := g.feed
 	g.mu.Unlock()
@@ -127,9 +132,6 @@ func (g *turnGate) wait(ctx context.Context) error {
 // is then the last one the turn sees). It returns nil when the turn must
 // wait for the commit as before.
 func (e *Engine) startEarly(c *conversation, m *store.Message, confirmAction string) *turnGate {
-	if e.cfg.TurnLocks != nil {
-		return nil
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.closing {
@@ -140,9 +142,16 @@ func (e *Engine) startEarly(c *conversation, m *store.Message, confirmAction str
 		c.mu.Unlock()
 		return nil
 	}
+	var held HeldTurn
+	if e.cfg.TurnLocks != nil {
+		if held = e.cfg.TurnLocks.HoldKept(c.id); held == nil {
+			c.mu.Unlock()
+			return nil
+		}
+	}
 	g := newTurnGate()
 	pending := *m // a copy: the writer sets the original's seq as it commits
-	c.queue = append(c.queue, queuedTurn{text: m.Text, confirmAction: confirmAction, gate: g, pending: &pending})
+	c.queue = append(c.queue, queuedTurn{text: m.Text, confirmAction: confirmAction, gate: g, pending: &pending, held: held})
 	c.running = true
 	c.mu.Unlock()
 	e.turns.Add(1)
@@ -196,6 +205,14 @@ func (l gatedLog) LastMessages(ctx context.Context, id string, n int) ([]store.M
 func (l gatedLog) AppendMessage(ctx context.Context, m *store.Message) (bool, error) {
 	if err := l.gate.wait(ctx); err != nil {
 		return false, err
+	}
+	if c := l.e.live(m.ConversationID); c != nil {
+		c.mu.Lock()
+		held := c.held
+		c.mu.Unlock()
+		if held != nil {
+			held.SetSeq(l.gate.seq) // the answer records it in the lease
+		}
 	}
 	return l.engineLog.AppendMessage(ctx, m)
 }

@@ -75,7 +75,7 @@ func (m *callModel) Call(ctx context.Context, p string, o ...llms.CallOption) (s
 // earlyServer is an engine whose turns open their feed at once (so that
 // only the gate holds a turn's frames back) around model, and a shopper
 // whose first message was answered.
-func earlyServer(t *testing.T, model *callModel) (*testServer, *client, string) {
+func earlyServer(t *testing.T, model *callModel, leases bool) (*testServer, *client, string) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "kefu.db"), store.Options{})
@@ -84,7 +84,11 @@ func earlyServer(t *testing.T, model *callModel) (*testServer, *client, string) 
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	runner := &agents.Runner{Model: agents.Model{Model: model, Name: "calls"}, Tools: tools.Default(st, tools.Policy{}), Logger: log}
-	e := NewEngine(st, runner, Config{FeedDelay: -1, DeltaEvery: -1}, log, prometheus.NewRegistry())
+	cfg := Config{FeedDelay: -1, DeltaEvery: -1}
+	if leases { // as every node of several does
+		cfg.TurnLocks = &TurnLeases{Store: st, Node: "node", Log: log}
+	}
+	e := NewEngine(st, runner, cfg, log, prometheus.NewRegistry())
 	srv := httptest.NewServer(http.HandlerFunc(e.ServeWS))
 	ts := &testServer{t: t, st: st, engine: e, srv: srv, url: "ws" + strings.TrimPrefix(srv.URL, "http")}
 	t.Cleanup(func() {
@@ -164,8 +168,17 @@ func lockDatabase(t *testing.T, st *store.Store) (unlock func()) {
 // nothing of the turn (typing, streamed text) before the message's ack,
 // and the answer is stored after the message.
 func TestTurnStartsBeforeItsMessageIsStored(t *testing.T) {
+	for _, leases := range []bool{false, true} {
+		t.Run(fmt.Sprintf("leases %v", leases), func(t *testing.T) { turnStartsBeforeItsMessageIsStored(t, leases) })
+	}
+}
+
+// With turn leases (several nodes), a turn starts early on the lease its
+// node kept from the conversation's last turn, and its answer records in
+// the lease the seq of the message it answers, stored after it started.
+func turnStartsBeforeItsMessageIsStored(t *testing.T, leases bool) {
 	model := &callModel{calls: make(chan modelCall, 4)}
-	ts, c, id := earlyServer(t, model)
+	ts, c, id := earlyServer(t, model, leases)
 	unlock := lockDatabase(t, ts.st)
 
 	c.send(map[string]any{"type": "message", "client_id": "m2", "text": "where is my parcel?"})
@@ -207,6 +220,12 @@ func TestTurnStartsBeforeItsMessageIsStored(t *testing.T) {
 	if got := strings.Join(order, " | "); !strings.HasSuffix(got, "user:where is my parcel? | assistant:answer 2") {
 		t.Fatalf("stored %s", got)
 	}
+	if leases {
+		asked := ms[len(ms)-2].Seq
+		if l, exp, err := ts.st.TurnLeaseOf(context.Background(), id); err != nil || l.Fence != 1 || l.AnsweredThrough != asked || exp.IsZero() {
+			t.Fatalf("lease %+v (expires %v, %v): want the first turn's, kept (fence 1), answered through seq %d", l, exp, err, asked)
+		}
+	}
 }
 
 // When the message's commit fails, the turn that started beside it is
@@ -215,7 +234,7 @@ func TestTurnStartsBeforeItsMessageIsStored(t *testing.T) {
 // answered once, by a turn of its own.
 func TestTurnOfAnUnstoredMessageIsDropped(t *testing.T) {
 	model := &callModel{calls: make(chan modelCall, 4), hang: map[int]bool{2: true}, cancel: make(chan int, 1)}
-	ts, c, id := earlyServer(t, model)
+	ts, c, id := earlyServer(t, model, false)
 	if err := ts.st.SetWriteBusyTimeout(context.Background(), 300*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}

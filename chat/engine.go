@@ -299,6 +299,10 @@ type queuedTurn struct {
 	// message's gate, and the message as it was sent.
 	gate    *turnGate
 	pending *store.Message
+	// held is the lease kept from the conversation's last turn that an
+	// early turn starts on (TurnLocks.HoldKept), when nodes share the
+	// database.
+	held HeldTurn
 }
 
 // newConversation is the live state of a stored conversation.

@@ -23,6 +23,11 @@ type TurnLocks interface {
 	// give them up (Yield there). The caller releases what it holds,
 	// answer or not.
 	Hold(ctx context.Context, id string, seq int64, ask func()) (HeldTurn, bool, error)
+	// HoldKept holds conversation id's turns at once if this node kept
+	// them from the last turn, and nil otherwise: for a turn that starts
+	// before its message is stored (early.go), which no other node can
+	// have answered. Its seq is set once the message is stored.
+	HoldKept(id string) HeldTurn
 	// Yield: another node waits for conversation id's turns. A hold kept
 	// between turns is given up now, a running turn's when it ends.
 	Yield(id string)
@@ -47,6 +52,8 @@ type HeldTurn interface {
 	// Seq is the shopper message the turn answers: its answer carries it
 	// (store.Message.Answers), and the commit records it in the lease.
 	Seq() int64
+	// SetSeq sets it, for a turn held before its message was stored.
+	SetSeq(seq int64)
 	// Recorded says the answer to seq committed, recorded in the lease.
 	Recorded(seq int64)
 }
@@ -153,7 +160,7 @@ func (tl *TurnLeases) Hold(ctx context.Context, id string, seq int64, ask func()
 		k := tl.kept[id]
 		// A lease kept from an earlier turn, renewed lately: no
 		// transaction. (Renewals that fail let it run out here first.)
-		if k != nil && !k.gone && !k.running && time.Until(k.expires) > tl.idleTTL()/2 {
+		if tl.usable(k) {
 			k.running = true
 			tl.mu.Unlock()
 			return &heldTurn{tl: tl, k: k, seq: seq}, seq > max(k.answered, k.lease.AnsweredThrough), nil
@@ -184,6 +191,23 @@ func (tl *TurnLeases) Hold(ctx context.Context, id string, seq int64, ask func()
 		case <-time.After(poll):
 		}
 	}
+}
+
+// usable reports whether kept lease k may start a turn now (tl.mu held).
+func (tl *TurnLeases) usable(k *keptLease) bool {
+	return k != nil && !k.gone && !k.running && !k.yield && time.Until(k.expires) > tl.idleTTL()/2
+}
+
+func (tl *TurnLeases) HoldKept(id string) HeldTurn {
+	tl.init()
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	k := tl.kept[id]
+	if tl.closed || !tl.usable(k) {
+		return nil
+	}
+	k.running = true
+	return &heldTurn{tl: tl, k: k}
 }
 
 // took keeps a lease just taken for its first turn.
@@ -365,15 +389,27 @@ func (tl *TurnLeases) Close() {
 type heldTurn struct {
 	tl   *TurnLeases
 	k    *keptLease
-	seq  int64
 	once sync.Once
+
+	mu  sync.Mutex
+	seq int64
 }
 
 func (h *heldTurn) Lost() <-chan struct{} { return h.k.lost }
 
 func (h *heldTurn) Lease() *store.TurnLease { return h.k.lease }
 
-func (h *heldTurn) Seq() int64 { return h.seq }
+func (h *heldTurn) Seq() int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.seq
+}
+
+func (h *heldTurn) SetSeq(seq int64) {
+	h.mu.Lock()
+	h.seq = seq
+	h.mu.Unlock()
+}
 
 func (h *heldTurn) Recorded(seq int64) {
 	h.tl.mu.Lock()

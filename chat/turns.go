@@ -74,7 +74,7 @@ func (e *Engine) shopperMessage(ctx context.Context, c *conversation, cn *conn, 
 	}
 	if gate != nil {
 		if state, _ := c.currentState(); state == store.StateBot {
-			gate.open()
+			gate.open(m.Seq)
 			gate = nil
 			return
 		}
@@ -172,7 +172,11 @@ func (e *Engine) runTurns(c *conversation) {
 
 		// A turn whose message was not stored (early.go) has nothing to
 		// answer.
-		if q.gate == nil || q.gate.setCancel(cancel) {
+		if q.gate != nil && !q.gate.setCancel(cancel) {
+			if q.held != nil {
+				q.held.Release(0)
+			}
+		} else {
 			if held, answer := e.leaseTurn(ctx, c, q); answer {
 				c.mu.Lock()
 				c.held = held
@@ -205,9 +209,12 @@ func (e *Engine) leaseTurn(ctx context.Context, c *conversation, q queuedTurn) (
 	if e.cfg.TurnLocks == nil {
 		return nil, true
 	}
-	held, answer, err := e.cfg.TurnLocks.Hold(ctx, c.id, q.seq, func() {
-		e.bus.Publish(Event{Conversation: c.id, LeaseWanted: true})
-	})
+	held, answer, err := q.held, true, error(nil)
+	if held == nil {
+		held, answer, err = e.cfg.TurnLocks.Hold(ctx, c.id, q.seq, func() {
+			e.bus.Publish(Event{Conversation: c.id, LeaseWanted: true})
+		})
+	}
 	if err != nil {
 		if ctx.Err() == nil {
 			e.log.Error("turn not run: its lease could not be taken", "conversation_id", c.id, "seq", q.seq, "err", err)
