@@ -376,9 +376,12 @@ type recorder struct {
 func (r *recorder) add(err error) {
 	kind := "other"
 	var fe *frameError
+	var ce *websocket.CloseError
 	switch {
 	case errors.As(err, &fe):
 		kind = fe.code
+	case errors.As(err, &ce):
+		kind = fmt.Sprintf("closed %d", ce.Code) // kefu's codes: docs/protocol.md
 	case errors.Is(err, errTimeout):
 		kind = "timeout"
 	case websocket.IsUnexpectedCloseError(err) || strings.Contains(err.Error(), "close"):
