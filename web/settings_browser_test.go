@@ -27,7 +27,7 @@ func TestBrowserAdminChangesWidgetVoice(t *testing.T) {
 	fill("teal", "Welcome to Tea House, how can we help?")
 	waitJS(t, adminTab, "the refused colour", `document.getElementById('settings-problems').innerText.includes('#rrggbb') &&
 		document.getElementById('set-accent-color').getAttribute('aria-invalid') === 'true'`)
-	if m, _ := st.ShopSettings(t.Context()); len(m) != 0 {
+	if m, _ := st.ShopSettings(t.Context()); m["accent_color"] != "" || m["greeting_en"] != "" {
 		t.Fatalf("a refused change was saved: %v", m)
 	}
 	fill("#aa3377", "Welcome to Tea House, how can we help?")
