@@ -13,7 +13,8 @@ import (
 )
 
 // Migrations are SQL files named NNNN_what.sql, applied in order, each in
-// its own transaction together with the new schema version. They are
+// its own transaction together with the new schema version (a new
+// database gets them all in one). They are
 // append-only: never edit one that has shipped, add the next instead. The
 // order of the files is the schema's history. migrations_pg holds the
 // PostgreSQL counterpart of each, under the same number.
@@ -80,19 +81,32 @@ func (s *Store) migrate(ctx context.Context) error {
 	if current > len(ms) {
 		return fmt.Errorf("%w (database at version %d, binary knows %d)", ErrSchemaTooNew, current, len(ms))
 	}
-	for _, m := range ms[current:] {
-		err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, s.rawSQL(m.sql)); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, m.version)
-			return err
-		})
-		if err != nil {
+	apply := func(ctx context.Context, tx *sql.Tx, m migration) error {
+		if _, err := tx.ExecContext(ctx, s.rawSQL(m.sql)); err != nil {
 			return fmt.Errorf("store: migration %s failed: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, m.version)
+		return err
+	}
+	if current == 0 {
+		// A new database is built in one transaction: it is all there or
+		// still empty, and a first start waits for one commit, not one a
+		// migration.
+		return s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			for _, m := range ms {
+				if err := apply(ctx, tx, m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	for _, m := range ms[current:] {
+		if err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error { return apply(ctx, tx, m) }); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -503,3 +503,7 @@ var defaultClassifier = sync.OnceValue(func() *Classifier {
 	}
 	return trainCached(ex, defaultTraining)
 })
+
+// Warm readies the built-in classifier, so that a process can do it while
+// it opens its database instead of before its first answer.
+func Warm() { defaultClassifier() }

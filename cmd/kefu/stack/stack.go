@@ -23,6 +23,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/kefu-dev/kefu/agents"
+	"github.com/kefu-dev/kefu/agents/builtin"
 	"github.com/kefu-dev/kefu/agents/voice"
 	"github.com/kefu-dev/kefu/chat"
 	"github.com/kefu-dev/kefu/chat/mail"
@@ -138,6 +139,7 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	go builtin.Warm() // every node has the built-in model, if only as the fallback
 	st, err := store.Open(ctx, cfg.Database(), store.Options{Sync: cfg.Sync})
 	if err != nil {
 		return nil, err
