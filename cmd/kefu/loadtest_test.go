@@ -131,6 +131,9 @@ func TestLoadtestModelSim(t *testing.T) {
 	if d.Streams == 0 || d.Errors != 0 || d.FirstToken.P50 < 100*time.Millisecond || d.Final.P50 <= d.FirstToken.P50 {
 		t.Errorf("direct: %+v", d)
 	}
+	if n := k.MemLeft.Fallbacks - k.MemBefore.Fallbacks; n != 0 {
+		t.Errorf("%d turns answered by the fallback; the simulated model never fails here", n)
+	}
 }
 
 // The simulator speaks the streaming wire format and keeps its pace.
@@ -224,6 +227,10 @@ func TestLoadtestModelSimFaults(t *testing.T) {
 	}
 	if k.Turns == 0 || len(k.Errors) != 0 {
 		t.Errorf("kefu: %d turns, errors %v", k.Turns, k.Errors)
+	}
+	if k.MemLeft.Fallbacks <= k.MemBefore.Fallbacks {
+		t.Errorf("fallbacks: %d before the run, %d after it; the stalls, trickles and 429s must have been answered by the fallback",
+			k.MemBefore.Fallbacks, k.MemLeft.Fallbacks)
 	}
 	if left, before := k.MemLeft.Goroutines, k.MemBefore.Goroutines; left == 0 || left > before {
 		t.Errorf("server goroutines: %d before the run, %d after the shoppers left", before, left)

@@ -22,6 +22,7 @@ type Usage struct {
 	StackInuse int64
 	Goroutines int64
 	CPU        time.Duration // user and system time since the process started
+	Fallbacks  int64         // turns kefu's built-in model answered after the configured one failed (kefu_model_fallbacks_total)
 }
 
 // ReadUsage scrapes a Prometheus /metrics page for the process's memory
@@ -45,6 +46,7 @@ func ReadUsage(ctx context.Context, metricsURL string) (Usage, error) {
 		"go_memstats_heap_inuse_bytes":  &m.HeapInuse,
 		"go_memstats_stack_inuse_bytes": &m.StackInuse,
 		"go_goroutines":                 &m.Goroutines,
+		"kefu_model_fallbacks_total":    &m.Fallbacks,
 	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
