@@ -58,9 +58,17 @@ type HeldTurn interface {
 	Recorded(seq int64)
 }
 
+// Liveness tells whether another node still runs (natsbus.Bus, which asks
+// the node over NATS). It reports false only when it knows the node is
+// gone; an error means it cannot tell.
+type Liveness interface {
+	NodeAlive(ctx context.Context, node string) (bool, error)
+}
+
 // LeaseStore is what TurnLeases needs of the store (*store.Store).
 type LeaseStore interface {
 	TakeTurnLease(ctx context.Context, id, node string, ttl time.Duration) (*store.TurnLease, error)
+	TakeTurnLeaseFrom(ctx context.Context, id, node string, gone *store.TurnLease, ttl time.Duration) (*store.TurnLease, error)
 	RenewTurnLeases(ctx context.Context, node string, leases []*store.TurnLease, ttl time.Duration) (map[string]bool, error)
 	ReleaseTurnLease(ctx context.Context, l *store.TurnLease, answered int64) (bool, error)
 	TurnProgressAfter(ctx context.Context, id string, replied, shopper int64) (store.TurnProgress, error)
@@ -76,8 +84,10 @@ type LeaseStore interface {
 // those of its running turns (to TTL), every IdleTTL/4. Another node that needs
 // a kept lease asks for it over the bus (Hold's ask; Yield here), and it
 // is released at once, or when the running turn ends. A node that dies
-// holds its leases until they expire, TTL at most; see docs/scale.md for
-// why a lease and not a PostgreSQL advisory lock.
+// holds its leases until they expire, TTL at most, unless Liveness says
+// it is gone: then the waiting node takes its lease at once (the fence
+// refuses what the dead node's turn would still commit). See
+// docs/scale.md for why a lease and not a PostgreSQL advisory lock.
 type TurnLeases struct {
 	Store LeaseStore
 	Node  string        // this node's name, unique among the nodes (host, pid, random)
@@ -86,7 +96,11 @@ type TurnLeases struct {
 	// (TTL if shorter). Both are renewed every IdleTTL/4.
 	IdleTTL time.Duration
 	Poll    time.Duration // how often a node waiting for a held lease tries again; zero: 100 ms
-	Log     *slog.Logger
+	// Liveness, if set, is asked whether a lease's holder still runs
+	// when the lease is refused; nil: a lease outlives its holder until
+	// it expires.
+	Liveness Liveness
+	Log      *slog.Logger
 
 	mu      sync.Mutex
 	kept    map[string]*keptLease
@@ -172,6 +186,9 @@ func (tl *TurnLeases) Hold(ctx context.Context, id string, seq int64, ask func()
 		tl.mu.Unlock()
 		if !busy {
 			l, err := tl.Store.TakeTurnLease(ctx, id, tl.Node, tl.ttl())
+			if errors.Is(err, store.ErrLeaseHeld) && tl.holderGone(ctx, l) {
+				l, err = tl.Store.TakeTurnLeaseFrom(ctx, id, tl.Node, l, tl.ttl())
+			}
 			if err == nil {
 				return tl.took(ctx, l, seq)
 			}
@@ -191,6 +208,23 @@ func (tl *TurnLeases) Hold(ctx context.Context, id string, seq int64, ask func()
 		case <-time.After(poll):
 		}
 	}
+}
+
+// holderGone reports whether Liveness knows that held's node, which holds
+// a lease TakeTurnLease refused, has stopped. The question is bounded by
+// the poll interval: a node that cannot tell waits for the expiry.
+func (tl *TurnLeases) holderGone(ctx context.Context, held *store.TurnLease) bool {
+	if tl.Liveness == nil || held == nil || held.Node == "" || held.Node == tl.Node {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, max(tl.Poll, 100*time.Millisecond))
+	defer cancel()
+	alive, err := tl.Liveness.NodeAlive(ctx, held.Node)
+	if err == nil && !alive {
+		tl.logger().Info("turn lease taken from a node that stopped", "conversation_id", held.ConversationID, "node", held.Node)
+		return true
+	}
+	return false
 }
 
 // usable reports whether kept lease k may start a turn now (tl.mu held).

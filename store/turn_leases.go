@@ -102,6 +102,32 @@ func (s *Store) TakeTurnLease(ctx context.Context, id, node string, ttl time.Dur
 	return out, err
 }
 
+// TakeTurnLeaseFrom takes conversation id's turn lease for node until
+// now+ttl from gone, the holder TakeTurnLease refused it for, before it
+// expires: gone's node is known to have stopped. It is a compare-and-set
+// on gone's node and fence (ErrLeaseHeld when another node took it since),
+// and the next fence refuses whatever gone's turn still tries to commit.
+// The lease is Expired: gone may have died in a turn.
+func (s *Store) TakeTurnLeaseFrom(ctx context.Context, id, node string, gone *TurnLease, ttl time.Duration) (*TurnLease, error) {
+	var out *TurnLease
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var answered int64
+		err := tx.QueryRowContext(ctx, `UPDATE turn_leases SET node = ?, fence = fence + 1, expires_at = ?
+			WHERE conversation_id = ? AND node = ? AND fence = ? RETURNING answered_through`,
+			node, ms(s.now().Add(ttl)), id, gone.Node, gone.Fence).Scan(&answered)
+		if errors.Is(err, sql.ErrNoRows) {
+			out = &TurnLease{ConversationID: id}
+			return ErrLeaseHeld
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to take the turn lease of %s: %w", id, err)
+		}
+		out = &TurnLease{ConversationID: id, Node: node, Fence: gone.Fence + 1, AnsweredThrough: answered, Expired: true}
+		return nil
+	})
+	return out, err
+}
+
 // RenewTurnLease extends a lease its holder still holds to now+ttl. It
 // reports false when the lease is no longer the holder's (it expired and
 // another node took it).

@@ -423,3 +423,42 @@ func TestRenewTurnLeases(t *testing.T) {
 }
 
 func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }
+
+// A lease whose holder is known to have stopped is taken from it before
+// it expires, by its node and fence: with the next fence (so the old
+// holder can no longer renew or release it), marked Expired, and only
+// once: a second taker naming the same old holder is refused.
+func TestTakeTurnLeaseFrom(t *testing.T) {
+	onBothEngines(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		var clock atomic.Int64
+		clock.Store(testNow.UnixMilli())
+		a, b := twoNodes(t, engine, &clock)
+		conv := newGuestConversation(t, a)
+		dead, err := a.TakeTurnLease(ctx, conv, "node-a", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held, err := b.TakeTurnLease(ctx, conv, "node-b", time.Hour)
+		if !errors.Is(err, store.ErrLeaseHeld) || held.Node != "node-a" || held.Fence != dead.Fence {
+			t.Fatalf("taking a held lease: %+v, %v", held, err)
+		}
+		got, err := b.TakeTurnLeaseFrom(ctx, conv, "node-b", held, time.Hour)
+		if err != nil || got.Node != "node-b" || got.Fence != dead.Fence+1 || !got.Expired {
+			t.Fatalf("taking it from its stopped holder: %+v, %v", got, err)
+		}
+		if _, err := a.TakeTurnLeaseFrom(ctx, conv, "node-c", held, time.Hour); !errors.Is(err, store.ErrLeaseHeld) {
+			t.Fatalf("a second taker from the same holder: %v, want ErrLeaseHeld", err)
+		}
+		if ok, err := a.RenewTurnLease(ctx, dead, time.Hour); ok || err != nil {
+			t.Fatalf("the old holder renewed it: %v, %v", ok, err)
+		}
+		if ok, err := a.ReleaseTurnLease(ctx, dead, 1); ok || err != nil {
+			t.Fatalf("the old holder released it: %v, %v", ok, err)
+		}
+		l, _, err := a.TurnLeaseOf(ctx, conv)
+		if err != nil || l.Node != "node-b" || l.Fence != got.Fence {
+			t.Fatalf("stored: %+v, %v", l, err)
+		}
+	})
+}

@@ -10,6 +10,8 @@
 package natsbus
 
 import (
+	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -36,9 +38,13 @@ type Bus struct {
 
 // Options tune Connect. Zero values mean the defaults.
 type Options struct {
-	Subject string       // DefaultSubject
-	Name    string       // the connection's name on the NATS server, e.g. the node's host
-	Log     *slog.Logger // slog.Default()
+	Subject string // DefaultSubject
+	Name    string // the connection's name on the NATS server, e.g. the node's host
+	// Node is this node's name among the nodes (chat.TurnLeases.Node):
+	// the bus answers NodeAlive questions about it while it is
+	// connected. Empty: it answers none.
+	Node string
+	Log  *slog.Logger // slog.Default()
 }
 
 // Connect connects to the NATS servers at url (comma-separated) and
@@ -77,6 +83,13 @@ func Connect(url string, o Options) (*Bus, error) {
 	if _, err := nc.Subscribe(o.Subject, b.receive); err != nil {
 		nc.Close()
 		return nil, err
+	}
+	if o.Node != "" {
+		_, err := nc.Subscribe(nodeSubject(o.Subject, o.Node), func(m *nats.Msg) { m.Respond(nil) })
+		if err != nil {
+			nc.Close()
+			return nil, err
+		}
 	}
 	if err := nc.Flush(); err != nil { // the subscription is in place before the first event
 		nc.Close()
@@ -140,6 +153,29 @@ func nullAsNil(r json.RawMessage) json.RawMessage {
 		return nil
 	}
 	return r
+}
+
+// nodeSubject is where node answers whether it runs: its name hex-encoded,
+// since a host name may hold dots, which separate a subject's tokens.
+func nodeSubject(subject, node string) string {
+	return subject + ".node." + hex.EncodeToString([]byte(node))
+}
+
+// NodeAlive asks another node whether it runs (chat.Liveness; a node does
+// not hear its own requests, see NoEcho). A node that is not
+// connected to NATS has no subscription to answer on, and the server says
+// so at once (no responders): that is false. Any other failure, this
+// node's own connection lost included, is an error: it cannot tell.
+func (b *Bus) NodeAlive(ctx context.Context, node string) (bool, error) {
+	_, err := b.nc.RequestWithContext(ctx, nodeSubject(b.subject, node), nil)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, nats.ErrNoResponders):
+		return false, nil
+	default:
+		return false, err
+	}
 }
 
 // Close flushes what was published and closes the connection.

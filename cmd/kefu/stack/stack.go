@@ -181,13 +181,15 @@ func New(ctx context.Context, cfg Config, o Options) (_ *Stack, err error) {
 	cc.ClientIP = clientIP
 	if cfg.NatsURL != "" {
 		host, _ := os.Hostname()
-		bus, err := natsbus.Connect(cfg.NatsURL, natsbus.Options{Name: "kefu " + host, Log: log})
+		node := nodeName(host)
+		bus, err := natsbus.Connect(cfg.NatsURL, natsbus.Options{Name: "kefu " + host, Node: node, Log: log})
 		if err != nil {
 			return nil, fmt.Errorf("connecting to NATS (KEFU_NATS_URL): %w", err)
 		}
 		s.bus, cc.Bus = bus, bus
-		// Several nodes: one at a time runs a conversation's turns.
-		cc.TurnLocks = &chat.TurnLeases{Store: st, Node: nodeName(host), Log: log}
+		// Several nodes: one at a time runs a conversation's turns, and
+		// the bus tells when a lease's holder has stopped.
+		cc.TurnLocks = &chat.TurnLeases{Store: st, Node: node, Liveness: bus, Log: log}
 		defer func() {
 			if err != nil {
 				bus.Close()
