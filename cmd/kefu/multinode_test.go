@@ -199,13 +199,19 @@ func TestThreeNodes(t *testing.T) {
 	}
 	for i, g := range guests {
 		// Every message has its answer, exactly once: A's, if it answered
-		// before it died, else B's once A's lease expired.
+		// before it died, else B's once it took A's lease (A left NATS).
 		seq := g.acks[fmt.Sprintf("g%d-2", i)]
 		if !g.hasAnswerAfter(seq) {
 			g.until("the answer to the message A left", func(f nodeFrame) bool { return answerFrame(f) && f.Seq > seq })
 		}
 	}
-	t.Logf("failover: every guest's last message answered %s after the kill", time.Since(killed).Round(time.Millisecond))
+	failover := time.Since(killed)
+	t.Logf("failover: every guest's last message answered %s after the kill", failover.Round(time.Millisecond))
+	if failover >= chat.DefaultLeaseTTL-time.Second {
+		// B waited for A's leases to expire instead of taking them when
+		// NATS said A was gone (about 0.1 s here; 5 s before).
+		t.Errorf("failover took %s: as long as a lease lasts", failover)
+	}
 
 	// The staff reply again; the shopper, now on B, gets it.
 	if code := winner.post("/api/console/conversations/"+taken.convID+"/reply", map[string]any{"text": "Still here.", "client_id": "r2"}, &replied); code != http.StatusOK {
