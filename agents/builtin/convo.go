@@ -6,6 +6,7 @@ import (
 
 	"github.com/tmc/langchaingo/llms"
 
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/tools"
 )
 
@@ -14,12 +15,10 @@ import (
 // resumed after a restart, or handed back from another model, reads the
 // same.
 type convo struct {
-	signedIn bool
-	locale   string        // from the context the runner gives
-	today    time.Time     // from the context; zero if not given
-	turns    []turn        // shopper messages with what followed each
-	events   []toolEvent   // every tool call and result, in order
-	answers  []answerEvent // every assistant text answer, in order
+	shopperContext               // from the context the runner gives
+	turns          []turn        // shopper messages with what followed each
+	events         []toolEvent   // every tool call and result, in order
+	answers        []answerEvent // every assistant text answer, in order
 }
 
 type turn struct {
@@ -40,11 +39,12 @@ type answerEvent struct {
 }
 
 func parseConvo(msgs []llms.MessageContent) *convo {
-	c := &convo{locale: "en"}
+	c := &convo{shopperContext: shopperContext{locale: "en"}}
 	if len(msgs) > 0 && msgs[0].Role == llms.ChatMessageTypeSystem {
-		c.readContext(textOf(msgs[0]))
+		c.shopperContext = contextOf(textOf(msgs[0]))
 	}
-	calls := map[string]llms.ToolCall{}
+	c.turns = make([]turn, 0, len(msgs)/2+1)
+	var calls map[string]llms.ToolCall
 	for i, m := range msgs {
 		switch m.Role {
 		case llms.ChatMessageTypeHuman:
@@ -52,6 +52,9 @@ func parseConvo(msgs []llms.MessageContent) *convo {
 		case llms.ChatMessageTypeAI:
 			for _, p := range m.Parts {
 				if tc, ok := p.(llms.ToolCall); ok && tc.FunctionCall != nil {
+					if calls == nil {
+						calls = map[string]llms.ToolCall{}
+					}
 					calls[tc.ID] = tc
 				}
 			}
@@ -81,11 +84,32 @@ func parseConvo(msgs []llms.MessageContent) *convo {
 	return c
 }
 
+// shopperContext are the facts about the shopper that the runner's own
+// context, the first message, gives.
+type shopperContext struct {
+	signedIn bool
+	locale   string    // "en" or "zh"
+	today    time.Time // zero if not given
+}
+
+var contexts = memo.New[string, shopperContext](1024)
+
+// contextOf reads the runner's context line by line (readContext); the
+// same text, step after step of a turn and turn after turn of a
+// conversation, is read once.
+func contextOf(t string) shopperContext {
+	return contexts.Get(t, func(t string) shopperContext {
+		c := shopperContext{locale: "en"}
+		c.readContext(t)
+		return c
+	})
+}
+
 // readContext takes the facts about the shopper from the runner's own
 // context, the first message, line by line. Only there: later system
 // messages quote what shoppers wrote (the summary of older messages), and
 // a shopper can write "- shopper: signed in" or "- today: 2031-01-01".
-func (c *convo) readContext(t string) {
+func (c *shopperContext) readContext(t string) {
 	for _, line := range strings.Split(t, "\n") {
 		switch {
 		case strings.HasPrefix(line, "- shopper: signed in"):
@@ -99,6 +123,11 @@ func (c *convo) readContext(t string) {
 }
 
 func textOf(m llms.MessageContent) string {
+	if len(m.Parts) == 1 {
+		if t, ok := m.Parts[0].(llms.TextContent); ok {
+			return t.Text
+		}
+	}
 	var parts []string
 	for _, p := range m.Parts {
 		if t, ok := p.(llms.TextContent); ok {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/tools"
 )
 
@@ -401,7 +402,7 @@ func (s *state) retargetsAt(i int) (order string, ok bool) {
 	if len(found) == 0 {
 		// An item of the shop that no order shown so far has: the plan
 		// looks among the shopper's orders for it.
-		c := s.m.matchItems(text, s.m.vocab().catalog)
+		c := s.m.matchCatalog(text)
 		return "", len(c) > 0 && !s.inKnown(c)
 	}
 	had := map[string]bool{}
@@ -570,7 +571,11 @@ func (s *state) t(en, zh string) string {
 
 // askedFor recognises what an answer asked the shopper for, from the
 // questions this model writes.
-func askedFor(answer string) string {
+func askedFor(answer string) string { return askedIn.Get(answer, asks) }
+
+var askedIn = memo.New[string, string](8192)
+
+func asks(answer string) string {
 	a := strings.ToLower(answer)
 	switch {
 	case a == "":

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/tools"
 )
 
@@ -202,7 +203,11 @@ var angryWords = []string{"ridiculous", "unacceptable", "worst", "scam", "fraud"
 
 // angry reports an angry message: angry words, three exclamation marks,
 // or shouting (most words in capitals).
-func angry(text string) bool {
+func angry(text string) bool { return angryTexts.Get(text, isAngry) }
+
+var angryTexts = memo.New[string, bool](8192)
+
+func isAngry(text string) bool {
 	t := normalize(text)
 	if containsAny(t, angryWords) || strings.Count(text, "!")+strings.Count(text, "！") >= 3 {
 		return true

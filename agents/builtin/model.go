@@ -19,6 +19,8 @@ import (
 	"unicode"
 
 	"github.com/tmc/langchaingo/llms"
+
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 )
 
 // Name is the model name transcripts record.
@@ -52,6 +54,10 @@ type Model struct {
 	loaded  time.Time
 	loading atomic.Bool
 
+	// knownShare is the classifier's Known of the texts it was asked
+	// about, keyed by the text as the classifier reads it.
+	knownShare *memo.Cache[string, float64]
+
 	returnDays atomic.Int64                 // the shop's return window (SetReturnWindow); 0: 30
 	voice      atomic.Pointer[func() Voice] // the shop's names and greeting (SetVoice)
 }
@@ -77,7 +83,7 @@ func New(products []Product) *Model { return NewForShop(Shop{Products: products}
 // NewForShop returns a built-in model for a shop: its order and return
 // number shapes, products and articles all come from sh.
 func NewForShop(sh Shop) *Model {
-	m := &Model{classifier: defaultClassifier()}
+	m := &Model{classifier: defaultClassifier(), knownShare: memo.New[string, float64](8192)}
 	m.SetShop(sh)
 	return m
 }
@@ -178,7 +184,9 @@ func (m *Model) predict(text string) []Prediction {
 }
 
 // known is how much of a message's vocabulary the classifier knows.
-func (m *Model) known(text string) float64 { return m.classifier.Known(m.slotsIn(text).classify) }
+func (m *Model) known(text string) float64 {
+	return m.knownShare.Get(m.slotsIn(text).classify, m.classifier.Known)
+}
 
 // Call implements the deprecated single-prompt interface.
 func (m *Model) Call(ctx context.Context, prompt string, options ...llms.CallOption) (string, error) {

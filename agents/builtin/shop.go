@@ -3,8 +3,10 @@ package builtin
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/store"
 )
 
@@ -249,6 +251,13 @@ type vocab struct {
 	// common are title words too frequent in this catalog to tell its
 	// products apart ("tea" in a tea shop).
 	common map[string]bool
+	// catalogFeats are the catalog's items as matchItems reads them
+	// (catalogFeatures).
+	catalogOnce  sync.Once
+	catalogFeats []*itemFeatures
+	// feats are other candidates' features (orders' items), kept with
+	// the vocabulary they were worked out in.
+	feats *memo.Cache[featureKey, *itemFeatures]
 
 	exampleOrder, exampleRMA string
 }
@@ -270,6 +279,7 @@ func newVocab(sh Shop) *vocab {
 		words:  map[string]bool{},
 		bySKU:  map[string]int{},
 		common: map[string]bool{},
+		feats:  memo.New[featureKey, *itemFeatures](4096),
 	}
 	// kefu's own RMA numbers are always recognised; so are the return
 	// numbers learned from the shop's returns, with their literal prefix.

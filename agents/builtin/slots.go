@@ -578,67 +578,169 @@ func expandItemWords(t string) string {
 // the catalog's titles share ("tea" in a tea shop) identify nothing.
 func (m *Model) matchItems(text string, cands []item) []item {
 	v := m.vocab()
-	t := expandItemWords(normalize(text))
-	words := map[string]bool{}
-	for _, w := range latinWords(t) {
-		words[singular(w)] = true
+	fs := make([]*itemFeatures, len(cands))
+	for i, c := range cands {
+		fs[i] = v.features(c)
 	}
+	return matchFeatures(itemTextOf(text), fs)
+}
+
+// matchCatalog is matchItems over the whole catalog, whose candidates'
+// features the vocabulary keeps.
+func (m *Model) matchCatalog(text string) []item {
+	return matchFeatures(itemTextOf(text), m.vocab().catalogFeatures())
+}
+
+// itemText is what matchItems reads of a text: it, normalized, with the
+// other words of its item words' groups (expandItemWords), its Latin
+// words (singular) and its upper case.
+type itemText struct {
+	t, upper string
+	words    map[string]bool
+}
+
+var itemTexts = memo.New[string, *itemText](8192)
+
+func itemTextOf(text string) *itemText {
+	return itemTexts.Get(text, func(text string) *itemText {
+		t := expandItemWords(normalize(text))
+		words := map[string]bool{}
+		for _, w := range latinWords(t) {
+			words[singular(w)] = true
+		}
+		return &itemText{t: t, upper: strings.ToUpper(t), words: words}
+	})
+}
+
+// itemFeatures are what matchItems reads of a candidate in a vocabulary,
+// worked out once for each: the texts are a turn's, the candidates the
+// same orders' items step after step.
+type itemFeatures struct {
+	c       item     // the candidate, with the catalog's tags and category where it has none
+	title   []string // its title's words, singular, less the stop words and the catalog's common words
+	tags    []tagFeatures
+	sku     string   // upper case
+	bigrams []string // the Han bigrams of its Chinese title, if it has one
+}
+
+type tagFeatures struct {
+	tg, sing string // normalized, and its singular
+	zh       bool   // a Chinese tag: matched as a substring
+	word     bool   // not zh, and neither a stop word nor a common word: matched as a word
+}
+
+// featureKey is a candidate as matchItems reads it.
+type featureKey struct {
+	sku, title, titleZH, category, id string
+	tags                              string // joined with NUL
+}
+
+// features returns the candidate's features, from the vocabulary's cache
+// when the same candidate (every field the same) was read before.
+func (v *vocab) features(c item) *itemFeatures {
+	k := featureKey{sku: c.SKU, title: c.Title, titleZH: c.TitleZH, category: c.Category, id: c.Order}
+	if len(c.Tags) > 0 {
+		k.tags = strings.Join(c.Tags, "\x00")
+	}
+	return v.feats.Get(k, func(featureKey) *itemFeatures { return v.newFeatures(c) })
+}
+
+// catalogFeatures are the features of every product of the catalog, in
+// its order; worked out at the first call.
+func (v *vocab) catalogFeatures() []*itemFeatures {
+	v.catalogOnce.Do(func() {
+		v.catalogFeats = make([]*itemFeatures, len(v.catalog))
+		for i, c := range v.catalog {
+			v.catalogFeats[i] = v.newFeatures(c)
+		}
+	})
+	return v.catalogFeats
+}
+
+func (v *vocab) newFeatures(c item) *itemFeatures {
+	c.Tags = slices.Clip(c.Tags)
+	if i, ok := v.bySKU[strings.ToUpper(c.SKU)]; ok {
+		if len(c.Tags) == 0 {
+			c.Tags = v.catalog[i].Tags
+		}
+		if c.Category == "" {
+			c.Category = v.catalog[i].Category
+		}
+	}
+	f := &itemFeatures{c: c}
+	for _, w := range latinWords(normalize(c.Title)) {
+		w = singular(w)
+		if !stopTitleWords[w] && !v.common[w] {
+			f.title = append(f.title, w)
+		}
+	}
+	// The shop's category ("teaware", "power-banks") names the item's
+	// kind, like a tag.
+	tags := c.Tags
+	if c.Category != "" {
+		tags = append(slices.Clip(tags), strings.FieldsFunc(c.Category, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })...)
+	}
+	for _, tag := range tags {
+		tg := normalize(tag)
+		zh := language(tg) == "zh"
+		f.tags = append(f.tags, tagFeatures{tg: tg, sing: singular(tg), zh: zh,
+			word: !zh && !stopTitleWords[tg] && !v.common[singular(tg)]})
+	}
+	if c.SKU != "" {
+		f.sku = strings.ToUpper(c.SKU)
+	}
+	if c.TitleZH != "" || language(c.Title) == "zh" {
+		zh := []rune(c.TitleZH)
+		if len(zh) == 0 {
+			zh = []rune(c.Title)
+		}
+		for i := 0; i+1 < len(zh); i++ {
+			if unicode.Is(unicode.Han, zh[i]) && unicode.Is(unicode.Han, zh[i+1]) {
+				f.bigrams = append(f.bigrams, string(zh[i:i+2]))
+			}
+		}
+	}
+	return f
+}
+
+// matchFeatures scores the candidates against the text (matchItems).
+func matchFeatures(t *itemText, fs []*itemFeatures) []item {
 	best, bestScore := []item(nil), 0
-	for _, c := range cands {
-		if i, ok := v.bySKU[strings.ToUpper(c.SKU)]; ok {
-			if len(c.Tags) == 0 {
-				c.Tags = v.catalog[i].Tags
-			}
-			if c.Category == "" {
-				c.Category = v.catalog[i].Category
-			}
-		}
-		// The shop's category ("teaware", "power-banks") names the
-		// item's kind, like a tag.
-		tags := c.Tags
-		if c.Category != "" {
-			tags = append(slices.Clip(tags), strings.FieldsFunc(c.Category, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })...)
-		}
+	var counted []string // the words and tags this candidate scored on
+	has := func(w string) bool { return slices.Contains(counted, w) }
+	for _, f := range fs {
 		score := 0
-		counted := map[string]bool{}
-		for _, w := range latinWords(normalize(c.Title)) {
-			w = singular(w)
-			if !stopTitleWords[w] && !v.common[w] && !counted[w] && words[w] {
-				counted[w] = true
+		counted = counted[:0]
+		for _, w := range f.title {
+			if !has(w) && t.words[w] {
+				counted = append(counted, w)
 				score += 2
 			}
 		}
-		for _, tag := range tags {
-			tg := normalize(tag)
+		for _, tg := range f.tags {
 			switch {
-			case counted[singular(tg)]:
-			case language(tg) == "zh" && strings.Contains(t, tg):
-				counted[tg] = true
+			case has(tg.sing):
+			case tg.zh && strings.Contains(t.t, tg.tg):
+				counted = append(counted, tg.tg)
 				score += 2
-			case language(tg) != "zh" && !stopTitleWords[tg] && !v.common[singular(tg)] && words[singular(tg)]:
-				counted[singular(tg)] = true
+			case tg.word && t.words[tg.sing]:
+				counted = append(counted, tg.sing)
 				score += 2
 			}
 		}
-		if c.SKU != "" && strings.Contains(strings.ToUpper(t), strings.ToUpper(c.SKU)) {
+		if f.sku != "" && strings.Contains(t.upper, f.sku) {
 			score += 10
 		}
-		if c.TitleZH != "" || language(c.Title) == "zh" {
-			zh := []rune(c.TitleZH)
-			if len(zh) == 0 {
-				zh = []rune(c.Title)
-			}
-			for i := 0; i+1 < len(zh); i++ {
-				if unicode.Is(unicode.Han, zh[i]) && unicode.Is(unicode.Han, zh[i+1]) && strings.Contains(t, string(zh[i:i+2])) {
-					score++
-				}
+		for _, bg := range f.bigrams {
+			if strings.Contains(t.t, bg) {
+				score++
 			}
 		}
 		switch {
 		case score > bestScore:
-			best, bestScore = []item{c}, score
+			best, bestScore = []item{f.c}, score
 		case score == bestScore && score > 0:
-			best = append(best, c)
+			best = append(best, f.c)
 		}
 	}
 	if bestScore < 2 {
