@@ -10,6 +10,7 @@ import (
 
 	"github.com/tmc/langchaingo/llms"
 
+	"github.com/kefu-dev/kefu/agents/internal/memo"
 	"github.com/kefu-dev/kefu/store"
 	"github.com/kefu-dev/kefu/tools"
 )
@@ -182,8 +183,14 @@ func namesAChange(lower string) bool {
 }
 
 // claimedChanges returns the changes text says were made, each with the
-// clause that says it.
-func claimedChanges(text string) map[change][]string {
+// clause that says it. The same answer is read once (an answer the
+// built-in model writes comes back word for word, turn after turn): the
+// map is shared, so it is only read.
+func claimedChanges(text string) map[change][]string { return claimsIn.Get(text, readClaims) }
+
+var claimsIn = memo.New[string, map[change][]string](4096)
+
+func readClaims(text string) map[change][]string {
 	out := map[change][]string{}
 	text = strings.ToLower(text)
 	if !namesAChange(text) {

@@ -1,9 +1,14 @@
 package agents
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/tmc/langchaingo/llms"
+
+	"github.com/kefu-dev/kefu/tools"
 )
 
 // clauseBreakRE is what splitClauses does, as the regular expression it
@@ -99,5 +104,49 @@ func BenchmarkHedged(b *testing.B) {
 				bc.match(clauses[i%len(clauses)])
 			}
 		})
+	}
+}
+
+// The claims an answer makes are read once and kept (claimedChanges), but
+// whether a tool result backs them is decided each time from that turn's
+// results: the same answer is corrected after a turn with no result, let
+// through after one whose result shows the cancellation, and corrected
+// again after the next turn with none.
+func TestSameAnswerDecidedByEachTurnsResults(t *testing.T) {
+	answer := "Done — your order KF-10054 is cancelled."
+	bare := []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, "please cancel KF-10054")}
+	backed := append(bare[:1:1],
+		llms.MessageContent{Role: llms.ChatMessageTypeAI, Parts: []llms.ContentPart{llms.ToolCall{ID: "c1", Type: "function",
+			FunctionCall: &llms.FunctionCall{Name: tools.NameCancelOrder, Arguments: `{"order_number":"KF-10054"}`}}}},
+		llms.MessageContent{Role: llms.ChatMessageTypeTool, Parts: []llms.ContentPart{llms.ToolCallResponse{ToolCallID: "c1", Name: tools.NameCancelOrder,
+			Content: `{"status":"refused","reason":"already_cancelled"}`}}})
+	for i, c := range []struct {
+		msgs []llms.MessageContent
+		want string
+	}{{bare, "[cancel]"}, {backed, "[]"}, {bare, "[cancel]"}, {backed, "[]"}} {
+		if got := fmt.Sprint(unsupportedClaims(answer, c.msgs)); got != c.want {
+			t.Errorf("turn %d: unsupported %s, want %s", i, got, c.want)
+		}
+	}
+}
+
+// BenchmarkUnsupportedClaims is the claim check of answers the built-in
+// model writes, which come back word for word turn after turn (the order
+// list, a return's question, a help article's excerpt), each after a turn
+// with a tool result that backs no change.
+func BenchmarkUnsupportedClaims(b *testing.B) {
+	answers := []string{
+		"Here are your recent orders:\n• KF-10041 — delivered Nov 6: Ridgeline 2-Person Tent; Titanium Camp Mug ×2\n• KF-10042 — on its way: Summit Down Jacket\n• KF-10043 — paid, not shipped yet: Trailhead 38L Hiking Backpack; Headlamp 400\nWhich one would you like to know more about?",
+		"Which item would you like to return? Your delivered orders:\n• KF-10041: Ridgeline 2-Person Tent; Titanium Camp Mug ×2",
+		"From our help article “Returns policy”: Return unused items within 30 days for a refund; gift cards cannot be returned.",
+		"退货运费由我们承担：退货已签收后，退款将在3-5个工作日内原路退回。",
+	}
+	msgs := []llms.MessageContent{llms.TextParts(llms.ChatMessageTypeHuman, "where is my order?"),
+		{Role: llms.ChatMessageTypeAI, Parts: []llms.ContentPart{llms.ToolCall{ID: "c1", Type: "function", FunctionCall: &llms.FunctionCall{Name: tools.NameListOrders, Arguments: `{}`}}}},
+		{Role: llms.ChatMessageTypeTool, Parts: []llms.ContentPart{llms.ToolCallResponse{ToolCallID: "c1", Name: tools.NameListOrders, Content: `{"status":"ok","data":{"orders":[]}}`}}}}
+	i := 0
+	for b.Loop() {
+		unsupportedClaims(answers[i%len(answers)], msgs)
+		i++
 	}
 }
