@@ -219,10 +219,11 @@ func (cn *conn) readPump() {
 // pump's stack to 8 KiB, which the pump kept while the socket was idle
 // (it did not shrink back: 82.8 MB of stacks for 10,000 idle sockets,
 // garbage collection or not); the pump itself only reads frames, in
-// 4 KiB (42 MB for the same sockets).
+// 4 KiB (42 MB for the same sockets). The goroutine is the engine's warm
+// one (warm.go), whose stack has grown already.
 func (cn *conn) aside(handle func() bool) bool {
 	done := make(chan bool, 1)
-	go func() { done <- handle() }()
+	cn.e.warm.run(func() { done <- handle() })
 	return <-done
 }
 

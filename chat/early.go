@@ -155,7 +155,7 @@ func (e *Engine) startEarly(c *conversation, m *store.Message, confirmAction str
 	c.running = true
 	c.mu.Unlock()
 	e.turns.Add(1)
-	go e.runTurns(c)
+	e.warm.run(func() { e.runTurns(c) })
 	return g
 }
 

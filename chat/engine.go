@@ -64,6 +64,7 @@ type Engine struct {
 
 	baseCtx    context.Context // cancelled when shutdown runs out of time
 	cancelBase context.CancelFunc
+	warm       *warm // goroutines for turns and frames (warm.go)
 	turns      sync.WaitGroup
 
 	mu      sync.Mutex
@@ -107,6 +108,7 @@ func NewEngine(st Store, agent Agent, cfg Config, log *slog.Logger, reg promethe
 	e.stopErasures = e.watchErasures()
 	e.admit = newAdmissions(cfg)
 	e.baseCtx, e.cancelBase = context.WithCancel(context.Background())
+	e.warm = newWarm(warmKeep, warmIdle, e.baseCtx.Done())
 	e.writer = store.NewWriter(st, 256, func(n int, took time.Duration) {
 		e.metrics.WriteBatch.Observe(float64(n))
 		e.metrics.WriteCommitSeconds.Observe(took.Seconds())

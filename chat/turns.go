@@ -130,7 +130,7 @@ func (e *Engine) queueTurn(c *conversation, q queuedTurn) bool {
 	}
 	e.mu.Unlock()
 	if start {
-		go e.runTurns(c)
+		e.warm.run(func() { e.runTurns(c) })
 	}
 	return true
 }
