@@ -103,3 +103,14 @@ func BenchmarkFirstMessageAck(b *testing.B) {
 	b.ReportMetric(float64(next.Microseconds())/float64(b.N), "next-ack-µs")
 	b.ReportMetric(float64(first)/float64(next), "first/next")
 }
+
+// BenchmarkDecodeFrame is reading a shopper's message frame, as every
+// turn starts.
+func BenchmarkDecodeFrame(b *testing.B) {
+	frame := []byte(`{"type":"message","client_id":"shopper-17-m42","text":"how long does shipping to Canada take?"}`)
+	for b.Loop() {
+		if _, err := decodeFrame(frame); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -183,7 +183,7 @@ func (l gatedLog) LastMessages(ctx context.Context, id string, n int) ([]store.M
 			p.Seq = m.Seq
 		}
 	}
-	out := ms[:0:0]
+	out := make([]store.Message, 0, len(ms)+1) // and p: one allocation, not one for every doubling
 	for _, m := range ms {
 		if m.Role == store.RoleUser && (m.ClientID == p.ClientID || (p.Seq > 0 && m.Seq > p.Seq)) {
 			continue

@@ -104,6 +104,22 @@ func decodeFrame(b []byte) (*inFrame, error) {
 	if !utf8.Valid(b) {
 		return nil, badFrame("the frame is not valid UTF-8")
 	}
+	var f inFrame
+	// One JSON object and nothing after it, read at once; anything else
+	// is read again with a decoder, for the same answer (and error) as
+	// before, which a decoder allocated for every frame gave.
+	if json.Unmarshal(b, &f) != nil {
+		g, err := decodeFrameSlowly(b)
+		if err != nil {
+			return nil, err
+		}
+		f = *g
+	}
+	return validFrame(&f)
+}
+
+// decodeFrameSlowly reads a frame that is not one JSON object alone.
+func decodeFrameSlowly(b []byte) (*inFrame, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	var f inFrame
 	if err := dec.Decode(&f); err != nil {
@@ -116,6 +132,11 @@ func decodeFrame(b []byte) (*inFrame, error) {
 	if dec.More() {
 		return nil, badFrame("one JSON object per frame")
 	}
+	return &f, nil
+}
+
+// validFrame checks a decoded frame's fields and cleans its text.
+func validFrame(f *inFrame) (*inFrame, error) {
 	switch f.Type {
 	case "hello":
 		if f.LastSeq < 0 {
@@ -136,7 +157,7 @@ func decodeFrame(b []byte) (*inFrame, error) {
 		if n > MaxTextRunes {
 			return nil, &protocolError{Code: CodeInvalidMessage, Message: fmt.Sprintf("the message is longer than %d characters", MaxTextRunes), ClientID: f.ClientID}
 		}
-		if err := checkAttachments(&f); err != nil {
+		if err := checkAttachments(f); err != nil {
 			return nil, err
 		}
 	case "typing":
@@ -165,7 +186,7 @@ func decodeFrame(b []byte) (*inFrame, error) {
 	default:
 		return nil, &protocolError{Code: CodeUnknownType, Message: fmt.Sprintf("unknown frame type %q", clip(f.Type, 32))}
 	}
-	return &f, nil
+	return f, nil
 }
 
 // cleanText drops NUL and the bidirectional embedding, override and

@@ -56,6 +56,11 @@ func FuzzDecodeFrame(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		fr, err := decodeFrame(b)
+		// Read at once (json.Unmarshal) or not, the frame and the error
+		// are those of the decoder the frame was read with before.
+		if want, wantErr := decodeFrameByDecoder(b); !reflect.DeepEqual(fr, want) || !reflect.DeepEqual(err, wantErr) {
+			t.Fatalf("decodeFrame(%q) = %+v, %v; with a decoder: %+v, %v", b, fr, err, want, wantErr)
+		}
 		if (fr == nil) == (err == nil) {
 			t.Fatalf("decodeFrame(%q) = %+v, %v: want exactly one of a frame and an error", b, fr, err)
 		}
@@ -74,6 +79,19 @@ func FuzzDecodeFrame(f *testing.F) {
 			t.Fatalf("decodeFrame(%q) = %+v, but its re-encoding %s decodes to %+v, %v", b, fr, mustJSON(fr), again, err)
 		}
 	})
+}
+
+// decodeFrameByDecoder is decodeFrame as it was before it read a frame
+// with json.Unmarshal first: a json.Decoder for every frame.
+func decodeFrameByDecoder(b []byte) (*inFrame, error) {
+	if !utf8.Valid(b) {
+		return nil, badFrame("the frame is not valid UTF-8")
+	}
+	f, err := decodeFrameSlowly(b)
+	if err != nil {
+		return nil, err
+	}
+	return validFrame(f)
 }
 
 // checkProtocolError checks that a refused frame gets an error frame a
