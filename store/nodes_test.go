@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/kefu-dev/kefu/store/pgtest"
 )
 
 // Two stores on one database, as two kefu nodes on one PostgreSQL (or two
@@ -69,4 +72,57 @@ func TestTwoNodesAppendToOneConversation(t *testing.T) {
 			t.Errorf("the index has %d entries, want %d", n, total)
 		}
 	})
+}
+
+// With several nodes on one PostgreSQL database, one node's indexer in the
+// middle of a batch (here: a transaction holding the watermark's row)
+// does not hold up another node: its background indexer skips the batch
+// instead of waiting on the row with its one writer connection, so its
+// commits go on. Before, the second node's every commit waited for the
+// first node's batch. A search there waits for that batch, outside any
+// transaction, and then finds the messages.
+func TestAnotherNodesIndexBatchDoesNotHoldCommits(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDatabase(t)
+	a, b := openAt(t, db), openAt(t, db)
+	conv := newConversations(t, b, 1)[0]
+	tx, err := a.w.BeginTx(ctx, nil) // node A's indexer, mid-batch
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var at int64
+	if err := tx.QueryRowContext(ctx, `SELECT indexed_through FROM search_index_state WHERE id = 1 /*FOR UPDATE*/`).Scan(&at); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.AppendMessages(ctx, []*Message{{ConversationID: conv, Role: RoleUser, Text: "kumquat marmalade"}}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * indexEvery) // B's indexer has tried the batch
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.AppendMessages(ctx, []*Message{{ConversationID: conv, Role: RoleUser, Text: "and quince"}})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("node B's commit waited for node A's index batch")
+	}
+	searched := make(chan []MessageHit, 1)
+	go func() {
+		hits, err := b.SearchMessages(ctx, "kumquat", 10)
+		if err != nil {
+			t.Error(err)
+		}
+		searched <- hits
+	}()
+	time.Sleep(100 * time.Millisecond)
+	tx.Rollback() // A's batch ends without indexing anything
+	if hits := <-searched; len(hits) != 1 {
+		t.Fatalf("search after the other node's batch: %d hits, want 1", len(hits))
+	}
 }

@@ -32,7 +32,8 @@ import (
 //   - sum becomes kefu_sum, which adds integers into an integer (not a
 //     numeric) and counts true comparisons, as SQLite's sum does;
 //   - a new conversation's num comes from a sequence, and a read marked
-//     /*FOR UPDATE*/ locks its rows;
+//     /*FOR UPDATE*/ locks its rows (/*FOR UPDATE SKIP LOCKED*/: those
+//     not locked already);
 //   - booleans are written, and read back, as 0 and 1, as SQLite has them.
 //
 // What cannot be rewritten this way (ranking, SELECT DISTINCT … ORDER BY)
@@ -405,6 +406,7 @@ func rewriteForPG(query string) *pgStatement {
 	// SQLite's writer is alone; here a read that an update depends on
 	// locks its rows.
 	s = strings.ReplaceAll(s, "/*FOR UPDATE*/", "FOR UPDATE")
+	s = strings.ReplaceAll(s, "/*FOR UPDATE SKIP LOCKED*/", "FOR UPDATE SKIP LOCKED")
 	// Mark the array placeholders before numbering: "= ANY(?\x00)".
 	s = reJSONEachIn.ReplaceAllString(s, " = ANY(?\x00)")
 	s = reMatch.ReplaceAllString(s, "$1.tsv @@ kefu_match(?)")

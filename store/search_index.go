@@ -32,10 +32,30 @@ type indexer struct {
 	// in between.
 	mu   sync.Mutex
 	stop func()
+	// idle is how many background rounds to skip, backoff how many were
+	// skipped after the last lost batch (the background goroutine's own).
+	idle, backoff int
 }
 
 func (s *Store) startIndexer() {
-	s.ix.stop = every(indexEvery, func() { s.IndexMessages(context.Background()) })
+	s.ix.stop = every(indexEvery, s.indexInBackground)
+}
+
+// indexInBackground is the indexer's round. With several nodes on one
+// PostgreSQL database every node has an indexer, and one batch at a time
+// can win the watermark: a node that lost one skips 1, 2, 4, then 8 rounds,
+// so that the nodes do not each read and tokenize every message.
+func (s *Store) indexInBackground() {
+	if s.ix.idle > 0 {
+		s.ix.idle--
+		return
+	}
+	if _, lost, _ := s.indexMessages(context.Background(), false); lost {
+		s.ix.backoff = min(max(1, 2*s.ix.backoff), 8)
+		s.ix.idle = s.ix.backoff
+	} else {
+		s.ix.backoff = 0
+	}
 }
 
 // stopIndexer stops the goroutine and indexes what is left, so that a
@@ -54,14 +74,41 @@ func (s *Store) stopIndexer() error {
 // indexer calls it; so does a search, and a test that wants the index
 // current.
 func (s *Store) IndexMessages(ctx context.Context) (int, error) {
+	n, _, err := s.indexMessages(ctx, true)
+	return n, err
+}
+
+// indexBusyWait bounds how long IndexMessages waits for another node's
+// batch before it returns with what is indexed.
+const indexBusyWait = 5 * time.Second
+
+// indexMessages indexes what is stored and not indexed. lost reports a
+// batch another node indexed, or was indexing: with wait, that node's
+// batch is waited for (outside any transaction, so that this node's
+// writer is not held), up to indexBusyWait.
+func (s *Store) indexMessages(ctx context.Context, wait bool) (total int, lost bool, err error) {
 	s.ix.mu.Lock()
 	defer s.ix.mu.Unlock()
-	total := 0
+	deadline := time.Now().Add(indexBusyWait)
 	for {
 		n, err := s.indexBatch(ctx)
+		if moved, busy := errors.Is(err, errIndexMoved), errors.Is(err, errIndexBusy); moved || busy {
+			lost = true
+			if !wait || time.Now().After(deadline) {
+				return total, lost, nil
+			}
+			if busy {
+				select {
+				case <-ctx.Done():
+					return total, lost, ctx.Err()
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+			continue // go on from the other's watermark
+		}
 		total += n
 		if err != nil || n < indexBatch {
-			return total, err
+			return total, lost, err
 		}
 	}
 }
@@ -115,9 +162,23 @@ func (s *Store) indexBatch(ctx context.Context) (int, error) {
 	slices.SortFunc(docs, func(a, b pendingDoc) int { return cmp.Compare(a.docid, b.docid) })
 	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// Another process on the same database (a `kefu import` beside
-		// the server) has an indexer of its own: the watermark moves only
-		// from where this batch read it, and a message deleted since it
-		// was read is not indexed.
+		// the server, another node) has an indexer of its own: the
+		// watermark moves only from where this batch read it, and a
+		// message deleted since it was read is not indexed. On
+		// PostgreSQL the watermark's row is claimed first without
+		// waiting: waiting for another node's batch would hold this
+		// node's one writer connection, and every commit behind it.
+		var at int64
+		err := tx.QueryRowContext(ctx, `SELECT indexed_through FROM search_index_state WHERE id = 1 /*FOR UPDATE SKIP LOCKED*/`).Scan(&at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errIndexBusy
+		}
+		if err != nil {
+			return err
+		}
+		if at != from {
+			return errIndexMoved
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE search_index_state SET indexed_through = ? WHERE id = 1 AND indexed_through = ?`, through, from)
 		if err != nil {
 			return err
@@ -143,8 +204,8 @@ func (s *Store) indexBatch(ctx context.Context) (int, error) {
 		}
 		return nil
 	})
-	if errors.Is(err, errIndexMoved) {
-		return 0, nil // someone else indexed these; the next call goes on from there
+	if errors.Is(err, errIndexMoved) || errors.Is(err, errIndexBusy) {
+		return 0, err // someone else indexed these, or is indexing them
 	}
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to index messages: %w", err)
@@ -152,7 +213,10 @@ func (s *Store) indexBatch(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-var errIndexMoved = errors.New("store: the index watermark moved")
+var (
+	errIndexMoved = errors.New("store: the index watermark moved")
+	errIndexBusy  = errors.New("store: another node is indexing")
+)
 
 // stillStored returns the ids in (from, through] that are still stored,
 // or nil if all the read ones are: another process may have forgotten a
