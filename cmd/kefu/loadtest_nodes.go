@@ -43,6 +43,7 @@ type nodeFlags struct {
 	natsURL          string
 	failover         bool
 	failoverShoppers int
+	nodeCPUs         float64 // each kefu node's CPU quota in cores; 0: none
 }
 
 func addNodeFlags(fs *flag.FlagSet) *nodeFlags {
@@ -52,6 +53,7 @@ func addNodeFlags(fs *flag.FlagSet) *nodeFlags {
 	fs.StringVar(&nf.natsURL, "nats-url", "", "--nodes: a NATS server (default: start nats-server from PATH on a free port)")
 	fs.BoolVar(&nf.failover, "failover", true, "--nodes: SIGKILL a node under load at the end of each run and time its shoppers' failover")
 	fs.IntVar(&nf.failoverShoppers, "failover-shoppers", 20, "--nodes: shoppers on the node that is killed, timed")
+	fs.Float64Var(&nf.nodeCPUs, "node-cpus", 0, "--nodes: limit each kefu node to this many cores (0.25: a quarter of one) with a cgroup CPU quota, as if each ran on a small machine of its own (Linux, root); 0: no limit")
 	return nf
 }
 
@@ -65,14 +67,16 @@ type nodeConfig struct {
 
 // nodeRun is one set-up measured in one run.
 type nodeRun struct {
-	Run     int
-	Config  nodeConfig
-	Load    string // the load average before it
-	Result  *loadtest.Result
-	NodeCPU []float64 // cores each node kept busy, warm-up and measuring
-	PGCPU   float64   // ...the PostgreSQL server's processes
-	NATSCPU float64   // ...the NATS server started here
-	Cross   *loadtest.CrossResult
+	Run    int
+	Config nodeConfig
+	Load   string // the load average before it
+	// NodeCPUs is each node's CPU quota in cores (--node-cpus); 0: none.
+	NodeCPUs float64 `json:",omitempty"`
+	Result   *loadtest.Result
+	NodeCPU  []float64 // cores each node kept busy, warm-up and measuring
+	PGCPU    float64   // ...the PostgreSQL server's processes
+	NATSCPU  float64   // ...the NATS server started here
+	Cross    *loadtest.CrossResult
 	// IdleCross is the same probe right after the shoppers stopped: the
 	// delivery itself, without the load's queues.
 	IdleCross *loadtest.CrossResult    `json:",omitempty"`
@@ -121,7 +125,7 @@ func nodesRuns(ctx context.Context, c *cli, o loadtest.Options, nf *nodeFlags, m
 // measureNodes starts cfg's nodes on a fresh database, runs the shoppers
 // and the probes, and stops them.
 func measureNodes(ctx context.Context, c *cli, o loadtest.Options, nf *nodeFlags, cfg nodeConfig, natsURL string, natsPID int, model *loadtest.ModelSim, msgRate int, failover bool) (*nodeRun, error) {
-	r := &nodeRun{Config: cfg, Load: loadAverage()}
+	r := &nodeRun{Config: cfg, Load: loadAverage(), NodeCPUs: nf.nodeCPUs}
 	b := make([]byte, 32)
 	rand.Read(b)
 	secret := hex.EncodeToString(b)
@@ -153,16 +157,37 @@ func measureNodes(ctx context.Context, c *cli, o loadtest.Options, nf *nodeFlags
 		}
 		wg.Wait()
 	}
+	var mu sync.Mutex
+	var releases []func()
+	defer func() { // after stopAll: a cgroup goes once its process has
+		for _, r := range releases {
+			r()
+		}
+	}()
 	defer stopAll()
+	start := func() (*childServer, error) {
+		n, err := startServer(ctx, c.environ, msgRate, "127.0.0.1:0", extra...)
+		if err != nil || nf.nodeCPUs <= 0 {
+			return n, err
+		}
+		release, err := limitCPU(n.cmd.Process.Pid, nf.nodeCPUs)
+		if err != nil {
+			return n, err
+		}
+		mu.Lock()
+		releases = append(releases, release)
+		mu.Unlock()
+		return n, nil
+	}
 	var err error
-	if nodes[0], err = startServer(ctx, c.environ, msgRate, "127.0.0.1:0", extra...); err != nil {
+	if nodes[0], err = start(); err != nil {
 		return nil, err
 	}
 	errs := make(chan error, cfg.Nodes)
 	for i := 1; i < cfg.Nodes; i++ {
 		go func() {
 			var err error
-			nodes[i], err = startServer(ctx, c.environ, msgRate, "127.0.0.1:0", extra...)
+			nodes[i], err = start()
 			errs <- err
 		}()
 	}
@@ -391,7 +416,11 @@ func (r nodeRun) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "run %d  %-20s %7.0f turns/s  reply p50 %s p99 %s  %s  (load %s)\n", r.Run, r.Config.Name, res.TurnsPerSecond(),
 		msText(res.Reply.P50), msText(res.Reply.P99), errorsText(res.Errors), r.Load)
-	fmt.Fprintf(w, "       cores busy: nodes %s, PostgreSQL %.2f, NATS %.2f, shoppers %.2f\n", strings.Join(cores, " "), r.PGCPU, r.NATSCPU,
+	limit := ""
+	if r.NodeCPUs > 0 {
+		limit = fmt.Sprintf(" (each limited to %.2f)", r.NodeCPUs)
+	}
+	fmt.Fprintf(w, "       cores busy: nodes %s%s, PostgreSQL %.2f, NATS %.2f, shoppers %.2f\n", strings.Join(cores, " "), limit, r.PGCPU, r.NATSCPU,
 		float64(res.LocalCPU)/float64(max(res.Elapsed, 1)))
 	if x := r.Cross; x != nil {
 		fmt.Fprintf(w, "       staff on another node → shopper: reply p50 %s p99 %s, typing p50 %s p99 %s (%d probes, %d errors)\n",
@@ -439,7 +468,11 @@ func summariseNodes(w io.Writer, all []nodeRun, configs []nodeConfig) {
 		}
 		return nil
 	}
-	fmt.Fprintf(w, "\nmedians of %d run(s), %d shoppers; ratios are within each run, to \"PG + NATS, 1 node\" (and SQLite)\n", all[len(all)-1].Run, all[0].Result.Shoppers)
+	limit := ""
+	if c := all[0].NodeCPUs; c > 0 {
+		limit = fmt.Sprintf(", each node limited to %.2f of a core", c)
+	}
+	fmt.Fprintf(w, "\nmedians of %d run(s), %d shoppers%s; ratios are within each run, to \"PG + NATS, 1 node\" (and SQLite)\n", all[len(all)-1].Run, all[0].Result.Shoppers, limit)
 	fmt.Fprintf(w, "  %-20s %8s %9s %9s %9s %9s  %s\n", "", "turns/s", "x 1 node", "x SQLite", "reply p50", "reply p99", "cores: nodes (sum), PostgreSQL")
 	for _, cfg := range configs {
 		var tps, p50, p99, ratio, vsSQLite, nodesCores, pg []float64
