@@ -3,6 +3,7 @@ package builtin
 import (
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +154,51 @@ func trainComplementNB(ex []Example) func(string) string {
 			}
 		}
 		return names[bi]
+	}
+}
+
+// BenchmarkEvalCandidates trains each held-out candidate (heldOutCandidates,
+// KEFU_HELDOUT_ONLY) on the whole training corpus and reports its accuracy
+// on the evaluation corpus as TestEvaluation measures it (order numbers
+// replaced, the exchange cue applied): the figure reported after a
+// candidate has been chosen on held-out training lines, never the one it
+// is chosen by. Figures only, never messages:
+//
+//	go test ./agents/builtin -run X -bench EvalCandidates -benchtime 1x
+func BenchmarkEvalCandidates(b *testing.B) {
+	ex, err := LoadExamples(trainingFiles, "data/train_*.tsv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	eval := map[string][]corpusLine{}
+	for _, lang := range []string{"en", "zh"} {
+		if eval[lang], err = readLabelled(evalFiles[lang], true); err != nil {
+			b.Fatal(err)
+		}
+	}
+	only := os.Getenv("KEFU_HELDOUT_ONLY")
+	for _, cand := range heldOutCandidates {
+		if only != "" && !strings.Contains(cand.name, only) {
+			continue
+		}
+		b.Run(cand.name, func(b *testing.B) {
+			if cand.feat != nil {
+				saved := features
+				features = cand.feat.extract
+				defer func() { features = saved }()
+			}
+			cfg := cand.cfg
+			cfg.prep = cfg.prep || cand.prep
+			var c *Classifier
+			for b.Loop() {
+				c = train(ex, cfg)
+			}
+			for _, lang := range []string{"en", "zh"} {
+				r := evaluate(eval[lang], func(text string) string {
+					return exchangeCue(text, c.predict(classifierText(text)))[0].Intent
+				})
+				b.ReportMetric(r.accuracy(), "eval_"+lang)
+			}
+		})
 	}
 }

@@ -28,7 +28,7 @@ import (
 
 // trainingVersion names the training algorithm: change it with any change
 // to train, scores or the Classifier's fields.
-const trainingVersion = "logreg-2"
+const trainingVersion = "logreg-3"
 
 // cacheDir is where cached classifiers live (tests change it); an error:
 // no cache.
@@ -59,6 +59,9 @@ func trainingKey(examples []Example, cfg trainConfig) [32]byte {
 			binary.Write(h, binary.LittleEndian, f.val)
 		}
 		fmt.Fprintf(h, "\x00%q", vocabTokens(t))
+		if cfg.prep {
+			fmt.Fprintf(h, "\x00%q", classifierText(t)) // a change to how order numbers are read
+		}
 	}
 	var k [32]byte
 	h.Sum(k[:0])

@@ -63,40 +63,78 @@ var heldOutCandidates = []struct {
 	name string
 	cfg  trainConfig
 	feat *featureSet // nil: the default features
+	// prep: the training lines are read as the classifier reads a
+	// message (order numbers replaced by the word for them, classifierText)
+	prep bool
 }{
-	{"12ep", trainConfig{epochs: 12, calibrate: 20, rate: 1}, nil},
-	{"16ep", trainConfig{epochs: 16, calibrate: 20, rate: 1}, nil},
-	{"20ep", trainConfig{epochs: 20, calibrate: 20, rate: 1}, nil},
-	{"24ep", trainConfig{epochs: 24, calibrate: 20, rate: 1}, nil},
-	{"12ep-avg6", trainConfig{epochs: 12, calibrate: 20, rate: 1, average: 6}, nil},
-	{"16ep-avg8", trainConfig{epochs: 16, calibrate: 20, rate: 1, average: 8}, nil},
-	{"20ep-avg10", trainConfig{epochs: 20, calibrate: 20, rate: 1, average: 10}, nil},
-	{"30ep", trainConfig{epochs: 30, calibrate: 20, rate: 1}, nil},
-	{"40ep", trainConfig{epochs: 40, calibrate: 20, rate: 1}, nil},
-	{"20ep-rate1.5", trainConfig{epochs: 20, calibrate: 20, rate: 1.5}, nil},
-	{"20ep-rate2", trainConfig{epochs: 20, calibrate: 20, rate: 2}, nil},
-	{"20ep-rate3", trainConfig{epochs: 20, calibrate: 20, rate: 3}, nil},
-	{"20ep-rate4", trainConfig{epochs: 20, calibrate: 20, rate: 4}, nil},
-	{"12ep-rate3", trainConfig{epochs: 12, calibrate: 20, rate: 3}, nil},
-	{"20ep-rate2-slow0.2", trainConfig{epochs: 20, calibrate: 20, rate: 2, slow: 0.2}, nil},
-	{"20ep-rate6", trainConfig{epochs: 20, calibrate: 20, rate: 6}, nil},
-	{"20ep-rate8", trainConfig{epochs: 20, calibrate: 20, rate: 8}, nil},
-	{"12ep-rate4", trainConfig{epochs: 12, calibrate: 20, rate: 4}, nil},
-	{"20ep-rate4-avg5", trainConfig{epochs: 20, calibrate: 20, rate: 4, average: 5}, nil},
-	{"20ep-rate4-slow0.2", trainConfig{epochs: 20, calibrate: 20, rate: 4, slow: 0.2}, nil},
-	{"30ep-rate4", trainConfig{epochs: 30, calibrate: 20, rate: 4}, nil},
-	{"20ep-rate3-char5", trainConfig{epochs: 20, calibrate: 20, rate: 3}, &featureSet{maxChar: 5, wordWeight: 1}},
-	{"20ep-rate3-char3", trainConfig{epochs: 20, calibrate: 20, rate: 3}, &featureSet{maxChar: 3, wordWeight: 1}},
-	{"20ep-rate3-words2", trainConfig{epochs: 20, calibrate: 20, rate: 3}, &featureSet{maxChar: 4, wordWeight: 2}},
-	{"20ep-rate2-words2", trainConfig{epochs: 20, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 2}},
-	{"12ep-rate2-words2", trainConfig{epochs: 12, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 2}},
-	{"16ep-rate2-words2", trainConfig{epochs: 16, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 2}},
-	{"30ep-rate2-words2", trainConfig{epochs: 30, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 2}},
-	{"20ep-rate2-words3", trainConfig{epochs: 20, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 3}},
-	{"20ep-rate3-words3", trainConfig{epochs: 20, calibrate: 20, rate: 3}, &featureSet{maxChar: 4, wordWeight: 3}},
-	{"20ep-rate1-words2", trainConfig{epochs: 20, calibrate: 20, rate: 1}, &featureSet{maxChar: 4, wordWeight: 2}},
-	{"20ep-slow0.2", trainConfig{epochs: 20, calibrate: 20, rate: 1, slow: 0.2}, nil},
-	{"30ep-slow0.2-avg10", trainConfig{epochs: 30, calibrate: 20, rate: 1, slow: 0.2, average: 10}, nil},
+	{"12ep", trainConfig{epochs: 12, calibrate: 20, rate: 1}, nil, false},
+	{"16ep", trainConfig{epochs: 16, calibrate: 20, rate: 1}, nil, false},
+	{"20ep", trainConfig{epochs: 20, calibrate: 20, rate: 1}, nil, false},
+	{"24ep", trainConfig{epochs: 24, calibrate: 20, rate: 1}, nil, false},
+	{"12ep-avg6", trainConfig{epochs: 12, calibrate: 20, rate: 1, average: 6}, nil, false},
+	{"16ep-avg8", trainConfig{epochs: 16, calibrate: 20, rate: 1, average: 8}, nil, false},
+	{"20ep-avg10", trainConfig{epochs: 20, calibrate: 20, rate: 1, average: 10}, nil, false},
+	{"30ep", trainConfig{epochs: 30, calibrate: 20, rate: 1}, nil, false},
+	{"40ep", trainConfig{epochs: 40, calibrate: 20, rate: 1}, nil, false},
+	{"20ep-rate1.5", trainConfig{epochs: 20, calibrate: 20, rate: 1.5}, nil, false},
+	{"20ep-rate2", trainConfig{epochs: 20, calibrate: 20, rate: 2}, nil, false},
+	{"20ep-rate3", trainConfig{epochs: 20, calibrate: 20, rate: 3}, nil, false},
+	{"20ep-rate4", trainConfig{epochs: 20, calibrate: 20, rate: 4}, nil, false},
+	{"12ep-rate3", trainConfig{epochs: 12, calibrate: 20, rate: 3}, nil, false},
+	{"20ep-rate2-slow0.2", trainConfig{epochs: 20, calibrate: 20, rate: 2, slow: 0.2}, nil, false},
+	{"20ep-rate6", trainConfig{epochs: 20, calibrate: 20, rate: 6}, nil, false},
+	{"20ep-rate8", trainConfig{epochs: 20, calibrate: 20, rate: 8}, nil, false},
+	{"12ep-rate4", trainConfig{epochs: 12, calibrate: 20, rate: 4}, nil, false},
+	{"20ep-rate4-avg5", trainConfig{epochs: 20, calibrate: 20, rate: 4, average: 5}, nil, false},
+	{"20ep-rate4-slow0.2", trainConfig{epochs: 20, calibrate: 20, rate: 4, slow: 0.2}, nil, false},
+	{"30ep-rate4", trainConfig{epochs: 30, calibrate: 20, rate: 4}, nil, false},
+	{"20ep-rate3-char5", trainConfig{epochs: 20, calibrate: 20, rate: 3}, &featureSet{maxChar: 5, wordWeight: 1}, false},
+	{"20ep-rate3-char3", trainConfig{epochs: 20, calibrate: 20, rate: 3}, &featureSet{maxChar: 3, wordWeight: 1}, false},
+	{"20ep-rate3-words2", trainConfig{epochs: 20, calibrate: 20, rate: 3}, &featureSet{maxChar: 4, wordWeight: 2}, false},
+	{"20ep-rate2-words2", trainConfig{epochs: 20, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 2}, false},
+	{"12ep-rate2-words2", trainConfig{epochs: 12, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 2}, false},
+	{"16ep-rate2-words2", trainConfig{epochs: 16, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 2}, false},
+	{"30ep-rate2-words2", trainConfig{epochs: 30, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 2}, false},
+	{"20ep-rate2-words3", trainConfig{epochs: 20, calibrate: 20, rate: 2}, &featureSet{maxChar: 4, wordWeight: 3}, false},
+	{"20ep-rate3-words3", trainConfig{epochs: 20, calibrate: 20, rate: 3}, &featureSet{maxChar: 4, wordWeight: 3}, false},
+	{"20ep-rate1-words2", trainConfig{epochs: 20, calibrate: 20, rate: 1}, &featureSet{maxChar: 4, wordWeight: 2}, false},
+	{"20ep-slow0.2", trainConfig{epochs: 20, calibrate: 20, rate: 1, slow: 0.2}, nil, false},
+	{"30ep-slow0.2-avg10", trainConfig{epochs: 30, calibrate: 20, rate: 1, slow: 0.2, average: 10}, nil, false},
+	// issue 17, the second accuracy round
+	{"base", trainConfig{epochs: 20, calibrate: 20, rate: 1}, nil, false},
+	{"prep", trainConfig{epochs: 20, calibrate: 20, rate: 1}, nil, true},
+	{"prep-seeds3", trainConfig{epochs: 20, calibrate: 20, rate: 1, seeds: 3}, nil, true},
+	{"prep-seeds5", trainConfig{epochs: 20, calibrate: 20, rate: 1, seeds: 5}, nil, true},
+	{"prep-l2-1e-5", trainConfig{epochs: 20, calibrate: 20, rate: 1, l2: 1e-5}, nil, true},
+	{"prep-l2-1e-4", trainConfig{epochs: 20, calibrate: 20, rate: 1, l2: 1e-4}, nil, true},
+	{"prep-l2-3e-4", trainConfig{epochs: 20, calibrate: 20, rate: 1, l2: 3e-4}, nil, true},
+	{"prep-l2-1e-3", trainConfig{epochs: 20, calibrate: 20, rate: 1, l2: 1e-3}, nil, true},
+	{"prep-l2-3e-3", trainConfig{epochs: 20, calibrate: 20, rate: 1, l2: 3e-3}, nil, true},
+	{"prep-l2-2e-3", trainConfig{epochs: 20, calibrate: 20, rate: 1, l2: 2e-3}, nil, true},
+	{"prep-l2-5e-3", trainConfig{epochs: 20, calibrate: 20, rate: 1, l2: 5e-3}, nil, true},
+	{"prep-l2-1e-2", trainConfig{epochs: 20, calibrate: 20, rate: 1, l2: 1e-2}, nil, true},
+	{"prep-l2-2e-3-rate2", trainConfig{epochs: 20, calibrate: 20, rate: 2, l2: 2e-3}, nil, true},
+	{"prep-l2-2e-3-30ep", trainConfig{epochs: 30, calibrate: 20, rate: 1, l2: 2e-3}, nil, true},
+	{"grid-l2-1e-3-rate3", trainConfig{epochs: 20, calibrate: 20, rate: 3, l2: 1e-3}, nil, true},
+	{"grid-l2-1e-3-rate4", trainConfig{epochs: 20, calibrate: 20, rate: 4, l2: 1e-3}, nil, true},
+	{"grid-l2-2e-3-rate3", trainConfig{epochs: 20, calibrate: 20, rate: 3, l2: 2e-3}, nil, true},
+	{"grid-l2-2e-3-rate4", trainConfig{epochs: 20, calibrate: 20, rate: 4, l2: 2e-3}, nil, true},
+	{"grid-l2-3e-3-rate3", trainConfig{epochs: 20, calibrate: 20, rate: 3, l2: 3e-3}, nil, true},
+	{"grid-l2-3e-3-rate4", trainConfig{epochs: 20, calibrate: 20, rate: 4, l2: 3e-3}, nil, true},
+	{"grid-l2-1e-3-rate2", trainConfig{epochs: 20, calibrate: 20, rate: 2, l2: 1e-3}, nil, true},
+	{"grid-l2-3e-3-rate2", trainConfig{epochs: 20, calibrate: 20, rate: 2, l2: 3e-3}, nil, true},
+	{"g2-l2-1e-4-rate2", trainConfig{epochs: 20, calibrate: 20, rate: 2, l2: 1e-4}, nil, true},
+	{"g2-l2-1e-4-rate3", trainConfig{epochs: 20, calibrate: 20, rate: 3, l2: 1e-4}, nil, true},
+	{"g2-l2-3e-4-rate2", trainConfig{epochs: 20, calibrate: 20, rate: 2, l2: 3e-4}, nil, true},
+	{"g2-l2-3e-4-rate3", trainConfig{epochs: 20, calibrate: 20, rate: 3, l2: 3e-4}, nil, true},
+	{"g2-l2-5e-4-rate2", trainConfig{epochs: 20, calibrate: 20, rate: 2, l2: 5e-4}, nil, true},
+	{"g2-l2-5e-4-rate3", trainConfig{epochs: 20, calibrate: 20, rate: 3, l2: 5e-4}, nil, true},
+	{"g3-l2-3e-4-rate3-seeds3", trainConfig{epochs: 20, calibrate: 20, rate: 3, l2: 3e-4, seeds: 3}, nil, true},
+	{"g3-l2-3e-4-rate3-30ep", trainConfig{epochs: 30, calibrate: 20, rate: 3, l2: 3e-4}, nil, true},
+	{"g3-l2-5e-4-rate3-seeds3", trainConfig{epochs: 20, calibrate: 20, rate: 3, l2: 5e-4, seeds: 3}, nil, true},
+	{"g3-l2-5e-4-rate3-30ep", trainConfig{epochs: 30, calibrate: 20, rate: 3, l2: 5e-4}, nil, true},
+	{"g2-l2-2e-4-rate3", trainConfig{epochs: 20, calibrate: 20, rate: 3, l2: 2e-4}, nil, true},
+	{"prep-l2-1e-7", trainConfig{epochs: 20, calibrate: 20, rate: 1, l2: 1e-7}, nil, true},
 }
 
 // BenchmarkHeldOut reports each candidate's accuracy per language on
@@ -138,6 +176,8 @@ func BenchmarkHeldOut(b *testing.B) {
 					fold := f * heldOutMod / folds
 					var fit []Example
 					var held []trainingLine
+					cfg := cand.cfg
+					cfg.prep = cfg.prep || cand.prep
 					seen := map[string]int{}
 					for _, l := range lines {
 						k := l.lang + "/" + l.label
@@ -149,10 +189,11 @@ func BenchmarkHeldOut(b *testing.B) {
 						}
 					}
 					start := time.Now()
-					c := train(fit, cand.cfg)
+					c := train(fit, cfg)
 					took += time.Since(start)
 					for _, l := range held {
-						got := exchangeCue(l.text, c.predict(l.text))[0].Intent
+						// As the model reads a message (Model.predict).
+						got := exchangeCue(l.text, c.predict(classifierText(l.text)))[0].Intent
 						for _, t := range []struct {
 							m   map[string]*tally
 							k   string

@@ -45,7 +45,12 @@ func (s *state) unclear() bool {
 		return true
 	}
 	switch s.intent {
-	case IntentOutOfScope, IntentGreeting, IntentThanks, IntentComplaint:
+	case IntentOutOfScope, IntentGreeting, IntentThanks:
+		// Chit-chat either way ("how are you today?" split between a
+		// greeting and small talk) is not unclear: the conviction is the
+		// two routes' together.
+		return s.chitChatConf() < confident && !angry(s.cur.text)
+	case IntentComplaint:
 		return s.conf < confident && !angry(s.cur.text)
 	case IntentHuman:
 		return s.conf < 0.4
@@ -56,6 +61,17 @@ func (s *state) unclear() bool {
 	}
 	return false
 }
+
+// chitChatConf is the probability of the top route, with the second's
+// added when both are chit-chat (greeting and out of scope).
+func (s *state) chitChatConf() float64 {
+	if len(s.preds) > 1 && chitChatRoute[s.preds[0].Intent] && chitChatRoute[s.preds[1].Intent] {
+		return s.preds[0].Prob + s.preds[1].Prob
+	}
+	return s.conf
+}
+
+var chitChatRoute = map[string]bool{IntentGreeting: true, IntentOutOfScope: true}
 
 // brief reports a message of at most two words, or four Han characters.
 func brief(text string) bool {
@@ -148,6 +164,10 @@ func (s *state) likeliest(n int) []string {
 	return out
 }
 
+// howAreYou are the words of a shopper asking how the assistant is: with a
+// greeting or without, they get a friendly word back (chitChat).
+var howAreYou = []string{"how are you", "how r u", "how's it going", "你好吗", "最近好吗"}
+
 // chitChat answers a message that has nothing to do with the shop: a
 // short friendly word and what the assistant can do, with the most asked
 // options as suggestions.
@@ -157,7 +177,7 @@ func (s *state) chitChat() action {
 	switch {
 	case containsAny(t, []string{"are you a bot", "are you a robot", "are you human", "are you real", "are you an ai", "机器人", "真人吗", "是人吗", "ai吗"}):
 		en, zh = "I'm the shop's automated assistant. I can bring in a person whenever you like.", "我是店铺的智能客服助手，您需要的话随时可以转人工。"
-	case containsAny(t, []string{"how are you", "how r u", "how's it going", "你好吗", "最近好吗"}):
+	case containsAny(t, howAreYou):
 		en, zh = "I'm doing well, thanks for asking!", "我很好，谢谢关心！"
 	case containsAny(t, []string{"joke", "笑话"}):
 		en, zh = "I'm better at parcels than at jokes, I'm afraid.", "讲笑话我不太擅长，查快递我比较在行。"

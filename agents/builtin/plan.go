@@ -185,6 +185,9 @@ func (s *state) chat() action {
 			return call(tools.NameRecommendProducts, map[string]any{"limit": 4})
 		}
 	case IntentGreeting:
+		if containsAny(normalize(s.cur.text), howAreYou) {
+			return s.chitChat() // "hi, how are you?": a friendly word and what the assistant does
+		}
 		return say(s.greeting())
 	case IntentThanks:
 		return say(s.t("You're welcome! If there's anything else, just write here. Have a great day!",
