@@ -61,6 +61,7 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	baselineAddr := fs.String("baseline-addr", "127.0.0.1:0", "the echo baselines' address, HOST:PORT (port 0: a free one; the baselines run one after another)")
 	rf := addReplayFlags(fs)
 	nf := addNodeFlags(fs)
+	think := fs.Duration("think", 0, "turns mode: how long a shopper takes to write its next message after an answer (each time a random time between half and one and a half of it; the first message within one of it); 0: at once, a closed loop")
 	echoAddr := fs.String("serve-echo", "", "run only the echo baseline, with /metrics, on this address (the idle mode starts one)")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
@@ -74,7 +75,10 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 	if *shoppers < 1 || *runs < 1 || *sockets < 1 {
 		return usagef("--shoppers, --sockets and --runs must be at least 1")
 	}
-	o := loadtest.Options{URL: *url, Shoppers: *shoppers, Duration: *duration, Warmup: *warmup, Progress: stderr, Label: "kefu"}
+	if *think < 0 {
+		return usagef("--think must not be negative")
+	}
+	o := loadtest.Options{URL: *url, Shoppers: *shoppers, Duration: *duration, Warmup: *warmup, Think: *think, Progress: stderr, Label: "kefu"}
 	for _, id := range strings.Split(*customers, ",") {
 		if id = strings.TrimSpace(id); id != "" {
 			o.Customers = append(o.Customers, id)
@@ -163,7 +167,7 @@ func cmdLoadtest(ctx context.Context, c *cli, args []string) error {
 			}
 		}
 		if err == nil && model != nil {
-			r.Direct, err = loadtest.Direct(ctx, model, o.Shoppers, o.Duration)
+			r.Direct, err = loadtest.Direct(ctx, model, o.Shoppers, o.Duration, o.Think)
 		}
 		if err == nil && *baseline {
 			r.Echo, err = echoRun(ctx, o, *baselineAddr)

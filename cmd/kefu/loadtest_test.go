@@ -143,7 +143,7 @@ func TestModelSimPace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sim.Close()
-	d, err := loadtest.Direct(t.Context(), sim, 2, time.Second)
+	d, err := loadtest.Direct(t.Context(), sim, 2, time.Second, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,8 +36,14 @@ type Options struct {
 	Warmup      time.Duration                                 // turns before measuring, not counted
 	TurnTimeout time.Duration                                 // a turn with no reply by then is an error; default 10s
 	Flood       bool                                          // one more shopper sends messages as fast as it can, unmeasured
-	Progress    io.Writer                                     // a line per second while running; nil: quiet
-	Label       string                                        // names the server in the progress lines
+	// Think is how long a shopper takes to write its next message once
+	// an answer is in: a random time between half and one and a half of
+	// it, and the first message within one of it, so that shoppers do not
+	// write in step. Zero: at once (a closed loop, as fast as the server
+	// answers).
+	Think    time.Duration
+	Progress io.Writer // a line per second while running; nil: quiet
+	Label    string    // names the server in the progress lines
 	// Settle, if not zero, is how long to wait after the shoppers left for
 	// the server's goroutines to fall back to their number before the
 	// run (Result.MemLeft); AfterRun, if set, is called first (e.g. to
@@ -188,6 +194,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			// place, as in a shop where conversations are a few turns
 			// long.
 			script := scripts[i%len(scripts)]
+			if o.Think > 0 && !sleep(ctx, time.Duration(rand.Int64N(int64(o.Think)))) {
+				return
+			}
 			for n := 0; ctx.Err() == nil; n++ {
 				if n > 0 && n%len(script) == 0 {
 					s.ws.Close()
@@ -217,6 +226,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 						firsts = append(firsts, first)
 					}
 					mu.Unlock()
+				}
+				if o.Think > 0 && !sleep(ctx, thinkTime(o.Think)) {
+					return
 				}
 			}
 		}()
@@ -594,4 +606,10 @@ func (f *flooder) flood(ctx context.Context, s *shopper) {
 		}
 		f.sent.Add(1)
 	}
+}
+
+// thinkTime is a shopper's time to write its next message: uniform in
+// [think/2, 3·think/2).
+func thinkTime(think time.Duration) time.Duration {
+	return think/2 + time.Duration(rand.Int64N(int64(think)))
 }

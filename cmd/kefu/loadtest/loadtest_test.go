@@ -46,3 +46,32 @@ func TestLatencyPercentiles(t *testing.T) {
 		t.Error("no samples should give zeros")
 	}
 }
+
+// Shoppers who think between messages (Options.Think) send at most one
+// message each per half a think time, where without it the same shoppers
+// make hundreds of turns.
+func TestShoppersThink(t *testing.T) {
+	url, stop, err := Echo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	ctx := context.Background()
+	const shoppers, d, think = 4, time.Second, 400 * time.Millisecond
+	res, err := Run(ctx, Options{URL: url, Shoppers: shoppers, Duration: d, Think: think})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each measured turn but the first of a shopper came at least think/2
+	// after the one before.
+	if most := shoppers * (int(d/(think/2)) + 1); res.Turns == 0 || res.Turns > most || len(res.Errors) != 0 {
+		t.Fatalf("%d turns in %s with %d shoppers thinking %s: want 1 to %d; errors %v", res.Turns, d, shoppers, think, most, res.Errors)
+	}
+	fast, err := Run(ctx, Options{URL: url, Shoppers: shoppers, Duration: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fast.Turns <= shoppers*(int(d/(think/2))+1) {
+		t.Errorf("without thinking: %d turns, no more than with", fast.Turns)
+	}
+}

@@ -327,10 +327,11 @@ type DirectResult struct {
 
 // Direct runs n concurrent clients, each streaming one answer after
 // another from the model m for d, and measures the time to the
-// first content token and to the end of each stream. The request is the
-// shape of kefu's second step (after a tool result), so no tool call
-// comes back.
-func Direct(ctx context.Context, m *ModelSim, n int, d time.Duration) (*DirectResult, error) {
+// first content token and to the end of each stream, each client pausing
+// as kefu's shoppers do (Options.Think) between its streams. The request
+// is the shape of kefu's second step (after a tool result), so no tool
+// call comes back.
+func Direct(ctx context.Context, m *ModelSim, n int, d, think time.Duration) (*DirectResult, error) {
 	body := []byte(`{"model":"sim","stream":true,"messages":[{"role":"system","content":"You are a shop's assistant."},` +
 		`{"role":"user","content":"where is my order?"},{"role":"tool","tool_call_id":"call_1","content":"{}"}]}`)
 	client, baseURL := m.Client(n), m.URL
@@ -351,6 +352,9 @@ func Direct(ctx context.Context, m *ModelSim, n int, d time.Duration) (*DirectRe
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if think > 0 && !sleep(starting, time.Duration(mrand.Int64N(int64(think)))) {
+				return
+			}
 			for starting.Err() == nil {
 				f, end, err := streamOnce(ctx, client, baseURL, body)
 				if ctx.Err() != nil {
@@ -363,6 +367,9 @@ func Direct(ctx context.Context, m *ModelSim, n int, d time.Duration) (*DirectRe
 				mu.Lock()
 				first, finals = append(first, f), append(finals, end)
 				mu.Unlock()
+				if think > 0 && !sleep(starting, thinkTime(think)) {
+					return
+				}
 			}
 		}()
 	}
