@@ -46,7 +46,8 @@ func printModelSim(w io.Writer, r runReport) {
 			r.Model.Requests, r.Model.HTTP2, r.Model.Conns, r.Model.Faults)
 	}
 	fmt.Fprintf(w, "       %-12s server goroutines: %d before the run, %d with the shoppers, %d once they left\n", "", k.MemBefore.Goroutines, k.MemAfter.Goroutines, k.MemLeft.Goroutines)
-	fmt.Fprintf(w, "       %-12s %d turns answered by the built-in fallback after the model failed or timed out\n", "", max(k.MemAfter.Fallbacks, k.MemLeft.Fallbacks)-k.MemBefore.Fallbacks)
+	fmt.Fprintf(w, "       %-12s %d turns answered by the built-in fallback after the model failed or timed out; %d sockets closed by kefu as slow readers\n", "",
+		max(k.MemAfter.Fallbacks, k.MemLeft.Fallbacks)-k.MemBefore.Fallbacks, max(k.MemAfter.SlowCuts, k.MemLeft.SlowCuts)-k.MemBefore.SlowCuts)
 }
 
 func summariseModelSim(w io.Writer, rs []runReport) {

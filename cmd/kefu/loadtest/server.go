@@ -23,6 +23,7 @@ type Usage struct {
 	Goroutines int64
 	CPU        time.Duration // user and system time since the process started
 	Fallbacks  int64         // turns kefu's built-in model answered after the configured one failed (kefu_model_fallbacks_total)
+	SlowCuts   int64         // sockets kefu closed because they did not take its frames in time (kefu_slow_client_disconnects_total)
 }
 
 // ReadUsage scrapes a Prometheus /metrics page for the process's memory
@@ -42,11 +43,12 @@ func ReadUsage(ctx context.Context, metricsURL string) (Usage, error) {
 	}
 	defer resp.Body.Close()
 	fields := map[string]*int64{
-		"process_resident_memory_bytes": &m.RSS,
-		"go_memstats_heap_inuse_bytes":  &m.HeapInuse,
-		"go_memstats_stack_inuse_bytes": &m.StackInuse,
-		"go_goroutines":                 &m.Goroutines,
-		"kefu_model_fallbacks_total":    &m.Fallbacks,
+		"process_resident_memory_bytes":      &m.RSS,
+		"go_memstats_heap_inuse_bytes":       &m.HeapInuse,
+		"go_memstats_stack_inuse_bytes":      &m.StackInuse,
+		"go_goroutines":                      &m.Goroutines,
+		"kefu_model_fallbacks_total":         &m.Fallbacks,
+		"kefu_slow_client_disconnects_total": &m.SlowCuts,
 	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
