@@ -142,6 +142,9 @@ type trainConfig struct {
 	seeds int
 	// l2 is the weight decay; zero: 1e-6.
 	l2 float64
+	// balance: each example's gradient is weighted so that every route
+	// weighs the same in total, whatever its number of examples.
+	balance bool
 	// prep: the examples are read as the model reads a message
 	// (classifierText: order numbers replaced by the word for them), so
 	// that training sees what classifying will.
@@ -186,12 +189,21 @@ func train(examples []Example, cfg trainConfig) *Classifier {
 	var fit, held []sample
 	seen := map[string]int{}
 	for _, e := range examples {
-		s := sample{features(e.Text), labelIndex[e.Intent]}
+		s := sample{feats: features(e.Text), y: labelIndex[e.Intent]}
 		seen[e.Intent]++
 		if cfg.calibrate > 0 && seen[e.Intent]%cfg.calibrate == 0 {
 			held = append(held, s)
 		} else {
 			fit = append(fit, s)
+		}
+	}
+	if cfg.balance {
+		n := map[int]int{}
+		for _, s := range fit {
+			n[s.y]++
+		}
+		for i := range fit {
+			fit[i].w = float64(len(fit)) / float64(len(labels)*n[fit[i].y])
 		}
 	}
 	seeds := max(cfg.seeds, 1)
@@ -274,6 +286,9 @@ func (c *Classifier) sgd(fit []sample, cfg trainConfig, seed int64) {
 				if math.Abs(g) < minGradient {
 					continue
 				}
+				if s.w != 0 {
+					g *= s.w
+				}
 				step[k] = float32(lr * g)
 				c.bias[k] -= step[k]
 				active = append(active, k)
@@ -313,6 +328,7 @@ const minGradient = 1e-3
 type sample struct {
 	feats []feature
 	y     int
+	w     float64 // the weight of its gradient (balance); zero: 1
 }
 
 // fitTemperature finds the temperature T that makes softmax(scores/T) best
@@ -467,6 +483,10 @@ type feature struct {
 type featureSet struct {
 	maxChar    int     // longest character n-gram
 	wordWeight float32 // count of each word, bigram, first- and last-word feature
+	hanSkip    bool    // pairs of Han characters one apart (退X款, 取X单)
+	squeeze    bool    // a letter repeated three times or more counts twice ("pleeease")
+	lang       bool    // the message's language as a feature (its own prior per route)
+	hanLen     bool    // how many Han characters, in buckets (a Chinese message has no "words")
 }
 
 var features = featureSet{maxChar: 4, wordWeight: 1}.extract
@@ -484,6 +504,9 @@ func (fs featureSet) extract(text string) []feature {
 		b.WriteRune(r)
 	}
 	t = b.String()
+	if fs.squeeze {
+		t = squeezeRepeats(t)
+	}
 	counts := make(map[uint32]float32, 4*len(t))
 	// FNV-1a of the kind byte and then the text's UTF-8, without
 	// allocating (hash/fnv would, per n-gram).
@@ -515,6 +538,15 @@ func (fs featureSet) extract(text string) []feature {
 			counts[h&(numFeatures-1)]++
 		}
 	}
+	if fs.hanSkip {
+		for i := 0; i+2 < len(runes); i++ {
+			if unicode.Is(unicode.Han, runes[i]) && unicode.Is(unicode.Han, runes[i+2]) {
+				b := utf8.AppendRune(buf[:0], runes[i])
+				b = utf8.AppendRune(b, runes[i+2])
+				counts[mix(start('s'), string(b))&(numFeatures-1)]++
+			}
+		}
+	}
 	words := strings.FieldsFunc(t, func(r rune) bool {
 		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'') || unicode.Is(unicode.Han, r)
 	})
@@ -525,6 +557,31 @@ func (fs featureSet) extract(text string) []feature {
 		}
 	}
 	counts[mix(start('z'), "bias-len-"+fmt.Sprint(min(len(words), 6)))&(numFeatures-1)]++
+	if fs.lang {
+		counts[mix(start('z'), "lang-"+language(t))&(numFeatures-1)]++
+	}
+	if fs.hanLen {
+		han := 0
+		for _, r := range runes {
+			if unicode.Is(unicode.Han, r) {
+				han++
+			}
+		}
+		if han > 0 {
+			bucket := han
+			switch {
+			case han > 14:
+				bucket = 15
+			case han > 9:
+				bucket = 10
+			case han > 6:
+				bucket = 7
+			case han > 4:
+				bucket = 5
+			}
+			counts[mix(start('z'), "han-len-"+fmt.Sprint(bucket))&(numFeatures-1)]++
+		}
+	}
 	// The first and last words: "hi" opening a request is not a
 	// greeting, "thanks" closing one is not thanks.
 	if len(words) > 0 {
@@ -541,6 +598,24 @@ func (fs featureSet) extract(text string) []feature {
 		out = append(out, feature{k, v / norm})
 	}
 	return out
+}
+
+// squeezeRepeats writes a letter repeated three times or more twice.
+func squeezeRepeats(t string) string {
+	var b strings.Builder
+	var prev rune
+	n := 0
+	for _, r := range t {
+		if r == prev && unicode.IsLetter(r) && !unicode.Is(unicode.Han, r) {
+			n++
+		} else {
+			prev, n = r, 1
+		}
+		if n <= 2 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // defaultClassifier is the one trained on the embedded examples: the
