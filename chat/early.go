@@ -60,15 +60,17 @@ func (g *turnGate) resolved() (known, stored bool) {
 // stored (at seq) and its ack went out.
 func (g *turnGate) open(seq int64) {
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	if known, _ := g.resolved(); known {
-		g.mu.Unlock()
 		return
 	}
 	g.stored, g.seq = true, seq
+	// The feed shows what it held before the turn may go on: a turn let
+	// through first can answer, and stop its feed, before the held typing,
+	// activity and text went out, and they never would. (Lock order: g.mu,
+	// then the feed's, as in attach.)
+	g.feed.ungate()
 	close(g.done)
-	feed := g.feed
-	g.mu.Unlock()
-	feed.ungate()
 }
 
 // fail drops the turn: its message was not stored.
