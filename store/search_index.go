@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -190,14 +191,17 @@ func (s *Store) indexBatch(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
+		if kept != nil {
+			docs = slices.DeleteFunc(docs, func(d pendingDoc) bool { return !kept[d.id] })
+		}
+		if s.pg {
+			return insertFTSRows(ctx, tx, docs)
+		}
 		// One row per statement: an INSERT … SELECT opens a statement
 		// savepoint, and FTS4 writes its pending terms out as a segment
 		// at every savepoint, which made each entry cost 2.5 times as
 		// much.
 		for _, d := range docs {
-			if kept != nil && !kept[d.id] {
-				continue
-			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO messages_fts (docid, words) VALUES (?, ?)`, d.docid, d.words); err != nil {
 				return fmt.Errorf("store: unable to index message %d: %w", d.id, err)
 			}
@@ -272,4 +276,25 @@ func lowerIndexWatermark(ctx context.Context, tx *sql.Tx) error {
 // locked, say), the search still runs, on the index as it is.
 func (s *Store) catchUpIndex(ctx context.Context) {
 	s.IndexMessages(ctx)
+}
+
+// ftsRowsAStatement is how many index entries go into PostgreSQL in one
+// statement: each statement is a round trip to the server, and one a row
+// made the indexer a tenth of a PostgreSQL node's CPU.
+const ftsRowsAStatement = 64
+
+// insertFTSRows adds docs to the index on PostgreSQL, several rows a
+// statement.
+func insertFTSRows(ctx context.Context, tx *sql.Tx, docs []pendingDoc) error {
+	for chunk := range slices.Chunk(docs, ftsRowsAStatement) {
+		args := make([]any, 0, 2*len(chunk))
+		for _, d := range chunk {
+			args = append(args, d.docid, d.words)
+		}
+		query := `INSERT INTO messages_fts (docid, words) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(chunk)), ", ")
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+			return fmt.Errorf("store: unable to index messages %d to %d: %w", chunk[0].id, chunk[len(chunk)-1].id, err)
+		}
+	}
+	return nil
 }

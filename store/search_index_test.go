@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kefu-dev/kefu/store/pgtest"
 )
 
 // ftsCount counts the full-text index's entries.
@@ -287,10 +289,15 @@ func TestIndexSkipsMessagesDeletedSinceRead(t *testing.T) {
 
 // BenchmarkIndexMessages measures the indexer: each op adds one message
 // to the full-text index, in the indexer's batches, from 200 conversations
-// whose messages interleave as they do under load.
+// whose messages interleave as they do under load. On both engines
+// (postgres: KEFU_TEST_POSTGRES).
 func BenchmarkIndexMessages(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchmarkIndexMessages(b, openFresh(b)) })
+	b.Run("postgres", func(b *testing.B) { benchmarkIndexMessages(b, openAt(b, pgtest.NewDatabase(b))) })
+}
+
+func benchmarkIndexMessages(b *testing.B, st *Store) {
 	ctx := context.Background()
-	st := openFresh(b)
 	st.ix.stop() // this benchmark runs the catch-ups itself
 	st.ix.stop = nil
 	convs := newConversations(b, st, 200)
