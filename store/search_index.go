@@ -180,12 +180,10 @@ func (s *Store) indexBatch(ctx context.Context) (int, error) {
 		if at != from {
 			return errIndexMoved
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE search_index_state SET indexed_through = ? WHERE id = 1 AND indexed_through = ?`, through, from)
-		if err != nil {
+		// The row is this transaction's now (PostgreSQL's lock, SQLite's
+		// one writer): the watermark moves from where it was read.
+		if _, err := tx.ExecContext(ctx, `UPDATE search_index_state SET indexed_through = ? WHERE id = 1`, through); err != nil {
 			return err
-		}
-		if moved, _ := res.RowsAffected(); moved == 0 {
-			return errIndexMoved
 		}
 		kept, err := stillStored(ctx, tx, from, through, n)
 		if err != nil {

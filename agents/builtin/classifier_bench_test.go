@@ -3,7 +3,6 @@ package builtin
 import (
 	"fmt"
 	"math"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -43,16 +42,7 @@ func BenchmarkClassify(b *testing.B) {
 // docs/assistant.md (go test ./agents/builtin -run X -bench ModelChoice
 // -benchtime 1x). It prints figures only, never evaluation messages.
 func BenchmarkModelChoice(b *testing.B) {
-	ex, err := LoadExamples(trainingFiles, "data/train_*.tsv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	eval := map[string][]corpusLine{}
-	for _, lang := range []string{"en", "zh"} {
-		if eval[lang], err = readLabelled(evalFiles[lang], true); err != nil {
-			b.Fatal(err)
-		}
-	}
+	ex, eval := trainingAndEvaluation(b)
 	type candidate struct {
 		name  string
 		train func([]Example) func(string) string
@@ -166,6 +156,24 @@ func trainComplementNB(ex []Example) func(string) string {
 //
 //	go test ./agents/builtin -run X -bench EvalCandidates -benchtime 1x
 func BenchmarkEvalCandidates(b *testing.B) {
+	ex, eval := trainingAndEvaluation(b)
+	runCandidates(b, func(b *testing.B, _ heldOutCandidate, cfg trainConfig) {
+		var c *Classifier
+		for b.Loop() {
+			c = train(ex, cfg)
+		}
+		for _, lang := range []string{"en", "zh"} {
+			r := evaluate(eval[lang], func(text string) string {
+				return exchangeCue(text, c.predict(classifierText(text)))[0].Intent
+			})
+			b.ReportMetric(r.accuracy(), "eval_"+lang)
+		}
+	})
+}
+
+// trainingAndEvaluation reads the embedded training examples and the
+// evaluation corpus of each language.
+func trainingAndEvaluation(b *testing.B) ([]Example, map[string][]corpusLine) {
 	ex, err := LoadExamples(trainingFiles, "data/train_*.tsv")
 	if err != nil {
 		b.Fatal(err)
@@ -176,29 +184,5 @@ func BenchmarkEvalCandidates(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	only := os.Getenv("KEFU_HELDOUT_ONLY")
-	for _, cand := range heldOutCandidates {
-		if only != "" && !strings.Contains(cand.name, only) {
-			continue
-		}
-		b.Run(cand.name, func(b *testing.B) {
-			if cand.feat != nil {
-				saved := features
-				features = cand.feat.extract
-				defer func() { features = saved }()
-			}
-			cfg := cand.cfg
-			cfg.prep = cfg.prep || cand.prep
-			var c *Classifier
-			for b.Loop() {
-				c = train(ex, cfg)
-			}
-			for _, lang := range []string{"en", "zh"} {
-				r := evaluate(eval[lang], func(text string) string {
-					return exchangeCue(text, c.predict(classifierText(text)))[0].Intent
-				})
-				b.ReportMetric(r.accuracy(), "eval_"+lang)
-			}
-		})
-	}
+	return ex, eval
 }

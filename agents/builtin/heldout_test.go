@@ -59,9 +59,9 @@ func readTrainingLines(tb testing.TB) []trainingLine {
 
 var angerOverrides = map[string]bool{IntentAffirm: true, IntentDeny: true, IntentOutOfScope: true, IntentGreeting: true, IntentThanks: true}
 
-// heldOutCandidates are the settings compared on held-out training lines
-// (BenchmarkHeldOut); the chosen one is defaultTraining.
-var heldOutCandidates = []struct {
+// heldOutCandidate is a setting compared on held-out training lines
+// (BenchmarkHeldOut).
+type heldOutCandidate struct {
 	name string
 	cfg  trainConfig
 	feat *featureSet // nil: the default features
@@ -71,7 +71,11 @@ var heldOutCandidates = []struct {
 	// perLang: one classifier per language, a message classified by the
 	// one of its language (language; the file's when it has no letters)
 	perLang bool
-}{
+}
+
+// heldOutCandidates are the settings compared; the chosen one is
+// defaultTraining.
+var heldOutCandidates = []heldOutCandidate{
 	{"12ep", trainConfig{epochs: 12, calibrate: 20, rate: 1}, nil, false, false},
 	{"16ep", trainConfig{epochs: 16, calibrate: 20, rate: 1}, nil, false, false},
 	{"20ep", trainConfig{epochs: 20, calibrate: 20, rate: 1}, nil, false, false},
@@ -172,11 +176,102 @@ func BenchmarkHeldOut(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("KEFU_HELDOUT_FOLDS")); err == nil && v > 0 {
 		folds = min(v, heldOutMod)
 	}
-	only := os.Getenv("KEFU_HELDOUT_ONLY")
 	late := os.Getenv("KEFU_HELDOUT_SPLIT") == "late"
 	if late {
 		folds = 1
 	}
+	runCandidates(b, func(b *testing.B, cand heldOutCandidate, cfg trainConfig) {
+		for b.Loop() {
+			type tally struct{ n, right int }
+			all, hand := map[string]*tally{}, map[string]*tally{}
+			route := map[string]*tally{} // lang/route
+			var took time.Duration
+			for f := 0; f < folds; f++ {
+				fold := f * heldOutMod / folds
+				var fit []Example
+				var held []trainingLine
+				seen := map[string]int{}
+				for _, l := range lines {
+					k := l.lang + "/" + l.label
+					seen[k]++
+					if late && l.late || !late && seen[k]%heldOutMod == fold {
+						held = append(held, l)
+					} else {
+						fit = append(fit, Example{l.label, l.text})
+					}
+				}
+				start := time.Now()
+				c := train(fit, cfg)
+				byLang := map[string]*Classifier{}
+				if cand.perLang {
+					for _, lang := range []string{"en", "zh"} {
+						var part []Example
+						for _, e := range fit {
+							if l := language(e.Text); l == lang || l == "" && lang == "en" {
+								part = append(part, e)
+							}
+						}
+						byLang[lang] = train(part, cfg)
+					}
+				}
+				took += time.Since(start)
+				for _, l := range held {
+					// As the model reads a message (Model.predict).
+					c := c
+					if cand.perLang {
+						lang := language(l.text)
+						if lang == "" {
+							lang = l.lang
+						}
+						c = byLang[lang]
+					}
+					got := exchangeCue(l.text, c.predict(classifierText(l.text)))[0].Intent
+					if os.Getenv("KEFU_HELDOUT_ANGRY") == "1" && angry(l.text) && angerOverrides[got] {
+						got = IntentComplaint
+					}
+					for _, t := range []struct {
+						m   map[string]*tally
+						k   string
+						use bool
+					}{{all, l.lang, true}, {hand, l.lang, l.hand}, {route, l.lang + "/" + l.label, true}} {
+						if !t.use {
+							continue
+						}
+						if t.m[t.k] == nil {
+							t.m[t.k] = &tally{}
+						}
+						t.m[t.k].n++
+						if got == l.label {
+							t.m[t.k].right++
+						}
+					}
+				}
+			}
+			var worst []string
+			for _, lang := range []string{"en", "zh"} {
+				b.ReportMetric(float64(all[lang].right)/float64(all[lang].n), "held_"+lang)
+				b.ReportMetric(float64(hand[lang].right)/float64(hand[lang].n), "hand_"+lang)
+				w, wr := 2.0, ""
+				for k, t := range route {
+					if strings.HasPrefix(k, lang+"/") {
+						if a := float64(t.right) / float64(t.n); a < w {
+							w, wr = a, k
+						}
+					}
+				}
+				worst = append(worst, fmt.Sprintf("%s %.3f", wr, w))
+			}
+			b.ReportMetric(took.Seconds()/float64(folds), "train_s")
+			b.Logf("weakest held-out routes: %s", strings.Join(worst, ", "))
+		}
+	})
+}
+
+// runCandidates runs run for each candidate KEFU_HELDOUT_ONLY picks (its
+// name contains it; unset: all), as a sub-benchmark of its own, with the
+// candidate's features in place and its training settings.
+func runCandidates(b *testing.B, run func(b *testing.B, cand heldOutCandidate, cfg trainConfig)) {
+	only := os.Getenv("KEFU_HELDOUT_ONLY")
 	for _, cand := range heldOutCandidates {
 		if only != "" && !strings.Contains(cand.name, only) {
 			continue
@@ -187,91 +282,9 @@ func BenchmarkHeldOut(b *testing.B) {
 				features = cand.feat.extract
 				defer func() { features = saved }()
 			}
-			for b.Loop() {
-				type tally struct{ n, right int }
-				all, hand := map[string]*tally{}, map[string]*tally{}
-				route := map[string]*tally{} // lang/route
-				var took time.Duration
-				for f := 0; f < folds; f++ {
-					fold := f * heldOutMod / folds
-					var fit []Example
-					var held []trainingLine
-					cfg := cand.cfg
-					cfg.prep = cfg.prep || cand.prep
-					seen := map[string]int{}
-					for _, l := range lines {
-						k := l.lang + "/" + l.label
-						seen[k]++
-						if late && l.late || !late && seen[k]%heldOutMod == fold {
-							held = append(held, l)
-						} else {
-							fit = append(fit, Example{l.label, l.text})
-						}
-					}
-					start := time.Now()
-					c := train(fit, cfg)
-					byLang := map[string]*Classifier{}
-					if cand.perLang {
-						for _, lang := range []string{"en", "zh"} {
-							var part []Example
-							for _, e := range fit {
-								if l := language(e.Text); l == lang || l == "" && lang == "en" {
-									part = append(part, e)
-								}
-							}
-							byLang[lang] = train(part, cfg)
-						}
-					}
-					took += time.Since(start)
-					for _, l := range held {
-						// As the model reads a message (Model.predict).
-						c := c
-						if cand.perLang {
-							lang := language(l.text)
-							if lang == "" {
-								lang = l.lang
-							}
-							c = byLang[lang]
-						}
-						got := exchangeCue(l.text, c.predict(classifierText(l.text)))[0].Intent
-						if os.Getenv("KEFU_HELDOUT_ANGRY") == "1" && angry(l.text) && angerOverrides[got] {
-							got = IntentComplaint
-						}
-						for _, t := range []struct {
-							m   map[string]*tally
-							k   string
-							use bool
-						}{{all, l.lang, true}, {hand, l.lang, l.hand}, {route, l.lang + "/" + l.label, true}} {
-							if !t.use {
-								continue
-							}
-							if t.m[t.k] == nil {
-								t.m[t.k] = &tally{}
-							}
-							t.m[t.k].n++
-							if got == l.label {
-								t.m[t.k].right++
-							}
-						}
-					}
-				}
-				var worst []string
-				for _, lang := range []string{"en", "zh"} {
-					b.ReportMetric(float64(all[lang].right)/float64(all[lang].n), "held_"+lang)
-					b.ReportMetric(float64(hand[lang].right)/float64(hand[lang].n), "hand_"+lang)
-					w, wr := 2.0, ""
-					for k, t := range route {
-						if strings.HasPrefix(k, lang+"/") {
-							if a := float64(t.right) / float64(t.n); a < w {
-								w, wr = a, k
-							}
-						}
-					}
-					worst = append(worst, fmt.Sprintf("%s %.3f", wr, w))
-				}
-				b.ReportMetric(took.Seconds()/float64(folds), "train_s")
-				b.Logf("weakest held-out routes: %s", strings.Join(worst, ", "))
-			}
+			cfg := cand.cfg
+			cfg.prep = cfg.prep || cand.prep
+			run(b, cand, cfg)
 		})
 	}
 }

@@ -46,8 +46,13 @@ func printModelSim(w io.Writer, r runReport) {
 			r.Model.Requests, r.Model.HTTP2, r.Model.Conns, r.Model.Faults)
 	}
 	fmt.Fprintf(w, "       %-12s server goroutines: %d before the run, %d with the shoppers, %d once they left\n", "", k.MemBefore.Goroutines, k.MemAfter.Goroutines, k.MemLeft.Goroutines)
+	// Counted until the shoppers left (MemLeft), if that was read: turns
+	// still running at the end of the measurement fall back late.
+	during := func(count func(loadtest.Usage) int64) int64 {
+		return max(count(k.MemAfter), count(k.MemLeft)) - count(k.MemBefore)
+	}
 	fmt.Fprintf(w, "       %-12s %d turns answered by the built-in fallback after the model failed or timed out; %d sockets closed by kefu as slow readers\n", "",
-		max(k.MemAfter.Fallbacks, k.MemLeft.Fallbacks)-k.MemBefore.Fallbacks, max(k.MemAfter.SlowCuts, k.MemLeft.SlowCuts)-k.MemBefore.SlowCuts)
+		during(func(u loadtest.Usage) int64 { return u.Fallbacks }), during(func(u loadtest.Usage) int64 { return u.SlowCuts }))
 }
 
 func summariseModelSim(w io.Writer, rs []runReport) {

@@ -194,7 +194,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			// place, as in a shop where conversations are a few turns
 			// long.
 			script := scripts[i%len(scripts)]
-			if o.Think > 0 && !sleep(ctx, time.Duration(rand.Int64N(int64(o.Think)))) {
+			if o.Think > 0 && !sleep(ctx, firstThinkTime(o.Think)) {
 				return
 			}
 			for n := 0; ctx.Err() == nil; n++ {
@@ -609,7 +609,10 @@ func (f *flooder) flood(ctx context.Context, s *shopper) {
 }
 
 // thinkTime is a shopper's time to write its next message: uniform in
-// [think/2, 3·think/2).
-func thinkTime(think time.Duration) time.Duration {
-	return think/2 + time.Duration(rand.Int64N(int64(think)))
+// [think/2, 3·think/2). firstThinkTime is the wait before its first one,
+// uniform in [0, think), so that the shoppers do not all start at once.
+func thinkTime(think time.Duration) time.Duration { return think/2 + firstThinkTime(think) }
+
+func firstThinkTime(think time.Duration) time.Duration {
+	return time.Duration(rand.Int64N(int64(think)))
 }

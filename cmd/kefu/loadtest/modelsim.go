@@ -352,7 +352,7 @@ func Direct(ctx context.Context, m *ModelSim, n int, d, think time.Duration) (*D
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if think > 0 && !sleep(starting, time.Duration(mrand.Int64N(int64(think)))) {
+			if think > 0 && !sleep(starting, firstThinkTime(think)) {
 				return
 			}
 			for starting.Err() == nil {
